@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { tr } from '../../i18n/lang.js';
+import { marks, style, table } from '../../ui/style.js';
+import type { DoctorReport } from '../../doctor/types.js';
+import { action } from '../context.js';
+import { example } from '../help.js';
+
+export function renderDoctor(report: DoctorReport): string {
+  const paint = { ok: style.ok, warn: style.warn, fail: style.fail, info: style.dim } as const;
+  const rows: string[][] = [];
+  for (const check of report.checks) {
+    rows.push([paint[check.verdict](marks[check.verdict]), check.title, check.summary]);
+    if (check.hint && check.verdict !== 'ok') rows.push(['', '', `${style.dim('→')} ${check.hint}`]);
+  }
+  const verdict = report.ok
+    ? style.ok(tr({ en: 'Ready for day 1. Next: de-lab start day1', ko: '1일차 준비 완료. 다음: de-lab start day1' }))
+    : style.fail(tr({ en: 'Not ready: fix the lines marked ✖ above, then run `de-lab doctor` again.', ko: '준비 안 됨: 위의 ✖ 항목을 고친 뒤 `de-lab doctor`를 다시 실행하세요.' }));
+  return `${table(rows)}\n\n${verdict}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('doctor')
+    .description('Check that this machine can run the course: Docker engine, Compose v2, memory, disk, ports')
+    .addHelpText('after', example(['de-lab doctor', 'de-lab doctor --json', 'DOCKER_HOST=tcp://10.0.0.5:2376 de-lab doctor']))
+    .action(
+      action(async (ctx) => {
+        const { runDoctor } = await import('../../doctor/doctor.js');
+        const report = await runDoctor(ctx.config);
+        ctx.emit(report, renderDoctor);
+        return report.ok ? 0 : 1;
+      }),
+    );
+}

@@ -1,0 +1,26 @@
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The de-lab package folder (holds labs/), whether running from src/ (tests) or dist/. */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const labsDir = join(packageRoot, 'labs');
+export const imagesDir = join(labsDir, 'images');
+
+/** XDG config folder: $XDG_CONFIG_HOME/de-lab or ~/.config/de-lab. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.trim() !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  return join(base, 'de-lab');
+}
+
+/** The user config file; DE_LAB_CONFIG points elsewhere (tests, several profiles). */
+export function configFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DE_LAB_CONFIG && env.DE_LAB_CONFIG.trim() !== '' ? resolve(env.DE_LAB_CONFIG) : join(configDir(env), 'config.yaml');
+}
+
+/** Where de-lab keeps state that is not the learner's work (bundles, grading runs). */
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.trim() !== '' ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
+  return join(base, 'de-lab');
+}

@@ -1,0 +1,77 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { ZodError } from 'zod';
+import { DeLabError } from '../core/errors.js';
+import { labsDir } from '../core/paths.js';
+import { labSchema, type LabManifest } from './schema.js';
+
+export interface Lab extends LabManifest {
+  dir: string;
+  composeFile: string;
+}
+
+/** Line and column of a YAML path, so a broken manifest points at the spot. */
+function locate(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: PropertyKey[]): string {
+  let node: any = doc.getIn(path.map((part) => (typeof part === 'symbol' ? String(part) : part)), true);
+  for (let depth = path.length; !node?.range && depth > 0; depth--) node = doc.getIn(path.slice(0, depth - 1) as unknown[], true);
+  if (!node?.range) return '';
+  const { line, col } = counter.linePos(node.range[0]);
+  return `:${line}:${col}`;
+}
+
+export function formatZodError(file: string, error: ZodError, doc: ReturnType<typeof parseDocument>, counter: LineCounter): string {
+  const issue = error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  return `${file}${locate(doc, counter, issue.path)}: ${where}: ${issue.message}`;
+}
+
+/** Parses and validates a YAML file against a schema; errors name file, line and field. */
+export function loadYaml<T>(file: string, schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: ZodError } }): T {
+  const counter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const pos = first.linePos?.[0];
+    throw new DeLabError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`, {
+      hint: 'Fix the YAML syntax at that line (indentation, quotes, a missing colon).',
+      code: 'E_MANIFEST',
+    });
+  }
+  const result = schema.safeParse(doc.toJS());
+  if (!result.success) {
+    throw new DeLabError(formatZodError(file, result.error, doc, counter), { hint: 'Fix that field of the manifest; see labs/README.md for the format.', code: 'E_MANIFEST' });
+  }
+  return result.data;
+}
+
+export function loadLab(dir: string): Lab {
+  const manifest = loadYaml(join(dir, 'lab.yaml'), labSchema);
+  return { ...manifest, dir, composeFile: join(dir, manifest.compose) };
+}
+
+/** Every day under labs/ that has a lab.yaml, in day order. */
+export function listLabs(root = labsDir): Lab[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^day[1-9]$/.test(entry.name) && existsSync(join(root, entry.name, 'lab.yaml')))
+    .map((entry) => loadLab(join(root, entry.name)))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function findLab(day: string, root = labsDir): Lab {
+  const normalised = /^[1-9]$/.test(day) ? `day${day}` : day.toLowerCase();
+  const labs = listLabs(root);
+  const lab = labs.find((candidate) => candidate.id === normalised);
+  if (!lab) {
+    throw new DeLabError(`There is no lab called "${day}".`, {
+      hint: labs.length > 0 ? `Choose one of: ${labs.map((l) => l.id).join(', ')}.` : 'This de-lab has no labs installed; reinstall it.',
+      code: 'E_NO_LAB',
+    });
+  }
+  return lab;
+}
+
+export function readText(file: string): string {
+  return readFileSync(file, 'utf8');
+}

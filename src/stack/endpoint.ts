@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where the Docker engine is, and why de-lab thinks so. */
+export interface EngineEndpoint {
+  host: string;
+  source: 'DOCKER_HOST' | `context:${string}` | 'default';
+}
+
+export function defaultHost(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';
+}
+
+function dockerConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_CONFIG && env.DOCKER_CONFIG !== '' ? env.DOCKER_CONFIG : join(homedir(), '.docker');
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The engine address the docker CLI would use: DOCKER_HOST, then DOCKER_CONTEXT / the current context, then the default socket. */
+export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): EngineEndpoint {
+  if (env.DOCKER_HOST && env.DOCKER_HOST.trim() !== '') return { host: env.DOCKER_HOST.trim(), source: 'DOCKER_HOST' };
+  const configDir = dockerConfigDir(env);
+  const context = env.DOCKER_CONTEXT || (readJson(join(configDir, 'config.json'))?.currentContext as string | undefined);
+  if (context && context !== 'default') {
+    // The CLI stores a context's metadata under the SHA-256 of its name.
+    const metaPath = join(configDir, 'contexts', 'meta', createHash('sha256').update(context).digest('hex'), 'meta.json');
+    const endpoints = readJson(metaPath)?.Endpoints as Record<string, { Host?: string }> | undefined;
+    const host = endpoints?.docker?.Host;
+    if (host) return { host, source: `context:${context}` };
+  }
+  return { host: defaultHost(platform), source: 'default' };
+}
+
+export interface ModemOptions {
+  socketPath?: string;
+  host?: string;
+  port?: number | string;
+  protocol?: 'http' | 'https' | 'ssh';
+  username?: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+/** Turns an engine address into dockerode/docker-modem connection options. */
+export function modemOptions(host: string, env: NodeJS.ProcessEnv = process.env): ModemOptions {
+  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
+  if (host.startsWith('npipe://')) return { socketPath: host.slice('npipe://'.length).replace(/\//g, '\\') };
+  const url = new URL(host);
+  if (url.protocol === 'ssh:') {
+    return { protocol: 'ssh', host: url.hostname, port: url.port || 22, username: url.username || undefined };
+  }
+  if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
+    const tls = url.protocol === 'https:' || (env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0');
+    const options: ModemOptions = { host: url.hostname, port: url.port || (tls ? 2376 : 2375), protocol: tls ? 'https' : 'http' };
+    const certPath = env.DOCKER_CERT_PATH;
+    if (tls && certPath) {
+      for (const [field, file] of [['ca', 'ca.pem'], ['cert', 'cert.pem'], ['key', 'key.pem']] as const) {
+        const path = join(certPath, file);
+        if (existsSync(path)) options[field] = readFileSync(path);
+      }
+    }
+    return options;
+  }
+  throw new Error(`unsupported engine address ${host}`);
+}

@@ -1,0 +1,28 @@
+import chalk from 'chalk';
+
+/** Colour off for --no-color, NO_COLOR (any non-empty value) and output that is not a terminal. */
+export function configureColor(flag: boolean, env: NodeJS.ProcessEnv = process.env, stream: { isTTY?: boolean } = process.stdout): void {
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
+  if (!flag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || (!stream.isTTY && !forced)) chalk.level = 0;
+}
+
+export const style = {
+  ok: (text: string) => chalk.green(text),
+  warn: (text: string) => chalk.yellow(text),
+  fail: (text: string) => chalk.red(text),
+  dim: (text: string) => chalk.dim(text),
+  bold: (text: string) => chalk.bold(text),
+  code: (text: string) => chalk.cyan(text),
+};
+
+export const marks = { ok: '✔', warn: '!', fail: '✖', info: '·', skip: '-' } as const;
+
+/** Pads cells into aligned columns; widths come from the visible text. */
+export function table(rows: string[][], gap = 2): string {
+  const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...visible(cell)].length)));
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...visible(cell)].length + gap))).join('').trimEnd())
+    .join('\n');
+}

@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa, type Options } from 'execa';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const bin = join(repoRoot, 'bin', 'de-lab.js');
+
+/** A private config file, so tests never read or write the developer's own settings. */
+export function isolatedEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'de-lab-test-home-'));
+  return { ...process.env, NO_COLOR: '1', CI: 'true', DE_LAB_CONFIG: join(home, 'config.yaml'), XDG_DATA_HOME: join(home, 'data'), ...extra };
+}
+
+/** Runs the built CLI exactly as a user would; never throws on a non-zero exit. */
+export function deLab(args: string[], options: Options = {}) {
+  return execa('node', [bin, ...args], { reject: false, env: isolatedEnv(), extendEnv: false, stdin: 'ignore', timeout: 15 * 60_000, ...options });
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two suites: `unit` (pure logic, fast, parallel) and `integration` (the real Docker engine,
+// real images built from labs/images, one file at a time because stacks share ports).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { concurrent: false },
+          testTimeout: 10 * 60_000,
+          hookTimeout: 45 * 60_000,
+        },
+      },
+    ],
+  },
+});
