@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Two suites: `unit` (pure logic, fast, parallel) and `integration` (the real Docker engine,
-// real images built from labs/images, one file at a time because stacks share ports).
+// real images built from labs/images, one file at a time because stacks share ports:
+// package.json runs it with --no-file-parallelism).
 export default defineConfig({
   test: {
     projects: [
@@ -18,7 +19,6 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
-          fileParallelism: false,
           sequence: { concurrent: false },
           testTimeout: 10 * 60_000,
           hookTimeout: 45 * 60_000,

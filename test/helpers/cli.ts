@@ -12,7 +12,14 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Nod
   return { ...process.env, NO_COLOR: '1', CI: 'true', DE_LAB_CONFIG: join(home, 'config.yaml'), XDG_DATA_HOME: join(home, 'data'), ...extra };
 }
 
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs the built CLI exactly as a user would; never throws on a non-zero exit. */
-export function deLab(args: string[], options: Options = {}) {
-  return execa('node', [bin, ...args], { reject: false, env: isolatedEnv(), extendEnv: false, stdin: 'ignore', timeout: 15 * 60_000, ...options });
+export async function deLab(args: string[], options: Options = {}): Promise<CliResult> {
+  const result = await execa('node', [bin, ...args], { reject: false, env: isolatedEnv(), extendEnv: false, stdin: 'ignore', timeout: 15 * 60_000, ...options });
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
