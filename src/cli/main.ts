@@ -5,6 +5,13 @@ import { packageRoot } from '../core/paths.js';
 import { example } from './help.js';
 import { register as doctor } from './commands/doctor.js';
 import { register as config } from './commands/config.js';
+import { register as images } from './commands/images.js';
+import { register as start } from './commands/start.js';
+import { register as stop } from './commands/stop.js';
+import { register as status } from './commands/status.js';
+import { register as logs } from './commands/logs.js';
+import { register as shell } from './commands/shell.js';
+import { register as gc } from './commands/gc.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -23,6 +30,13 @@ export function buildProgram(): Command {
     .addHelpText('after', example(['de-lab doctor', 'de-lab config set lang ko']));
   doctor(program);
   config(program);
+  start(program);
+  stop(program);
+  status(program);
+  logs(program);
+  shell(program);
+  gc(program);
+  images(program);
   return program;
 }
 

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 /** The de-lab package folder (holds labs/), whether running from src/ (tests) or dist/. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const labsDir = join(packageRoot, 'labs');
-export const imagesDir = join(labsDir, 'images');
+/** The course: labs/ of the package, or DE_LAB_LABS_DIR (an instructor's own course, tests). */
+export const labsDir = process.env.DE_LAB_LABS_DIR && process.env.DE_LAB_LABS_DIR !== '' ? resolve(process.env.DE_LAB_LABS_DIR) : join(packageRoot, 'labs');
+export const imagesDir = join(packageRoot, 'labs', 'images');
 
 /** XDG config folder: $XDG_CONFIG_HOME/de-lab or ~/.config/de-lab. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,0 +1,176 @@
+import type { Command } from 'commander';
+import { DeLabError, errorMessage } from '../../core/errors.js';
+import { tr } from '../../i18n/lang.js';
+import type { Lab } from '../../course/labs.js';
+import type { Phase, StartResult } from '../../stack/start.js';
+import { marks, style } from '../../ui/style.js';
+import { action, type Context } from '../context.js';
+import { example } from '../help.js';
+import { confirmOrRefuse } from '../confirm.js';
+
+const phaseText: Record<Phase, { en: string; ko: string }> = {
+  pending: { en: 'waiting', ko: '대기' },
+  creating: { en: 'creating', ko: '생성 중' },
+  starting: { en: 'starting, waiting for its healthcheck', ko: '시작 중, 헬스체크 대기' },
+  healthy: { en: 'healthy', ko: '정상(healthy)' },
+  running: { en: 'running', ko: '실행 중' },
+  done: { en: 'finished', ko: '완료' },
+  failed: { en: 'failed', ko: '실패' },
+};
+
+export function endpointCard(lab: Lab, result: StartResult): string {
+  const lines: string[] = [];
+  lines.push(style.bold(tr({ en: `${lab.id} is ready: ${lab.title.en}`, ko: `${lab.id} 준비 완료: ${lab.title.ko}` })));
+  for (const port of lab.ports) {
+    const url = port.url ? port.url.replace('{port}', String(port.port)) : `localhost:${port.port}`;
+    lines.push(`  ${style.code(url.padEnd(28))} ${port.service} — ${tr(port.purpose)}`);
+  }
+  if (lab.services.length > 0) {
+    lines.push(style.dim(tr({ en: '  From another container on the day\'s network:', ko: '  같은 네트워크의 다른 컨테이너에서:' })));
+    for (const service of lab.services) if (service.internal) lines.push(`  ${style.code(service.internal.padEnd(28))} ${service.name}`);
+  }
+  lines.push(style.dim(tr({ en: `  Shell: de-lab shell ${lab.id} <service>   Logs: de-lab logs ${lab.id}   Stop: de-lab stop ${lab.id}`, ko: `  셸: de-lab shell ${lab.id} <서비스>   로그: de-lab logs ${lab.id}   중지: de-lab stop ${lab.id}` })));
+  lines.push(`${tr({ en: 'Next', ko: '다음' })}: ${style.code(lab.next ? tr(lab.next) : `de-lab exercise ${lab.id}`)}`);
+  if (result.alreadyRunning) lines.unshift(style.ok(tr({ en: `${lab.id} was already running and healthy; nothing to do.`, ko: `${lab.id}는 이미 정상 실행 중이라 할 일이 없습니다.` })));
+  return lines.join('\n');
+}
+
+async function ensureImages(ctx: Context, lab: Lab, yes: boolean): Promise<void> {
+  const { requireEngine } = await import('../../stack/engine.js');
+  const { neededImages, shouldTryPull, missingImagesError } = await import('../../images/ensure.js');
+  const { docker } = await requireEngine();
+  let missing = (await neededImages(docker, ctx.config.values.imagePrefix, lab.composeFile)).filter((image) => !image.present);
+  if (missing.length === 0) return;
+  const { runTasks } = await import('../../ui/tasks.js');
+  if (shouldTryPull(ctx.config.origins.imagePrefix)) {
+    const { pullImage } = await import('../../images/pull.js');
+    await runTasks(missing.map((image) => ({ title: tr({ en: `pull ${image.tag}`, ko: `받기 ${image.tag}` }), task: async (_c: object, task: { output: string }) => pullImage(image.tag, (text) => (task.output = text)) })), { json: ctx.json, exitOnError: false }).catch(() => undefined);
+    missing = (await neededImages(docker, ctx.config.values.imagePrefix, lab.composeFile)).filter((image) => !image.present);
+    if (missing.length === 0) return;
+  }
+  const go = await confirmOrRefuse(ctx, yes, tr({ en: `Build ${missing.map((m) => m.recipe.name).join(', ')} now? (several minutes the first time)`, ko: `${missing.map((m) => m.recipe.name).join(', ')} 이미지를 지금 빌드할까요? (처음에는 몇 분 걸림)` }), true);
+  if (!go) throw missingImagesError(missing);
+  const { buildImage } = await import('../../images/build.js');
+  await runTasks(
+    missing.map((image) => ({
+      title: tr({ en: `build ${image.tag}`, ko: `빌드 ${image.tag}` }),
+      task: async (_c: object, task: { output: string }) => {
+        await buildImage(image.recipe, { prefix: ctx.config.values.imagePrefix, caFile: ctx.config.values.caFile, onProgress: (event) => event.step && (task.output = event.step) });
+      },
+    })),
+    { json: ctx.json },
+  );
+}
+
+async function stopOtherDays(ctx: Context, lab: Lab, yes: boolean): Promise<string[]> {
+  const { requireEngine } = await import('../../stack/engine.js');
+  const { runningDeLabProjects } = await import('../../stack/project.js');
+  const { docker } = await requireEngine();
+  const others = (await runningDeLabProjects(docker)).filter((project) => project !== `de-lab-${lab.id}`).map((project) => project.replace('de-lab-', ''));
+  if (others.length === 0) return [];
+  const go = await confirmOrRefuse(ctx, yes, tr({ en: `${others.join(', ')} is running and shares ports with ${lab.id}. Stop it (volumes are kept)?`, ko: `${others.join(', ')}가 실행 중이며 ${lab.id}와 포트를 함께 씁니다. 멈출까요(볼륨은 유지)?` }), false);
+  if (!go) {
+    throw new DeLabError(tr({ en: `${others.join(', ')} is still running, and days share ports, so ${lab.id} was not started.`, ko: `${others.join(', ')}가 아직 실행 중이고 실습일끼리 포트를 함께 쓰므로 ${lab.id}를 시작하지 않았습니다.` }), {
+      hint: tr({ en: `Run \`de-lab stop ${others[0]}\` first, or pass --yes to stop it automatically.`, ko: `먼저 \`de-lab stop ${others[0]}\`을 실행하거나 --yes로 자동으로 멈추세요.` }),
+      code: 'E_OTHER_DAY_RUNNING',
+    });
+  }
+  const { stopDay } = await import('../../stack/stop.js');
+  for (const day of others) await stopDay({ labId: day, purge: false });
+  return others;
+}
+
+export async function startDay(ctx: Context, day: string, options: { yes?: boolean; timeout?: string }): Promise<number> {
+  const { findLab } = await import('../../course/labs.js');
+  const { requireEngine } = await import('../../stack/engine.js');
+  const { requireCompose, checkPorts, checkMemory } = await import('../../stack/preflight.js');
+  const { composeTarget } = await import('../../stack/compose.js');
+  const { startStack, READY } = await import('../../stack/start.js');
+  const { runTasks } = await import('../../ui/tasks.js');
+  const yes = options.yes === true;
+  const lab = findLab(day);
+  const { docker } = await requireEngine();
+  await requireCompose();
+  const stopped = await stopOtherDays(ctx, lab, yes);
+  await ensureImages(ctx, lab, yes);
+  const target = composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace: ctx.config.values.workspace });
+  await checkPorts(docker, lab, target.project);
+  await checkMemory(docker, lab);
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const { composeServices } = await import('../../stack/compose.js');
+  const services = composeServices(lab.composeFile).map((s) => s.name);
+  const waiters = new Map(services.map((name) => [name, { phase: 'pending' as Phase, at: 0, listeners: [] as Array<() => void> }]));
+  let result: StartResult | undefined;
+  let failure: unknown;
+  const run = (async () => {
+    try {
+      result = await startStack({
+        lab,
+        target,
+        docker,
+        signal: controller.signal,
+        timeoutMs: options.timeout ? Number(options.timeout) * 1000 : undefined,
+        onProgress: ({ service, phase, at }) => {
+          const waiter = waiters.get(service);
+          if (!waiter) return;
+          waiter.phase = phase;
+          waiter.at = at;
+          waiter.listeners.splice(0).forEach((listener) => listener());
+        },
+      });
+    } catch (error) {
+      failure = error;
+    } finally {
+      for (const waiter of waiters.values()) waiter.listeners.splice(0).forEach((listener) => listener());
+    }
+  })();
+  const tasks = services.map((service) => ({
+    title: service,
+    task: async (_c: object, task: { output: string; title: string }) => {
+      const waiter = waiters.get(service)!;
+      for (;;) {
+        if (result || failure) break;
+        if (READY.has(waiter.phase)) break;
+        task.output = tr(phaseText[waiter.phase]);
+        await new Promise<void>((resolve) => waiter.listeners.push(resolve));
+      }
+      if (result?.alreadyRunning) {
+        task.title = `${service} ${style.dim(tr({ en: 'already ready', ko: '이미 준비됨' }))}`;
+        return;
+      }
+      if (!READY.has(waiter.phase)) throw new Error(tr(phaseText[waiter.phase === 'pending' ? 'failed' : waiter.phase]));
+      task.title = `${service} ${style.dim(`${tr(phaseText[waiter.phase])} ${(waiter.at / 1000).toFixed(1)} s`)}`;
+    },
+  }));
+  await runTasks(tasks, { json: ctx.json, concurrent: true, exitOnError: false }).catch(() => undefined);
+  await run;
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  if (interrupted) {
+    const { stopDay } = await import('../../stack/stop.js');
+    ctx.err(tr({ en: `Interrupted: removing ${lab.id}'s half-started containers (volumes are kept)…`, ko: `중단됨: ${lab.id}의 시작하다 만 컨테이너를 지웁니다(볼륨은 유지)…` }));
+    await stopDay({ labId: lab.id, purge: false }).catch((error: unknown) => ctx.err(errorMessage(error)));
+    return 130;
+  }
+  if (failure) throw failure;
+  ctx.emit({ lab: lab.id, project: result!.project, alreadyRunning: result!.alreadyRunning, seconds: result!.seconds, stoppedDays: stopped, services: result!.services, ports: lab.ports }, () => endpointCard(lab, result!));
+  return 0;
+}
+
+export function register(program: Command): void {
+  program
+    .command('start <day>')
+    .description('Start a day\'s stack: preflight, images, then every service until it is ready')
+    .option('-y, --yes', 'do not ask: build missing images and stop another running day')
+    .option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds', '600')
+    .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day5 --json']))
+    .action(action((ctx, day: string, options: { yes?: boolean; timeout?: string }) => startDay(ctx, day, options)));
+}

@@ -1,0 +1,124 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeLabError, errorMessage } from '../core/errors.js';
+import { imagesDir } from '../core/paths.js';
+import { tr } from '../i18n/lang.js';
+import { engine } from '../stack/engine.js';
+import { probe } from './probe.js';
+import { imageTag, type Recipe } from './recipes.js';
+
+export interface BuildOptions {
+  prefix: string;
+  /** Extra CA bundle to trust inside the build; '' for none. */
+  caFile: string;
+  noCache?: boolean;
+  /** Called with "Step 4/12 : RUN …" lines and other output. */
+  onProgress?: (event: { step?: string; line?: string }) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface BuildResult {
+  name: string;
+  tag: string;
+  id: string;
+  seconds: number;
+}
+
+/** Refuses early, with the registry's name, when a source the recipe needs cannot be reached. */
+export async function requireSources(recipe: Recipe, caFile: string): Promise<void> {
+  const results = await Promise.all(recipe.sources.map((source) => probe(source, caFile)));
+  const down = results.find((result) => !result.reachable);
+  if (down) {
+    const detail = down.status ? `HTTP ${down.status}` : (down.error ?? 'no answer');
+    throw new DeLabError(
+      tr({
+        en: `The ${recipe.name} image cannot be built here: ${down.name} unreachable (${down.url}: ${detail}).`,
+        ko: `${recipe.name} 이미지는 여기서 빌드할 수 없습니다: ${down.name} unreachable (${down.url}: ${detail}).`,
+      }),
+      {
+        hint: tr({
+          en: 'Build on a machine with internet access (behind a TLS proxy: `de-lab config set caFile FILE`), or load an offline bundle with `de-lab images load FILE`.',
+          ko: '인터넷이 되는 컴퓨터에서 빌드하거나(TLS 프록시 뒤라면 `de-lab config set caFile FILE`), `de-lab images load FILE`로 오프라인 번들을 불러오세요.',
+        }),
+        code: 'E_SOURCE_UNREACHABLE',
+      },
+    );
+  }
+}
+
+/** labs/images/_shared + the recipe folder, with the configured CA placed where trust-extra-ca.sh looks. */
+function prepareContext(recipe: Recipe, caFile: string, root = imagesDir): string {
+  const dir = mkdtempSync(join(tmpdir(), `de-lab-build-${recipe.name}-`));
+  cpSync(join(root, '_shared'), join(dir, '_shared'), { recursive: true, filter: (src) => !src.endsWith('extra-ca.pem') });
+  if (caFile) writeFileSync(join(dir, '_shared', 'extra-ca.pem'), readFileSync(caFile));
+  cpSync(recipe.dir, join(dir, recipe.name), { recursive: true });
+  return dir;
+}
+
+/** Known failure signatures inside a build, turned into the next step. */
+export function buildFailureHint(output: string): string {
+  if (/x509|unknown authority|PKIX path|CERTIFICATE_VERIFY_FAILED|self[- ]signed certificate/i.test(output)) {
+    return tr({
+      en: 'A download inside the build did not trust the TLS certificate: configure your proxy\'s CA with `de-lab config set caFile /path/to/ca.pem` and build again.',
+      ko: '빌드 중 다운로드가 TLS 인증서를 신뢰하지 못했습니다. `de-lab config set caFile /path/to/ca.pem`으로 프록시 CA를 설정하고 다시 빌드하세요.',
+    });
+  }
+  if (/no space left on device/i.test(output)) {
+    return tr({ en: 'The engine ran out of disk: free space or run `docker system prune`, then build again.', ko: '엔진 디스크가 가득 찼습니다. 공간을 비우거나 `docker system prune` 후 다시 빌드하세요.' });
+  }
+  if (/Could not resolve|Temporary failure resolving|Name or service not known|Connection timed out/i.test(output)) {
+    return tr({ en: 'A registry could not be reached from inside the build: check the network or proxy, then build again.', ko: '빌드 안에서 레지스트리에 닿지 못했습니다. 네트워크나 프록시를 확인한 뒤 다시 빌드하세요.' });
+  }
+  return tr({ en: 'Read the build output above; run again with --verbose for all of it.', ko: '위 빌드 출력을 확인하세요. 전체는 --verbose로 다시 실행하면 보입니다.' });
+}
+
+export async function buildImage(recipe: Recipe, options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  await requireSources(recipe, options.caFile);
+  const { docker } = await engine(options.env);
+  const tag = imageTag(options.prefix, recipe);
+  const context = prepareContext(recipe, options.caFile);
+  const tail: string[] = [];
+  try {
+    const { pack } = await import('tar-fs');
+    const stream = await docker.buildImage(pack(context) as unknown as NodeJS.ReadableStream, {
+      t: tag,
+      dockerfile: recipe.dockerfile,
+      nocache: options.noCache === true,
+      rm: true,
+      forcerm: true,
+      labels: { 'de-lab.managed': 'true', 'de-lab.recipe': recipe.name, 'de-lab.version': recipe.version },
+    });
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(
+        stream,
+        (error: Error | null, events: Array<{ error?: string }>) => {
+          const failed = error ?? events.find((event) => event.error);
+          if (failed) reject(new Error(errorMessage(failed instanceof Error ? failed : failed.error)));
+          else resolve();
+        },
+        (event: { stream?: string; error?: string; status?: string }) => {
+          const text = (event.stream ?? event.status ?? event.error ?? '').trimEnd();
+          if (text === '') return;
+          for (const line of text.split('\n')) {
+            tail.push(line);
+            if (tail.length > 40) tail.shift();
+            const step = /^Step \d+\/\d+ : .*/.exec(line)?.[0];
+            options.onProgress?.(step ? { step: step.slice(0, 160) } : { line });
+          }
+        },
+      );
+    });
+  } catch (error) {
+    const output = `${tail.join('\n')}\n${errorMessage(error)}`;
+    throw new DeLabError(
+      tr({ en: `Building ${tag} failed: ${errorMessage(error).split('\n')[0]}`, ko: `${tag} 빌드 실패: ${errorMessage(error).split('\n')[0]}` }),
+      { hint: `${buildFailureHint(output)}\n${tail.slice(-12).map((line) => `    ${line}`).join('\n')}`, code: 'E_BUILD' },
+    );
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+  const inspected = await docker.getImage(tag).inspect();
+  return { name: recipe.name, tag, id: inspected.Id, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}

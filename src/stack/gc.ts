@@ -1,0 +1,41 @@
+import type Dockerode from 'dockerode';
+import { PROJECT_LABEL } from './project.js';
+
+export interface GcPlan {
+  containers: Array<{ id: string; name: string; project?: string }>;
+  networks: Array<{ id: string; name: string; project?: string }>;
+  volumes: Array<{ name: string; project?: string }>;
+}
+
+/**
+ * Labelled resources no day owns: Compose projects named de-lab-* that are not a current day
+ * (grading runs, selftests, removed days) and de-lab.managed resources outside any project.
+ */
+export async function planGc(docker: Dockerode, ownedProjects: string[]): Promise<GcPlan> {
+  const owned = new Set(ownedProjects);
+  const orphan = (labels: Record<string, string> | undefined) => {
+    const project = labels?.[PROJECT_LABEL];
+    if (project) return project.startsWith('de-lab-') && !owned.has(project);
+    return labels?.['de-lab.managed'] === 'true';
+  };
+  const containers = (await docker.listContainers({ all: true }))
+    .filter((c) => orphan(c.Labels))
+    .map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12), project: c.Labels[PROJECT_LABEL] }));
+  const networks = (await docker.listNetworks())
+    .filter((n) => orphan(n.Labels))
+    .map((n) => ({ id: n.Id, name: n.Name, project: n.Labels?.[PROJECT_LABEL] }));
+  const volumes = ((await docker.listVolumes()).Volumes ?? [])
+    .filter((v) => orphan(v.Labels ?? undefined))
+    .map((v) => ({ name: v.Name, project: v.Labels?.[PROJECT_LABEL] }));
+  return { containers, networks, volumes };
+}
+
+export async function applyGc(docker: Dockerode, plan: GcPlan): Promise<void> {
+  for (const container of plan.containers) await docker.getContainer(container.id).remove({ force: true, v: true }).catch(ignoreMissing);
+  for (const network of plan.networks) await docker.getNetwork(network.id).remove().catch(ignoreMissing);
+  for (const volume of plan.volumes) await docker.getVolume(volume.name).remove().catch(ignoreMissing);
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+}

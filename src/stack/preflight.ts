@@ -1,0 +1,72 @@
+import type Dockerode from 'dockerode';
+import { execa } from 'execa';
+import { DeLabError } from '../core/errors.js';
+import { tr } from '../i18n/lang.js';
+import type { Lab } from '../course/labs.js';
+import { composeServices } from './compose.js';
+import { isPortFree, portHolder } from './ports.js';
+import { PROJECT_LABEL, SERVICE_LABEL } from './project.js';
+
+const MiB = 1024 * 1024;
+
+export async function requireCompose(): Promise<void> {
+  const result = await execa('docker', ['compose', 'version', '--short'], { reject: false, timeout: 15_000 }).catch(() => ({ exitCode: 1, stdout: '' }));
+  if (result.exitCode !== 0 || !/^v?2\./.test(String(result.stdout).trim())) {
+    throw new DeLabError(tr({ en: 'Docker Compose v2 is missing (`docker compose version` failed).', ko: 'Docker Compose v2가 없습니다(`docker compose version` 실패).' }), {
+      hint: tr({ en: 'Install the Compose v2 plugin or update Docker Desktop; `de-lab doctor` explains.', ko: 'Compose v2 플러그인을 설치하거나 Docker Desktop을 업데이트하세요. `de-lab doctor`가 설명합니다.' }),
+      code: 'E_COMPOSE_MISSING',
+    });
+  }
+}
+
+/** Who holds a host port: one of the engine's containers, or a process on this machine. */
+export async function describePortHolder(docker: Dockerode, port: number): Promise<string> {
+  const containers = await docker.listContainers();
+  const holder = containers.find((c) => c.Ports?.some((p) => p.PublicPort === port));
+  if (holder) {
+    const project = holder.Labels[PROJECT_LABEL];
+    const name = holder.Names[0]?.replace(/^\//, '') ?? holder.Id.slice(0, 12);
+    if (project?.startsWith('de-lab-')) {
+      const day = project.replace('de-lab-', '');
+      return tr({ en: `container ${name} of ${day} (stop it with \`de-lab stop ${day}\`)`, ko: `${day}의 컨테이너 ${name}(\`de-lab stop ${day}\`로 멈춤)` });
+    }
+    return tr({ en: `container ${name} (stop it with \`docker stop ${name}\`)`, ko: `컨테이너 ${name}(\`docker stop ${name}\`로 멈춤)` });
+  }
+  const process = await portHolder(port);
+  return process
+    ? tr({ en: `${process} (stop that program or change its port)`, ko: `${process}(그 프로그램을 멈추거나 포트를 바꾸세요)` })
+    : tr({ en: 'another program (find it with `ss -ltnp` or `lsof -i`)', ko: '다른 프로그램(`ss -ltnp` 또는 `lsof -i`로 확인)' });
+}
+
+/** Every host port the day publishes is free, or already held by this same project (a restart). */
+export async function checkPorts(docker: Dockerode, lab: Lab, project: string): Promise<void> {
+  const own = await docker.listContainers({ filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+  const ownPorts = new Set(own.flatMap((c) => (c.Ports ?? []).map((p) => p.PublicPort)));
+  const ports = [...new Set(composeServices(lab.composeFile).flatMap((service) => service.ports))];
+  for (const port of ports) {
+    if (ownPorts.has(port)) continue;
+    if (!(await isPortFree(port))) {
+      const holder = await describePortHolder(docker, port);
+      throw new DeLabError(
+        tr({ en: `Port ${port}, which ${lab.id} needs, is in use by ${holder}.`, ko: `${lab.id}에 필요한 포트 ${port}를 ${holder}이(가) 쓰고 있습니다.` }),
+        { hint: tr({ en: 'Free the port, then run the same command again; nothing was created.', ko: '포트를 비운 뒤 같은 명령을 다시 실행하세요. 아무것도 만들지 않았습니다.' }), code: 'E_PORT_TAKEN' },
+      );
+    }
+  }
+}
+
+export async function checkMemory(docker: Dockerode, lab: Lab): Promise<void> {
+  const info = await docker.info();
+  const total = Number(info.MemTotal ?? 0);
+  if (total > 0 && total < lab.memoryMiB * MiB) {
+    throw new DeLabError(
+      tr({
+        en: `${lab.id} needs about ${lab.memoryMiB} MiB of memory but the engine has ${Math.round(total / MiB)} MiB.`,
+        ko: `${lab.id}에는 메모리 약 ${lab.memoryMiB} MiB가 필요하지만 엔진에는 ${Math.round(total / MiB)} MiB뿐입니다.`,
+      }),
+      { hint: tr({ en: 'Give the engine more memory (Docker Desktop → Settings → Resources), then start again.', ko: '엔진 메모리를 늘린 뒤(Docker Desktop → Settings → Resources) 다시 시작하세요.' }), code: 'E_MEMORY' },
+    );
+  }
+}
+
+export { SERVICE_LABEL };
