@@ -59,7 +59,7 @@ export async function serviceFailure(docker: Dockerode, lab: Lab, state: Service
       code: 'E_SERVICE_FAILED',
     },
   );
-  Object.assign(error, { service, logs, exitCode, oomKilled });
+  Object.assign(error, { service, logs, containerExitCode: exitCode, oomKilled });
   return error;
 }
 
@@ -72,8 +72,15 @@ export function failureReason(phase: Phase, state: ServiceState | undefined): st
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -14,6 +14,8 @@ export async function runTasks<C extends object>(tasks: ListrTask<C>[], options:
     renderer: (options.json ? 'silent' : tty ? 'default' : 'simple') as 'default',
     rendererOptions: { collapseErrors: false, showErrorMessage: true } as never,
     collectErrors: 'minimal',
+    // de-lab handles Ctrl-C itself (start removes half-created containers); listr2's handler would exit(127) first.
+    registerSignalListeners: false,
   });
   return list.run();
 }

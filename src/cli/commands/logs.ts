@@ -11,7 +11,8 @@ async function logs(ctx: Context, day: string, service: string | undefined, opti
   const lab = findLab(day);
   const { docker } = await requireEngine();
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  const onSignal = () => controller.abort();
+  process.on('SIGINT', onSignal);
   let count: number;
   try {
     count = await streamLogs({ docker, project: `de-lab-${lab.id}`, service, follow: options.follow === true, since: options.since, tail: options.tail ? Number(options.tail) : undefined, write: (line) => ctx.out(line), signal: controller.signal });
@@ -19,6 +20,7 @@ async function logs(ctx: Context, day: string, service: string | undefined, opti
     if (/is not a time/.test(String(error))) throw new DeLabError(String((error as Error).message) + '.', { hint: 'de-lab logs day4 kafka --since 10m', code: 'E_USAGE', exitCode: 2 });
     throw error;
   }
+  process.removeListener('SIGINT', onSignal);
   if (count === 0) {
     throw new DeLabError(
       service

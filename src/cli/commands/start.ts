@@ -103,8 +103,8 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
     interrupted = true;
     controller.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const { composeServices } = await import('../../stack/compose.js');
   const services = composeServices(lab.composeFile).map((s) => s.name);
   const waiters = new Map(services.map((name) => [name, { phase: 'pending' as Phase, at: 0, listeners: [] as Array<() => void> }]));

@@ -46,13 +46,16 @@ async function status(ctx: Context, day: string | undefined, options: { watch?: 
   }
   const every = Math.max(1, Number(options.interval ?? 2)) * 1000;
   let stopped = false;
-  process.once('SIGINT', () => (stopped = true));
+  // process.on, not once: execa's signal-exit re-raises SIGINT when it sees no other listener.
+  const onSignal = () => (stopped = true);
+  process.on('SIGINT', onSignal);
   while (!stopped) {
     const rows = await dayStatus(docker, projects);
     if (ctx.json) ctx.out(JSON.stringify({ at: new Date().toISOString(), services: rows }));
     else ctx.out(`${process.stdout.isTTY ? '\u001b[2J\u001b[H' : ''}${style.dim(new Date().toLocaleTimeString())}\n${renderStatus(rows)}`);
     await new Promise((resolve) => setTimeout(resolve, every));
   }
+  process.removeListener('SIGINT', onSignal);
   return 0;
 }
 
