@@ -12,6 +12,7 @@ import { register as status } from './commands/status.js';
 import { register as logs } from './commands/logs.js';
 import { register as shell } from './commands/shell.js';
 import { register as gc } from './commands/gc.js';
+import { register as selftest } from './commands/selftest.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   shell(program);
   gc(program);
   images(program);
+  selftest(program);
   return program;
 }
 

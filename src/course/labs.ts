@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { DeLabError } from '../core/errors.js';
 import { labsDir } from '../core/paths.js';
+import { tr } from '../i18n/lang.js';
 import { labSchema, type LabManifest } from './schema.js';
 
 export interface Lab extends LabManifest {
@@ -24,6 +25,25 @@ export function formatZodError(file: string, error: ZodError, doc: ReturnType<ty
   const issue = error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   return `${file}${locate(doc, counter, issue.path)}: ${where}: ${issue.message}`;
+}
+
+/**
+ * An error about one field of a YAML file found valid by its schema but wrong in context
+ * (a dangling reference, a missing file): names file:line:col and the field, like loadYaml.
+ */
+export function manifestError(file: string, path: Array<string | number>, message: string): DeLabError {
+  let where = '';
+  try {
+    const counter = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter });
+    where = locate(doc, counter, path);
+  } catch {
+    // Without a position the message still names the file and field.
+  }
+  return new DeLabError(`${file}${where}: ${path.length > 0 ? path.join('.') : '(top level)'}: ${message}`, {
+    hint: 'Fix that field of the manifest; see labs/README.md for the format.',
+    code: 'E_MANIFEST',
+  });
 }
 
 /** Parses and validates a YAML file against a schema; errors name file, line and field. */
@@ -64,9 +84,11 @@ export function findLab(day: string, root = labsDir): Lab {
   const labs = listLabs(root);
   const lab = labs.find((candidate) => candidate.id === normalised);
   if (!lab) {
-    throw new DeLabError(`There is no lab called "${day}".`, {
-      hint: labs.length > 0 ? `Choose one of: ${labs.map((l) => l.id).join(', ')}.` : 'This de-lab has no labs installed; reinstall it.',
+    const ids = labs.map((l) => l.id).join(', ');
+    throw new DeLabError(tr({ en: `There is no lab called "${day}".`, ko: `"${day}"라는 실습일은 없습니다.` }), {
+      hint: labs.length > 0 ? tr({ en: `Choose one of: ${ids} (or just the number).`, ko: `다음 중에서 고르세요: ${ids} (숫자만 써도 됩니다).` }) : tr({ en: 'This de-lab has no labs installed; reinstall it.', ko: '설치된 실습이 없습니다. de-lab을 다시 설치하세요.' }),
       code: 'E_NO_LAB',
+      exitCode: 2,
     });
   }
   return lab;

@@ -22,7 +22,10 @@ export const serviceInfoSchema = z
   })
   .strict();
 
-/** labs/dayN/lab.yaml, the day-level part. Exercises are validated by exercise.ts. */
+/** kebab-case: exercise and check ids, folder names. */
+export const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use kebab-case: lowercase letters, digits and single dashes');
+
+/** labs/dayN/lab.yaml, the day-level part. Each exercise is labs/dayN/exercises/<id>/ (see exercises.ts). */
 export const labSchema = z
   .object({
     id: z.string().regex(/^day[1-9]$/, 'id must look like day1 … day9'),
@@ -34,8 +37,62 @@ export const labSchema = z
     ports: z.array(portSchema).default([]),
     services: z.array(serviceInfoSchema).default([]),
     next: textSchema.optional(),
-    exercises: z.array(z.unknown()).default([]),
+    /** Where <workspace>/dayN appears inside the day's containers (every service that mounts it uses this path). */
+    workspaceMount: z.string().startsWith('/').optional(),
+    /** Exercise ids in the order learners meet them. */
+    exercises: z.array(kebabId).default([]),
   })
   .strict();
 
 export type LabManifest = z.infer<typeof labSchema>;
+
+/** A path inside an exercise folder: relative, forward slashes, no `..`. */
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((path) => !path.startsWith('/') && !/^[a-zA-Z]:/.test(path) && !path.includes('\\') && path.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), 'use a relative path with forward slashes and no "." or ".." parts');
+
+/**
+ * The fields of a check that the course model reads. Kind-specific fields pass through;
+ * src/grading validates them.
+ */
+export const checkCommonSchema = z.looseObject({
+  id: kebabId,
+  kind: z.string().min(1),
+  title: textSchema,
+  weight: z.number().positive().default(1),
+  timeoutSec: z.number().positive().default(60),
+  dependsOn: z.array(kebabId).default([]),
+});
+
+/** Steps run before the checks; only their id and kind matter here (src/grading validates the rest). */
+export const stepCommonSchema = z.looseObject({ id: kebabId, kind: z.string().min(1) });
+
+/** How `de-lab run` starts the learner's program in the day's stack; `{file}` is the first of `files`. */
+export const runSchema = z
+  .object({
+    service: z.string().min(1),
+    command: z.array(z.string()).min(1),
+    workdir: z.string().optional(),
+  })
+  .strict();
+
+/** labs/dayN/exercises/<id>/exercise.yaml. */
+export const exerciseSchema = z
+  .object({
+    id: kebabId,
+    title: textSchema,
+    summary: textSchema,
+    /** What the learner edits, relative to the exercise folder; each exists in starter/ and solution/. */
+    files: z.array(relativePath).min(1),
+    /** Exercises of the same day to do first. */
+    dependsOn: z.array(kebabId).default([]),
+    hints: z.array(textSchema).min(1, 'give at least one hint'),
+    run: runSchema.optional(),
+    steps: z.array(stepCommonSchema).default([]),
+    checks: z.array(checkCommonSchema).min(1, 'give at least one check'),
+  })
+  .strict();
+
+export type ExerciseManifest = z.infer<typeof exerciseSchema>;
+export type CheckCommon = z.infer<typeof checkCommonSchema>;

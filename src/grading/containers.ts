@@ -1,0 +1,140 @@
+import type Dockerode from 'dockerode';
+import { PassThrough } from 'node:stream';
+import { projectContainers } from '../stack/project.js';
+
+export interface Limits {
+  memoryBytes: number;
+  pids: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { memoryBytes: 512 * 1024 * 1024, pids: 256, timeoutMs: 120_000 };
+
+export interface RunOutput {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+function collector(): { stream: PassThrough; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => {
+    if (chunks.reduce((n, c) => n + c.length, 0) < 8 * 1024 * 1024) chunks.push(chunk);
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
+ * Runs untrusted work in a fresh container: memory and pids limits, a deadline, not privileged,
+ * all capabilities dropped, no new privileges, no Docker socket, and only the binds given.
+ */
+export async function runLimited(input: {
+  docker: Dockerode;
+  image: string;
+  command?: string[];
+  network?: string;
+  binds?: string[];
+  env?: string[];
+  user?: string;
+  stdin?: string;
+  limits?: Partial<Limits>;
+  labels?: Record<string, string>;
+}): Promise<RunOutput> {
+  const limits = { ...DEFAULT_LIMITS, ...input.limits };
+  const container = await input.docker.createContainer({
+    Image: input.image,
+    Cmd: input.command,
+    Env: input.env,
+    User: input.user,
+    OpenStdin: input.stdin !== undefined,
+    StdinOnce: input.stdin !== undefined,
+    AttachStdin: input.stdin !== undefined,
+    AttachStdout: true,
+    AttachStderr: true,
+    Labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading', ...input.labels },
+    HostConfig: {
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      PidsLimit: limits.pids,
+      Privileged: false,
+      CapDrop: ['ALL'],
+      CapAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER'],
+      SecurityOpt: ['no-new-privileges'],
+      NetworkMode: input.network ?? 'none',
+      Binds: input.binds,
+    },
+  });
+  const out = collector();
+  const err = collector();
+  try {
+    const stream = await container.attach({ stream: true, stdin: input.stdin !== undefined, stdout: true, stderr: true, hijack: input.stdin !== undefined });
+    input.docker.modem.demuxStream(stream, out.stream, err.stream);
+    await container.start();
+    if (input.stdin !== undefined) {
+      (stream as unknown as NodeJS.WritableStream).write(input.stdin);
+      (stream as unknown as NodeJS.WritableStream).end();
+    }
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void container.kill().catch(() => undefined);
+    }, limits.timeoutMs);
+    const status = (await container.wait()) as { StatusCode: number };
+    clearTimeout(timer);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { exitCode: status.StatusCode, stdout: out.text(), stderr: err.text(), timedOut };
+  } finally {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}
+
+export async function serviceContainerId(docker: Dockerode, project: string, service: string): Promise<string> {
+  const state = (await projectContainers(docker, project)).find((s) => s.service === service && s.state === 'running');
+  if (!state) throw new Error(`service ${service} of ${project} is not running (start the day with \`de-lab start\`)`);
+  return state.id;
+}
+
+/** Exec in a running service container with a deadline (the command runs under coreutils `timeout`). */
+export async function execService(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; timeoutMs: number }): Promise<RunOutput> {
+  const seconds = Math.max(1, Math.ceil(input.timeoutMs / 1000));
+  const exec = await input.docker.getContainer(input.containerId).exec({
+    Cmd: ['timeout', '-k', '5', String(seconds), ...input.command],
+    AttachStdout: true,
+    AttachStderr: true,
+    User: input.user,
+    Env: input.env,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out = collector();
+  const err = collector();
+  input.docker.modem.demuxStream(stream, out.stream, err.stream);
+  await new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+  });
+  const info = await exec.inspect();
+  const exitCode = info.ExitCode ?? 1;
+  return { exitCode, stdout: out.text(), stderr: err.text(), timedOut: exitCode === 124 || exitCode === 137 };
+}
+
+/** Starts a command in a service container and returns how to stop it later (by its pid file). */
+export async function execBackground(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; pidFile: string }) {
+  const exec = await input.docker.getContainer(input.containerId).exec({
+    Cmd: ['sh', '-c', `echo $$ > ${input.pidFile}; exec "$@"`, 'sh', ...input.command],
+    AttachStdout: true,
+    AttachStderr: true,
+    User: input.user,
+    Env: input.env,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out = collector();
+  const err = collector();
+  input.docker.modem.demuxStream(stream, out.stream, err.stream);
+  const finished = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+  });
+  return { exec, finished, stdout: out.text, stderr: err.text };
+}

@@ -1,0 +1,76 @@
+import { matchText, short, jsonPath, type Verdict } from '../compare.js';
+import { execService, runLimited, serviceContainerId } from '../containers.js';
+import { argv } from '../template.js';
+import type { Check } from '../schema.js';
+import { allOf, field, type CheckKind } from './types.js';
+
+type CommandCheck = Extract<Check, { kind: 'command' }>;
+type HttpCheck = Extract<Check, { kind: 'http' }>;
+
+export const commandKind: CheckKind<CommandCheck> = {
+  needsReference: (check) => check.expect.stdoutEqualsReference === true,
+  async observe(ctx, check) {
+    const command = argv(check.command);
+    const result = check.service
+      ? await execService({ docker: ctx.docker, containerId: await serviceContainerId(ctx.docker, check.project ?? ctx.dayProject, check.service), command, user: check.user, timeoutMs: check.timeoutSec * 1000 })
+      : await runLimited({
+          docker: ctx.docker,
+          image: check.image ?? `${ctx.prefix}/tools:1.0`,
+          command,
+          user: check.user,
+          network: check.network ?? ctx.vars.network,
+          binds: [`${ctx.workdir}:/work:ro`],
+          limits: { ...ctx.limits, timeoutMs: check.timeoutSec * 1000 },
+        });
+    return result;
+  },
+  judge(check, observed: { exitCode: number; stdout: string; stderr: string; timedOut: boolean }, reference) {
+    if (observed.timedOut) return { ok: false, expected: `finishes within ${check.timeoutSec} s`, found: 'timed out' };
+    const verdicts: Verdict[] = [];
+    if (check.expect.exitCode !== undefined) {
+      const v = field('exit code', check.expect.exitCode, observed.exitCode);
+      verdicts.push(v.ok ? v : { ...v, found: `${v.found}; stderr: ${short(observed.stderr.trim() || observed.stdout.trim(), 200)}` });
+    }
+    if (check.expect.stdout) verdicts.push(matchText(observed.stdout, check.expect.stdout));
+    if (check.expect.stderr) verdicts.push(matchText(observed.stderr, check.expect.stderr));
+    if (check.expect.stdoutEqualsReference) verdicts.push(matchText(observed.stdout, { equals: reference?.stdout ?? '' }));
+    return allOf(verdicts);
+  },
+};
+
+export const httpKind: CheckKind<HttpCheck> = {
+  needsReference: () => false,
+  async observe(_ctx, check) {
+    try {
+      const response = await fetch(check.url, {
+        method: check.method,
+        headers: check.body !== undefined ? { 'content-type': 'application/json', ...check.headers } : check.headers,
+        body: check.body === undefined ? undefined : typeof check.body === 'string' ? check.body : JSON.stringify(check.body),
+        signal: AbortSignal.timeout(check.timeoutSec * 1000),
+      });
+      return { status: response.status, body: await response.text() };
+    } catch (error) {
+      return { status: 0, body: '', error: (error as Error).message };
+    }
+  },
+  judge(check, observed: { status: number; body: string; error?: string }) {
+    if (observed.error) return { ok: false, expected: `an answer from ${check.url}`, found: observed.error };
+    const verdicts: Verdict[] = [];
+    if (check.expect.status !== undefined) verdicts.push(field('HTTP status', check.expect.status, observed.status));
+    if (check.expect.body) verdicts.push(matchText(observed.body, check.expect.body));
+    if (check.expect.json) {
+      let data: unknown;
+      try {
+        data = JSON.parse(observed.body);
+      } catch {
+        return { ok: false, expected: 'a JSON body', found: short(observed.body, 120) };
+      }
+      for (const rule of check.expect.json) {
+        const value = jsonPath(data, rule.path);
+        if (rule.equals !== undefined) verdicts.push(field(rule.path, rule.equals, value));
+        if (rule.matches !== undefined) verdicts.push({ ok: new RegExp(rule.matches).test(String(value)), expected: `${rule.path} matching /${rule.matches}/`, found: `${rule.path} ${short(value, 80)}` });
+      }
+    }
+    return allOf(verdicts);
+  },
+};

@@ -1,0 +1,80 @@
+import { canonical, equalWithin, short, type Verdict } from '../compare.js';
+import { execService, serviceContainerId } from '../containers.js';
+import type { RunContext } from '../context.js';
+import type { Check } from '../schema.js';
+import { allOf, field, type CheckKind } from './types.js';
+
+type KafkaCheck = Extract<Check, { kind: 'kafka-topic' }>;
+
+const SEPARATOR = '\u0001';
+
+async function kafka(ctx: RunContext, check: KafkaCheck, command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const containerId = await serviceContainerId(ctx.docker, ctx.dayProject, check.service);
+  return execService({ docker: ctx.docker, containerId, command, timeoutMs: check.timeoutSec * 1000 });
+}
+
+/** Reads a topic with Kafka's own tools inside its container, so no client library pins a protocol version. */
+export const kafkaTopicKind: CheckKind<KafkaCheck> = {
+  needsReference: (check) => check.expect.count === 'reference' || check.expect.records === 'reference',
+  async observe(ctx, check) {
+    const bootstrap = ['--bootstrap-server', 'localhost:9092'];
+    const describe = await kafka(ctx, check, ['kafka-topics.sh', ...bootstrap, '--describe', '--topic', check.topic]);
+    const exists = describe.exitCode === 0 && describe.stdout.includes(`Topic: ${check.topic}`);
+    if (!exists) return { exists: false };
+    const partitions = Number(/PartitionCount:\s*(\d+)/.exec(describe.stdout)?.[1] ?? 0);
+    const offsets = await kafka(ctx, check, ['kafka-get-offsets.sh', ...bootstrap, '--topic', check.topic, '--time', '-1']);
+    const earliest = await kafka(ctx, check, ['kafka-get-offsets.sh', ...bootstrap, '--topic', check.topic, '--time', '-2']);
+    const sum = (text: string) => text.split('\n').reduce((total, line) => total + Number(line.split(':')[2] ?? 0), 0);
+    const count = sum(offsets.stdout) - sum(earliest.stdout);
+    let records: Array<[string, unknown]> | undefined;
+    if (check.expect.records) {
+      const consumed = await kafka(ctx, check, [
+        'kafka-console-consumer.sh', ...bootstrap, '--topic', check.topic, '--from-beginning', '--max-messages', String(count), '--timeout-ms', '20000',
+        '--property', 'print.key=true', '--property', `key.separator=${SEPARATOR}`,
+      ]);
+      records = consumed.stdout
+        .split('\n')
+        .filter((line) => line.includes(SEPARATOR))
+        .map((line) => {
+          const [key, ...rest] = line.split(SEPARATOR);
+          const value = rest.join(SEPARATOR);
+          try {
+            return [key!, canonical(JSON.parse(value))];
+          } catch {
+            return [key!, value];
+          }
+        });
+    }
+    return { exists: true, partitions, count, records };
+  },
+  judge(check, observed: { exists: boolean; partitions?: number; count?: number; records?: Array<[string, unknown]> }, reference) {
+    const wantExists = check.expect.exists ?? true;
+    if (!observed.exists) return { ok: !wantExists, expected: wantExists ? `topic ${check.topic} exists` : `no topic ${check.topic}`, found: 'no such topic' };
+    if (!wantExists) return { ok: false, expected: `no topic ${check.topic}`, found: 'it exists' };
+    const verdicts: Verdict[] = [{ ok: true, expected: `topic ${check.topic}`, found: 'exists' }];
+    if (check.expect.partitions !== undefined) verdicts.push(field('partitions', check.expect.partitions, observed.partitions));
+    if (check.expect.count !== undefined) {
+      const expected = check.expect.count === 'reference' ? reference?.count : check.expect.count;
+      verdicts.push(field('records', expected, observed.count));
+    }
+    if (check.expect.records === 'reference') verdicts.push(compareByKey(observed.records ?? [], reference?.records ?? [], check.expect.tolerance));
+    return allOf(verdicts);
+  },
+};
+
+/** Multiset of (key, value) pairs: duplicates and gaps both fail. */
+export function compareByKey(actual: Array<[string, unknown]>, expected: Array<[string, unknown]>, tolerance: number): Verdict {
+  const remaining = [...expected];
+  const extra: Array<[string, unknown]> = [];
+  for (const record of actual) {
+    const index = remaining.findIndex(([key, value]) => key === record[0] && equalWithin(value, record[1], tolerance));
+    if (index >= 0) remaining.splice(index, 1);
+    else extra.push(record);
+  }
+  const ok = remaining.length === 0 && extra.length === 0;
+  return {
+    ok,
+    expected: `${expected.length} records equal to the reference's by key`,
+    found: ok ? `${actual.length} matching records` : `${actual.length} records; ${remaining.length} missing${remaining[0] ? ` (e.g. key ${short(remaining[0][0], 40)})` : ''}, ${extra.length} unexpected or duplicated${extra[0] ? ` (e.g. key ${short(extra[0][0], 40)})` : ''}`,
+  };
+}

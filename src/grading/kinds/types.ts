@@ -1,0 +1,22 @@
+import type { RunContext } from '../context.js';
+import type { Verdict } from '../compare.js';
+import type { Check } from '../schema.js';
+
+/** One check kind: observe the world, then judge the observation (against the reference's when asked). */
+export interface CheckKind<C extends Check = Check> {
+  observe(ctx: RunContext, check: C): Promise<unknown>;
+  judge(check: C, observed: any, reference: any): Verdict;
+  needsReference(check: C): boolean;
+}
+
+/** Several verdicts into one: the first failure, or all passing. */
+export function allOf(verdicts: Verdict[]): Verdict {
+  const failed = verdicts.find((v) => !v.ok);
+  if (failed) return failed;
+  return { ok: true, expected: verdicts.map((v) => v.expected).join('; '), found: verdicts.map((v) => v.found).join('; ') };
+}
+
+export function field(name: string, expected: unknown, found: unknown): { ok: boolean; expected: string; found: string } {
+  const same = JSON.stringify(expected) === JSON.stringify(found);
+  return { ok: same, expected: `${name} ${JSON.stringify(expected)}`, found: `${name} ${JSON.stringify(found)}` };
+}

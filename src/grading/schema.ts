@@ -1,0 +1,258 @@
+import { z } from 'zod';
+import { textSchema } from '../course/schema.js';
+
+/**
+ * What an exercise's `steps:` and `checks:` may say (labs/dayN/exercises/<id>/exercise.yaml).
+ *
+ * Strings in steps and checks may use placeholders, filled per run:
+ *   {seed}      the data seed (fixed for learners; an instructor may pass a hidden one to `grade`)
+ *   {role}      learner | reference (the reference solution runs with the same seed)
+ *   {day} {exercise}
+ *   {workdir}   host folder holding the files being graded (the learner's, or a copy of the solution)
+ *   {mount}     the same folder as seen inside the day's containers (e.g. /home/spark/work/day4/windowed-counts)
+ *   {project}   the day's Compose project; {network} its default network
+ *   {prefix}    the image prefix (config imagePrefix)
+ *   {unique}    short id unique to this run (names of images, topics, containers)
+ */
+
+const idSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use kebab-case: lowercase letters, digits and dashes');
+
+/** How text output is compared: exactly, containing, or by regular expression. */
+export const textMatchSchema = z
+  .object({ equals: z.string().optional(), contains: z.string().optional(), matches: z.string().optional(), notContains: z.string().optional() })
+  .strict()
+  .refine((m) => Object.values(m).some((v) => v !== undefined), 'give equals, contains, matches or notContains');
+
+/** `reference` = the value the same check observed when run against the reference solution. */
+const REFERENCE = z.literal('reference');
+
+const rowsSchema = z.union([REFERENCE, z.array(z.array(z.unknown()))]);
+
+const common = {
+  id: idSchema,
+  title: textSchema,
+  weight: z.number().positive().default(1),
+  timeoutSec: z.number().positive().default(60),
+  dependsOn: z.array(idSchema).default([]),
+  /** Observe again until the expectation holds or untilSec passes (streaming results settle over time). */
+  retry: z.object({ untilSec: z.number().positive(), everySec: z.number().positive().default(2) }).strict().optional(),
+};
+
+export const commandCheck = z
+  .object({
+    ...common,
+    kind: z.literal('command'),
+    /** Exec in this service of the day's stack (or of `project`) … */
+    service: z.string().optional(),
+    /** The Compose project `service` belongs to; default the day's ({project}). E.g. {project}-{exercise}-{role}. */
+    project: z.string().optional(),
+    /** … or run a fresh, limited container of this image on the day's network. */
+    image: z.string().optional(),
+    /** With `image`: another network to join, e.g. a learner's own project: {project}-{exercise}-{role}_default. */
+    network: z.string().optional(),
+    command: z.union([z.string(), z.array(z.string())]),
+    user: z.string().optional(),
+    expect: z.object({ exitCode: z.number().int().optional(), stdout: textMatchSchema.optional(), stderr: textMatchSchema.optional(), stdoutEqualsReference: z.boolean().optional() }).strict(),
+  })
+  .strict();
+
+export const httpCheck = z
+  .object({
+    ...common,
+    kind: z.literal('http'),
+    url: z.string(),
+    method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD']).default('GET'),
+    body: z.unknown().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    expect: z
+      .object({
+        status: z.number().int().optional(),
+        body: textMatchSchema.optional(),
+        json: z.array(z.object({ path: z.string(), equals: z.unknown().optional(), matches: z.string().optional() }).strict()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const fileCheck = z
+  .object({
+    ...common,
+    kind: z.literal('file'),
+    /** Relative to {workdir} on the host, unless `service` says to read it inside that container. */
+    path: z.string(),
+    service: z.string().optional(),
+    /** csv/jsonl/json(array of objects) are compared as rows, in any order unless orderMatters. */
+    format: z.enum(['text', 'csv', 'jsonl', 'json']).default('text'),
+    expect: z
+      .object({
+        exists: z.boolean().optional(),
+        text: textMatchSchema.optional(),
+        rows: rowsSchema.optional(),
+        tolerance: z.number().nonnegative().default(1e-6),
+        orderMatters: z.boolean().default(false),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const kafkaTopicCheck = z
+  .object({
+    ...common,
+    kind: z.literal('kafka-topic'),
+    service: z.string().default('kafka'),
+    topic: z.string(),
+    expect: z
+      .object({
+        exists: z.boolean().optional(),
+        partitions: z.number().int().positive().optional(),
+        count: z.union([z.number().int().nonnegative(), REFERENCE]).optional(),
+        /** Records equal the reference's, compared by key; values that are JSON compare as JSON. */
+        records: REFERENCE.optional(),
+        tolerance: z.number().nonnegative().default(1e-6),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const sqlCheck = z
+  .object({
+    ...common,
+    kind: z.literal('sql'),
+    engine: z.enum(['mariadb', 'druid']),
+    service: z.string().optional(),
+    /** The Compose project of `service`; default the day's. */
+    project: z.string().optional(),
+    database: z.string().optional(),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    query: z.string(),
+    expect: z.object({ rows: rowsSchema, tolerance: z.number().nonnegative().default(1e-6), orderMatters: z.boolean().default(false) }).strict(),
+  })
+  .strict();
+
+export const sparkMetricsCheck = z
+  .object({
+    ...common,
+    kind: z.literal('spark-metrics'),
+    /** Event-log folder on the host, relative to {workdir}; the spark image writes there via spark.eventLog.dir. */
+    eventLogDir: z.string().default('spark-events'),
+    /** Only applications whose name matches (regex); the newest one is used. */
+    app: z.string().optional(),
+    expect: z
+      .object({
+        maxShuffleWriteBytes: z.number().optional(),
+        maxShuffleReadBytes: z.number().optional(),
+        maxSpillBytes: z.number().optional(),
+        /** Max task duration / median task duration within the slowest stage. */
+        maxSkewRatio: z.number().optional(),
+        minStages: z.number().int().optional(),
+        maxStages: z.number().int().optional(),
+        minPartitions: z.number().int().optional(),
+        maxPartitions: z.number().int().optional(),
+        joinStrategy: z.enum(['BroadcastHashJoin', 'SortMergeJoin', 'ShuffledHashJoin', 'BroadcastNestedLoopJoin', 'CartesianProduct']).optional(),
+        planContains: z.array(z.string()).optional(),
+        planNotContains: z.array(z.string()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const dockerImageCheck = z
+  .object({
+    ...common,
+    kind: z.literal('docker-image'),
+    image: z.string(),
+    expect: z
+      .object({
+        exists: z.boolean().optional(),
+        /** "non-root" accepts any user other than root/0/empty. */
+        user: z.string().optional(),
+        entrypoint: z.array(z.string()).optional(),
+        cmd: z.array(z.string()).optional(),
+        exposedPorts: z.array(z.string()).optional(),
+        maxSizeMB: z.number().positive().optional(),
+        /** An image id or tag the image must be built on (its layers start with the base's). */
+        baseImage: z.string().optional(),
+        env: z.record(z.string(), z.string()).optional(),
+        workdir: z.string().optional(),
+      })
+      .strict(),
+    /** Also run it (limited, no network) and compare its output. */
+    run: z.object({ args: z.array(z.string()).default([]), stdout: textMatchSchema.optional(), exitCode: z.number().int().default(0), stdin: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+
+export const dockerContainerCheck = z
+  .object({
+    ...common,
+    kind: z.literal('docker-container'),
+    /** A container name, or a Compose project + service. */
+    container: z.string().optional(),
+    project: z.string().optional(),
+    service: z.string().optional(),
+    expect: z
+      .object({
+        exists: z.boolean().optional(),
+        state: z.enum(['running', 'exited', 'created', 'paused', 'restarting', 'dead']).optional(),
+        health: z.enum(['healthy', 'unhealthy', 'starting']).optional(),
+        exitCode: z.number().int().optional(),
+        oomKilled: z.boolean().optional(),
+        memoryLimitBytes: z.number().int().optional(),
+        pidsLimit: z.number().int().optional(),
+        mounts: z.array(z.object({ type: z.enum(['volume', 'bind', 'tmpfs']), destination: z.string(), name: z.string().optional() }).strict()).optional(),
+        networks: z.array(z.string()).optional(),
+        env: z.record(z.string(), z.string()).optional(),
+        /** Started only after these services were healthy (depends_on: condition: service_healthy). */
+        startedAfterHealthy: z.array(z.string()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const checkSchema = z.discriminatedUnion('kind', [commandCheck, httpCheck, fileCheck, kafkaTopicCheck, sqlCheck, sparkMetricsCheck, dockerImageCheck, dockerContainerCheck]);
+export type Check = z.infer<typeof checkSchema>;
+
+/** Actions that produce what the checks look at; they run before the checks, in order. */
+const stepCommon = { id: idSchema, title: textSchema.optional(), timeoutSec: z.number().positive().default(300) };
+
+export const stepSchema = z.discriminatedUnion('kind', [
+  /** docker build {workdir}/{context} -t {tag}; limited memory; no Docker socket inside. */
+  z.object({ ...stepCommon, kind: z.literal('docker-build'), context: z.string().default('.'), dockerfile: z.string().optional(), tag: z.string() }).strict(),
+  /** A command in a service of the day's stack, or in a fresh limited container of an image. */
+  z
+    .object({
+      ...stepCommon,
+      kind: z.literal('command'),
+      service: z.string().optional(),
+      /** The Compose project of `service`; default the day's. */
+      project: z.string().optional(),
+      image: z.string().optional(),
+      /** With `image`: another network to join, e.g. {project}-{exercise}-{role}_default. */
+      network: z.string().optional(),
+      command: z.union([z.string(), z.array(z.string())]),
+      user: z.string().optional(),
+      /** Fails the step on a non-zero exit unless false. */
+      mustSucceed: z.boolean().default(true),
+      /** Start it and continue; `stop-background` ends it (a streaming query, for example). */
+      background: z.boolean().default(false),
+    })
+    .strict(),
+  z.object({ ...stepCommon, kind: z.literal('stop-background'), step: idSchema, signal: z.enum(['SIGINT', 'SIGTERM', 'SIGKILL']).default('SIGTERM') }).strict(),
+  /** The learner's compose file, started under its own project ({project}-{exercise}-{role}). */
+  z.object({ ...stepCommon, kind: z.literal('compose-up'), file: z.string(), project: z.string().default('{project}-{exercise}-{role}'), wait: z.boolean().default(true) }).strict(),
+  z.object({ ...stepCommon, kind: z.literal('compose-down'), project: z.string().default('{project}-{exercise}-{role}') }).strict(),
+  /** Removes leftovers by name before a run (containers, images, volumes, topics made by earlier attempts). */
+  z
+    .object({
+      ...stepCommon,
+      kind: z.literal('cleanup'),
+      containers: z.array(z.string()).default([]),
+      images: z.array(z.string()).default([]),
+      volumes: z.array(z.string()).default([]),
+      networks: z.array(z.string()).default([]),
+    })
+    .strict(),
+]);
+export type Step = z.infer<typeof stepSchema>;
+
+export const gradingSchema = z.object({ steps: z.array(stepSchema).default([]), checks: z.array(checkSchema).min(1) }).strict();

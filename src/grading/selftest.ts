@@ -1,0 +1,99 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { errorMessage } from '../core/errors.js';
+import type { Lab } from '../course/labs.js';
+import { composeDown } from './steps.js';
+import type { CheckResult, ExerciseResult, StepResult } from './results.js';
+import { gradeExercise, startPrivateStack } from './session.js';
+
+export interface SelftestRow {
+  day: string;
+  exercise: string;
+  starter?: { passed: boolean; score: number; maxScore: number; failing: string[] };
+  solution?: { passed: boolean; score: number; maxScore: number; failing: string[] };
+  /** ok: starter fails and solution passes. */
+  verdict: 'ok' | 'violation' | 'error' | 'skipped';
+  reason?: string;
+  seconds: number;
+}
+
+/** The exercise ids of a day, in manifest order (or folder order when the manifest lists none). */
+export function exerciseIds(lab: Lab): string[] {
+  const listed = (lab.exercises as unknown[]).filter((id): id is string => typeof id === 'string');
+  if (listed.length > 0) return listed;
+  const dir = join(lab.dir, 'exercises');
+  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+}
+
+function summary(result: ExerciseResult) {
+  return { passed: result.passed, score: result.score, maxScore: result.maxScore, failing: result.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id} (${c.status}${c.found ? `: ${c.found}` : c.message ? `: ${c.message}` : ''})`) };
+}
+
+/**
+ * Proves a day's exercises: in a private stack with no host ports, every starter must fail at
+ * least one check and every reference solution must pass them all.
+ */
+export async function selftestDay(input: {
+  docker: Dockerode;
+  lab: Lab;
+  prefix: string;
+  seed?: number;
+  only?: string[];
+  keep?: boolean;
+  onRow?: (row: SelftestRow) => void;
+  onProgress?: (event: { exercise: string; role: string; step?: StepResult; check?: CheckResult }) => void;
+}): Promise<SelftestRow[]> {
+  const project = `de-lab-selftest-${input.lab.id}`;
+  const ids = exerciseIds(input.lab).filter((id) => !input.only || input.only.includes(id));
+  const rows: SelftestRow[] = [];
+  await composeDown(project);
+  const stack = await startPrivateStack({ docker: input.docker, lab: input.lab, project, prefix: input.prefix });
+  try {
+    for (const exercise of ids) {
+      const started = Date.now();
+      const row: SelftestRow = { day: input.lab.id, exercise, verdict: 'error', seconds: 0 };
+      try {
+        const results: Partial<Record<'starter' | 'solution', ExerciseResult>> = {};
+        for (const role of ['starter', 'solution'] as const) {
+          const workdir = join(stack.dayDir, `.selftest-${role}`, exercise);
+          rmSync(workdir, { recursive: true, force: true });
+          mkdirSync(workdir, { recursive: true });
+          cpSync(join(input.lab.dir, 'exercises', exercise, role), workdir, { recursive: true });
+          results[role] = await gradeExercise({
+            docker: input.docker,
+            lab: input.lab,
+            exercise,
+            workdir,
+            dayDir: stack.dayDir,
+            dayProject: project,
+            prefix: input.prefix,
+            seed: input.seed,
+            role,
+            onStep: (step) => input.onProgress?.({ exercise, role: step.role, step }),
+            onCheck: (check) => input.onProgress?.({ exercise, role: check.role, check }),
+          });
+        }
+        row.starter = summary(results.starter!);
+        row.solution = summary(results.solution!);
+        const starterFails = !results.starter!.passed;
+        const solutionPasses = results.solution!.passed;
+        row.verdict = starterFails && solutionPasses ? 'ok' : 'violation';
+        if (!starterFails) row.reason = 'the starter passes every check';
+        else if (!solutionPasses) row.reason = `the solution fails: ${row.solution.failing.join('; ')}`;
+      } catch (error) {
+        row.verdict = 'error';
+        row.reason = errorMessage(error);
+      }
+      row.seconds = Math.round((Date.now() - started) / 100) / 10;
+      rows.push(row);
+      input.onRow?.(row);
+    }
+  } finally {
+    if (!input.keep) {
+      await composeDown(project);
+      rmSync(stack.root, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
