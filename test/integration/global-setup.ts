@@ -1,8 +1,14 @@
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** Images the integration suite runs for real; built once here through de-lab itself (layer cache after the first time). */
+export const SUITE_IMAGES = ['mariadb', 'tools', 'kafka', 'spark', 'druid'];
 
 /**
  * Integration tests need the real engine; they never mock Docker. Fail early with the fix
- * instead of letting every test time out.
+ * instead of letting every test time out, then build the course images (cold in CI).
  */
 export default async function setup(): Promise<void> {
   const info = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 20_000 });
@@ -11,4 +17,14 @@ export default async function setup(): Promise<void> {
   }
   const compose = await execa('docker', ['compose', 'version', '--short'], { reject: false });
   if (compose.exitCode !== 0) throw new Error('Integration tests need the Docker Compose v2 plugin (`docker compose version` failed).');
+  if (process.env.DE_LAB_SKIP_IMAGE_BUILD === '1') return;
+  const started = Date.now();
+  const build = await execa('node', [join(root, 'bin', 'de-lab.js'), 'images', 'build', ...SUITE_IMAGES], {
+    reject: false,
+    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    stdout: ['pipe', 'inherit'],
+    stderr: ['pipe', 'inherit'],
+  });
+  console.log(`[global-setup] images ${SUITE_IMAGES.join(', ')} ready in ${Math.round((Date.now() - started) / 1000)} s`);
+  if (build.exitCode !== 0) throw new Error(`Building the course images failed (exit ${build.exitCode}); see the output above.`);
 }
