@@ -12,7 +12,16 @@ import { register as status } from './commands/status.js';
 import { register as logs } from './commands/logs.js';
 import { register as shell } from './commands/shell.js';
 import { register as gc } from './commands/gc.js';
+import { register as init } from './commands/init.js';
+import { register as list } from './commands/list.js';
+import { register as exercise } from './commands/exercise.js';
+import { register as hint } from './commands/hint.js';
+import { register as solution } from './commands/solution.js';
+import { register as reset } from './commands/reset.js';
+import { register as progress } from './commands/progress.js';
 import { register as selftest } from './commands/selftest.js';
+import { register as check } from './commands/check.js';
+import { register as run } from './commands/run.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,16 +39,63 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', example(['de-lab doctor', 'de-lab config set lang ko']));
   doctor(program);
-  config(program);
+  init(program);
   start(program);
-  stop(program);
+  list(program);
+  exercise(program);
+  hint(program);
+  check(program);
+  run(program);
+  solution(program);
+  reset(program);
+  progress(program);
   status(program);
   logs(program);
   shell(program);
+  stop(program);
   gc(program);
   images(program);
+  config(program);
   selftest(program);
   return program;
+}
+
+/** The interactive menu: inquirer prompts, and each choice runs the matching command. */
+async function openMenu(): Promise<void> {
+  const { select } = await import('@inquirer/prompts');
+  const { runMenu } = await import('./menu.js');
+  const { loadConfig } = await import('../config/config.js');
+  const { setLang, tr } = await import('../i18n/lang.js');
+  const { loadCourse } = await import('../course/exercises.js');
+  const { findWorkspace } = await import('../course/workspace.js');
+  const { loadState, exerciseState, statusOf } = await import('../course/state.js');
+  const config = loadConfig();
+  setLang(config.values.lang);
+  try {
+    await runMenu({
+      select: (message, choices) => select({ message, choices, pageSize: 12 }),
+      dispatch: async (args) => {
+        const program = buildProgram();
+        program.exitOverride();
+        await program.parseAsync(['node', 'de-lab', ...args]).catch(() => undefined);
+        process.exitCode = 0;
+      },
+      days: () => {
+        const root = findWorkspace(process.cwd(), config.values.workspace)?.root;
+        const state = root ? loadState(root) : undefined;
+        return loadCourse().map((day) => {
+          const exercises = day.exercises.map((e) => {
+            const status = state ? statusOf(exerciseState(state, day.lab.id, e.id)) : 'not-tried';
+            return { id: e.id, title: tr(e.title), mark: status === 'passed' ? '✔' : status === 'failed' ? '✖' : '·' };
+          });
+          return { id: day.lab.id, title: tr(day.lab.title), done: exercises.filter((e) => e.mark === '✔').length, total: exercises.length, exercises };
+        });
+      },
+    });
+  } catch (error) {
+    // Ctrl-C inside a prompt ends the menu quietly.
+    if ((error as Error).name !== 'ExitPromptError') throw error;
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -47,7 +103,8 @@ export async function main(argv: string[]): Promise<void> {
   program.exitOverride();
   try {
     if (argv.length <= 2) {
-      program.outputHelp();
+      if (process.stdin.isTTY && process.stdout.isTTY && process.env.CI !== 'true') await openMenu();
+      else program.outputHelp();
       return;
     }
     await program.parseAsync(argv);

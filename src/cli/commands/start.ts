@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DeLabError, errorMessage } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
@@ -93,7 +94,13 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   await requireCompose();
   const stopped = await stopOtherDays(ctx, lab, yes);
   await ensureImages(ctx, lab, yes);
-  const target = composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace: ctx.config.values.workspace });
+  // Mount the workspace the learner stands in (else the configured one); create the day's folder
+  // first, or Docker would create it owned by root.
+  const { findWorkspace } = await import('../../course/workspace.js');
+  const workspace = findWorkspace(process.cwd(), ctx.config.values.workspace)?.root ?? ctx.config.values.workspace;
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(workspace, lab.id), { recursive: true });
+  const target = composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace });
   await checkPorts(docker, lab, target.project);
   await checkMemory(docker, lab);
 

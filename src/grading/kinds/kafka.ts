@@ -17,7 +17,8 @@ async function kafka(ctx: RunContext, check: KafkaCheck, command: string[]): Pro
 export const kafkaTopicKind: CheckKind<KafkaCheck> = {
   needsReference: (check) => check.expect.count === 'reference' || check.expect.records === 'reference',
   async observe(ctx, check) {
-    const bootstrap = ['--bootstrap-server', 'localhost:9092'];
+    // The image's LOCAL listener answers inside the container whatever the service is called.
+    const bootstrap = ['--bootstrap-server', 'localhost:9094'];
     const describe = await kafka(ctx, check, ['kafka-topics.sh', ...bootstrap, '--describe', '--topic', check.topic]);
     const exists = describe.exitCode === 0 && describe.stdout.includes(`Topic: ${check.topic}`);
     if (!exists) return { exists: false };
