@@ -4,7 +4,7 @@ import { tr } from '../i18n/lang.js';
 import type { Lab } from '../course/labs.js';
 import { composeHint, composeProcess, composeServices, type ComposeTarget, type ServiceSpec } from './compose.js';
 import { diagnose } from './diagnose.js';
-import { logTail, projectContainers, type ServiceState } from './project.js';
+import { logTail, PROJECT_LABEL, projectContainers, type ServiceState } from './project.js';
 
 export type Phase = 'pending' | 'creating' | 'starting' | 'healthy' | 'running' | 'done' | 'failed';
 
@@ -70,18 +70,54 @@ export function failureReason(phase: Phase, state: ServiceState | undefined): st
   return phase === 'failed' ? tr({ en: 'stopped', ko: '멈췄습니다' }) : tr({ en: 'did not become ready in time', ko: '제시간에 준비되지 않았습니다' });
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/**
+ * Wakes the start loop when something happens to the project's containers (engine events:
+ * create, start, health_status, die…), when Compose exits, or after `ms` at the latest, so
+ * readiness is seen the moment the engine reports it instead of on the next polling tick.
+ */
+class ChangeWaiter {
+  private wake: (() => void) | undefined;
+  private pending = false;
+  private stream: NodeJS.ReadableStream | undefined;
+
+  async watch(docker: Dockerode, project: string): Promise<void> {
+    try {
+      const stream = (await docker.getEvents({ filters: { type: ['container'], label: [`${PROJECT_LABEL}=${project}`] } })) as NodeJS.ReadableStream;
+      this.stream = stream;
+      stream.on('data', () => this.notify());
+      stream.on('error', () => undefined);
+    } catch {
+      // No event stream: the fallback timer alone drives the loop.
+    }
+  }
+
+  notify(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  next(ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.pending || signal?.aborted) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.wake = undefined;
+        this.pending = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  close(): void {
+    (this.stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+  }
 }
 
 /**
@@ -112,9 +148,14 @@ export async function startStack(input: {
     return { project: target.project, alreadyRunning: true, seconds: 0, services: before.map((row) => row.state!) };
   }
 
+  const changes = new ChangeWaiter();
+  await changes.watch(docker, target.project);
   const up = composeProcess(target, ['up', '-d', '--no-build', '--remove-orphans', '--pull', 'never']);
   let upResult: { exitCode?: number; all?: string } | undefined;
-  void up.then((result) => (upResult = result as { exitCode?: number; all?: string }));
+  void up.then((result) => {
+    upResult = result as { exitCode?: number; all?: string };
+    changes.notify();
+  });
   const onAbort = () => up.kill('SIGTERM');
   signal?.addEventListener('abort', onAbort, { once: true });
   const deadline = started + (input.timeoutMs ?? 10 * 60_000);
@@ -146,9 +187,11 @@ export async function startStack(input: {
         const slow = rows.find(({ spec, state }) => !READY.has(phaseOf(spec, state)));
         throw await serviceFailure(docker, lab, slow?.state, slow?.spec.name ?? '?', failureReason('starting', slow?.state));
       }
-      await sleep(250, signal);
+      // Health changes arrive as events; the timer covers anything the event stream misses.
+      await changes.next(1000, signal);
     }
   } finally {
+    changes.close();
     signal?.removeEventListener('abort', onAbort);
     if (upResult === undefined) await up.catch(() => undefined);
   }

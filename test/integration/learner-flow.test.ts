@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { bin, deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
 
 /**
  * A learner's whole loop against a real (tiny) stack: init, start, check a starter (fails),
@@ -60,6 +61,27 @@ describe('learner workflow on a real stack', () => {
     expect((await run(['start', 'day7', '--yes'])).exitCode).toBe(0);
     const progress = JSON.parse((await run(['progress', '--json'])).stdout) as { total: { done: number } };
     expect(progress.total.done).toBe(1);
+  });
+
+  it('watch checks at once, then again when the exercise file is saved', async () => {
+    writeFileSync(squares, readFileSync(squares, 'utf8').replace('n * n', 'n * 2'));
+    const watcher = execa('node', [bin, 'watch', 'day7', 'seeded-squares', '--runs', '2', '--debounce', '200', '--json'], { env, extendEnv: false, cwd: ws, reject: false, timeout: 120_000 });
+    const lines: string[] = [];
+    let fixed = false;
+    watcher.stdout!.on('data', (chunk: Buffer) => {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      if (!fixed && lines.length >= 1) {
+        fixed = true;
+        writeFileSync(squares, readFileSync(squares, 'utf8').replace('n * 2', 'n * n'));
+      }
+    });
+    const done = await watcher;
+    const runs = lines.map((line) => JSON.parse(line) as { run: number; results: Array<{ passed: boolean }> });
+    expect(runs.map((r) => [r.run, r.results[0]!.passed])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(done.exitCode).toBe(0);
   });
 
   it('solution --apply and reset back up the learner file before replacing it', async () => {

@@ -38,7 +38,8 @@ export function inferTarget(root: string, cwd: string, day?: string, id?: string
   return { day: day ?? (inside ? parts[0] : undefined), id: id ?? (inside && !day ? parts[1] : undefined) };
 }
 
-async function check(ctx: Context, dayArg: string | undefined, idArg: string | undefined, options: { seed?: string }): Promise<number> {
+/** Grades exercises of one day in the running stack, printing check lines as they come, and records progress. */
+export async function gradeInStack(ctx: Context, input: { workspaceRoot: string; day: string; ids?: string[]; seed?: number }): Promise<ExerciseResult[]> {
   const { findLab } = await import('../../course/labs.js');
   const { loadExercises, findExercise } = await import('../../course/exercises.js');
   const { exerciseDir } = await import('../../course/workspace.js');
@@ -47,15 +48,10 @@ async function check(ctx: Context, dayArg: string | undefined, idArg: string | u
   const { gradeExercise } = await import('../../grading/session.js');
   const { requireDayStack } = await import('../day-stack.js');
   const { join } = await import('node:path');
-  const workspace = await openWorkspace(ctx);
-  const target = inferTarget(workspace.root, process.cwd(), dayArg, idArg);
-  if (!target.day) {
-    throw new DeLabError(tr({ en: 'Say which day to check.', ko: '어느 날을 검사할지 알려 주세요.' }), { hint: 'de-lab check day4 windowed-counts', code: 'E_USAGE', exitCode: 2 });
-  }
-  const lab = findLab(target.day);
-  const exercises = target.id ? [findExercise(lab, target.id)] : loadExercises(lab);
+  const lab = findLab(input.day);
+  const exercises = input.ids?.length ? input.ids.map((id) => findExercise(lab, id)) : loadExercises(lab);
   const { docker } = await requireEngine();
-  const dayProject = await requireDayStack(docker, lab, workspace.root);
+  const dayProject = await requireDayStack(docker, lab, input.workspaceRoot);
   const results: ExerciseResult[] = [];
   for (const exercise of exercises) {
     if (!ctx.json) ctx.out(style.bold(`${lab.id}/${exercise.id} — ${tr(exercise.title)}`));
@@ -63,17 +59,29 @@ async function check(ctx: Context, dayArg: string | undefined, idArg: string | u
       docker,
       lab,
       exercise: exercise.id,
-      workdir: exerciseDir(workspace.root, exercise),
-      dayDir: join(workspace.root, lab.id),
+      workdir: exerciseDir(input.workspaceRoot, exercise),
+      dayDir: join(input.workspaceRoot, lab.id),
       dayProject,
       prefix: ctx.config.values.imagePrefix,
-      seed: options.seed ? Number(options.seed) : undefined,
+      seed: input.seed,
       onStep: (step) => !ctx.json && step.role === 'reference' && step.id && ctx.verbose && ctx.err(style.dim(`  reference: ${step.id} ${step.ok ? 'ok' : step.error}`)),
       onCheck: (c) => !ctx.json && c.role === 'learner' && ctx.out(renderCheckLine(c)),
     });
-    recordCheckResult(workspace.root, lab.id, exercise.id, result);
+    recordCheckResult(input.workspaceRoot, lab.id, exercise.id, result);
     results.push(result);
   }
+  return results;
+}
+
+export { renderSummary };
+
+async function check(ctx: Context, dayArg: string | undefined, idArg: string | undefined, options: { seed?: string }): Promise<number> {
+  const workspace = await openWorkspace(ctx);
+  const target = inferTarget(workspace.root, process.cwd(), dayArg, idArg);
+  if (!target.day) {
+    throw new DeLabError(tr({ en: 'Say which day to check.', ko: '어느 날을 검사할지 알려 주세요.' }), { hint: 'de-lab check day4 windowed-counts', code: 'E_USAGE', exitCode: 2 });
+  }
+  const results = await gradeInStack(ctx, { workspaceRoot: workspace.root, day: target.day, ids: target.id ? [target.id] : undefined, seed: options.seed ? Number(options.seed) : undefined });
   ctx.emit({ workspace: workspace.root, results }, (d) => `\n${renderSummary(d.results)}`);
   return results.every((r) => r.passed) ? 0 : 1;
 }

@@ -82,16 +82,22 @@ async function stopOtherDays(ctx: Context, lab: Lab, yes: boolean): Promise<stri
 }
 
 export async function startDay(ctx: Context, day: string, options: { yes?: boolean; timeout?: string }): Promise<number> {
-  const { findLab } = await import('../../course/labs.js');
-  const { requireEngine } = await import('../../stack/engine.js');
-  const { requireCompose, checkPorts, checkMemory } = await import('../../stack/preflight.js');
-  const { composeTarget } = await import('../../stack/compose.js');
-  const { startStack, READY } = await import('../../stack/start.js');
-  const { runTasks } = await import('../../ui/tasks.js');
+  // Loaded together: module loading dominates this command's own start-up time.
+  const [{ findLab }, { requireEngine }, { requireCompose, checkPorts, checkMemory }, { composeTarget }, { startStack, READY }, { runTasks }] = await Promise.all([
+    import('../../course/labs.js'),
+    import('../../stack/engine.js'),
+    import('../../stack/preflight.js'),
+    import('../../stack/compose.js'),
+    import('../../stack/start.js'),
+    import('../../ui/tasks.js'),
+  ]);
   const yes = options.yes === true;
   const lab = findLab(day);
   const { docker } = await requireEngine();
-  await requireCompose();
+  // Preflight reads run concurrently (the compose plugin check spawns a process); only the
+  // steps that may ask a question run one after the other.
+  const composeReady = requireCompose();
+  composeReady.catch(() => undefined);
   const stopped = await stopOtherDays(ctx, lab, yes);
   await ensureImages(ctx, lab, yes);
   // Mount the workspace the learner stands in (else the configured one); create the day's folder
@@ -101,8 +107,7 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(workspace, lab.id), { recursive: true });
   const target = composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace });
-  await checkPorts(docker, lab, target.project);
-  await checkMemory(docker, lab);
+  await Promise.all([composeReady, checkPorts(docker, lab, target.project), checkMemory(docker, lab)]);
 
   const controller = new AbortController();
   let interrupted = false;
