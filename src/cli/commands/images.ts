@@ -66,12 +66,9 @@ async function buildImages(ctx: Context, names: string[], options: { noCache?: b
     { json: ctx.json, exitOnError: false },
   ).catch(() => undefined);
   const failed = results.filter((r) => !r.ok);
-  ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) =>
-    [
-      ...d.built.map((r) => `${style.ok(marks.ok)} ${r.tag} (${r.seconds} s)`),
-      ...d.failed.map((r) => `${style.fail(marks.fail)} ${r.error}${r.hint ? `\n  ${style.dim('→')} ${r.hint}` : ''}`),
-    ].join('\n'),
-  );
+  ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) => d.built.map((r) => `${style.ok(marks.ok)} ${r.tag} (${r.seconds} s)`).join('\n'));
+  // Failures go to stderr, each with its next step.
+  if (!ctx.json) for (const r of failed) ctx.err(`${style.fail(marks.fail)} ${r.error}${r.hint ? `\n  ${style.dim('→')} ${r.hint}` : ''}`);
   return failed.length === 0 ? 0 : 1;
 }
 

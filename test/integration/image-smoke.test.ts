@@ -1,0 +1,398 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deLab, repoRoot } from '../helpers/cli.js';
+import { Cleanup, docker, dockerOk, pollUntil, probeUrl, sharedTempDir, smokeName, waitHealthy } from '../helpers/smoke-docker.js';
+
+/**
+ * Smoke tests of the built course images: each one starts the real image and makes it do real
+ * work (Kafka round trip, a PySpark batch job over that topic, SQL from the tools container).
+ * Fluentd and Turnilo need rubygems.org / the npm package, which some machines cannot reach:
+ * there the build must refuse cleanly, and their smoke tests are reported as skipped with the
+ * reason; where the registries are reachable they build the image and smoke it for real.
+ */
+
+const KAFKA = 'de-lab/kafka:3.9.2';
+const SPARK = 'de-lab/spark:4.0.0';
+const MARIADB = 'de-lab/mariadb:10.11';
+const TOOLS = 'de-lab/tools:1.0';
+
+const RECORDS = 1000;
+const KEYS = 7;
+/** Record n (1…1000): key k<n mod 7>, value n. */
+const records = Array.from({ length: RECORDS }, (_, i) => ({ key: `k${(i + 1) % KEYS}`, value: i + 1 }));
+const expectedLines = records.map((r) => `${r.key}:${r.value}`);
+const expectedPerKey: Record<string, { count: number; sum: number }> = {};
+for (const { key, value } of records) {
+  const entry = (expectedPerKey[key] ??= { count: 0, sum: 0 });
+  entry.count += 1;
+  entry.sum += value;
+}
+
+const cleanup = new Cleanup();
+afterAll(async () => {
+  await cleanup.run();
+}, 120_000);
+
+describe('image smoke: kafka + spark', () => {
+  const network = cleanup.network(smokeName('net'));
+  const kafka = cleanup.container(smokeName('kafka'));
+  const spark = cleanup.container(smokeName('spark'));
+  const topic = `smoke-${Date.now().toString(36)}`;
+  const sparkDir = cleanup.dir(sharedTempDir('de-lab-smoke-spark-'));
+
+  beforeAll(async () => {
+    await dockerOk(['network', 'create', '--label', 'de-lab.test=smoke', network]);
+    // As labs/day4/compose.yaml runs it (internal listener reached by the container name),
+    // with its faster health interval; no host port published (tests must not clash with stacks).
+    await dockerOk([
+      'run', '-d', '--name', kafka, '--network', network, '--label', 'de-lab.test=smoke',
+      '-e', `KAFKA_INTERNAL_HOST=${kafka}`, '-e', 'KAFKA_EXTERNAL_HOST=localhost', '-e', 'KAFKA_EXTERNAL_PORT=29092',
+      '-e', 'KAFKA_NUM_PARTITIONS=3', '-e', 'KAFKA_HEAP_OPTS=-Xmx384m -Xms384m',
+      '--health-interval', '2s', '--memory', '768m',
+      KAFKA,
+    ]);
+    // Spark starts in parallel (it does not need Kafka until the job runs).
+    await dockerOk([
+      'run', '-d', '--name', spark, '--network', network, '--label', 'de-lab.test=smoke',
+      '-v', `${sparkDir}:/home/spark/work/smoke`, '-w', '/home/spark/work/smoke',
+      '--health-interval', '2s', '--memory', '2g',
+      SPARK,
+    ]);
+  }, 120_000);
+
+  it('kafka: becomes healthy, and 1,000 records produced with the console producer come back', async () => {
+    await waitHealthy(kafka, 180_000);
+
+    const created = await dockerOk(['exec', kafka, 'kafka-topics.sh', '--bootstrap-server', '127.0.0.1:9094', '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1']);
+    expect(created.stdout).toContain(`Created topic ${topic}.`);
+    const described = await dockerOk(['exec', kafka, 'kafka-topics.sh', '--bootstrap-server', '127.0.0.1:9094', '--describe', '--topic', topic]);
+    expect(described.stdout).toMatch(new RegExp(`Topic: ${topic}\\s.*PartitionCount: 3`));
+
+    const produced = await docker(
+      ['exec', '-i', kafka, 'kafka-console-producer.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic,
+        '--property', 'parse.key=true', '--property', 'key.separator=:', '--request-required-acks', 'all'],
+      { input: `${expectedLines.join('\n')}\n`, stdin: undefined },
+    );
+    expect(produced.exitCode, produced.stderr).toBe(0);
+
+    // The broker's own count: the end offsets of the three partitions add up to 1,000.
+    const offsets = await dockerOk(['exec', kafka, 'kafka-get-offsets.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic, '--time', '-1']);
+    const ends = offsets.stdout.trim().split('\n').map((line) => Number(line.split(':')[2]));
+    expect(ends).toHaveLength(3);
+    expect(ends.reduce((a, b) => a + b, 0)).toBe(RECORDS);
+
+    const consumed = await docker([
+      'exec', kafka, 'kafka-console-consumer.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic,
+      '--from-beginning', '--max-messages', String(RECORDS), '--timeout-ms', '60000',
+      '--property', 'print.key=true', '--property', 'key.separator=:',
+    ]);
+    expect(consumed.exitCode, consumed.stderr).toBe(0);
+    expect(consumed.stderr).toContain(`Processed a total of ${RECORDS} messages`);
+    const lines = consumed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(RECORDS);
+    // Three partitions: order is per partition only, so compare as sorted lists (no duplicates).
+    expect([...lines].sort()).toEqual([...expectedLines].sort());
+  });
+
+  it('spark: a spark-submit batch job reads the topic with format("kafka") and computes exact numbers, as non-root, with an event log', async () => {
+    await waitHealthy(spark, 120_000);
+    const whoami = await dockerOk(['exec', spark, 'sh', '-c', 'id -u; id -un']);
+    expect(whoami.stdout.trim().split('\n')).toEqual(['1000', 'spark']);
+
+    writeFileSync(join(sparkDir, 'job.py'), SPARK_JOB);
+    const started = Date.now();
+    // No --packages: the Kafka connector is in the image's jars/ (nothing is downloaded here).
+    const job = await docker(
+      ['exec', spark, 'spark-submit', '--master', 'local[2]', 'job.py', `${kafka}:9092`, topic, '/home/spark/work/smoke/out'],
+      { timeout: 8 * 60_000 },
+    );
+    expect(job.exitCode, `${job.stderr.slice(-4000)}\n${job.stdout}`).toBe(0);
+    expect(job.stdout + job.stderr).not.toMatch(/Ivy Default Cache|resolving dependencies|downloading/i);
+
+    const result = JSON.parse(readFileSync(join(sparkDir, 'out', 'result.json'), 'utf8')) as {
+      appId: string; sparkVersion: string; user: string; count: number; sum: number; min: number; max: number;
+      distinctValues: number; partitions: number; perKey: Record<string, { count: number; sum: number }>;
+    };
+    expect(result).toMatchObject({ sparkVersion: '4.0.0', user: 'spark', count: RECORDS, sum: 500500, min: 1, max: RECORDS, distinctValues: RECORDS, partitions: 3 });
+    expect(result.perKey).toEqual(expectedPerKey);
+
+    // The per-key counts written by Spark's own CSV writer (one part file after coalesce(1)).
+    const csvDir = join(sparkDir, 'out', 'per_key_csv');
+    expect(existsSync(join(csvDir, '_SUCCESS'))).toBe(true);
+    const part = readdirSync(csvDir).find((f) => f.startsWith('part-') && f.endsWith('.csv'))!;
+    const csv = readFileSync(join(csvDir, part), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('key,count,sum');
+    expect(csv.slice(1)).toEqual(Object.entries(expectedPerKey).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k},${v.count},${v.sum}`));
+    // Files the job wrote belong to uid 1000 (spark), not root.
+    expect(statSync(join(sparkDir, 'out', 'result.json')).uid).toBe(1000);
+
+    // spark.eventLog.dir file:///opt/spark-events, uncompressed and not rolling: one JSON-lines
+    // file named after the application, finished (no .inprogress), owned by spark.
+    expect(result.appId).toMatch(/^local-\d+$/);
+    const events = await dockerOk(['exec', spark, 'sh', '-c', `ls /opt/spark-events; stat -c %U /opt/spark-events/${result.appId}; cat /opt/spark-events/${result.appId}`]);
+    const [listing, ...rest] = events.stdout.split('\n');
+    expect(listing).toBe(result.appId);
+    expect(rest[0]).toBe('spark');
+    const eventLines = rest.slice(1).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { Event: string; 'App ID'?: string; Timestamp?: number });
+    const kinds = eventLines.map((e) => e.Event);
+    expect(kinds[0]).toBe('SparkListenerLogStart');
+    expect(kinds).toContain('SparkListenerJobEnd');
+    expect(kinds.at(-1)).toBe('SparkListenerApplicationEnd');
+    const appStart = eventLines.find((e) => e.Event === 'SparkListenerApplicationStart')!;
+    expect(appStart['App ID']).toBe(result.appId);
+    expect(appStart.Timestamp).toBeGreaterThanOrEqual(started - 60_000);
+  });
+});
+
+describe('image smoke: mariadb + tools', () => {
+  const network = cleanup.network(smokeName('net'));
+  const mariadb = cleanup.container(smokeName('mariadb'));
+
+  beforeAll(async () => {
+    await dockerOk(['network', 'create', '--label', 'de-lab.test=smoke', network]);
+    await dockerOk([
+      'run', '-d', '--name', mariadb, '--network', network, '--label', 'de-lab.test=smoke',
+      '-e', 'MARIADB_ROOT_PASSWORD=smoke-root-pw', '-e', 'MARIADB_DATABASE=shop',
+      '-e', 'MARIADB_USER=learner', '-e', 'MARIADB_PASSWORD=smoke-learner-pw',
+      MARIADB,
+    ]);
+  }, 120_000);
+
+  it('mariadb: becomes healthy and answers SQL from the tools container (mysql client) as the app user', async () => {
+    await waitHealthy(mariadb, 180_000);
+    const rows = Array.from({ length: 100 }, (_, i) => `(${i + 1}, 'item-${i + 1}', ${(i + 1) * 25}, '${i % 2 === 0 ? '서울' : 'Busan'}')`);
+    const sql = [
+      'CREATE TABLE orders (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, cents INT NOT NULL, city VARCHAR(20) NOT NULL);',
+      `INSERT INTO orders VALUES ${rows.join(', ')};`,
+      'SELECT COUNT(*), SUM(id), SUM(cents), MIN(name), MAX(id) FROM orders;',
+      "SELECT city, COUNT(*), SUM(cents) FROM orders GROUP BY city ORDER BY city;",
+      'SELECT @@character_set_server, CURRENT_USER(), DATABASE();',
+    ].join('\n');
+    const client = await docker(
+      ['run', '--rm', '-i', '--network', network, '--label', 'de-lab.test=smoke', TOOLS,
+        'mysql', '-h', mariadb, '-u', 'learner', '-psmoke-learner-pw', 'shop', '--batch', '--skip-column-names'],
+      { input: sql, stdin: undefined },
+    );
+    expect(client.exitCode, client.stderr).toBe(0);
+    expect(client.stdout.trim().split('\n')).toEqual([
+      '100\t5050\t126250\titem-1\t100',
+      'Busan\t50\t63750',
+      '서울\t50\t62500',
+      'utf8mb4\tlearner@%\tshop',
+    ]);
+
+    // The rows are really in the server (a second connection, as root, over the network).
+    const again = await docker(['run', '--rm', '--network', network, TOOLS, 'mysql', '-h', mariadb, '-u', 'root', '-psmoke-root-pw', '--batch', '--skip-column-names', '-e', 'SELECT COUNT(*) FROM shop.orders WHERE city = "서울"']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout.trim()).toBe('50');
+  });
+});
+
+// ---- images whose registries may be unreachable (rubygems.org, the turnilo npm package) ------
+
+interface Recipe { name: string; version: string; sources: Array<{ name: string; url: string }> }
+function recipe(name: string): Recipe {
+  return parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as Recipe;
+}
+
+interface BuildOutcome {
+  built: boolean;
+  /** Why it cannot be built here (de-lab's own message), when it was refused for an unreachable source. */
+  refusal?: string;
+  exitCode: number;
+  stderr: string;
+  stdout: string;
+}
+
+/** Where the registries are reachable the first test of an image builds it (cold: several minutes). */
+const BUILD_TIMEOUT = 35 * 60_000;
+
+/** One `de-lab images build <name>` per image for the whole file (cache hit when already built). */
+const outcomes = new Map<string, Promise<BuildOutcome>>();
+function build(name: string): Promise<BuildOutcome> {
+  if (!outcomes.has(name)) {
+    outcomes.set(name, (async () => {
+      const result = await deLab(['images', 'build', name], { timeout: 30 * 60_000 });
+      // The last match (the final error line when there is one; in CI only the task list's
+      // "✖ … [FAILED: …]" line), without the closing "." / "]".
+      const refusal = [...result.stderr.matchAll(/cannot be built here:[^\n]*unreachable[^\n]*/g)].at(-1)?.[0].replace(/\.?\]?\s*$/, '');
+      return { built: result.exitCode === 0, refusal: result.exitCode !== 0 ? refusal : undefined, ...result };
+    })());
+  }
+  return outcomes.get(name)!;
+}
+
+/** The reason shown for a skipped smoke test: de-lab's refusal, e.g. "cannot be built here: rubygems unreachable (…)". */
+async function requireImage(name: string, skip: (note: string) => never): Promise<string> {
+  const outcome = await build(name);
+  if (outcome.refusal) skip(`de-lab/${name} ${outcome.refusal}`);
+  expect(outcome.exitCode, `de-lab images build ${name} failed for another reason:\n${outcome.stderr}`).toBe(0);
+  const { version } = recipe(name);
+  return `de-lab/${name}:${version}`;
+}
+
+describe.each(['fluentd', 'turnilo'])('image %s: registry reachability', (name) => {
+  it(`de-lab images build ${name} refuses with "cannot be built here: … unreachable" exactly when a source is unreachable`, async () => {
+    const { sources } = recipe(name);
+    const probes = await Promise.all(sources.map((source) => probeUrl(source)));
+    const down = probes.find((p) => !p.reachable);
+    const outcome = await build(name);
+    if (down) {
+      expect(outcome.exitCode, outcome.stdout).not.toBe(0);
+      expect(outcome.stderr).toContain('cannot be built here:');
+      expect(outcome.stderr).toContain(`${down.name} unreachable`);
+      expect(outcome.stderr).toContain(down.url);
+      // and says what to do instead (the summary with the hint is on stdout, the task line on stderr)
+      expect(outcome.stdout + outcome.stderr).toContain('de-lab images load');
+      // refused before any build step ran
+      expect(outcome.stdout + outcome.stderr).not.toMatch(/Step \d+\/\d+/);
+    } else {
+      expect(outcome.exitCode, outcome.stderr).toBe(0);
+    }
+  }, BUILD_TIMEOUT);
+});
+
+describe('image smoke: fluentd', () => {
+  it('fluentd: accepts an HTTP event and writes it to a file; the Kafka output plugin loads', async (ctx) => {
+    const image = await requireImage('fluentd', (note) => ctx.skip(note));
+    const dir = cleanup.dir(sharedTempDir('de-lab-smoke-fluentd-'));
+    mkdirSync(join(dir, 'etc'));
+    mkdirSync(join(dir, 'out'));
+    chmodSync(join(dir, 'out'), 0o777); // fluentd runs as uid 999
+    writeFileSync(join(dir, 'etc', 'fluent.conf'), FLUENT_CONF);
+    writeFileSync(join(dir, 'etc', 'kafka.conf'), FLUENT_KAFKA_CONF);
+    const fluentd = cleanup.container(smokeName('fluentd'));
+    await dockerOk([
+      'run', '-d', '--name', fluentd, '--label', 'de-lab.test=smoke', '--health-interval', '1s',
+      '-v', `${join(dir, 'etc')}:/fluentd/smoke:ro`, '-v', `${join(dir, 'out')}:/fluentd/out`,
+      '-e', 'FLUENTD_CONF=/fluentd/smoke/fluent.conf', image,
+    ]);
+    await waitHealthy(fluentd, 120_000);
+    const posted = await dockerOk(['exec', fluentd, 'curl', '-fsS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST',
+      '-d', 'json={"msg":"smoke-hello","n":42}', 'http://127.0.0.1:9880/smoke.http']);
+    expect(posted.stdout).toBe('200');
+    const line = await pollUntil('the event in /fluentd/out', async () => {
+      const text = readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(dir, 'out', f), 'utf8')).join('');
+      return text.includes('smoke-hello') ? text.trim() : undefined;
+    }, 30_000);
+    expect(line.split('\n')).toHaveLength(1);
+    expect(JSON.parse(line)).toEqual({ msg: 'smoke-hello', n: 42, tag: 'smoke.http' });
+
+    const gems = await dockerOk(['exec', fluentd, 'fluent-gem', 'list', '--local', '^(fluentd|fluent-plugin-kafka|ruby-kafka)$']);
+    expect(gems.stdout).toMatch(/^fluentd \(1\.18\.0\)/m);
+    expect(gems.stdout).toMatch(/^fluent-plugin-kafka \(/m);
+    expect(gems.stdout).toMatch(/^ruby-kafka \(/m);
+    const dry = await docker(['exec', fluentd, 'fluentd', '--dry-run', '-c', '/fluentd/smoke/kafka.conf']);
+    expect(dry.exitCode, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('finished dry run mode');
+  }, BUILD_TIMEOUT);
+});
+
+describe('image smoke: turnilo', () => {
+  it('turnilo: serves its web UI (configured for the Druid router at http://druid:8888)', async (ctx) => {
+    const image = await requireImage('turnilo', (note) => ctx.skip(note));
+    const turnilo = cleanup.container(smokeName('turnilo'));
+    await dockerOk(['run', '-d', '--name', turnilo, '--label', 'de-lab.test=smoke', '--health-interval', '1s', image]);
+    await waitHealthy(turnilo, 120_000);
+    const alive = await dockerOk(['exec', turnilo, 'curl', '-fsS', 'http://127.0.0.1:9090/health/alive']);
+    expect(alive.exitCode).toBe(0);
+    const page = await dockerOk(['exec', turnilo, 'curl', '-fsS', '-w', '\n%{http_code} %{content_type}', 'http://127.0.0.1:9090/']);
+    const status = page.stdout.split('\n').at(-1)!;
+    expect(status).toMatch(/^200 text\/html/);
+    expect(page.stdout.toLowerCase()).toContain('<title>turnilo');
+    const config = await dockerOk(['exec', turnilo, 'cat', '/etc/turnilo/config.yaml']);
+    expect(parse(config.stdout).clusters[0]).toMatchObject({ name: 'druid', type: 'druid', url: 'http://druid:8888' });
+    const verified = await docker(['exec', turnilo, 'turnilo', 'verify-config', '/etc/turnilo/config.yaml']);
+    expect(verified.exitCode, verified.stdout + verified.stderr).toBe(0);
+  }, BUILD_TIMEOUT);
+});
+
+// ---- fixtures ----------------------------------------------------------------------------------
+
+const SPARK_JOB = String.raw`
+import json, os, sys
+from pyspark.sql import SparkSession, functions as F
+
+bootstrap, topic, out = sys.argv[1], sys.argv[2], sys.argv[3]
+spark = SparkSession.builder.appName("de-lab-smoke").getOrCreate()
+raw = (spark.read.format("kafka")
+       .option("kafka.bootstrap.servers", bootstrap)
+       .option("subscribe", topic)
+       .option("startingOffsets", "earliest")
+       .option("endingOffsets", "latest")
+       .load())
+rows = raw.select(F.col("key").cast("string").alias("key"),
+                  F.col("value").cast("string").cast("long").alias("value"),
+                  F.col("partition"))
+totals = rows.agg(F.count("*").alias("count"), F.sum("value").alias("sum"),
+                  F.min("value").alias("min"), F.max("value").alias("max"),
+                  F.countDistinct("value").alias("distinct"),
+                  F.countDistinct("partition").alias("partitions")).first()
+per_key = rows.groupBy("key").agg(F.count("*").alias("count"), F.sum("value").alias("sum")).orderBy("key")
+per_key.coalesce(1).write.mode("overwrite").option("header", True).csv(os.path.join(out, "per_key_csv"))
+result = {
+    "appId": spark.sparkContext.applicationId,
+    "sparkVersion": spark.version,
+    "user": spark.sparkContext.sparkUser(),
+    "count": totals["count"], "sum": totals["sum"], "min": totals["min"], "max": totals["max"],
+    "distinctValues": totals["distinct"], "partitions": totals["partitions"],
+    "perKey": {r["key"]: {"count": r["count"], "sum": r["sum"]} for r in per_key.collect()},
+}
+os.makedirs(out, exist_ok=True)
+with open(os.path.join(out, "result.json"), "w") as f:
+    json.dump(result, f)
+print(json.dumps(result))
+spark.stop()
+`;
+
+const FLUENT_CONF = `
+<source>
+  @type monitor_agent
+  bind 0.0.0.0
+  port 24220
+</source>
+<source>
+  @type http
+  bind 0.0.0.0
+  port 9880
+  <parse>
+    @type json
+  </parse>
+</source>
+<match smoke.**>
+  @type file
+  path /fluentd/out/events
+  append true
+  <format>
+    @type json
+  </format>
+  <inject>
+    tag_key tag
+  </inject>
+  <buffer>
+    @type memory
+    flush_mode immediate
+  </buffer>
+</match>
+`;
+
+const FLUENT_KAFKA_CONF = `
+<source>
+  @type monitor_agent
+  port 24220
+</source>
+<match app.**>
+  @type kafka2
+  brokers kafka:9092
+  default_topic app-logs
+  <format>
+    @type json
+  </format>
+  <buffer topic>
+    @type memory
+    flush_interval 3s
+  </buffer>
+</match>
+`;
