@@ -19,9 +19,14 @@ export interface RunOutput {
 
 function collector(): { stream: PassThrough; text: () => string } {
   const chunks: Buffer[] = [];
+  let kept = 0;
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => {
-    if (chunks.reduce((n, c) => n + c.length, 0) < 8 * 1024 * 1024) chunks.push(chunk);
+    // Output beyond 8 MiB is drained and dropped: a chatty submission cannot fill the grader's memory.
+    if (kept < 8 * 1024 * 1024) {
+      chunks.push(chunk);
+      kept += chunk.length;
+    }
   });
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }

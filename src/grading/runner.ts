@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
@@ -30,17 +30,59 @@ export interface RunInput {
   onCheck?: (check: CheckResult) => void;
 }
 
-/** Containers write their outputs into the workdir as their own users: let them. */
+/** Containers write their outputs into the workdir as their own users: let them. Links are never followed. */
 export function openForContainers(dir: string): void {
   mkdirSync(dir, { recursive: true });
   const walk = (path: string) => {
-    const stats = statSync(path);
+    const stats = lstatSync(path);
+    if (stats.isSymbolicLink()) return;
     if (stats.isDirectory()) {
       chmodSync(path, 0o777);
       for (const name of readdirSync(path)) walk(join(path, name));
     } else chmodSync(path, stats.mode | 0o444);
   };
   walk(dir);
+}
+
+/**
+ * Removes symbolic links under `dir` that lead outside it (or nowhere). Code in a container can
+ * write `out.csv -> /etc/shadow` into its bind-mounted folder; checks that read files on the
+ * host must never follow such a link to the host's own file. Returns the removed paths.
+ */
+export function dropEscapingLinks(dir: string, limit = 100_000): string[] {
+  if (!existsSync(dir)) return [];
+  const root = realpathSync(dir);
+  const removed: string[] = [];
+  let seen = 0;
+  const walk = (path: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(path);
+    } catch {
+      return; // a folder a container made unreadable: the host-side checks cannot read it either
+    }
+    for (const name of names) {
+      if (++seen > limit) return;
+      const child = join(path, name);
+      const stats = lstatSync(child, { throwIfNoEntry: false });
+      if (!stats) continue;
+      if (stats.isSymbolicLink()) {
+        let real: string | undefined;
+        try {
+          real = realpathSync(child);
+        } catch {
+          real = undefined;
+        }
+        const rel = real === undefined ? '..' : relative(root, real);
+        if (rel.startsWith('..') || isAbsolute(rel)) {
+          rmSync(child, { force: true });
+          removed.push(relative(dir, child));
+        }
+      } else if (stats.isDirectory()) walk(child);
+    }
+  };
+  walk(dir);
+  return removed;
 }
 
 function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
@@ -52,6 +94,7 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
   const deadline = Date.now() + (check.retry?.untilSec ?? 0) * 1000;
   for (;;) {
     let observed: unknown;
+    dropEscapingLinks(ctx.workdir);
     try {
       observed = await withTimeout(kind.observe(ctx, check), check.timeoutSec);
     } catch (error) {

@@ -1,6 +1,7 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { DeLabError } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
@@ -29,6 +30,8 @@ export interface SessionInput {
   limits?: Partial<Limits>;
   onStep?: (step: StepResult & { role: string }) => void;
   onCheck?: (check: CheckResult & { role: string }) => void;
+  /** Observations of the reference run, when the caller already has them (`grade` makes them once per class, out of the learners' reach). */
+  reference?: Record<string, unknown>;
 }
 
 /**
@@ -38,36 +41,55 @@ export interface SessionInput {
 export async function gradeExercise(input: SessionInput): Promise<ExerciseResult> {
   const spec = loadGradingSpec(input.lab, input.exercise);
   const seed = input.seed ?? DEFAULT_SEED;
-  let reference: Record<string, unknown> | undefined;
-  if (needsReference(spec)) {
-    const referenceRoot = join(input.dayDir, '.reference');
-    const cacheFile = join(referenceRoot, `${input.exercise}.seed-${seed}.json`);
-    const key = referenceKey(spec, seed);
-    reference = readCachedReference(cacheFile, key);
-    if (!reference) {
-      const dir = join(referenceRoot, input.exercise);
-      rmSync(dir, { recursive: true, force: true }); // de-lab's own copy of the solution, never learner work
-      mkdirSync(dir, { recursive: true });
-      cpSync(join(spec.dir, 'solution'), dir, { recursive: true });
-      const { result, observations } = await runExercise({ ...common(input, seed), spec, role: 'reference', workdir: dir, onStep: (s) => input.onStep?.({ ...s, role: 'reference' }), onCheck: (c) => input.onCheck?.({ ...c, role: 'reference' }) });
-      const broken = result.steps.find((s) => !s.ok) ?? result.checks.find((c) => c.status !== 'passed');
-      if (broken) {
-        throw new DeLabError(
-          tr({ en: `The reference solution of ${input.lab.id}/${input.exercise} did not run (${'error' in broken && broken.error ? broken.error : (broken as CheckResult).message ?? (broken as CheckResult).found}).`, ko: `${input.lab.id}/${input.exercise}의 참조 답안이 실행되지 않았습니다(${'error' in broken && broken.error ? broken.error : (broken as CheckResult).message ?? (broken as CheckResult).found}).` }),
-          { hint: tr({ en: `Check that ${input.lab.id}'s stack is healthy (\`de-lab status\`), then try again.`, ko: `${input.lab.id} 스택이 정상인지(\`de-lab status\`) 확인한 뒤 다시 시도하세요.` }), code: 'E_REFERENCE' },
-        );
-      }
-      reference = observations;
-      writeCachedReference(cacheFile, key, reference);
-    }
-  }
+  const reference = input.reference ?? (await referenceObservations(input));
   const role = input.role ?? 'learner';
   const { result } = await runExercise({ ...common(input, seed), spec, role, workdir: input.workdir, reference, onStep: (s) => input.onStep?.({ ...s, role }), onCheck: (c) => input.onCheck?.({ ...c, role }) });
   return result;
 }
 
+/**
+ * What the reference solution's run observed, for the checks that compare with it; undefined when
+ * no check does. Cached in `cacheFile` (default: <dayDir>/.reference/) by seed and solution content.
+ */
+export async function referenceObservations(input: SessionInput, cacheFile?: string): Promise<Record<string, unknown> | undefined> {
+  const spec = loadGradingSpec(input.lab, input.exercise);
+  if (!needsReference(spec)) return undefined;
+  const seed = input.seed ?? DEFAULT_SEED;
+  const referenceRoot = join(input.dayDir, '.reference');
+  const file = cacheFile ?? join(referenceRoot, `${input.exercise}.seed-${seed}.json`);
+  const key = referenceKey(spec, seed);
+  const cached = readCachedReference(file, key);
+  if (cached) return cached;
+  const dir = join(referenceRoot, input.exercise);
+  rmSync(dir, { recursive: true, force: true }); // de-lab's own copy of the solution, never learner work
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(spec.dir, 'solution'), dir, { recursive: true });
+  const { result, observations } = await runExercise({ ...common(input, seed), spec, role: 'reference', workdir: dir, onStep: (s) => input.onStep?.({ ...s, role: 'reference' }), onCheck: (c) => input.onCheck?.({ ...c, role: 'reference' }) });
+  const broken = result.steps.find((s) => !s.ok) ?? result.checks.find((c) => c.status !== 'passed');
+  if (broken) {
+    const why = 'error' in broken && broken.error ? broken.error : ((broken as CheckResult).message ?? (broken as CheckResult).found);
+    throw new DeLabError(
+      tr({ en: `The reference solution of ${input.lab.id}/${input.exercise} did not run (${why}).`, ko: `${input.lab.id}/${input.exercise}의 참조 답안이 실행되지 않았습니다(${why}).` }),
+      { hint: tr({ en: `Check that ${input.lab.id}'s stack is healthy (\`de-lab status\`), then try again.`, ko: `${input.lab.id} 스택이 정상인지(\`de-lab status\`) 확인한 뒤 다시 시도하세요.` }), code: 'E_REFERENCE' },
+    );
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeCachedReference(file, key, observations);
+  return observations;
+}
+
 function common(input: SessionInput, seed: number) {
   return { docker: input.docker, lab: input.lab, seed, dayDir: input.dayDir, dayProject: input.dayProject, prefix: input.prefix, limits: input.limits };
+}
+
+/** Pids limit of private-stack services whose compose file sets none (JVM threads count too). */
+export const PRIVATE_STACK_PIDS = 4096;
+
+function servicesWithoutPidsLimit(composeFile: string): string[] {
+  const doc = parse(readFileSync(composeFile, 'utf8')) as { services?: Record<string, any> };
+  return Object.entries(doc.services ?? {})
+    .filter(([, spec]) => spec?.pids_limit === undefined && spec?.deploy?.resources?.limits?.pids === undefined)
+    .map(([name]) => name);
 }
 
 /**
@@ -79,9 +101,14 @@ export async function startPrivateStack(input: { docker: Dockerode; lab: Lab; pr
   const dayDir = join(root, input.lab.id);
   mkdirSync(dayDir, { recursive: true });
   const override = join(root, 'no-host-ports.yaml');
-  const services = composeServices(input.lab.composeFile).filter((service) => service.ports.length > 0);
-  writeFileSync(override, services.length ? `services:\n${services.map((s) => `  ${s.name}:\n    ports: !reset []\n`).join('')}` : 'services: {}\n');
-  const target = composeTarget(input.lab, { imagePrefix: input.prefix, workspace: root }, { project: input.project, files: services.length ? [override] : [] });
+  const services = composeServices(input.lab.composeFile);
+  // Learner code is exec'd into these services: a fork bomb must hit a pids limit, not the host's.
+  const unlimited = new Set(servicesWithoutPidsLimit(input.lab.composeFile));
+  const entries = services
+    .filter((s) => s.ports.length > 0 || unlimited.has(s.name))
+    .map((s) => `  ${s.name}:\n${s.ports.length > 0 ? '    ports: !reset []\n' : ''}${unlimited.has(s.name) ? `    pids_limit: ${PRIVATE_STACK_PIDS}\n` : ''}`);
+  writeFileSync(override, entries.length ? `services:\n${entries.join('')}` : 'services: {}\n');
+  const target = composeTarget(input.lab, { imagePrefix: input.prefix, workspace: root }, { project: input.project, files: entries.length ? [override] : [] });
   const { openForContainers } = await import('./runner.js');
   openForContainers(dayDir);
   if (existsSync(input.lab.composeFile)) await startStack({ lab: input.lab, target, docker: input.docker });

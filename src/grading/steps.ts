@@ -24,29 +24,40 @@ async function buildLearnerImage(ctx: RunContext, step: Extract<Step, { kind: 'd
   const dockerfile = step.dockerfile ?? 'Dockerfile';
   if (!existsSync(join(context, dockerfile))) throw new StepFailure(`${join(step.context, dockerfile)} does not exist`);
   const { pack } = await import('tar-fs');
-  const stream = await ctx.docker.buildImage(pack(context) as unknown as NodeJS.ReadableStream, {
-    t: step.tag,
-    dockerfile,
-    rm: true,
-    forcerm: true,
-    memory: ctx.limits.memoryBytes,
-    memswap: ctx.limits.memoryBytes,
-    labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading' },
-  });
+  // Closing the request at the deadline makes the engine cancel the build (a RUN that never ends).
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), step.timeoutSec * 1000);
   const lines: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    ctx.docker.modem.followProgress(
-      stream,
-      (error: Error | null, events: Array<{ error?: string }>) => {
-        const failed = error?.message ?? events.find((e) => e.error)?.error;
-        if (failed) reject(new StepFailure(`docker build failed: ${failed.trim()}`, lines.slice(-15).join('\n')));
-        else resolve();
-      },
-      (event: { stream?: string; error?: string }) => {
-        for (const line of (event.stream ?? event.error ?? '').split('\n')) if (line.trim()) lines.push(line.trimEnd());
-      },
-    );
-  });
+  try {
+    const stream = await ctx.docker.buildImage(pack(context) as unknown as NodeJS.ReadableStream, {
+      t: step.tag,
+      dockerfile,
+      rm: true,
+      forcerm: true,
+      memory: ctx.limits.memoryBytes,
+      memswap: ctx.limits.memoryBytes,
+      labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading' },
+      abortSignal: abort.signal,
+    });
+    await new Promise<void>((resolve, reject) => {
+      ctx.docker.modem.followProgress(
+        stream,
+        (error: Error | null, events: Array<{ error?: string }>) => {
+          const failed = abort.signal.aborted ? `timed out after ${step.timeoutSec} s` : (error?.message ?? events.find((e) => e.error)?.error);
+          if (failed) reject(new StepFailure(`docker build failed: ${failed.trim()}`, lines.slice(-15).join('\n')));
+          else resolve();
+        },
+        (event: { stream?: string; error?: string }) => {
+          for (const line of (event.stream ?? event.error ?? '').split('\n')) if (line.trim()) lines.push(line.trimEnd());
+        },
+      );
+    });
+  } catch (error) {
+    if (abort.signal.aborted && !(error instanceof StepFailure)) throw new StepFailure(`docker build failed: timed out after ${step.timeoutSec} s`, lines.slice(-15).join('\n'));
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   return tail(lines.join('\n'), 5);
 }
 

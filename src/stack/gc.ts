@@ -18,8 +18,12 @@ export async function planGc(docker: Dockerode, ownedProjects: string[]): Promis
     if (project) return project.startsWith('de-lab-') && !owned.has(project);
     return labels?.['de-lab.managed'] === 'true';
   };
+  // A container also carries its image's labels, and every de-lab image is labelled
+  // de-lab.managed: outside a project, only containers de-lab itself ran (they say why, in
+  // de-lab.purpose) are its own; a learner's `docker run de-lab/mariadb` is not.
+  const ownContainer = (labels: Record<string, string> | undefined) => (labels?.[PROJECT_LABEL] ? orphan(labels) : orphan(labels) && labels?.['de-lab.purpose'] !== undefined);
   const containers = (await docker.listContainers({ all: true }))
-    .filter((c) => orphan(c.Labels))
+    .filter((c) => ownContainer(c.Labels))
     .map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12), project: c.Labels[PROJECT_LABEL] }));
   const networks = (await docker.listNetworks())
     .filter((n) => orphan(n.Labels))

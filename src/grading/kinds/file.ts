@@ -7,14 +7,29 @@ import { allOf, type CheckKind } from './types.js';
 
 type FileCheck = Extract<Check, { kind: 'file' }>;
 
+/** Outputs larger than this are not read: a submission must not exhaust the grader's memory. */
+export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+export class OutputTooLarge extends Error {}
+
+function checkedSize(paths: string[]): void {
+  const total = paths.reduce((sum, p) => sum + statSync(p).size, 0);
+  if (total > MAX_OUTPUT_BYTES) throw new OutputTooLarge(`the output is ${Math.round(total / 1048576)} MiB, more than the ${MAX_OUTPUT_BYTES / 1048576} MiB a check reads`);
+}
+
 /** A file, or a folder of part files as Spark writes them (hidden and _SUCCESS/_metadata skipped). */
 export function readOutput(path: string): string | undefined {
   if (!existsSync(path)) return undefined;
-  if (statSync(path).isFile()) return readFileSync(path, 'utf8');
+  if (statSync(path).isFile()) {
+    checkedSize([path]);
+    return readFileSync(path, 'utf8');
+  }
   const parts = readdirSync(path)
     .filter((name) => !name.startsWith('.') && !name.startsWith('_') && statSync(join(path, name)).isFile() && !name.endsWith('.crc'))
-    .sort();
-  return parts.map((name) => readFileSync(join(path, name), 'utf8')).join('\n');
+    .sort()
+    .map((name) => join(path, name));
+  checkedSize(parts);
+  return parts.map((part) => readFileSync(part, 'utf8')).join('\n');
 }
 
 export const fileKind: CheckKind<FileCheck> = {
@@ -25,7 +40,12 @@ export const fileKind: CheckKind<FileCheck> = {
       const result = await execService({ docker: ctx.docker, containerId: await serviceContainerId(ctx.docker, ctx.dayProject, check.service), command: ['sh', '-c', `if [ -d "$1" ]; then for f in "$1"/*; do case "$(basename "$f")" in _*|.*|*.crc) ;; *) cat "$f"; echo;; esac; done; elif [ -f "$1" ]; then cat "$1"; else exit 44; fi`, 'sh', check.path], timeoutMs: check.timeoutSec * 1000 });
       text = result.exitCode === 44 ? undefined : result.stdout;
     } else {
-      text = readOutput(join(ctx.workdir, check.path));
+      try {
+        text = readOutput(join(ctx.workdir, check.path));
+      } catch (error) {
+        if (error instanceof OutputTooLarge) return { exists: true, parseError: error.message };
+        throw error;
+      }
     }
     if (text === undefined) return { exists: false };
     try {

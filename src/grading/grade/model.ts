@@ -1,0 +1,183 @@
+import type { Limits } from '../containers.js';
+import type { CheckStatus, StepResult } from '../results.js';
+import type { ArchiveLimits, SubmissionFormat } from './archive.js';
+import type { Layout } from './submissions.js';
+
+/**
+ * The one results model of `de-lab grade`: results.json is this object, and every report
+ * (terminal table, JUnit XML, gradebook CSV, HTML pages) is rendered from it alone.
+ */
+export const RESULTS_SCHEMA = 'de-lab/grade-results@1';
+
+export interface CatalogueCheck {
+  id: string;
+  title: string;
+  kind: string;
+  weight: number;
+}
+
+export interface CatalogueExercise {
+  id: string;
+  title: string;
+  maxScore: number;
+  checks: CatalogueCheck[];
+}
+
+export interface GradedCheck extends CatalogueCheck {
+  status: CheckStatus;
+  /** weight when passed, else 0. */
+  points: number;
+  expected?: string;
+  found?: string;
+  message?: string;
+  seconds: number;
+}
+
+/**
+ * graded: its steps and checks ran; missing: the submission has no folder for it;
+ * not-run: the submission was rejected; error: the grader itself failed on it.
+ */
+export type ExerciseStatus = 'graded' | 'missing' | 'not-run' | 'error';
+
+export interface GradedExercise {
+  id: string;
+  title: string;
+  status: ExerciseStatus;
+  score: number;
+  maxScore: number;
+  passed: boolean;
+  reason?: string;
+  steps: StepResult[];
+  checks: GradedCheck[];
+  seconds: number;
+}
+
+/** graded (whatever the score), rejected (unsafe or unreadable submission), error (the grader failed; --resume retries it). */
+export type LearnerStatus = 'graded' | 'rejected' | 'error';
+
+export interface LearnerResult {
+  learner: string;
+  role: string;
+  submission: {
+    file: string;
+    format: SubmissionFormat;
+    fingerprint: string;
+    layout?: Layout;
+    files?: number;
+    bytes?: number;
+  };
+  status: LearnerStatus;
+  reason?: string;
+  /** What the grader noticed and did: stray processes, a recreated stack, dropped links. */
+  notes: string[];
+  seed: number;
+  score: number;
+  maxScore: number;
+  percent: number;
+  exercises: GradedExercise[];
+  gradedAt: string;
+  seconds: number;
+  /** Which private stack graded it (1-based). */
+  worker?: number;
+}
+
+export interface CheckStat {
+  exercise: string;
+  check: string;
+  title: string;
+  passed: number;
+  total: number;
+  rate: number;
+}
+
+export interface GradeStats {
+  learners: number;
+  graded: number;
+  rejected: number;
+  errors: number;
+  /** Over every learner, rejected ones counting 0. */
+  mean: number;
+  median: number;
+  min: number;
+  max: number;
+  /** Learners per 10 % band of the total score: [0,10), [10,20) … [90,100]. */
+  distribution: Array<{ from: number; to: number; count: number }>;
+  /** Per check, over the graded learners. */
+  checks: CheckStat[];
+}
+
+export interface GradeResults {
+  schema: typeof RESULTS_SCHEMA;
+  deLab: string;
+  day: { id: string; title: string };
+  seed: number;
+  /** True when the seed is the course seed that learners used too. */
+  courseSeed: boolean;
+  submissions: string;
+  out: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Wall-clock seconds of the last run into this folder. */
+  seconds: number;
+  parallel: number;
+  limits: { archive: ArchiveLimits; container: Limits };
+  exercises: CatalogueExercise[];
+  maxScore: number;
+  learners: LearnerResult[];
+  stats: GradeStats;
+}
+
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function percentOf(score: number, max: number): number {
+  return max > 0 ? round((score / max) * 100, 1) : 0;
+}
+
+/** An exercise that did not run, with every check of the catalogue at 0 points and the reason. */
+export function unrunExercise(exercise: CatalogueExercise, status: Exclude<ExerciseStatus, 'graded'>, reason: string): GradedExercise {
+  return {
+    id: exercise.id,
+    title: exercise.title,
+    status,
+    score: 0,
+    maxScore: exercise.maxScore,
+    passed: false,
+    reason,
+    steps: [],
+    checks: exercise.checks.map((check) => ({ ...check, status: status === 'error' ? 'error' : 'skipped', points: 0, message: reason, seconds: 0 })),
+    seconds: 0,
+  };
+}
+
+export function totals(exercises: GradedExercise[]): { score: number; maxScore: number; percent: number } {
+  const score = round(exercises.reduce((sum, e) => sum + e.score, 0));
+  const maxScore = round(exercises.reduce((sum, e) => sum + e.maxScore, 0));
+  return { score, maxScore, percent: percentOf(score, maxScore) };
+}
+
+export function computeStats(exercises: CatalogueExercise[], learners: LearnerResult[]): GradeStats {
+  const scores = learners.map((l) => l.score).sort((a, b) => a - b);
+  const median = scores.length === 0 ? 0 : scores.length % 2 ? scores[(scores.length - 1) / 2]! : (scores[scores.length / 2 - 1]! + scores[scores.length / 2]!) / 2;
+  const distribution = Array.from({ length: 10 }, (_, i) => ({ from: i * 10, to: (i + 1) * 10, count: 0 }));
+  for (const learner of learners) distribution[Math.min(9, Math.floor(learner.percent / 10))]!.count += 1;
+  const graded = learners.filter((l) => l.status === 'graded');
+  const checks: CheckStat[] = [];
+  for (const exercise of exercises) {
+    for (const check of exercise.checks) {
+      const passed = graded.filter((l) => l.exercises.find((e) => e.id === exercise.id)?.checks.find((c) => c.id === check.id)?.status === 'passed').length;
+      checks.push({ exercise: exercise.id, check: check.id, title: check.title, passed, total: graded.length, rate: graded.length ? round(passed / graded.length, 4) : 0 });
+    }
+  }
+  return {
+    learners: learners.length,
+    graded: graded.length,
+    rejected: learners.filter((l) => l.status === 'rejected').length,
+    errors: learners.filter((l) => l.status === 'error').length,
+    mean: scores.length ? round(scores.reduce((a, b) => a + b, 0) / scores.length) : 0,
+    median: round(median),
+    min: scores[0] ?? 0,
+    max: scores[scores.length - 1] ?? 0,
+    distribution,
+    checks,
+  };
+}

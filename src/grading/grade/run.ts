@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type Dockerode from 'dockerode';
+import { tr } from '../../i18n/lang.js';
+import type { Lab } from '../../course/labs.js';
+import { loadExercises } from '../../course/exercises.js';
+import { DEFAULT_LIMITS, type Limits } from '../containers.js';
+import type { GradingSpec } from '../context.js';
+import { needsReference, readCachedReference, referenceKey } from '../runner.js';
+import { DEFAULT_SEED, referenceObservations } from '../session.js';
+import { loadGradingSpec } from '../spec.js';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
+import { gradeLearner, type GradeEnv } from './learner.js';
+import { computeStats, RESULTS_SCHEMA, type CatalogueExercise, type GradeResults, type LearnerResult } from './model.js';
+import { capParallel, etaSeconds, planRun, resolveSeed } from './plan.js';
+import { writeReports, type ReportFiles } from './reports.js';
+import { ResultStore, RUN_SCHEMA } from './store.js';
+import { findSubmissions, fingerprint, type Submission } from './submissions.js';
+import { closeLearnerStack, GRADE_PROJECT_PREFIX, openLearnerStack } from './workers.js';
+
+export type GradeEvent =
+  | { type: 'plan'; total: number; todo: number; kept: number; parallel: number; requested: number; cap: number; engineMemoryBytes: number; perLearnerBytes: number }
+  | { type: 'reference'; exercise: string }
+  | { type: 'start'; learner: string; slot: number }
+  | { type: 'exercise'; learner: string; exercise: string }
+  | { type: 'done'; result: LearnerResult; done: number; todo: number; etaSec?: number };
+
+export interface GradeClassInput {
+  docker: Dockerode;
+  lab: Lab;
+  prefix: string;
+  submissions: string;
+  out: string;
+  parallel: number;
+  resume?: boolean;
+  only?: string;
+  seed?: number;
+  keep?: boolean;
+  deLabVersion: string;
+  archiveLimits?: ArchiveLimits;
+  limits?: Partial<Limits>;
+  /** Stops taking new learners; those in flight finish and are stored. */
+  signal?: AbortSignal;
+  onEvent?: (event: GradeEvent) => void;
+}
+
+export interface GradeClassOutput {
+  results: GradeResults;
+  files: ReportFiles;
+  /** Learners graded by this invocation. */
+  graded: string[];
+  interrupted: boolean;
+}
+
+/** The exercises of the day with their checks: the columns of every report, whatever a learner sent. */
+export function catalogueOf(lab: Lab): { catalogue: CatalogueExercise[]; specs: Map<string, GradingSpec> } {
+  const specs = new Map<string, GradingSpec>();
+  const catalogue = loadExercises(lab).map((exercise) => {
+    const spec = loadGradingSpec(lab, exercise.id);
+    specs.set(exercise.id, spec);
+    const checks = spec.checks.map((check) => ({ id: check.id, title: tr(check.title), kind: check.kind, weight: check.weight }));
+    return { id: exercise.id, title: tr(exercise.title), maxScore: checks.reduce((sum, c) => sum + c.weight, 0), checks };
+  });
+  return { catalogue, specs };
+}
+
+/**
+ * The reference solution's observations for every exercise that compares with it, run once per
+ * seed in a stack of its own and cached in the output folder, where no learner's container reaches.
+ */
+async function prepareReferences(input: GradeClassInput, store: ResultStore, specs: Map<string, GradingSpec>, seed: number, tmp: string): Promise<Map<string, Record<string, unknown> | undefined>> {
+  const references = new Map<string, Record<string, unknown> | undefined>();
+  const missing: string[] = [];
+  for (const [id, spec] of specs) {
+    if (!needsReference(spec)) references.set(id, undefined);
+    else {
+      const cached = readCachedReference(store.referenceFile(id, seed), referenceKey(spec, seed));
+      if (cached) references.set(id, cached);
+      else missing.push(id);
+    }
+  }
+  if (missing.length === 0) return references;
+  const stack = await openLearnerStack({ docker: input.docker, lab: input.lab, prefix: input.prefix, project: `${GRADE_PROJECT_PREFIX}-${input.lab.id}-reference`, root: mkdtempSync(join(tmp, 'reference-')) });
+  try {
+    for (const id of missing) {
+      input.onEvent?.({ type: 'reference', exercise: id });
+      const common = { docker: input.docker, lab: input.lab, exercise: id, workdir: join(stack.dayDir, id), dayDir: stack.dayDir, dayProject: stack.project, prefix: input.prefix, seed, limits: input.limits };
+      references.set(id, await referenceObservations(common, store.referenceFile(id, seed)));
+    }
+  } finally {
+    await closeLearnerStack(input.docker, input.lab, stack, input.keep);
+  }
+  return references;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, in order of the list; stops taking new ones on abort. */
+async function pool<T>(items: T[], limit: number, work: (item: T, slot: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const lane = async (slot: number) => {
+    while (next < items.length && !signal?.aborted) await work(items[next++]!, slot);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, (_, i) => lane(i + 1)));
+}
+
+/** Assembles results.json from the stored learners: the one model every report is drawn from. */
+export function assemble(input: { lab: Lab; seed: number; submissions: Submission[]; store: ResultStore; catalogue: CatalogueExercise[]; startedAt: string; started: number; parallel: number; version: string; submissionsDir: string; archiveLimits: ArchiveLimits; limits: Limits }): GradeResults {
+  const learners = input.submissions.map((s) => input.store.load(s.role)).filter((r): r is LearnerResult => r !== undefined && r.seed === input.seed);
+  return {
+    schema: RESULTS_SCHEMA,
+    deLab: input.version,
+    day: { id: input.lab.id, title: tr(input.lab.title) },
+    seed: input.seed,
+    courseSeed: input.seed === DEFAULT_SEED,
+    submissions: input.submissionsDir,
+    out: input.store.dir,
+    startedAt: input.startedAt,
+    finishedAt: new Date().toISOString(),
+    seconds: Math.round((Date.now() - input.started) / 100) / 10,
+    parallel: input.parallel,
+    limits: { archive: input.archiveLimits, container: input.limits },
+    exercises: input.catalogue,
+    maxScore: input.catalogue.reduce((sum, e) => sum + e.maxScore, 0),
+    learners,
+    stats: computeStats(input.catalogue, learners),
+  };
+}
+
+/** `de-lab grade`: every submission of a folder, each on its own, results stored as they come. */
+export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutput> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const store = new ResultStore(input.out);
+  const submissionsDir = resolve(input.submissions);
+  const submissions = findSubmissions(submissionsDir);
+  const { catalogue, specs } = catalogueOf(input.lab);
+  const seed = resolveSeed({ day: input.lab.id, requested: input.seed, meta: store.readMeta(), hasResults: store.roles().length > 0, resume: input.resume === true, only: input.only, out: store.dir });
+  const stored = new Map(submissions.map((s) => [s.role, store.load(s.role)] as const).filter((e): e is [string, LearnerResult] => e[1] !== undefined));
+  const fingerprints = new Map(await Promise.all(submissions.map(async (s) => [s.role, await fingerprint(s).catch(() => 'unreadable')] as const)));
+  const plan = planRun({ submissions, stored, fingerprints, seed, resume: input.resume === true, only: input.only });
+  const limits = { ...DEFAULT_LIMITS, ...input.limits };
+  const archiveLimits = input.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS;
+  const engineMemoryBytes = Number((await input.docker.info().catch(() => ({}))) ?.MemTotal ?? 0);
+  const cap = capParallel(input.parallel, engineMemoryBytes, input.lab.memoryMiB, limits.memoryBytes);
+  const parallel = Math.min(cap.parallel, Math.max(1, plan.todo.length));
+  input.onEvent?.({ type: 'plan', total: submissions.length, todo: plan.todo.length, kept: plan.kept.length, parallel, requested: input.parallel, cap: cap.cap, engineMemoryBytes, perLearnerBytes: cap.perLearnerBytes });
+
+  store.open({ schema: RUN_SCHEMA, day: input.lab.id, seed, submissions: submissionsDir, startedAt: store.readMeta()?.startedAt ?? startedAt });
+  const tmp = mkdtempSync(join(tmpdir(), `${GRADE_PROJECT_PREFIX}-${input.lab.id}-`));
+  const graded: string[] = [];
+  try {
+    if (plan.todo.length > 0) {
+      const references = await prepareReferences(input, store, specs, seed, tmp);
+      const env: GradeEnv = { docker: input.docker, lab: input.lab, prefix: input.prefix, seed, catalogue, specs, references, archiveLimits, limits: input.limits, tmp, keep: input.keep };
+      const times: number[] = [];
+      await pool(
+        plan.todo,
+        parallel,
+        async (submission, slot) => {
+          input.onEvent?.({ type: 'start', learner: submission.learner, slot });
+          const result = await gradeLearner(env, submission, (exercise) => input.onEvent?.({ type: 'exercise', learner: submission.learner, exercise }));
+          result.worker = slot;
+          store.save(result);
+          graded.push(submission.learner);
+          times.push(result.seconds);
+          input.onEvent?.({ type: 'done', result, done: graded.length, todo: plan.todo.length, etaSec: etaSeconds(times, plan.todo.length - graded.length, parallel) });
+        },
+        input.signal,
+      );
+    }
+    const results = assemble({ lab: input.lab, seed, submissions, store, catalogue, startedAt, started, parallel, version: input.deLabVersion, submissionsDir, archiveLimits, limits });
+    const files = writeReports(results, store.dir);
+    return { results, files, graded, interrupted: input.signal?.aborted === true && graded.length < plan.todo.length };
+  } finally {
+    store.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
