@@ -189,6 +189,7 @@ export function referenceKey(spec: GradingSpec, seed: number): string {
   };
   hash.update(readFileSync(join(spec.dir, 'exercise.yaml')));
   add(join(spec.dir, 'solution'));
+  for (const check of spec.checks) if (check.kind === 'module' && existsSync(join(spec.dir, check.module))) hash.update(readFileSync(join(spec.dir, check.module)));
   hash.update(String(seed));
   return hash.digest('hex').slice(0, 16);
 }

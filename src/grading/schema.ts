@@ -209,7 +209,23 @@ export const dockerContainerCheck = z
   })
   .strict();
 
-export const checkSchema = z.discriminatedUnion('kind', [commandCheck, httpCheck, fileCheck, kafkaTopicCheck, sqlCheck, sparkMetricsCheck, dockerImageCheck, dockerContainerCheck]);
+/**
+ * Whatever YAML cannot say: a TypeScript (or JavaScript) module next to exercise.yaml exporting
+ * `observe(api, options)` and `judge(observed, reference, options)`; see labs/README.md.
+ */
+export const moduleCheck = z
+  .object({
+    ...common,
+    kind: z.literal('module'),
+    /** Path relative to the exercise folder, e.g. checks/no-duplicates.ts. */
+    module: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.(ts|mts|js|mjs)$/, 'a .ts/.js file inside the exercise folder'),
+    options: z.record(z.string(), z.unknown()).default({}),
+    /** Run `observe` against the reference solution too and pass its result to `judge`. */
+    compareToReference: z.boolean().default(false),
+  })
+  .strict();
+
+export const checkSchema = z.discriminatedUnion('kind', [commandCheck, httpCheck, fileCheck, kafkaTopicCheck, sqlCheck, sparkMetricsCheck, dockerImageCheck, dockerContainerCheck, moduleCheck]);
 export type Check = z.infer<typeof checkSchema>;
 
 /** Actions that produce what the checks look at; they run before the checks, in order. */

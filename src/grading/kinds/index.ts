@@ -3,6 +3,7 @@ import { commandKind, httpKind } from './command.js';
 import { dockerContainerKind, dockerImageKind } from './docker.js';
 import { fileKind } from './file.js';
 import { kafkaTopicKind } from './kafka.js';
+import { moduleKind } from './module.js';
 import { sparkMetricsKind } from './spark.js';
 import { sqlKind } from './sql.js';
 import type { CheckKind } from './types.js';
@@ -16,6 +17,7 @@ const kinds: Record<Check['kind'], CheckKind<any>> = {
   'spark-metrics': sparkMetricsKind,
   'docker-image': dockerImageKind,
   'docker-container': dockerContainerKind,
+  module: moduleKind,
 };
 
 export function kindOf(check: Check): CheckKind<Check> {
