@@ -71,6 +71,15 @@ if (!args.includes('--skip-start')) {
   console.log(`  ratio ${results.start.ratio.toFixed(3)} (target ≤ 1.10: ${results.start.ratio <= 1.1 ? 'met' : 'NOT met'})`);
 }
 
+if (args.includes('--day4-latency')) {
+  // Needs the day4 stack (`de-lab start day4`); prints p50/p95 of produce→sink latency.
+  console.log('\nDay 4 end-to-end latency (parse-events reference, Kafka → Spark → Kafka)');
+  const latency = spawnSync('node', [join(root, 'bench', 'day4-latency.js')], { stdio: 'inherit' });
+  if (latency.status !== 0) process.exitCode = 1;
+} else {
+  console.log('\nDay 4 latency: not run (start day4, then `npm run bench -- --day4-latency`).');
+}
+
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify(results, null, 2));
 console.log('\nSaved bench-results/latest.json');

@@ -20,8 +20,11 @@ import { register as solution } from './commands/solution.js';
 import { register as reset } from './commands/reset.js';
 import { register as progress } from './commands/progress.js';
 import { register as selftest } from './commands/selftest.js';
+import { register as grade } from './commands/grade.js';
 import { register as check } from './commands/check.js';
+import { register as watch } from './commands/watch.js';
 import { register as run } from './commands/run.js';
+import { register as gen } from './commands/gen.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -45,7 +48,9 @@ export function buildProgram(): Command {
   exercise(program);
   hint(program);
   check(program);
+  watch(program);
   run(program);
+  gen(program);
   solution(program);
   reset(program);
   progress(program);
@@ -57,6 +62,7 @@ export function buildProgram(): Command {
   images(program);
   config(program);
   selftest(program);
+  grade(program);
   return program;
 }
 

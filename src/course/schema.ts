@@ -22,6 +22,31 @@ export const serviceInfoSchema = z
   })
   .strict();
 
+/**
+ * A day's data generator, run by `de-lab gen <day>` inside a service of the running stack.
+ * `flags` maps de-lab gen's options (seed, count, wave, rate, lateShare, topic) to the
+ * generator's own flags; an option without a flag here is refused for that day.
+ */
+const flag = z.string().startsWith('-');
+
+export const generatorSchema = z
+  .object({
+    service: z.string().min(1),
+    command: z.array(z.string()).min(1),
+    description: textSchema,
+    /** Run once before the generator, e.g. to create the topic; may use {topic}. */
+    prepare: z.array(z.string()).min(1).optional(),
+    flags: z
+      .object({ seed: flag, count: flag, wave: flag, rate: flag, lateShare: flag, topic: flag })
+      .partial()
+      .strict()
+      .default({}),
+    defaults: z.object({ topic: z.string().optional(), count: z.number().int().positive().optional(), wave: z.number().int().positive().optional() }).strict().default({}),
+    /** A flag that makes the generator print one JSON summary line on stdout (for --json). */
+    jsonFlag: z.string().startsWith('-').optional(),
+  })
+  .strict();
+
 /** kebab-case: exercise and check ids, folder names. */
 export const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use kebab-case: lowercase letters, digits and single dashes');
 
@@ -41,6 +66,8 @@ export const labSchema = z
     workspaceMount: z.string().startsWith('/').optional(),
     /** Exercise ids in the order learners meet them. */
     exercises: z.array(kebabId).default([]),
+    /** Optional: the day's data generator, for `de-lab gen`. */
+    generator: generatorSchema.optional(),
   })
   .strict();
 

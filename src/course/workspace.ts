@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve } from 'node:path';
 import { DeLabError } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
@@ -210,4 +210,28 @@ export function solutionDiffs(root: string, exercise: Exercise): SolutionDiff[] 
     const label = relativeFile(exercise, comparison.file);
     return { ...comparison, diff: unifiedDiff(mine, reference, { before: comparison.status === 'missing' ? '/dev/null' : `${label} (yours)`, after: `${label} (solution)` }) };
   });
+}
+
+/** The uid the course images run their programs as (spark, learner): see labs/images. */
+export const CONTAINER_UID = 1000;
+
+/**
+ * On Linux, bind-mounted folders keep the host's owners: when the learner's uid is not the
+ * containers' (root, or a second user), jobs cannot create out/ or checkpoint/ in an exercise
+ * folder. Folders (never files) of the day are then opened for writing. Returns how many.
+ */
+export function openDayFoldersForContainers(dayDir: string, uid = process.getuid?.(), platform = process.platform): number {
+  if (platform !== 'linux' || uid === undefined || uid === CONTAINER_UID || !existsSync(dayDir)) return 0;
+  let opened = 0;
+  const walk = (dir: string, depth: number) => {
+    const stats = lstatSync(dir);
+    if (!stats.isDirectory() || stats.isSymbolicLink()) return;
+    if ((stats.mode & 0o777) !== 0o777 && stats.uid === uid) {
+      chmodSync(dir, 0o777);
+      opened += 1;
+    }
+    if (depth < 2) for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory() && !entry.name.startsWith('.')) walk(join(dir, entry.name), depth + 1);
+  };
+  walk(dayDir, 0);
+  return opened;
 }

@@ -161,3 +161,25 @@ describe('never losing a learner edit (randomized, seeded)', () => {
     expect(replacedByDeLab.length).toBeGreaterThan(10);
   });
 });
+
+describe('folders opened for the containers’ user', () => {
+  it('opens day and exercise folders (never files) only on Linux when the uid differs from the containers’', async () => {
+    const { openDayFoldersForContainers } = await import('../../src/course/workspace.js');
+    const fs = await import('node:fs');
+    const { join } = await import('node:path');
+    const os = await import('node:os');
+    const day = fs.mkdtempSync(join(os.tmpdir(), 'de-lab-day-'));
+    fs.mkdirSync(join(day, 'ex', 'data'), { recursive: true });
+    fs.writeFileSync(join(day, 'ex', 'job.py'), 'print(1)\n', { mode: 0o644 });
+    for (const dir of [day, join(day, 'ex'), join(day, 'ex', 'data')]) fs.chmodSync(dir, 0o755);
+    const me = process.getuid!();
+    expect(openDayFoldersForContainers(day, 1000, 'linux')).toBe(0);
+    expect(openDayFoldersForContainers(day, me, 'darwin')).toBe(0);
+    if (me !== 1000) {
+      expect(openDayFoldersForContainers(day, me, 'linux')).toBe(3);
+      expect(fs.statSync(join(day, 'ex')).mode & 0o777).toBe(0o777);
+      expect(fs.statSync(join(day, 'ex', 'job.py')).mode & 0o777).toBe(0o644);
+      expect(openDayFoldersForContainers(day, me, 'linux')).toBe(0);
+    }
+  });
+});

@@ -26,6 +26,9 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   }
   const { docker } = await requireEngine();
   const project = await requireDayStack(docker, lab, workspace.root);
+  const { openDayFoldersForContainers } = await import('../../course/workspace.js');
+  const { join: joinPath } = await import('node:path');
+  openDayFoldersForContainers(joinPath(workspace.root, lab.id));
   const mount = `${lab.workspaceMount ?? ''}/${exercise.id}`;
   const vars = { mount, file: `${mount}/${exercise.files[0]}`, seed: String(DEFAULT_SEED), role: 'learner', day: lab.id, exercise: exercise.id, project, prefix: ctx.config.values.imagePrefix };
   const command = [...exercise.run.command.map((part) => fill(part, vars)), ...extra];

@@ -106,6 +106,8 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   const workspace = findWorkspace(process.cwd(), ctx.config.values.workspace)?.root ?? ctx.config.values.workspace;
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(workspace, lab.id), { recursive: true });
+  const { openDayFoldersForContainers } = await import('../../course/workspace.js');
+  openDayFoldersForContainers(join(workspace, lab.id));
   const target = composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace });
   await Promise.all([composeReady, checkPorts(docker, lab, target.project), checkMemory(docker, lab)]);
 

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Day 4 helper: read what a Spark file sink has committed - nothing more, nothing less.
+
+    filesink.py collect --sink DIR --out FILE       committed JSON rows, canonical and sorted
+    filesink.py wait --sink DIR [--rows N] [--batches N] [--timeout S]
+    filesink.py stats --file FILE [--unique FIELD]  "rows=N unique_FIELD=M"
+
+A streaming file sink writes part files first and then records them in DIR/_spark_metadata/
+(one log file per batch, compacted every 10 batches). A reader that lists the folder can see
+part files of a batch that was interrupted and will be written again; a reader that follows the
+log sees each committed batch exactly once. That is what `spark.read.json(DIR)` does, and what
+`collect` does without starting Spark.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from urllib.parse import unquote, urlparse
+
+LOG_NAME = re.compile(r"^(\d+)(\.compact)?$")
+
+
+def committed_files(sink):
+    """Paths of the part files in the sink's metadata log, in batch order."""
+    log_dir = os.path.join(sink, "_spark_metadata")
+    if not os.path.isdir(log_dir):
+        return None, -1
+    batches = {}
+    for name in os.listdir(log_dir):
+        match = LOG_NAME.match(name)
+        if match:
+            batches[int(match.group(1))] = name
+    if not batches:
+        return [], -1
+    compacted = [b for b, name in batches.items() if name.endswith(".compact")]
+    first = max(compacted) if compacted else min(batches)
+    files = {}
+    for batch in sorted(b for b in batches if b >= first):
+        with open(os.path.join(log_dir, batches[batch]), encoding="utf-8") as log:
+            lines = log.read().splitlines()
+        if not lines or not lines[0].startswith("v"):
+            sys.exit(f"filesink.py: {batches[batch]} in {log_dir} is not a sink log file")
+        for line in lines[1:]:
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            path = unquote(urlparse(entry["path"]).path)
+            if entry.get("action", "add") == "delete":
+                files.pop(path, None)
+            else:
+                files[path] = batch
+    return list(files), max(batches)
+
+
+def rows_of(paths):
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8") as part:
+            for line in part:
+                if line.strip():
+                    rows.append(json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+    return rows
+
+
+def collect(args):
+    paths, last = committed_files(args.sink)
+    if paths is None:
+        sys.exit(f"filesink.py: {args.sink} has no _spark_metadata: not the output of a streaming file sink (or nothing was committed yet)")
+    rows = sorted(rows_of(paths))
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8", newline="\n") as out:
+        out.writelines(row + "\n" for row in rows)
+    print(f"filesink.py: {len(rows)} rows from {len(paths)} files of batches 0..{last} -> {args.out}", file=sys.stderr)
+
+
+def wait(args):
+    deadline = time.monotonic() + args.timeout
+    while True:
+        paths, last = committed_files(args.sink)
+        batches = last + 1
+        rows = len(rows_of(paths)) if paths else 0
+        if batches >= args.batches and rows >= args.rows:
+            print(f"filesink.py: {rows} rows in {batches} batches", file=sys.stderr)
+            return
+        if time.monotonic() > deadline:
+            sys.exit(f"filesink.py: timed out after {args.timeout} s: {rows} rows in {batches} batches (waiting for {args.rows} rows, {args.batches} batches)")
+        time.sleep(0.25)
+
+
+def stats(args):
+    with open(args.file, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    text = f"rows={len(rows)}"
+    for field in args.unique:
+        text += f" unique_{field}={len({json.dumps(r.get(field), sort_keys=True) for r in rows})}"
+    print(text)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="action", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("--sink", required=True)
+    c.add_argument("--out", required=True)
+    w = sub.add_parser("wait")
+    w.add_argument("--sink", required=True)
+    w.add_argument("--rows", type=int, default=0)
+    w.add_argument("--batches", type=int, default=1)
+    w.add_argument("--timeout", type=float, default=120)
+    s = sub.add_parser("stats")
+    s.add_argument("--file", required=True)
+    s.add_argument("--unique", action="append", default=[])
+    args = p.parse_args()
+    {"collect": collect, "wait": wait, "stats": stats}[args.action](args)
+
+
+if __name__ == "__main__":
+    main()

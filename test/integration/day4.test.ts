@@ -1,0 +1,79 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deLab, isolatedEnv } from '../helpers/cli.js';
+
+const EXERCISES = ['parse-events', 'windowed-counts', 'enrich-users', 'click-attribution', 'checkpoint-recovery'];
+
+interface Row {
+  exercise: string;
+  verdict: string;
+  reason?: string;
+  starter?: { passed: boolean; failing: string[] };
+  solution?: { passed: boolean; failing: string[] };
+}
+
+describe('day 4: Kafka and Spark Structured Streaming', () => {
+  it('selftest: every starter fails at least one check and every reference solution passes all', async () => {
+    const result = await deLab(['selftest', 'day4', '--json'], { timeout: 25 * 60_000 });
+    const data = JSON.parse(result.stdout) as { rows: Row[]; ok: boolean };
+    expect(data.rows.map((row) => row.exercise)).toEqual(EXERCISES);
+    for (const row of data.rows) {
+      expect(row.verdict, `${row.exercise}: ${row.reason ?? ''}`).toBe('ok');
+      expect(row.starter?.passed, `${row.exercise} starter`).toBe(false);
+      expect(row.starter?.failing.length, `${row.exercise} starter`).toBeGreaterThan(0);
+      expect(row.solution?.passed, `${row.exercise} solution: ${row.solution?.failing.join('; ')}`).toBe(true);
+    }
+    expect(data.ok).toBe(true);
+    expect(result.exitCode, result.stderr).toBe(0);
+  }, 30 * 60_000);
+
+  describe('de-lab gen', () => {
+    // The learner's day4 stack, in a private workspace; `start` itself opens <workspace>/day4 for
+    // the spark user (uid 1000) when the host uid differs (the spark healthcheck requires it).
+    const workspace = mkdtempSync(join(tmpdir(), 'de-lab-day4-gen-'));
+    const env = isolatedEnv({ DE_LAB_WORKSPACE: workspace });
+    const cli = (args: string[]) => deLab(args, { env });
+    const topic = `gen-test-${process.pid}`;
+
+    beforeAll(async () => {
+      const started = await cli(['start', 'day4', '--yes']);
+      expect(started.exitCode, started.stderr + started.stdout).toBe(0);
+    }, 10 * 60_000);
+
+    afterAll(async () => {
+      await cli(['stop', 'day4', '--yes']);
+      await execa('docker', ['compose', '-p', 'de-lab-day4', 'down', '-v', '--remove-orphans', '--timeout', '5'], { reject: false });
+    }, 5 * 60_000);
+
+    it('produces N records of two waves to a new topic, as Kafka itself counts them', async () => {
+      const result = await cli(['gen', 'day4', '--topic', topic, '--wave', '1-2', '--count', '150', '--seed', '7', '--late-share', '0.1', '--json']);
+      expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+      const data = JSON.parse(result.stdout) as { records: number; waves: number[]; runs: Array<{ summary: { events: number; late: number } }> };
+      expect(data.waves).toEqual([1, 2]);
+      expect(data.records).toBe(300);
+      expect(data.runs[1]!.summary.late).toBe(15);
+
+      // Kafka's own tool, inside the broker container: end offsets minus start offsets per partition.
+      const kafka = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'kafka'])).stdout.trim();
+      const offsets = async (time: string) =>
+        (await execa('docker', ['exec', kafka, 'kafka-get-offsets.sh', '--bootstrap-server', 'localhost:9094', '--topic', topic, '--time', time])).stdout
+          .split('\n')
+          .filter((line) => line.startsWith(`${topic}:`))
+          .reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
+      expect((await offsets('-1')) - (await offsets('-2'))).toBe(300);
+    }, 5 * 60_000);
+
+    it('refuses a bad option with one sentence and the next step', async () => {
+      const result = await cli(['gen', 'day4', '--late-share', '2']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('--late-share must be between 0 and 1');
+      expect(result.stderr).toContain('→');
+      const noGenerator = await cli(['gen', 'day1', '--json']);
+      expect(noGenerator.exitCode).toBe(2);
+      expect(JSON.parse(noGenerator.stdout).error.code).toBe('E_NO_GENERATOR');
+    });
+  });
+});
