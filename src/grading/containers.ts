@@ -104,35 +104,21 @@ export async function serviceContainerId(docker: Dockerode, project: string, ser
 /** Exec in a running service container with a deadline (the command runs under coreutils `timeout`). */
 export async function execService(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; timeoutMs: number }): Promise<RunOutput> {
   const seconds = Math.max(1, Math.ceil(input.timeoutMs / 1000));
-  const exec = await input.docker.getContainer(input.containerId).exec({
-    Cmd: ['timeout', '-k', '5', String(seconds), ...input.command],
-    AttachStdout: true,
-    AttachStderr: true,
-    User: input.user,
-    Env: input.env,
-  });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const out = collector();
-  const err = collector();
-  input.docker.modem.demuxStream(stream, out.stream, err.stream);
-  await new Promise<void>((resolve) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-  });
+  const { exec, finished, stdout, stderr } = await startExec(input, ['timeout', '-k', '5', String(seconds), ...input.command]);
+  await finished;
   const info = await exec.inspect();
   const exitCode = info.ExitCode ?? 1;
-  return { exitCode, stdout: out.text(), stderr: err.text(), timedOut: exitCode === 124 || exitCode === 137 };
+  return { exitCode, stdout: stdout(), stderr: stderr(), timedOut: exitCode === 124 || exitCode === 137 };
 }
 
 /** Starts a command in a service container and returns how to stop it later (by its pid file). */
 export async function execBackground(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; pidFile: string }) {
-  const exec = await input.docker.getContainer(input.containerId).exec({
-    Cmd: ['sh', '-c', `echo $$ > ${input.pidFile}; exec "$@"`, 'sh', ...input.command],
-    AttachStdout: true,
-    AttachStderr: true,
-    User: input.user,
-    Env: input.env,
-  });
+  return startExec(input, ['sh', '-c', `echo $$ > ${input.pidFile}; exec "$@"`, 'sh', ...input.command]);
+}
+
+/** Starts an exec with its output collected; `finished` resolves when its streams end. */
+async function startExec(input: { docker: Dockerode; containerId: string; user?: string; env?: string[] }, cmd: string[]) {
+  const exec = await input.docker.getContainer(input.containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, User: input.user, Env: input.env });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out = collector();
   const err = collector();

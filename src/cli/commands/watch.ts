@@ -42,8 +42,10 @@ async function watch(ctx: Context, dayArg: string | undefined, idArg: string | u
       else ctx.out(`\n${renderSummary(results)}`);
     } catch (error) {
       lastPassed = false;
-      if (error instanceof DeLabError && error.code === 'E_NO_STACK') throw error;
+      // The first check cannot run (no stack, no engine): say so and stop. Later, keep watching.
+      if (runs === 1) throw error;
       ctx.err(style.fail(error instanceof Error ? error.message : String(error)));
+      if (error instanceof DeLabError && error.hint) ctx.err(`  → ${error.hint}`);
     }
     if (!ctx.json && runs < maxRuns) ctx.out(style.dim(tr({ en: `Watching ${[...files].join(', ')}; save to check again, Ctrl-C to stop.`, ko: `${[...files].join(', ')} 파일을 지켜봅니다. 저장하면 다시 검사하고, Ctrl-C로 멈춥니다.` })));
   };
