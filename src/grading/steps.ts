@@ -6,7 +6,8 @@ import { argv, fillDeep } from './template.js';
 import type { RunContext } from './context.js';
 import type { Step } from './schema.js';
 import type { StepResult } from './results.js';
-import { execBackground, execService, runLimited, serviceContainerId } from './containers.js';
+import { execBackground, execService, serviceContainerId } from './containers.js';
+import { runGradingCommand } from './run-command.js';
 import { composeConfig, composeRisks } from './compose-guard.js';
 
 class StepFailure extends Error {
@@ -71,17 +72,7 @@ async function runCommand(ctx: RunContext, step: Extract<Step, { kind: 'command'
     ctx.background.set(step.id, { containerId, pidFile, finished: started.finished });
     return '';
   }
-  const result = step.service
-    ? await execService({ docker: ctx.docker, containerId: await serviceContainerId(ctx.docker, step.project ?? ctx.dayProject, step.service), command, user: step.user, timeoutMs: step.timeoutSec * 1000 })
-    : await runLimited({
-        docker: ctx.docker,
-        image: step.image ?? `${ctx.prefix}/tools:1.0`,
-        command,
-        user: step.user,
-        network: step.network ?? ctx.vars.network,
-        binds: [`${ctx.workdir}:/work`],
-        limits: { ...ctx.limits, timeoutMs: step.timeoutSec * 1000 },
-      });
+  const result = await runGradingCommand(ctx, step, command, { writable: true });
   const output = tail(`${result.stdout}\n${result.stderr}`);
   if (result.timedOut) throw new StepFailure(`timed out after ${step.timeoutSec} s`, output);
   if (step.mustSucceed && result.exitCode !== 0) throw new StepFailure(`exited with code ${result.exitCode}`, output);

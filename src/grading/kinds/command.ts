@@ -1,5 +1,5 @@
 import { matchText, short, jsonPath, type Verdict } from '../compare.js';
-import { execService, runLimited, serviceContainerId } from '../containers.js';
+import { runGradingCommand } from '../run-command.js';
 import { argv } from '../template.js';
 import type { Check } from '../schema.js';
 import { allOf, field, type CheckKind } from './types.js';
@@ -11,17 +11,7 @@ export const commandKind: CheckKind<CommandCheck> = {
   needsReference: (check) => check.expect.stdoutEqualsReference === true,
   async observe(ctx, check) {
     const command = argv(check.command);
-    const result = check.service
-      ? await execService({ docker: ctx.docker, containerId: await serviceContainerId(ctx.docker, check.project ?? ctx.dayProject, check.service), command, user: check.user, timeoutMs: check.timeoutSec * 1000 })
-      : await runLimited({
-          docker: ctx.docker,
-          image: check.image ?? `${ctx.prefix}/tools:1.0`,
-          command,
-          user: check.user,
-          network: check.network ?? ctx.vars.network,
-          binds: [`${ctx.workdir}:/work:ro`],
-          limits: { ...ctx.limits, timeoutMs: check.timeoutSec * 1000 },
-        });
+    const result = await runGradingCommand(ctx, check, command, { writable: false });
     return result;
   },
   judge(check, observed: { exitCode: number; stdout: string; stderr: string; timedOut: boolean }, reference) {
