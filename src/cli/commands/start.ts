@@ -19,7 +19,7 @@ const phaseText: Record<Phase, { en: string; ko: string }> = {
   failed: { en: 'failed', ko: '실패' },
 };
 
-export function endpointCard(lab: Lab, result: StartResult): string {
+export function endpointCard(lab: Lab, result: StartResult, workspace?: { root: string; found: boolean }): string {
   const lines: string[] = [];
   lines.push(style.bold(tr({ en: `${lab.id} is ready: ${lab.title.en}`, ko: `${lab.id} 준비 완료: ${lab.title.ko}` })));
   for (const port of lab.ports) {
@@ -31,7 +31,10 @@ export function endpointCard(lab: Lab, result: StartResult): string {
     for (const service of lab.services) if (service.internal) lines.push(`  ${style.code(service.internal.padEnd(28))} ${service.name}`);
   }
   lines.push(style.dim(tr({ en: `  Shell: de-lab shell ${lab.id} <service>   Logs: de-lab logs ${lab.id}   Stop: de-lab stop ${lab.id}`, ko: `  셸: de-lab shell ${lab.id} <서비스>   로그: de-lab logs ${lab.id}   중지: de-lab stop ${lab.id}` })));
-  lines.push(`${tr({ en: 'Next', ko: '다음' })}: ${style.code(lab.next ? tr(lab.next) : `de-lab exercise ${lab.id}`)}`);
+  if (workspace) lines.push(style.dim(tr({ en: `  Your ${lab.id} folder in the stack: ${join(workspace.root, lab.id)}`, ko: `  스택에 연결된 ${lab.id} 폴더: ${join(workspace.root, lab.id)}` })));
+  const nextCommand = workspace && !workspace.found ? `de-lab init ${workspace.root} && cd ${workspace.root} && de-lab exercise ${lab.id}` : `de-lab exercise ${lab.id}`;
+  lines.push(`${tr({ en: 'Next', ko: '다음' })}: ${style.code(nextCommand)}`);
+  if (lab.next) lines.push(style.dim(`${tr({ en: 'After this day', ko: '이 날 다음에는' })}: ${tr(lab.next)}`));
   if (result.alreadyRunning) lines.unshift(style.ok(tr({ en: `${lab.id} was already running and healthy; nothing to do.`, ko: `${lab.id}는 이미 정상 실행 중이라 할 일이 없습니다.` })));
   return lines.join('\n');
 }
@@ -103,7 +106,8 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   // Mount the workspace the learner stands in (else the configured one); create the day's folder
   // first, or Docker would create it owned by root.
   const { findWorkspace } = await import('../../course/workspace.js');
-  const workspace = findWorkspace(process.cwd(), ctx.config.values.workspace)?.root ?? ctx.config.values.workspace;
+  const found = findWorkspace(process.cwd(), ctx.config.values.workspace);
+  const workspace = found?.root ?? ctx.config.values.workspace;
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(workspace, lab.id), { recursive: true });
   const { openDayFoldersForContainers } = await import('../../course/workspace.js');
@@ -175,7 +179,7 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
     return 130;
   }
   if (failure) throw failure;
-  ctx.emit({ lab: lab.id, project: result!.project, alreadyRunning: result!.alreadyRunning, seconds: result!.seconds, stoppedDays: stopped, services: result!.services, ports: lab.ports }, () => endpointCard(lab, result!));
+  ctx.emit({ lab: lab.id, project: result!.project, alreadyRunning: result!.alreadyRunning, seconds: result!.seconds, stoppedDays: stopped, services: result!.services, ports: lab.ports }, () => endpointCard(lab, result!, { root: workspace, found: found !== undefined }));
   return 0;
 }
 
