@@ -104,11 +104,15 @@ export async function serviceContainerId(docker: Dockerode, project: string, ser
 /** Exec in a running service container with a deadline (the command runs under coreutils `timeout`). */
 export async function execService(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; timeoutMs: number }): Promise<RunOutput> {
   const seconds = Math.max(1, Math.ceil(input.timeoutMs / 1000));
+  const started = Date.now();
   const { exec, finished, stdout, stderr } = await startExec(input, ['timeout', '-k', '5', String(seconds), ...input.command]);
   await finished;
   const info = await exec.inspect();
   const exitCode = info.ExitCode ?? 1;
-  return { exitCode, stdout: stdout(), stderr: stderr(), timedOut: exitCode === 124 || exitCode === 137 };
+  // 124: `timeout` stopped it; 137 after the deadline: it ignored SIGTERM and got SIGKILL. A 137
+  // before the deadline is another kill (the kernel's OOM killer, most often), not a timeout.
+  const timedOut = exitCode === 124 || (exitCode === 137 && Date.now() - started >= seconds * 1000);
+  return { exitCode, stdout: stdout(), stderr: stderr(), timedOut };
 }
 
 /** Starts a command in a service container and returns how to stop it later (by its pid file). */

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { tmpdir } from 'node:os';
+import { OWNER_LABEL } from '../stack/gc.js';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { DeLabError } from '../core/errors.js';
@@ -104,9 +105,12 @@ export async function startPrivateStack(input: { docker: Dockerode; lab: Lab; pr
   const services = composeServices(input.lab.composeFile);
   // Learner code is exec'd into these services: a fork bomb must hit a pids limit, not the host's.
   const unlimited = new Set(servicesWithoutPidsLimit(input.lab.composeFile));
-  const entries = services
-    .filter((s) => s.ports.length > 0 || unlimited.has(s.name))
-    .map((s) => `  ${s.name}:\n${s.ports.length > 0 ? '    ports: !reset []\n' : ''}${unlimited.has(s.name) ? `    pids_limit: ${PRIVATE_STACK_PIDS}\n` : ''}`);
+  // Every service says which process owns this stack, so `de-lab gc` leaves it alone while that
+  // process (a selftest or grade run) is alive.
+  const owner = `    labels:\n      ${OWNER_LABEL}: "${process.pid}@${hostname()}"\n`;
+  const entries = services.map(
+    (s) => `  ${s.name}:\n${owner}${s.ports.length > 0 ? '    ports: !reset []\n' : ''}${unlimited.has(s.name) ? `    pids_limit: ${PRIVATE_STACK_PIDS}\n` : ''}`,
+  );
   writeFileSync(override, entries.length ? `services:\n${entries.join('')}` : 'services: {}\n');
   const target = composeTarget(input.lab, { imagePrefix: input.prefix, workspace: root }, { project: input.project, files: entries.length ? [override] : [] });
   const { openForContainers } = await import('./runner.js');

@@ -75,6 +75,7 @@ async function runCommand(ctx: RunContext, step: Extract<Step, { kind: 'command'
   const result = await runGradingCommand(ctx, step, command, { writable: true });
   const output = tail(`${result.stdout}\n${result.stderr}`);
   if (result.timedOut) throw new StepFailure(`timed out after ${step.timeoutSec} s`, output);
+  if (step.mustSucceed && result.exitCode === 137) throw new StepFailure('was killed (exit 137, most often the container ran out of memory)', output);
   if (step.mustSucceed && result.exitCode !== 0) throw new StepFailure(`exited with code ${result.exitCode}`, output);
   return output;
 }

@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import { hostname } from 'node:os';
 import { PROJECT_LABEL } from './project.js';
 
 export interface GcPlan {
@@ -11,8 +12,26 @@ export interface GcPlan {
  * Labelled resources no day owns: Compose projects named de-lab-* that are not a current day
  * (grading runs, selftests, removed days) and de-lab.managed resources outside any project.
  */
+/** Label of private stacks (selftest, grade): "<pid>@<host>" of the de-lab process using them. */
+export const OWNER_LABEL = 'de-lab.owner';
+
+/** Whether the owner of a private stack is a live process on this machine. */
+export function ownerAlive(owner: string | undefined, host = hostname()): boolean {
+  const match = /^(\d+)@(.+)$/.exec(owner ?? '');
+  if (!match || match[2] !== host) return false;
+  try {
+    process.kill(Number(match[1]), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function planGc(docker: Dockerode, ownedProjects: string[]): Promise<GcPlan> {
-  const owned = new Set(ownedProjects);
+  const all = await docker.listContainers({ all: true });
+  // Projects in use by a running selftest or grade count as owned.
+  const busy = all.filter((c) => ownerAlive(c.Labels?.[OWNER_LABEL])).map((c) => c.Labels[PROJECT_LABEL]).filter((p): p is string => Boolean(p));
+  const owned = new Set([...ownedProjects, ...busy]);
   const orphan = (labels: Record<string, string> | undefined) => {
     const project = labels?.[PROJECT_LABEL];
     if (project) return project.startsWith('de-lab-') && !owned.has(project);
@@ -22,7 +41,7 @@ export async function planGc(docker: Dockerode, ownedProjects: string[]): Promis
   // de-lab.managed: outside a project, only containers de-lab itself ran (they say why, in
   // de-lab.purpose) are its own; a learner's `docker run de-lab/mariadb` is not.
   const ownContainer = (labels: Record<string, string> | undefined) => (labels?.[PROJECT_LABEL] ? orphan(labels) : orphan(labels) && labels?.['de-lab.purpose'] !== undefined);
-  const containers = (await docker.listContainers({ all: true }))
+  const containers = all
     .filter((c) => ownContainer(c.Labels))
     .map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12), project: c.Labels[PROJECT_LABEL] }));
   const networks = (await docker.listNetworks())

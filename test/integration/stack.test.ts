@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -142,6 +143,21 @@ describe('day stacks through Docker Compose', () => {
       expect(await docker(['volume', 'ls', '-q', '--filter', 'name=de-lab-test-'])).toBe('de-lab-test-owned');
     } finally {
       await execa('docker', ['volume', 'rm', '-f', 'de-lab-test-leftover', 'de-lab-test-owned'], { reject: false });
+    }
+  });
+
+  it('gc leaves a private stack alone while the selftest or grade run that owns it is alive', async () => {
+    const dead = execa('true');
+    await dead;
+    const label = (project: string, pid: number) => ['--label', `com.docker.compose.project=${project}`, '--label', `de-lab.owner=${pid}@${hostname()}`];
+    await docker(['create', '--name', 'de-lab-test-busy', ...label('de-lab-selftest-busy', process.pid), 'debian:bookworm-slim', 'true']);
+    await docker(['create', '--name', 'de-lab-test-orphan', ...label('de-lab-selftest-orphan', dead.pid!), 'debian:bookworm-slim', 'true']);
+    try {
+      const gc = await run(['gc', '--yes']);
+      expect(gc.exitCode, gc.stderr).toBe(0);
+      expect(await docker(['ps', '-a', '--format', '{{.Names}}', '--filter', 'name=de-lab-test-'])).toBe('de-lab-test-busy');
+    } finally {
+      await execa('docker', ['rm', '-f', 'de-lab-test-busy', 'de-lab-test-orphan'], { reject: false });
     }
   });
 });
