@@ -1,4 +1,4 @@
-import type { Limits } from '../containers.js';
+import type { Limits } from '../../stack/sandbox/containers.js';
 import type { CheckStatus, StepResult } from '../results.js';
 import type { ArchiveLimits, SubmissionFormat } from './archive.js';
 import type { Layout } from './submissions.js';
