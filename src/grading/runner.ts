@@ -79,6 +79,11 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
   }
 }
 
+/** The host port of a {published:N} placeholder that no compose file filled in. */
+function unpublished(check: Check): string | undefined {
+  return /\{published:(\d+)\}/.exec(JSON.stringify(check))?.[1];
+}
+
 /** One run of an exercise's steps and checks against one folder of files. Never throws for the learner's faults. */
 export async function runExercise(input: RunInput): Promise<{ result: ExerciseResult; observations: Record<string, unknown> }> {
   const started = Date.now();
@@ -131,6 +136,10 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
         result = { ...base, status: 'skipped', seconds: 0, message: tr({ en: `not checked: step ${failedStep.id} failed (${failedStep.error})`, ko: `검사 안 함: 단계 ${failedStep.id} 실패 (${failedStep.error})` }) };
       } else if (blocked) {
         result = { ...base, status: 'skipped', seconds: 0, message: tr({ en: `not checked: it needs "${blocked}", which did not pass`, ko: `검사 안 함: 먼저 통과해야 하는 "${blocked}"가 통과하지 못함` }) };
+      } else if (unpublished(check)) {
+        // A URL with {published:N} left in it: nothing the learner's file published answers there, and no retry can change that.
+        const port = unpublished(check)!;
+        result = { ...base, status: 'failed', seconds: 0, expected: tr({ en: `something published on host port ${port}`, ko: `호스트 포트 ${port}에 공개된 것` }), found: tr({ en: `nothing is published on ${port}`, ko: `${port}에 공개된 것이 없음` }) };
       } else {
         input.onBegin?.({ type: 'check', id: check.id, title: base.title });
         const outcome = await abortable(evaluate(ctx, check, input.reference?.[check.id]), input.signal);

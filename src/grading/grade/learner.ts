@@ -62,6 +62,7 @@ export function toGraded(exercise: CatalogueExercise, result: ExerciseResult): G
     steps: result.steps,
     checks: result.checks.map((check) => ({ ...check, points: check.status === 'passed' ? check.weight : 0 })),
     seconds: result.seconds,
+    containment: result.containment,
   };
 }
 

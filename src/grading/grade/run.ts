@@ -12,7 +12,7 @@ import { DEFAULT_SEED, referenceObservations } from '../session.js';
 import { loadGradingSpec } from '../spec.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
 import { gradeLearner, type GradeEnv } from './learner.js';
-import { computeStats, RESULTS_SCHEMA, type CatalogueExercise, type GradeResults, type LearnerResult } from './model.js';
+import { appliedContainment, computeStats, RESULTS_SCHEMA, type CatalogueExercise, type GradeResults, type LearnerResult } from './model.js';
 import { capParallel, etaSeconds, planRun, resolveSeed } from './plan.js';
 import { writeReports, type ReportFiles } from './reports.js';
 import { ResultStore, RUN_SCHEMA } from './store.js';
@@ -136,7 +136,7 @@ export function assemble(input: { lab: Lab; seed: number; submissions: Submissio
     finishedAt: new Date().toISOString(),
     seconds: Math.round((Date.now() - input.started) / 100) / 10,
     parallel: input.parallel,
-    limits: { archive: input.archiveLimits, container: input.limits },
+    limits: { archive: input.archiveLimits, applied: appliedContainment(learners, input.limits) },
     exercises: input.catalogue,
     maxScore: input.catalogue.reduce((sum, e) => sum + e.maxScore, 0),
     learners,

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 
-/** Containers write their outputs into the workdir as their own users: let them. Links are never followed. */
+/** Containers write their outputs into a graded (scratch) folder as their own users: let them. Links are never followed. */
 export function openForContainers(dir: string): void {
   mkdirSync(dir, { recursive: true });
   const walk = (path: string) => {
@@ -10,7 +10,7 @@ export function openForContainers(dir: string): void {
     if (stats.isDirectory()) {
       chmodSync(path, 0o777);
       for (const name of readdirSync(path)) walk(join(path, name));
-    } else chmodSync(path, stats.mode | 0o444);
+    } else chmodSync(path, stats.mode | 0o666);
   };
   walk(dir);
 }
