@@ -109,7 +109,8 @@ describe('compose guard: bugs in the current deny-list', () => {
   // whatever it points at; the engine follows it on the host. Input: <folder>/sock -> /var/run/docker.sock
   // (here: <folder>/etc-link -> /etc), volumes: [{type: bind, source: <folder>/etc-link}] -> accepted.
   it.fails('refuses a bind source that is a symbolic link leading outside the folder', () => {
-    mkdirSync(join(FOLDER, 'links'), { recursive: true });
+    rmSync(join(FOLDER, 'links'), { recursive: true, force: true });
+    mkdirSync(join(FOLDER, 'links'));
     symlinkSync('/etc', join(FOLDER, 'links', 'etc-link'));
     check({ name: 'link', config: service({ volumes: [bind(join(FOLDER, 'links', 'etc-link'), '/x')] }), refused: true });
   });
@@ -173,6 +174,15 @@ const allowListCases: Case[] = [
   },
   { name: 'a build context outside the folder', config: service({ build: { context: '/', dockerfile: 'Dockerfile' } }), refused: true, reason: /build|context/ },
   { name: 'an additional build context outside the folder', config: service({ build: { context: FOLDER, additional_contexts: { etc: '/etc' } } }), refused: true, reason: /additional_contexts|build/ },
+  { name: 'a build on the host network (RUN steps see host ports)', config: service({ build: { context: FOLDER, network: 'host' } }), refused: true, reason: /network|build/ },
+  { name: "a build that forwards the grader's SSH agent", config: service({ build: { context: FOLDER, ssh: ['default'] } }), refused: true, reason: /ssh|build/ },
+  {
+    name: 'a build secret read from a host file',
+    config: { ...service({ build: { context: FOLDER, secrets: [{ source: 'pw', target: 'pw' }] } }), secrets: { pw: { name: 'p_pw', file: '/etc/shadow' } } },
+    refused: true,
+    reason: /secrets|build/,
+  },
+  { name: 'a privileged build (BuildKit security.insecure)', config: service({ build: { context: FOLDER, privileged: true } }), refused: true, reason: /privileged|build/ },
   { name: 'an env_file outside the folder', config: service({ env_file: [{ path: '/etc/os-release', required: true }] }), refused: true, reason: /env_file/ },
   { name: 'a custom seccomp profile (allow-all is as good as unconfined)', config: service({ security_opt: [`seccomp=${FOLDER}/allow-all.json`] }), refused: true, reason: /security_opt|seccomp/ },
   { name: 'oom_score_adj -1000 (the host kills its own processes first)', config: service({ oom_score_adj: -1000 }), refused: true, reason: /oom/ },

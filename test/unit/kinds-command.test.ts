@@ -28,6 +28,16 @@ describe('command kind: judge', () => {
     expect(out.found).toBe('exit code 2; stderr: only stdout said why');
   });
 
+  // Issue 15 ("exited with code 1": give the last line of the job's own error): the first 200 characters
+  // of stderr are shown, so behind JVM/Spark log noise the cause is cut off.
+  // Input: stderr = 'INFO SparkContext: noise\n' x 50 + 'ValueError: bad window', exit code 1.
+  it.fails('a failing exit code shows the LAST line of a long stderr (the cause)', () => {
+    const stderr = `${'INFO SparkContext: noise\n'.repeat(50)}ValueError: bad window\n`;
+    const v = commandKind.judge(command({ exitCode: 0 }), ran('', 1, stderr), undefined);
+    expect(v.ok).toBe(false);
+    expect(v.found).toContain('ValueError: bad window');
+  });
+
   it('a non-zero expected exit code is checked too', () => {
     expect(commandKind.judge(command({ exitCode: 3 }), ran('', 3), undefined).ok).toBe(true);
     expect(commandKind.judge(command({ exitCode: 3 }), ran('', 0), undefined).ok).toBe(false);
