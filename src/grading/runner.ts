@@ -74,7 +74,7 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
     }
     if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check)) return { status: 'passed', observed, found: 'observed for the reference' };
     const verdict = kind.judge(check, observed, reference);
-    if (verdict.ok || Date.now() >= deadline) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
+    if (verdict.ok || Date.now() >= deadline || kind.settled?.(check, observed)) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
     await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));
   }
 }

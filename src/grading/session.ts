@@ -79,7 +79,7 @@ export async function gradeExercise(input: SessionInput): Promise<ExerciseResult
   const seed = input.seed ?? DEFAULT_SEED;
   const reference = input.reference ?? (await referenceObservations(input));
   const role = input.role ?? 'learner';
-  const scratch = scratchCopy(spec, input.workdir, input.dayDir, `${input.exercise}-${role}-${randomBytes(3).toString('hex')}`);
+  const scratch = scratchCopy(spec, input.workdir, input.dayDir, scratchName(input.exercise, role, input.runToken));
   try {
     const { result } = await runExercise({ ...common(input, seed), spec, role, workdir: scratch.dir, reference, onStep: (s) => input.onStep?.({ ...s, role }), onCheck: (c) => input.onCheck?.({ ...c, role }), onBegin: (e) => input.onBegin?.({ ...e, role }) });
     if (scratch.ignored.length) result.notes = [...(result.notes ?? []), `not graded (not a regular file): ${scratch.ignored.join(', ')}`];
@@ -87,6 +87,15 @@ export async function gradeExercise(input: SessionInput): Promise<ExerciseResult
   } finally {
     if (!input.keepScratch) removeScratch(scratch.dir);
   }
+}
+
+/**
+ * The scratch folder's name: stable inside a private stack (selftest, grade: one run owns the
+ * folder, so messages that name a path are the same from run to run), with the process id in a
+ * learner's workspace, where a `watch` and a `check` may run at once.
+ */
+function scratchName(exercise: string, role: string, runToken?: string): string {
+  return runToken ? `${exercise}-${role}` : `${exercise}-${role}-${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
 function removeScratch(dir: string): void {
@@ -111,7 +120,7 @@ export async function referenceObservations(input: SessionInput, cacheFile?: str
   const key = referenceKey(spec, seed);
   const cached = readCachedReference(file, key);
   if (cached) return cached;
-  const scratch = scratchCopy(spec, join(spec.dir, 'solution'), input.dayDir, `${input.exercise}-reference-${randomBytes(3).toString('hex')}`);
+  const scratch = scratchCopy(spec, join(spec.dir, 'solution'), input.dayDir, scratchName(input.exercise, 'reference', input.runToken));
   let run: Awaited<ReturnType<typeof runExercise>>;
   try {
     run = await runExercise({ ...common(input, seed), spec, role: 'reference', workdir: scratch.dir, onStep: (s) => input.onStep?.({ ...s, role: 'reference' }), onCheck: (c) => input.onCheck?.({ ...c, role: 'reference' }), onBegin: (e) => input.onBegin?.({ ...e, role: 'reference' }) });
