@@ -60,6 +60,7 @@ function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
 async function evaluate(ctx: RunContext, check: Check, reference: unknown): Promise<{ status: 'passed' | 'failed' | 'error'; expected?: string; found?: string; message?: string; observed?: unknown }> {
   const kind = kindOf(check);
   const deadline = Date.now() + (check.retry?.untilSec ?? 0) * 1000;
+  let previous: { text: string; since: number } | undefined;
   for (;;) {
     let observed: unknown;
     dropEscapingLinks(ctx.workdir);
@@ -74,9 +75,27 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
     }
     if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check)) return { status: 'passed', observed, found: 'observed for the reference' };
     const verdict = kind.judge(check, observed, reference);
-    if (verdict.ok || Date.now() >= deadline || kind.settled?.(check, observed)) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
+    const text = JSON.stringify(observed);
+    if (previous?.text !== text) previous = { text, since: Date.now() };
+    if (verdict.ok || Date.now() >= deadline || kind.settled?.(check, observed) || answersWrongSteadily(check, observed, Date.now() - previous.since)) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
     await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));
   }
+}
+
+/**
+ * A service that answers, and keeps giving the same wrong answer for a while, will not change its
+ * mind: a failing check stops waiting then instead of at its deadline (a starter's check fails in
+ * seconds, not in a minute). A command that fails to run, or an HTTP request that gets no answer,
+ * is not an answer: those keep being retried.
+ */
+export const STEADY_WRONG_MS = 8000;
+
+function answersWrongSteadily(check: Check, observed: unknown, unchangedMs: number): boolean {
+  if (unchangedMs < STEADY_WRONG_MS) return false;
+  const o = observed as { exitCode?: number; timedOut?: boolean; status?: number; error?: string };
+  if (check.kind === 'command') return o.exitCode === 0 && !o.timedOut;
+  if (check.kind === 'http') return typeof o.status === 'number' && o.status > 0 && !o.error;
+  return false;
 }
 
 /** The host port of a {published:N} placeholder that no compose file filled in. */
