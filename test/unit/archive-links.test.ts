@@ -149,7 +149,7 @@ describe('Unpacker: symbolic links', () => {
     expect(readlinkSync(join(o.root, 'self'))).toBe('.');
   });
 
-  // BUG (sandbox escape): every link target is checked lexically, then finish() checks the real target with
+  // Fixed (issue 15), was: BUG (sandbox escape): every link target is checked lexically, then finish() checks the real target with
   // fs.realpathSync, whose JavaScript implementation resolves a link's target with path.resolve(): it drops
   // "x/.." before it has followed x. The kernel follows x first. So `x/up -> ..` (the root: inside) and
   // `y -> x/up/..` (lexically root/x: inside) pass, but the kernel resolves y to the root's PARENT; each
@@ -404,7 +404,7 @@ describe('dropEscapingLinks (before every check)', () => {
     expect(dropEscapingLinks(join(parent, 'no-such-folder'))).toEqual([]);
   });
 
-  // BUG (false positive, harmless but wrong): "outside" is rel.startsWith('..'), so a link to a file inside
+  // Fixed (issue 15), was: BUG (false positive, harmless but wrong): "outside" is rel.startsWith('..'), so a link to a file inside
   // whose name starts with two dots is removed. Input: <work>/..data.csv (file), <work>/l -> ..data.csv.
   it('keeps a link to an inside file whose name starts with ".."', () => {
     const { work } = workdir();
@@ -413,7 +413,7 @@ describe('dropEscapingLinks (before every check)', () => {
     expect(dropEscapingLinks(work)).toEqual([]);
   });
 
-  // BUG (sandbox escape, same as the Unpacker's): fs.realpathSync resolves "link/.." lexically, so a chain
+  // Fixed (issue 15), was: BUG (sandbox escape, same as the Unpacker's): fs.realpathSync resolves "link/.." lexically, so a chain
   // x/up -> .., p1 -> x/up/.., p2 -> p1/.., out.csv -> p2/secret.txt (plus a decoy <work>/secret.txt)
   // is kept, and out.csv reads a file two levels above the folder holding the links (here <dir>/secret.txt;
   // with more links, /etc/passwd).

@@ -69,7 +69,7 @@ describe('command kind: judge', () => {
     expect(commandKind.judge(check, ran('41\n'), ran('42'))).toMatchObject({ ok: false, expected: 'exactly 42', found: '41' });
   });
 
-  // BUG: with stdoutEqualsReference and no reference observation, the expected stdout is '' and a command
+  // Fixed (issue 15), was: BUG: with stdoutEqualsReference and no reference observation, the expected stdout is '' and a command
   // that prints nothing passes (the cheapest wrong submission). file and sql kinds fail in that case
   // ("the reference solution's output"). Input: judge(command({stdoutEqualsReference: true}), {stdout: ''}, undefined).
   it('stdoutEqualsReference without a reference observation fails (does not accept empty output)', () => {
@@ -77,7 +77,7 @@ describe('command kind: judge', () => {
     expect(v.ok).toBe(false);
   });
 
-  // BUG (schema): a command check with `expect: {}` passes any run that finishes: it can never fail.
+  // Fixed (issue 15), was: BUG (schema): a command check with `expect: {}` passes any run that finishes: it can never fail.
   // Input: { kind: command, command: 'true', expect: {} } parses, and judge returns ok for exit code 1.
   it('a command check must expect something', () => {
     const parsed = checkSchema.safeParse({ id: 'c', title, kind: 'command', command: 'true', expect: {} });
@@ -126,14 +126,14 @@ describe('http kind: judge', () => {
     expect(httpKind.judge(check, answered(200, '{"tags":["b","a"]}'), undefined).ok).toBe(false);
   });
 
-  // BUG: `matches` tests String(value), so a MISSING field is the text "undefined" and passes any rule
+  // Fixed (issue 15), was: BUG: `matches` tests String(value), so a MISSING field is the text "undefined" and passes any rule
   // that "undefined" satisfies. Input: rule {path: 'status', matches: '^[a-z]+$'}, body '{}' -> ok.
   it('a json `matches` rule fails when the field is missing', () => {
     const v = httpKind.judge(http({ json: [{ path: 'status', matches: '^[a-z]+$' }] }), answered(200, '{}'), undefined);
     expect(v.ok).toBe(false);
   });
 
-  // BUG: json `equals` compares JSON.stringify texts, so an object with the same keys in another order
+  // Fixed (issue 15), was: BUG: json `equals` compares JSON.stringify texts, so an object with the same keys in another order
   // differs. Input: equals {status: 'ok', count: 2}, body '{"count":2,"status":"ok"}' -> fails.
   it('json `equals` on an object ignores key order', () => {
     const v = httpKind.judge(http({ json: [{ path: 'data', equals: { status: 'ok', count: 2 } }] }), answered(200, '{"data":{"count":2,"status":"ok"}}'), undefined);

@@ -75,7 +75,7 @@ describe('file kind: judge', () => {
     expect(fileKind.judge(check, seen([{ a: 1 }]), seen([])).ok).toBe(false);
   });
 
-  // BUG: judges run outside any try (runner.evaluate), and compareRows/canonical recurse per nesting level.
+  // Fixed (issue 15), was: BUG: judges run outside any try (runner.evaluate), and compareRows/canonical recurse per nesting level.
   // A learner's jsonl line nested 100,000 deep parses fine in observe (JSON.parse is iterative) but makes
   // judge throw "Maximum call stack size exceeded", ending the whole exercise run with an exception.
   // Input: one row [[[[...]]]] (100,000 levels) against expected rows [[1]].
