@@ -75,7 +75,13 @@ function reallyInside(folder: string, path: string): boolean {
       if (code !== 'ENOENT' && code !== 'ENOTDIR') return false; // ELOOP and the like: refuse
       const parent = dirname(at);
       if (parent === at) return false;
-      if (lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink()) return false; // a dangling link
+      let dangling = false;
+      try {
+        dangling = lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+      } catch {
+        dangling = false; // ENOTDIR: a file on the way; its parent decides
+      }
+      if (dangling) return false; // a dangling link: the engine would follow it wherever it comes to point
       at = parent;
     }
   }
