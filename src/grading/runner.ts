@@ -63,8 +63,8 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
   let previous: { text: string; since: number } | undefined;
   for (;;) {
     let observed: unknown;
-    dropEscapingLinks(ctx.workdir);
     try {
+      dropEscapingLinks(ctx.workdir);
       observed = await withTimeout(kind.observe(ctx, check), check.timeoutSec);
     } catch (error) {
       if (Date.now() < deadline) {
@@ -74,8 +74,14 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
       return { status: 'error', message: errorMessage(error) };
     }
     if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check)) return { status: 'passed', observed, found: 'observed for the reference' };
-    const verdict = kind.judge(check, observed, reference);
-    const text = JSON.stringify(observed);
+    let verdict: ReturnType<typeof kind.judge>;
+    try {
+      verdict = kind.judge(check, observed, reference);
+    } catch (error) {
+      // A judge that throws (deep recursion, a check module's bug) fails this check only.
+      return { status: 'error', message: `judging failed: ${errorMessage(error)}`, observed };
+    }
+    const text = JSON.stringify(observed) ?? '';
     if (previous?.text !== text) previous = { text, since: Date.now() };
     if (verdict.ok || Date.now() >= deadline || kind.settled?.(check, observed) || answersWrongSteadily(check, observed, Date.now() - previous.since)) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
     await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));

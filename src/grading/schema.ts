@@ -52,7 +52,11 @@ export const commandCheck = z
     network: z.string().optional(),
     command: z.union([z.string(), z.array(z.string())]),
     user: z.string().optional(),
-    expect: z.object({ exitCode: z.number().int().optional(), stdout: textMatchSchema.optional(), stderr: textMatchSchema.optional(), stdoutEqualsReference: z.boolean().optional() }).strict(),
+    expect: z
+      .object({ exitCode: z.number().int().optional(), stdout: textMatchSchema.optional(), stderr: textMatchSchema.optional(), stdoutEqualsReference: z.boolean().optional() })
+      .strict()
+      // A check with nothing to expect passes any run: it cannot fail.
+      .refine((e) => e.exitCode !== undefined || e.stdout !== undefined || e.stderr !== undefined || e.stdoutEqualsReference === true, { message: 'a command check must expect something: exitCode, stdout, stderr or stdoutEqualsReference' }),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ARCHIVE_LIMITS, printable, Unpacker, unpackSubmission, UnsafeSubmission, type ArchiveLimits, type SubmissionFormat, type UnpackResult } from '../../src/grading/grade/archive.js';
-import { dropEscapingLinks } from '../../src/grading/runner.js';
+import { dropEscapingLinks, TooManyEntries } from '../../src/stack/sandbox/folders.js';
 import { tarGzBytes, zipBytes, type TarEntry, type ZipEntry } from './grade-archives.js';
 
 // grade-archive.test.ts covers the archive formats end to end (zip-slip, absolute names, escaping links,
@@ -149,7 +149,7 @@ describe('Unpacker: symbolic links', () => {
     expect(readlinkSync(join(o.root, 'self'))).toBe('.');
   });
 
-  // BUG (sandbox escape): every link target is checked lexically, then finish() checks the real target with
+  // Fixed (issue 15), was: BUG (sandbox escape): every link target is checked lexically, then finish() checks the real target with
   // fs.realpathSync, whose JavaScript implementation resolves a link's target with path.resolve(): it drops
   // "x/.." before it has followed x. The kernel follows x first. So `x/up -> ..` (the root: inside) and
   // `y -> x/up/..` (lexically root/x: inside) pass, but the kernel resolves y to the root's PARENT; each
@@ -159,7 +159,7 @@ describe('Unpacker: symbolic links', () => {
   // Input (entries, in order): x/ (dir), x/up -> .., p1 -> x/up/.., p2 -> p1/.., p3 -> p2/..,
   // secret.txt (decoy file), out.csv -> p3/secret.txt. Unpacked into <box>/a/b/root, out.csv reads
   // <box>/secret.txt. fs.realpathSync.native (realpath(3)) sees the escape. dropEscapingLinks has the same flaw.
-  it.fails('refuses links that climb out through ".." after another link (y -> x/up/.., x/up -> ..)', async () => {
+  it('refuses links that climb out through ".." after another link (y -> x/up/.., x/up -> ..)', async () => {
     const o = await unpackEntries([
       { name: 'x/', kind: 'directory' },
       { name: 'x/up', kind: 'symlink', link: '..' },
@@ -168,7 +168,7 @@ describe('Unpacker: symbolic links', () => {
     refused(o, /symbolic link "y" leads outside the submission/);
   });
 
-  it.fails('a chain of such links cannot expose a file outside the root (the unpacked out.csv reads <box>/secret.txt)', async () => {
+  it('a chain of such links cannot expose a file outside the root (the unpacked out.csv reads <box>/secret.txt)', async () => {
     const o = await unpackEntries([
       { name: 'x/', kind: 'directory' },
       { name: 'x/up', kind: 'symlink', link: '..' },
@@ -337,7 +337,7 @@ describe('zip and tar.gz: cases not covered by grade-archive.test.ts', () => {
   });
 
   // Same bug as in "Unpacker: symbolic links", through a real tar.gz. Input: x/ (dir), x/up -> .., y -> x/up/..
-  it.fails('tar.gz: a link chain that climbs out through ".." after a link is refused', async () => {
+  it('tar.gz: a link chain that climbs out through ".." after a link is refused', async () => {
     refused(await tgz([{ name: 'x/', type: 'directory' }, { name: 'x/up', type: 'symlink', linkname: '..' }, { name: 'y', type: 'symlink', linkname: 'x/up/..' }]), /leads outside/);
   });
 
@@ -404,22 +404,22 @@ describe('dropEscapingLinks (before every check)', () => {
     expect(dropEscapingLinks(join(parent, 'no-such-folder'))).toEqual([]);
   });
 
-  // BUG (false positive, harmless but wrong): "outside" is rel.startsWith('..'), so a link to a file inside
+  // Fixed (issue 15), was: BUG (false positive, harmless but wrong): "outside" is rel.startsWith('..'), so a link to a file inside
   // whose name starts with two dots is removed. Input: <work>/..data.csv (file), <work>/l -> ..data.csv.
-  it.fails('keeps a link to an inside file whose name starts with ".."', () => {
+  it('keeps a link to an inside file whose name starts with ".."', () => {
     const { work } = workdir();
     writeFileSync(join(work, '..data.csv'), 'x');
     symlinkSync('..data.csv', join(work, 'l'));
     expect(dropEscapingLinks(work)).toEqual([]);
   });
 
-  // BUG (sandbox escape, same as the Unpacker's): fs.realpathSync resolves "link/.." lexically, so a chain
+  // Fixed (issue 15), was: BUG (sandbox escape, same as the Unpacker's): fs.realpathSync resolves "link/.." lexically, so a chain
   // x/up -> .., p1 -> x/up/.., p2 -> p1/.., out.csv -> p2/secret.txt (plus a decoy <work>/secret.txt)
   // is kept, and out.csv reads a file two levels above the folder holding the links (here <dir>/secret.txt;
   // with more links, /etc/passwd).
   // A container writing into the bind-mounted workdir can make these; readOutput then puts the host file
   // in the learner's report.
-  it.fails('removes a chain of links that climbs out through ".." after another link', () => {
+  it('removes a chain of links that climbs out through ".." after another link', () => {
     const { dir, work } = workdir();
     const sub = join(work, 'w');
     mkdirSync(join(sub, 'x'), { recursive: true });
@@ -435,14 +435,15 @@ describe('dropEscapingLinks (before every check)', () => {
     expect(still).not.toBe('host secret');
   });
 
-  // BUG (fails open): past `limit` entries the walk stops silently and later escaping links stay, so a
-  // container that writes more than 100,000 entries first hides `out.csv -> /etc/shadow` from the sweep.
-  // Input (limit lowered to keep the test small): dropEscapingLinks(work, 1) where work holds one folder
-  // entry and one escaping link -> the link may survive. With limit 0: nothing is examined at all.
-  it.fails('no escaping link survives the sweep, however many entries there are', () => {
+  // Fails closed: past `limit` entries the walk used to stop silently and later escaping links stayed, so a
+  // container that wrote more than 100,000 entries first hid `out.csv -> /etc/shadow` from the sweep. Now
+  // the sweep throws (runner.evaluate() turns that into an error of the check, which then reads nothing).
+  // Input (limit lowered to keep the test small): dropEscapingLinks(work, 1) and (work, 0).
+  it('never returns as if clean when there are more entries than it examines', () => {
     const { dir, work } = workdir();
     symlinkSync(join(dir, 'secret.txt'), join(work, 'out', 'deep', 'leak.csv'));
-    dropEscapingLinks(work, 0);
-    expect(lstatSync(join(work, 'out', 'deep', 'leak.csv'), { throwIfNoEntry: false })).toBeUndefined();
+    expect(() => dropEscapingLinks(work, 0)).toThrow(TooManyEntries);
+    expect(() => dropEscapingLinks(work, 1)).toThrow(/more than 1 files and folders/);
+    expect(dropEscapingLinks(work).sort()).toContain('out/deep/leak.csv');
   });
 });

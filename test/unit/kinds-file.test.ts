@@ -75,11 +75,11 @@ describe('file kind: judge', () => {
     expect(fileKind.judge(check, seen([{ a: 1 }]), seen([])).ok).toBe(false);
   });
 
-  // BUG: judges run outside any try (runner.evaluate), and compareRows/canonical recurse per nesting level.
+  // Fixed (issue 15), was: BUG: judges run outside any try (runner.evaluate), and compareRows/canonical recurse per nesting level.
   // A learner's jsonl line nested 100,000 deep parses fine in observe (JSON.parse is iterative) but makes
   // judge throw "Maximum call stack size exceeded", ending the whole exercise run with an exception.
   // Input: one row [[[[...]]]] (100,000 levels) against expected rows [[1]].
-  it.fails('a deeply nested row gives a failing verdict, not an exception', () => {
+  it('a deeply nested row gives a failing verdict, not an exception', () => {
     let deep: unknown = [];
     for (let i = 0; i < 100_000; i++) deep = [deep];
     const v = fileKind.judge(file({ rows: [[1]] }, { format: 'jsonl' }), seen([deep]), undefined);
@@ -123,15 +123,20 @@ describe('file kind: readOutput', () => {
     expect(() => readOutput(parts)).toThrow(/more than the 64 MiB a check reads/);
   });
 
-  // Defence in depth: readOutput follows links. runner.evaluate() calls dropEscapingLinks() first, but a
+  // Defence in depth (fixed): readOutput followed links. runner.evaluate() calls dropEscapingLinks() first, but a
   // background step's container keeps running during the checks and can re-create `out.csv -> /etc/...`
   // between that sweep and this read, and the host file's first 300 characters reach the report.
   // Input: <workdir>/out.csv -> <outside>/secret.txt ; readOutput('<workdir>/out.csv') returns its content.
-  it.fails('does not follow a symbolic link to a file outside the folder being graded', () => {
+  it('does not follow a symbolic link to a file outside the folder being graded', () => {
     const dir = mkdtempSync(join(parent, 'link-'));
     mkdirSync(join(dir, 'work'));
     writeFileSync(join(dir, 'secret.txt'), 'host secret');
     symlinkSync(join(dir, 'secret.txt'), join(dir, 'work', 'out.csv'));
-    expect(readOutput(join(dir, 'work', 'out.csv'))).not.toBe('host secret');
+    expect(() => readOutput(join(dir, 'work', 'out.csv'))).toThrow(/symbolic link/);
+    // nor a linked folder on the way from the graded folder
+    symlinkSync(dir, join(dir, 'work', 'up'));
+    expect(() => readOutput(join(dir, 'work', 'up', 'secret.txt'), join(dir, 'work'))).toThrow(/symbolic link/);
+    // and the observation says so instead of throwing
+    return fileKind.observe({ workdir: join(dir, 'work') } as never, file({}, { path: 'out.csv' })).then((o) => expect(o).toMatchObject({ exists: true, parseError: expect.stringContaining('symbolic link') }));
   });
 });

@@ -60,11 +60,11 @@ describe('module kind: judge', () => {
     expect(moduleKind.needsReference(check({ compareToReference: true }))).toBe(true);
   });
 
-  // BUG: a module's judge that throws (for example on learner output it did not expect: null.length) or
+  // Fixed (issue 15), was: BUG: a module's judge that throws (for example on learner output it did not expect: null.length) or
   // returns nothing makes moduleKind.judge throw, and runner.evaluate() does not catch it: the whole
   // exercise run ends with an exception instead of one failing check.
   // Input: a module whose judge is `() => { throw new Error('boom') }`, and one whose judge returns undefined.
-  it.fails('a module judge that throws or returns nothing gives a failing verdict', () => {
+  it('a module judge that throws or returns nothing gives a failing verdict', () => {
     const throwing = loaded('k6', () => {
       throw new Error('boom');
     });

@@ -61,7 +61,7 @@ const JUNK = (parts: string[]) => parts[0] === '__MACOSX' || parts[parts.length 
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /**
@@ -228,12 +228,14 @@ export class Unpacker {
         throw this.conflict(link.rel, error);
       }
     }
-    const realRoot = realpathSync(this.root);
+    // realpath.native: the kernel's resolution. The JS realpath resolves `link/..` lexically, so a
+    // chain like y -> x/up/.., x/up -> .. would look inside while the kernel climbs out.
+    const realRoot = realpathSync.native(this.root);
     for (const link of this.links) {
       const path = join(this.root, ...link.rel.split('/'));
       let real: string;
       try {
-        real = realpathSync(path);
+        real = realpathSync.native(path);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'ELOOP') throw new UnsafeSubmission(tr({ en: `symbolic link "${printable(link.rel)}" is part of a loop`, ko: `심볼릭 링크 "${printable(link.rel)}"이(가) 순환함` }));

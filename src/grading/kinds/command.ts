@@ -23,7 +23,11 @@ export const commandKind: CheckKind<CommandCheck> = {
     }
     if (check.expect.stdout) verdicts.push(matchText(observed.stdout, check.expect.stdout));
     if (check.expect.stderr) verdicts.push(matchText(observed.stderr, check.expect.stderr));
-    if (check.expect.stdoutEqualsReference) verdicts.push(matchText(observed.stdout, { equals: reference?.stdout ?? '' }));
+    if (check.expect.stdoutEqualsReference) {
+      // No reference observation means nothing to equal: fail (an empty output must not pass).
+      if (typeof reference?.stdout !== 'string') return { ok: false, expected: 'the reference solution\'s output', found: 'no reference output' };
+      verdicts.push(matchText(observed.stdout, { equals: reference.stdout }));
+    }
     return allOf(verdicts);
   },
 };
@@ -58,7 +62,8 @@ export const httpKind: CheckKind<HttpCheck> = {
       for (const rule of check.expect.json) {
         const value = jsonPath(data, rule.path);
         if (rule.equals !== undefined) verdicts.push(field(rule.path, rule.equals, value));
-        if (rule.matches !== undefined) verdicts.push({ ok: new RegExp(rule.matches).test(String(value)), expected: `${rule.path} matching /${rule.matches}/`, found: `${rule.path} ${short(value, 80)}` });
+        // A missing field (or an object) is not text: it never matches, whatever the pattern.
+        if (rule.matches !== undefined) verdicts.push({ ok: value !== undefined && value !== null && typeof value !== 'object' && new RegExp(rule.matches).test(String(value)), expected: `${rule.path} matching /${rule.matches}/`, found: `${rule.path} ${short(value, 80)}` });
       }
     }
     return allOf(verdicts);

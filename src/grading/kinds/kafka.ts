@@ -1,4 +1,4 @@
-import { canonical, equalWithin, short, type Verdict } from '../compare.js';
+import { canonical, matchMultisets, short, type Verdict } from '../compare.js';
 import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { RunContext } from '../context.js';
 import type { Check } from '../schema.js';
@@ -58,24 +58,24 @@ export const kafkaTopicKind: CheckKind<KafkaCheck> = {
       const expected = check.expect.count === 'reference' ? reference?.count : check.expect.count;
       verdicts.push(field('records', expected, observed.count));
     }
-    if (check.expect.records === 'reference') verdicts.push(compareByKey(observed.records ?? [], reference?.records ?? [], check.expect.tolerance));
+    if (check.expect.records === 'reference') {
+      // No reference records means nothing to equal: fail (an empty topic must not pass).
+      if (!Array.isArray(reference?.records)) return { ok: false, expected: 'the reference solution\'s records', found: reference?.exists === false ? 'the reference produced no topic' : 'no reference records' };
+      verdicts.push(compareByKey(observed.records ?? [], reference.records, check.expect.tolerance));
+    }
     return allOf(verdicts);
   },
 };
 
 /** Multiset of (key, value) pairs: duplicates and gaps both fail. */
 export function compareByKey(actual: Array<[string, unknown]>, expected: Array<[string, unknown]>, tolerance: number): Verdict {
-  const remaining = [...expected];
-  const extra: Array<[string, unknown]> = [];
-  for (const record of actual) {
-    const index = remaining.findIndex(([key, value]) => key === record[0] && equalWithin(value, record[1], tolerance));
-    if (index >= 0) remaining.splice(index, 1);
-    else extra.push(record);
-  }
-  const ok = remaining.length === 0 && extra.length === 0;
+  const { extra, missing } = matchMultisets(actual, expected, tolerance);
+  const ok = missing.length === 0 && extra.length === 0;
+  const firstMissing = missing.length ? expected[missing[0]!] : undefined;
+  const firstExtra = extra.length ? actual[extra[0]!] : undefined;
   return {
     ok,
     expected: `${expected.length} records equal to the reference's by key`,
-    found: ok ? `${actual.length} matching records` : `${actual.length} records; ${remaining.length} missing${remaining[0] ? ` (e.g. key ${short(remaining[0][0], 40)})` : ''}, ${extra.length} unexpected or duplicated${extra[0] ? ` (e.g. key ${short(extra[0][0], 40)})` : ''}`,
+    found: ok ? `${actual.length} matching records` : `${actual.length} records; ${missing.length} missing${firstMissing ? ` (e.g. key ${short(firstMissing[0], 40)})` : ''}, ${extra.length} unexpected or duplicated${firstExtra ? ` (e.g. key ${short(firstExtra[0], 40)})` : ''}`,
   };
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Verdict } from '../compare.js';
+import { short, type Verdict } from '../compare.js';
 import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import { hostPath } from '../context.js';
 import type { Check } from '../schema.js';
@@ -80,7 +80,13 @@ export const moduleKind: CheckKind<ModuleCheck> & { loaded: Map<string, CheckMod
   judge(check, observed: { module: string; value: unknown }, reference: { value: unknown } | undefined) {
     const mod = moduleKind.loaded.get(observed.module);
     if (!mod) return { ok: false, expected: `check module ${check.module} loaded`, found: 'not loaded' };
-    const verdict = mod.judge(observed.value, reference?.value, check.options);
+    let verdict: Verdict | undefined;
+    try {
+      verdict = mod.judge(observed.value, reference?.value, check.options);
+    } catch (error) {
+      return { ok: false, expected: `check module ${check.module} judges the output`, found: `its judge() failed: ${short((error as Error)?.message ?? String(error), 200)}` };
+    }
+    if (!verdict || typeof verdict !== 'object') return { ok: false, expected: `check module ${check.module} judges the output`, found: `its judge() returned ${short(String(verdict), 80)}, not a verdict` };
     return { ok: verdict.ok === true, expected: String(verdict.expected ?? ''), found: String(verdict.found ?? '') };
   },
 };

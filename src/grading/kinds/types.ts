@@ -1,5 +1,5 @@
 import type { RunContext } from '../context.js';
-import type { Verdict } from '../compare.js';
+import { canonicalJson, type Verdict } from '../compare.js';
 import type { Check } from '../schema.js';
 
 /** One check kind: observe the world, then judge the observation (against the reference's when asked). */
@@ -22,6 +22,7 @@ export function allOf(verdicts: Verdict[]): Verdict {
 }
 
 export function field(name: string, expected: unknown, found: unknown): { ok: boolean; expected: string; found: string } {
-  const same = JSON.stringify(expected) === JSON.stringify(found);
+  // Objects compare by content, whatever their key order; values keep their types ("3" is not 3).
+  const same = found !== undefined && canonicalJson(expected) === canonicalJson(found);
   return { ok: same, expected: `${name} ${JSON.stringify(expected)}`, found: `${name} ${JSON.stringify(found)}` };
 }

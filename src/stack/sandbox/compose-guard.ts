@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /**
  * The allow-list for a learner's compose file, applied to its rendered form (`docker compose
@@ -22,6 +23,8 @@ const SERVICE_KEYS = new Set([
   'depends_on', 'healthcheck', 'deploy', 'mem_limit', 'memswap_limit', 'mem_reservation', 'cpus', 'pids_limit',
   'restart', 'working_dir', 'user', 'labels', 'hostname', 'stop_grace_period', 'stop_signal', 'init', 'read_only',
   'logging', 'tty', 'stdin_open', 'scale', 'network_mode', 'pull_policy', 'profiles', 'platform',
+  // Only ever take privileges away (checked below; de-lab sets no-new-privileges itself).
+  'cap_drop', 'security_opt',
 ]);
 
 const HEALTHCHECK_KEYS = new Set(['test', 'interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable']);
@@ -45,7 +48,43 @@ const isEmpty = (value: unknown) => value === undefined || value === null || (ty
 
 function inside(folder: string, path: string): boolean {
   const rel = relative(resolve(folder), resolve(folder, path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * Inside the folder where the engine will really look: when the path exists, its links are resolved
+ * by the kernel (realpath.native), so `<folder>/sock -> /var/run/docker.sock`, made by an earlier
+ * step's container in the writable workdir, is outside. A path that does not exist yet is created by
+ * the engine as a folder, where it says.
+ */
+function reallyInside(folder: string, path: string): boolean {
+  if (!inside(folder, path)) return false;
+  let root: string;
+  try {
+    root = realpathSync.native(folder);
+  } catch {
+    return true; // no folder to resolve against (a unit test's made-up path): the lexical answer stands
+  }
+  // The longest existing prefix decides: a link anywhere on the way counts.
+  let at = resolve(folder, path);
+  for (;;) {
+    try {
+      return inside(root, realpathSync.native(at));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return false; // ELOOP and the like: refuse
+      const parent = dirname(at);
+      if (parent === at) return false;
+      let dangling = false;
+      try {
+        dangling = lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+      } catch {
+        dangling = false; // ENOTDIR: a file on the way; its parent decides
+      }
+      if (dangling) return false; // a dangling link: the engine would follow it wherever it comes to point
+      at = parent;
+    }
+  }
 }
 
 function checkMounts(name: string, service: Record<string, any>, config: ComposeConfig, folder: string, risks: string[]): void {
@@ -59,7 +98,8 @@ function checkMounts(name: string, service: Record<string, any>, config: Compose
     unknownKeys(`${path}.bind`, mount.bind, new Set(['create_host_path', 'selinux']), risks);
     unknownKeys(`${path}.volume`, mount.volume, new Set(['nocopy']), risks);
     if (mount.type === 'bind') {
-      if (typeof mount.source !== 'string' || !inside(folder, mount.source)) risks.push(`${path}: bind-mounts ${mount.source}, outside the exercise folder`);
+      if (typeof mount.source !== 'string' || !inside(folder, mount.source)) risks.push(`${path}.source: bind-mounts ${mount.source}, outside the exercise folder`);
+      else if (!reallyInside(folder, mount.source)) risks.push(`${path}.source: bind-mounts ${mount.source}, a symbolic link that leads outside the exercise folder`);
     } else if (mount.type === 'volume') {
       if (mount.source !== undefined && !Object.hasOwn(config.volumes ?? {}, mount.source)) risks.push(`${path}: volume ${mount.source} is not declared under volumes:`);
     } else if (mount.type !== 'tmpfs') risks.push(`${path}: mount type ${mount.type} is not allowed`);
@@ -99,7 +139,10 @@ function checkService(name: string, service: Record<string, any>, config: Compos
   }
   for (const file of [service.env_file ?? []].flat()) {
     const source = typeof file === 'string' ? file : file?.path;
-    if (typeof source !== 'string' || !inside(folder, source)) risks.push(`${path}.env_file ${source} is outside the exercise folder`);
+    if (typeof source !== 'string' || !reallyInside(folder, source)) risks.push(`${path}.env_file ${source} is outside the exercise folder`);
+  }
+  for (const option of [service.security_opt ?? []].flat()) {
+    if (!/^no-new-privileges([:=]true)?$/.test(String(option))) risks.push(`${path}.security_opt ${option} is not allowed`);
   }
   checkMounts(name, service, config, folder, risks);
   checkLogging(`${path}.logging`, service.logging, risks);

@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 
 /** Containers write their outputs into a graded (scratch) folder as their own users: let them. Links are never followed. */
 export function openForContainers(dir: string): void {
@@ -15,14 +15,25 @@ export function openForContainers(dir: string): void {
   walk(dir);
 }
 
+/** More entries than this under a graded folder: the link sweep refuses (fails closed) rather than stop early. */
+export class TooManyEntries extends Error {}
+
+/** `path` is `root` or under it (a name like `..data` is inside; only `..` itself or `../…` climbs out). */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
 /**
  * Removes symbolic links under `dir` that lead outside it (or nowhere). Code in a container can
  * write `out.csv -> /etc/shadow` into its bind-mounted folder; checks that read files on the
- * host must never follow such a link to the host's own file. Returns the removed paths.
+ * host must never follow such a link to the host's own file. Links are resolved by the kernel
+ * (realpath.native), so `x/..` after a link climbs where the kernel would, not lexically.
+ * Returns the removed paths; throws TooManyEntries past `limit` entries (never leaves links unchecked).
  */
 export function dropEscapingLinks(dir: string, limit = 100_000): string[] {
   if (!existsSync(dir)) return [];
-  const root = realpathSync(dir);
+  const root = realpathSync.native(dir);
   const removed: string[] = [];
   let seen = 0;
   const walk = (path: string) => {
@@ -33,19 +44,18 @@ export function dropEscapingLinks(dir: string, limit = 100_000): string[] {
       return; // a folder a container made unreadable: the host-side checks cannot read it either
     }
     for (const name of names) {
-      if (++seen > limit) return;
+      if (++seen > limit) throw new TooManyEntries(`${dir} holds more than ${limit} files and folders; de-lab does not grade an output that large`);
       const child = join(path, name);
       const stats = lstatSync(child, { throwIfNoEntry: false });
       if (!stats) continue;
       if (stats.isSymbolicLink()) {
         let real: string | undefined;
         try {
-          real = realpathSync(child);
+          real = realpathSync.native(child);
         } catch {
           real = undefined;
         }
-        const rel = real === undefined ? '..' : relative(root, real);
-        if (rel.startsWith('..') || isAbsolute(rel)) {
+        if (real === undefined || !isInside(root, real)) {
           rmSync(child, { force: true });
           removed.push(relative(dir, child));
         }
@@ -55,4 +65,3 @@ export function dropEscapingLinks(dir: string, limit = 100_000): string[] {
   walk(dir);
   return removed;
 }
-
