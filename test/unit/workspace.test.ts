@@ -35,7 +35,9 @@ describe('init', () => {
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/de-lab exercise[\s\S]*작업 폴더/);
     const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     expect(ignored).toContain('__pycache__/');
-    expect(ignored.filter((line) => /de-lab|backups|state/.test(line))).toEqual([]);
+    // Progress and backups are the learner's; only de-lab's caches (scratch copies, reference results) are ignored.
+    expect(ignored.filter((line) => /de-lab|backups|state/.test(line))).toEqual(['.de-lab/reference/']);
+    expect(ignored).toContain('.grading/');
     expect(existsSync(join(root, '.de-lab', 'state.json'))).toBe(true);
     expect(findWorkspace(join(root, 'day1', 'word-count', 'lib'))).toEqual({ root, source: 'cwd' });
     expect(findWorkspace(tempDir(), root)).toEqual({ root, source: 'config' });
