@@ -1,9 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { DeLabError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { writeFileAtomic } from './atomic.js';
+import { notifyRecovery } from './state-notice.js';
+
+import type { StateRecovery } from './state-notice.js';
+
+export { recoveryMessage, type StateRecovery } from './state-notice.js';
 
 /** `.de-lab/state.json` inside a workspace: the learner's progress. */
 export const STATE_FILE = join('.de-lab', 'state.json');
@@ -47,35 +52,90 @@ export function stateFile(workspace: string): string {
   return join(workspace, STATE_FILE);
 }
 
-/** Reads the state; a workspace without one has an empty state. */
-export function loadState(workspace: string): WorkspaceState {
-  const file = stateFile(workspace);
-  if (!existsSync(file)) return emptyState();
+/** The last state de-lab wrote, kept beside it: the copy a corrupt or deleted state.json is recovered from. */
+export const STATE_BACKUP_FILE = join('.de-lab', 'state.last-good.json');
+
+export function stateBackupFile(workspace: string): string {
+  return join(workspace, STATE_BACKUP_FILE);
+}
+
+/** A folder is a workspace when it holds a state file or its last good copy (state.json may have been deleted). */
+export function hasState(dir: string): boolean {
+  return existsSync(stateFile(dir)) || existsSync(stateBackupFile(dir));
+}
+
+type Parsed = { ok: true; state: WorkspaceState } | { ok: false; problem: string };
+
+function parseStateText(text: string): Parsed {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    throw new DeLabError(tr({ en: `Your progress file ${file} is not valid JSON (${errorMessage(error)}).`, ko: `진행 기록 파일 ${file}이 올바른 JSON이 아닙니다(${errorMessage(error)}).` }), {
-      hint: tr({ en: 'Fix it by hand, or restore it from git if your workspace is a repository; your exercise files are untouched.', ko: '직접 고치거나, 작업 폴더가 git 저장소라면 git에서 되살리세요. 실습 파일은 그대로입니다.' }),
-      code: 'E_STATE',
-    });
+    return { ok: false, problem: tr({ en: `not valid JSON (${errorMessage(error)})`, ko: `올바른 JSON이 아님(${errorMessage(error)})` }) };
   }
   const parsed = stateSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new DeLabError(tr({ en: `Your progress file ${file} has an invalid field ${issue.path.join('.') || '(top level)'}: ${issue.message}.`, ko: `진행 기록 파일 ${file}의 ${issue.path.join('.') || '(최상위)'} 항목이 잘못되었습니다: ${issue.message}.` }), {
-      hint: tr({ en: 'Fix that field by hand; your exercise files are untouched.', ko: '그 항목을 직접 고치세요. 실습 파일은 그대로입니다.' }),
-      code: 'E_STATE',
-    });
+    return { ok: false, problem: tr({ en: `invalid field ${issue.path.join('.') || '(top level)'}: ${issue.message}`, ko: `${issue.path.join('.') || '(최상위)'} 항목이 잘못됨: ${issue.message}` }) };
   }
-  return parsed.data;
+  return { ok: true, state: parsed.data };
 }
 
-/** Replaces the state file atomically: a crash leaves the old or the new file, never half of one. */
+function readParsed(file: string): Parsed | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return parseStateText(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { ok: false, problem: errorMessage(error) };
+  }
+}
+
+/**
+ * Reads the state. A workspace without one has an empty state. A corrupt state.json is kept
+ * beside it (state.corrupt-<time>.json) and replaced by the last good copy (or an empty state when
+ * there is none); a deleted one is recreated from the last good copy. Exercise files are never touched.
+ */
+export function loadState(workspace: string, now = new Date()): WorkspaceState {
+  const file = stateFile(workspace);
+  const main = readParsed(file);
+  if (main?.ok) return main.state;
+  const backup = readParsed(stateBackupFile(workspace));
+  if (main === undefined && backup === undefined) return emptyState(now);
+  let keptAs: string | undefined;
+  if (main !== undefined) {
+    keptAs = join(dirname(file), `state.corrupt-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+    try {
+      renameSync(file, keptAs);
+    } catch {
+      keptAs = undefined;
+    }
+  }
+  const state = backup?.ok ? backup.state : emptyState(now);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
+  } catch {
+    // A read-only workspace still reads; the next save tries again.
+  }
+  notifyRecovery({
+    file,
+    problem: main === undefined ? tr({ en: 'it was missing', ko: '파일이 없음' }) : main.problem,
+    from: backup?.ok ? 'last-good' : 'empty',
+    keptAs,
+  });
+  return state;
+}
+
+/**
+ * Replaces the state file atomically: a crash leaves the old or the new file, never half of one.
+ * The same content goes to the last good copy, so a later corruption can be recovered.
+ */
 export function saveState(workspace: string, state: WorkspaceState): void {
   const file = stateFile(workspace);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
+  const text = JSON.stringify(state, null, 2) + '\n';
+  writeFileAtomic(file, text);
+  writeFileAtomic(stateBackupFile(workspace), text);
 }
 
 export function exerciseState(state: WorkspaceState, day: string, exerciseId: string): ExerciseState {
