@@ -70,3 +70,50 @@ export async function checkMemory(docker: Dockerode, lab: Lab): Promise<void> {
 }
 
 export { SERVICE_LABEL };
+
+/** Another running day, as far as a conflict with the day being started goes. */
+export interface RunningDay {
+  id: string;
+  /** Host ports its containers publish now. */
+  ports: number[];
+  /** Its measured memory budget (lab.yaml), 0 when unknown. */
+  memoryMiB: number;
+}
+
+export interface DayConflict {
+  day: string;
+  ports: number[];
+  /** True when this day's budget is needed to fit the new day into the engine's memory. */
+  memory: boolean;
+}
+
+/**
+ * Which running days really conflict with starting `lab`: those publishing a host port the lab
+ * needs, and, when the budgets of everything together exceed the engine's memory, as many of the
+ * others (largest first) as it takes to fit. Days that conflict in nothing keep running.
+ */
+export function dayConflicts(lab: { id: string; memoryMiB: number }, labPorts: number[], running: RunningDay[], engineMemoryBytes: number): DayConflict[] {
+  const others = running.filter((day) => day.id !== lab.id);
+  const conflicts = new Map<string, DayConflict>();
+  for (const day of others) {
+    const shared = day.ports.filter((port) => labPorts.includes(port));
+    if (shared.length > 0) conflicts.set(day.id, { day: day.id, ports: shared, memory: false });
+  }
+  if (engineMemoryBytes > 0) {
+    const budget = Math.floor(engineMemoryBytes / MiB);
+    let used = lab.memoryMiB + others.filter((day) => !conflicts.has(day.id)).reduce((sum, day) => sum + day.memoryMiB, 0);
+    for (const day of [...others].filter((d) => !conflicts.has(d.id)).sort((a, b) => b.memoryMiB - a.memoryMiB)) {
+      if (used <= budget) break;
+      conflicts.set(day.id, { day: day.id, ports: [], memory: true });
+      used -= day.memoryMiB;
+    }
+  }
+  return [...conflicts.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** "day1 (port 13306)", "day4 (memory: …)": why a running day has to stop. */
+export function conflictReason(conflict: DayConflict, labId: string): string {
+  return conflict.ports.length > 0
+    ? tr({ en: `${conflict.day} uses port ${conflict.ports.join(', ')} that ${labId} needs`, ko: `${conflict.day}가 ${labId}에 필요한 포트 ${conflict.ports.join(', ')}를 씁니다` })
+    : tr({ en: `${conflict.day} and ${labId} together need more memory than the engine has`, ko: `${conflict.day}와 ${labId}를 함께 돌리기에는 엔진 메모리가 부족합니다` });
+}
