@@ -88,6 +88,6 @@ export function register(program: Command): void {
   program
     .command('exercise <day> [id]')
     .description('Show an exercise: its instructions, the files to edit and how to check them (without an id: your next unfinished one)')
-    .addHelpText('after', example(['de-lab exercise day1', 'de-lab exercise 4 windowed-counts', 'de-lab exercise day2 --lang ko']))
+    .addHelpText('after', example(['de-lab exercise day1', 'de-lab exercise 4 windowed-counts', 'de-lab exercise day1 --lang ko']))
     .action(action(showExercise));
 }

@@ -210,6 +210,6 @@ export function register(program: Command): void {
     .description('Start a day\'s stack: preflight, images, then every service until it is ready')
     .option('-y, --yes', 'do not ask: stop another running day that conflicts (shares a host port, or memory does not fit)')
     .option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds', '600')
-    .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day5 --json']))
+    .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day1 --json']))
     .action(action((ctx, day: string, options: { yes?: boolean; timeout?: string }) => startDay(ctx, day, options)));
 }
