@@ -14,7 +14,7 @@ function allCommands(command: Command): Command[] {
 
 function examplesOf(command: Command): string[] {
   let text = '';
-  command.emit('afterHelp', { error: false, command, write: (s: string) => (text += s) });
+  (command as unknown as NodeJS.EventEmitter).emit('afterHelp', { error: false, command, write: (s: string) => (text += s) });
   return text
     .split('\n')
     .map((line) => /^\s*\$ (.*)$/.exec(line)?.[1])
