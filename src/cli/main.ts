@@ -92,7 +92,7 @@ async function openMenu(): Promise<void> {
         return loadCourse().map((day) => {
           const exercises = day.exercises.map((e) => {
             const status = state ? statusOf(exerciseState(state, day.lab.id, e.id)) : 'not-tried';
-            return { id: e.id, title: tr(e.title), mark: status === 'passed' ? '✔' : status === 'failed' ? '✖' : '·' };
+            return { id: e.id, title: tr(e.title), mark: status === 'passed' ? '✔' : status === 'failed' ? '✖' : '·', runnable: e.run !== undefined };
           });
           return { id: day.lab.id, title: tr(day.lab.title), done: exercises.filter((e) => e.mark === '✔').length, total: exercises.length, exercises };
         });
