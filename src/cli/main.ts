@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { packageRoot } from '../core/paths.js';
 import { example } from './help.js';
+import { languageFromArgv, localiseUsageError } from '../i18n/usage.js';
+import { loadConfig } from '../config/config.js';
+import type { Lang } from '../config/keys.js';
 import { register as doctor } from './commands/doctor.js';
 import { register as config } from './commands/config.js';
 import { register as images } from './commands/images.js';
@@ -30,6 +33,16 @@ function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+function usageLang(): Lang {
+  return languageFromArgv(process.argv.slice(2), () => {
+    try {
+      return loadConfig().values.lang;
+    } catch {
+      return 'en';
+    }
+  });
+}
+
 export function buildProgram(): Command {
   const program = new Command('de-lab')
     .description('Run the Data Engineering Advanced course on your own machine: Docker stacks per day, exercises and graders.')
@@ -39,6 +52,8 @@ export function buildProgram(): Command {
     .option('--verbose', 'show details and stack traces')
     .addOption(new Option('--lang <lang>', 'language of messages and course text').choices(['en', 'ko']))
     .showSuggestionAfterError(true)
+    // Set before the commands are added, so each inherits it: usage errors in the learner's language.
+    .configureOutput({ outputError: (text, write) => write(localiseUsageError(text, usageLang())) })
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', example(['de-lab doctor', 'de-lab config set lang ko']));
   doctor(program);

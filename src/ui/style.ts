@@ -1,4 +1,5 @@
 import chalk from 'chalk';
+import stringWidth from 'string-width';
 
 /** Colour off for --no-color, NO_COLOR (any non-empty value) and output that is not a terminal. */
 export function configureColor(flag: boolean, env: NodeJS.ProcessEnv = process.env, stream: { isTTY?: boolean } = process.stdout): void {
@@ -17,12 +18,14 @@ export const style = {
 
 export const marks = { ok: '✔', warn: '!', fail: '✖', info: '·', skip: '-' } as const;
 
-/** Pads cells into aligned columns; widths come from the visible text. */
+/**
+ * Pads cells into aligned columns. Widths are display widths (string-width): colour codes count
+ * 0 and Hangul or other wide characters 2 columns, so Korean tables line up in a terminal.
+ */
 export function table(rows: string[][], gap = 2): string {
-  const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...visible(cell)].length)));
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell))));
   return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...visible(cell)].length + gap))).join('').trimEnd())
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - stringWidth(cell) + gap))).join('').trimEnd())
     .join('\n');
 }

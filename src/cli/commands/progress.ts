@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { tr } from '../../i18n/lang.js';
+import { points, tr } from '../../i18n/lang.js';
 import type { DayProgress } from '../../course/progress.js';
 import { style, table } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
@@ -13,8 +13,8 @@ interface ProgressData {
 
 function render(d: ProgressData): string {
   const head = [tr({ en: 'DAY', ko: '실습일' }), tr({ en: 'TITLE', ko: '제목' }), tr({ en: 'DONE', ko: '완료' }), tr({ en: 'SCORE', ko: '점수' })].map(style.bold);
-  const rows = d.days.map((day) => [day.day, tr(day.title), `${day.done}/${day.total}`, `${day.score}/${day.maxScore}`]);
-  const total = [style.bold(tr({ en: 'total', ko: '합계' })), '', `${d.total.done}/${d.total.total}`, `${d.total.score}/${d.total.maxScore}`];
+  const rows = d.days.map((day) => [day.day, tr(day.title), `${day.done}/${day.total}`, points(day.score, day.maxScore)]);
+  const total = [style.bold(tr({ en: 'total', ko: '합계' })), '', `${d.total.done}/${d.total.total}`, points(d.total.score, d.total.maxScore)];
   const lines = [table([head, ...rows, total])];
   if (!d.workspace) lines.push('', tr({ en: `No workspace yet: run ${style.code('de-lab init')} first.`, ko: `아직 작업 폴더가 없습니다. 먼저 ${style.code('de-lab init')}을 실행하세요.` }));
   return lines.join('\n');

@@ -12,11 +12,24 @@ function duration(seconds?: number): string {
   return `${Math.round(seconds / 3600)}h`;
 }
 
+export function statusHeaders(): string[] {
+  return [
+    tr({ en: 'DAY', ko: '실습일' }),
+    tr({ en: 'SERVICE', ko: '서비스' }),
+    tr({ en: 'STATE', ko: '상태' }),
+    tr({ en: 'HEALTH', ko: '헬스' }),
+    tr({ en: 'PORTS', ko: '포트' }),
+    'CPU',
+    tr({ en: 'MEMORY', ko: '메모리' }),
+    tr({ en: 'UPTIME', ko: '가동 시간' }),
+  ];
+}
+
 export function renderStatus(rows: ServiceStatus[]): string {
   if (rows.length === 0) return tr({ en: 'No de-lab stack exists. Start one with `de-lab start day1`.', ko: 'de-lab 스택이 없습니다. `de-lab start day1`로 시작하세요.' });
   const paint = (row: ServiceStatus) => (row.health === 'unhealthy' || row.state === 'exited' ? style.fail : row.state === 'running' ? style.ok : style.warn);
   return table([
-    ['DAY', 'SERVICE', 'STATE', 'HEALTH', 'PORTS', 'CPU', 'MEMORY', 'UPTIME'].map(style.bold),
+    statusHeaders().map(style.bold),
     ...rows.map((row) => [
       row.day,
       row.service,
