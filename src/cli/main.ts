@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { packageRoot } from '../core/paths.js';
 import { example } from './help.js';
-import { languageFromArgv, localiseUsageError } from '../i18n/usage.js';
-import { loadConfig } from '../config/config.js';
-import type { Lang } from '../config/keys.js';
+import { localiseUsageError } from '../i18n/usage.js';
+import { usageLang } from './usage-lang.js';
 import { register as doctor } from './commands/doctor.js';
 import { register as config } from './commands/config.js';
 import { register as images } from './commands/images.js';
@@ -33,16 +32,6 @@ function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function usageLang(): Lang {
-  return languageFromArgv(process.argv.slice(2), () => {
-    try {
-      return loadConfig().values.lang;
-    } catch {
-      return 'en';
-    }
-  });
-}
-
 export function buildProgram(): Command {
   const program = new Command('de-lab')
     .description('Run the Data Engineering Advanced course on your own machine: Docker stacks per day, exercises and graders.')
@@ -54,6 +43,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     // Set before the commands are added, so each inherits it: usage errors in the learner's language.
     .configureOutput({ outputError: (text, write) => write(localiseUsageError(text, usageLang())) })
+    // Also inherited: a usage error in a subcommand throws to main() instead of exiting the process.
+    .exitOverride()
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', example(['de-lab doctor', 'de-lab config set lang ko']));
   doctor(program);
@@ -130,8 +121,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     await program.parseAsync(argv);
   } catch (error) {
-    const code = (error as { exitCode?: number; code?: string }).exitCode;
-    // commander already printed help/version/usage errors; keep its exit code (0 for --help).
-    process.exitCode = typeof code === 'number' ? code : 1;
+    const { exitCode: code, code: kind } = error as { exitCode?: number; code?: string };
+    // commander already printed help/version/usage errors; keep its exit code (0 for --help), and
+    // give usage errors exit code 2 like de-lab's own (a bad option value, a missing argument).
+    process.exitCode = typeof code === 'number' && code !== 0 && kind?.startsWith('commander.') && !['commander.help', 'commander.version', 'commander.helpDisplayed', 'commander.executeSubCommandAsync'].includes(kind) ? 2 : typeof code === 'number' ? code : 1;
   }
 }

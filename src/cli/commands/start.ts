@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { wholeNumber } from '../parse.js';
 import { DeLabError, errorMessage } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { Lab } from '../../course/labs.js';
@@ -209,7 +210,7 @@ export function register(program: Command): void {
     .command('start <day>')
     .description('Start a day\'s stack: preflight, images, then every service until it is ready')
     .option('-y, --yes', 'do not ask: stop another running day that conflicts (shares a host port, or memory does not fit)')
-    .option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds', '600')
+    .addOption(new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds').default('600').argParser(wholeNumber(1)))
     .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day1 --json']))
     .action(action((ctx, day: string, options: { yes?: boolean; timeout?: string }) => startDay(ctx, day, options)));
 }

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { numberAtLeast } from '../parse.js';
 import { tr } from '../../i18n/lang.js';
 import type { ServiceStatus } from '../../stack/status.js';
 import { style, table } from '../../ui/style.js';
@@ -57,7 +58,7 @@ async function status(ctx: Context, day: string | undefined, options: { watch?: 
     ctx.emit({ services: rows }, (d) => renderStatus(d.services));
     return 0;
   }
-  const every = Math.max(1, Number(options.interval ?? 2)) * 1000;
+  const every = Number(options.interval ?? 2) * 1000;
   let stopped = false;
   // process.on, not once: execa's signal-exit re-raises SIGINT when it sees no other listener.
   const onSignal = () => (stopped = true);
@@ -77,7 +78,7 @@ export function register(program: Command): void {
     .command('status [day]')
     .description('Show each service: state, health, host ports, CPU, memory and uptime')
     .option('-w, --watch', 'refresh until Ctrl-C (with --json: one JSON object per line)')
-    .option('--interval <seconds>', 'refresh interval for --watch', '2')
+    .addOption(new Option('--interval <seconds>', 'refresh interval for --watch').default('2').argParser(numberAtLeast(1, '2')))
     .addHelpText('after', example(['de-lab status', 'de-lab status day4 --watch', 'de-lab status --json']))
     .action(action(status));
 }
