@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { writeFileAtomic } from './atomic.js';
@@ -13,36 +12,104 @@ export { recoveryMessage, type StateRecovery } from './state-notice.js';
 /** `.de-lab/state.json` inside a workspace: the learner's progress. */
 export const STATE_FILE = join('.de-lab', 'state.json');
 
-const checkOutcomeSchema = z.looseObject({ id: z.string(), status: z.string() });
+/**
+ * The shapes of state.json. Validated by hand (validateState) rather than with zod: every command
+ * that shows progress reads this file, and loading a schema library costs more start-up time than
+ * the whole rest of `de-lab list`. Unknown fields (from a newer de-lab) are kept.
+ */
+export interface CheckOutcome {
+  id: string;
+  status: string;
+  [key: string]: unknown;
+}
 
-const resultSchema = z.looseObject({
-  passed: z.boolean(),
-  score: z.number(),
-  maxScore: z.number(),
+export interface AttemptResult {
+  passed: boolean;
+  score: number;
+  maxScore: number;
   /** ISO time of the attempt. */
-  at: z.string(),
-  checks: z.array(checkOutcomeSchema).default([]),
-});
+  at: string;
+  checks: CheckOutcome[];
+  [key: string]: unknown;
+}
 
-const exerciseStateSchema = z.looseObject({
-  hintsRevealed: z.number().int().nonnegative().default(0),
-  attempts: z.number().int().nonnegative().default(0),
-  lastResult: resultSchema.optional(),
+export interface ExerciseState {
+  hintsRevealed: number;
+  attempts: number;
+  lastResult?: AttemptResult;
   /** When a check first passed. */
-  completedAt: z.string().optional(),
-});
+  completedAt?: string;
+  [key: string]: unknown;
+}
 
-const stateSchema = z.looseObject({
-  version: z.literal(1),
-  createdAt: z.string(),
+export interface WorkspaceState {
+  version: 1;
+  createdAt: string;
   /** day id → exercise id → state. */
-  days: z.record(z.string(), z.record(z.string(), exerciseStateSchema)).default({}),
-});
+  days: Record<string, Record<string, ExerciseState>>;
+  [key: string]: unknown;
+}
 
-export type CheckOutcome = z.infer<typeof checkOutcomeSchema>;
-export type AttemptResult = z.infer<typeof resultSchema>;
-export type ExerciseState = z.infer<typeof exerciseStateSchema>;
-export type WorkspaceState = z.infer<typeof stateSchema>;
+class StateShapeError extends Error {
+  constructor(
+    readonly path: Array<string | number>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function expect(ok: boolean, path: Array<string | number>, message: string): void {
+  if (!ok) throw new StateShapeError(path, message);
+}
+
+function count(value: unknown, path: Array<string | number>): number {
+  if (value === undefined) return 0;
+  expect(typeof value === 'number' && Number.isInteger(value) && value >= 0, path, 'expected a whole number of at least 0');
+  return value as number;
+}
+
+function validateResult(value: unknown, path: Array<string | number>): AttemptResult {
+  expect(isObject(value), path, 'expected an object');
+  const result = value as Record<string, unknown>;
+  expect(typeof result.passed === 'boolean', [...path, 'passed'], 'expected true or false');
+  expect(typeof result.score === 'number', [...path, 'score'], 'expected a number');
+  expect(typeof result.maxScore === 'number', [...path, 'maxScore'], 'expected a number');
+  expect(typeof result.at === 'string', [...path, 'at'], 'expected a string');
+  const checks = result.checks ?? [];
+  expect(Array.isArray(checks), [...path, 'checks'], 'expected a list');
+  (checks as unknown[]).forEach((check, i) => {
+    expect(isObject(check) && typeof check.id === 'string' && typeof check.status === 'string', [...path, 'checks', i], 'expected { id, status } strings');
+  });
+  return { ...result, checks } as AttemptResult;
+}
+
+/** The state, or a StateShapeError naming the first wrong field (path and what was expected). */
+function validateState(data: unknown): WorkspaceState {
+  expect(isObject(data), [], 'expected an object');
+  const state = data as Record<string, unknown>;
+  expect(state.version === 1, ['version'], 'expected 1');
+  expect(typeof state.createdAt === 'string', ['createdAt'], 'expected a string');
+  const days = state.days ?? {};
+  expect(isObject(days), ['days'], 'expected an object');
+  const out: WorkspaceState['days'] = {};
+  for (const [day, exercises] of Object.entries(days as Record<string, unknown>)) {
+    expect(isObject(exercises), ['days', day], 'expected an object');
+    out[day] = {};
+    for (const [id, raw] of Object.entries(exercises as Record<string, unknown>)) {
+      const path = ['days', day, id];
+      expect(isObject(raw), path, 'expected an object');
+      const entry = raw as Record<string, unknown>;
+      const next: ExerciseState = { ...entry, hintsRevealed: count(entry.hintsRevealed, [...path, 'hintsRevealed']), attempts: count(entry.attempts, [...path, 'attempts']) };
+      if (entry.lastResult !== undefined) next.lastResult = validateResult(entry.lastResult, [...path, 'lastResult']);
+      if (entry.completedAt !== undefined) expect(typeof entry.completedAt === 'string', [...path, 'completedAt'], 'expected a string');
+      out[day]![id] = next;
+    }
+  }
+  return { ...state, version: 1, createdAt: state.createdAt as string, days: out };
+}
 
 export function emptyState(now = new Date()): WorkspaceState {
   return { version: 1, createdAt: now.toISOString(), days: {} };
@@ -73,12 +140,12 @@ function parseStateText(text: string): Parsed {
   } catch (error) {
     return { ok: false, problem: tr({ en: `not valid JSON (${errorMessage(error)})`, ko: `올바른 JSON이 아님(${errorMessage(error)})` }) };
   }
-  const parsed = stateSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { ok: false, problem: tr({ en: `invalid field ${issue.path.join('.') || '(top level)'}: ${issue.message}`, ko: `${issue.path.join('.') || '(최상위)'} 항목이 잘못됨: ${issue.message}` }) };
+  try {
+    return { ok: true, state: validateState(data) };
+  } catch (error) {
+    if (!(error instanceof StateShapeError)) throw error;
+    return { ok: false, problem: tr({ en: `invalid field ${error.path.join('.') || '(top level)'}: ${error.message}`, ko: `${error.path.join('.') || '(최상위)'} 항목이 잘못됨: ${error.message}` }) };
   }
-  return { ok: true, state: parsed.data };
 }
 
 function readParsed(file: string): Parsed | undefined {
@@ -135,7 +202,12 @@ export function saveState(workspace: string, state: WorkspaceState): void {
   mkdirSync(dirname(file), { recursive: true });
   const text = JSON.stringify(state, null, 2) + '\n';
   writeFileAtomic(file, text);
-  writeFileAtomic(stateBackupFile(workspace), text);
+  // The copy is written whole then renamed, but not fsynced: state.json itself is durable, and
+  // the copy only matters if state.json is damaged later (a second fsync on every save is slow).
+  const backup = stateBackupFile(workspace);
+  const temp = `${backup}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, backup);
 }
 
 export function exerciseState(state: WorkspaceState, day: string, exerciseId: string): ExerciseState {
