@@ -63,3 +63,14 @@ describe('Korean output', () => {
     expect(result.stderr).toContain("필요한 인자 'day'");
   });
 });
+
+describe('displayWidth', () => {
+  it('agrees with string-width on narrow text (its fast path) and measures Hangul as 2 columns', async () => {
+    const { displayWidth } = await import('../../src/ui/style.js');
+    const stringWidth = (await import('string-width')).default;
+    for (const text of ['plain', '\u001b[32m✔\u001b[39m passed', '  · not tried', '→ next — “quoted” …', '█████░░░', 'café', '컨테이너', 'mixed 한글 ✖']) {
+      expect(displayWidth(text), text).toBe(stringWidth(text));
+    }
+    expect(displayWidth('한글')).toBe(4);
+  });
+});

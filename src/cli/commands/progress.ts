@@ -21,12 +21,12 @@ function render(d: ProgressData): string {
 }
 
 async function progress(ctx: Context): Promise<number> {
-  const { loadCourse } = await import('../../course/exercises.js');
+  const { loadCourseCached } = await import('../../course/course-cache.js');
   const { findWorkspace } = await import('../../course/workspace.js');
   const { emptyState, loadState } = await import('../../course/state.js');
   const { courseProgress } = await import('../../course/progress.js');
   const workspace = findWorkspace(process.cwd(), ctx.config.values.workspace);
-  const days = courseProgress(loadCourse(), workspace ? loadState(workspace.root) : emptyState()).map(({ exercises: _exercises, ...day }) => day);
+  const days = courseProgress(await loadCourseCached(), workspace ? loadState(workspace.root) : emptyState()).map(({ exercises: _exercises, ...day }) => day);
   const sum = (pick: (day: (typeof days)[number]) => number) => Math.round(days.reduce((total, day) => total + pick(day), 0) * 100) / 100;
   const data: ProgressData = {
     workspace: workspace?.root ?? null,
