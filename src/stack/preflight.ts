@@ -59,9 +59,10 @@ export async function checkPorts(docker: Dockerode, lab: Lab, project: string): 
   }
 }
 
-export async function checkMemory(docker: Dockerode, lab: Lab): Promise<void> {
-  const info = await docker.info();
-  const total = Number(info.MemTotal ?? 0);
+/** The engine's memory fits the day's budget. `info` may be a docker.info() already under way (start shares one). */
+export async function checkMemory(docker: Dockerode, lab: Lab, info: Promise<{ MemTotal?: number }> = docker.info()): Promise<void> {
+  const { MemTotal } = await info;
+  const total = Number(MemTotal ?? 0);
   if (total > 0 && total < lab.memoryMiB * MiB) {
     throw new DeLabError(
       tr({

@@ -68,7 +68,7 @@ async function ensureImages(ctx: Context, lab: Lab): Promise<void> {
 }
 
 /** The running days that really conflict with `lab` (shared host ports, or memory beyond the engine's). */
-async function conflictingDays(docker: import('dockerode'), lab: Lab): Promise<{ conflicts: import('../../stack/preflight.js').DayConflict[]; memoryBytes: number }> {
+async function conflictingDays(docker: import('dockerode'), lab: Lab, info: Promise<{ MemTotal?: number }>): Promise<{ conflicts: import('../../stack/preflight.js').DayConflict[]; memoryBytes: number }> {
   const [{ PROJECT_LABEL }, { dayConflicts }, { composeServices }, { findLab }] = await Promise.all([import('../../stack/project.js'), import('../../stack/preflight.js'), import('../../stack/compose.js'), import('../../course/labs.js')]);
   const containers = await docker.listContainers({ filters: { label: [PROJECT_LABEL], status: ['running'] } });
   const running = new Map<string, { id: string; ports: number[]; memoryMiB: number }>();
@@ -81,14 +81,14 @@ async function conflictingDays(docker: import('dockerode'), lab: Lab): Promise<{
     running.set(id, day);
   }
   if (running.size === 0) return { conflicts: [], memoryBytes: 0 };
-  const memoryBytes = Number((await docker.info()).MemTotal ?? 0);
+  const memoryBytes = Number((await info).MemTotal ?? 0);
   const ports = [...new Set(composeServices(lab.composeFile).flatMap((service) => service.ports))];
   return { conflicts: dayConflicts(lab, ports, [...running.values()], memoryBytes), memoryBytes };
 }
 
 /** Stops another running day only when it conflicts with `lab`, saying why; other days keep running. */
-async function stopConflictingDays(ctx: Context, docker: import('dockerode'), lab: Lab, yes: boolean): Promise<string[]> {
-  const { conflicts } = await conflictingDays(docker, lab);
+async function stopConflictingDays(ctx: Context, docker: import('dockerode'), lab: Lab, yes: boolean, info: Promise<{ MemTotal?: number }>): Promise<string[]> {
+  const { conflicts } = await conflictingDays(docker, lab, info);
   if (conflicts.length === 0) return [];
   const { conflictReason } = await import('../../stack/preflight.js');
   const days = conflicts.map((c) => c.day);
@@ -106,8 +106,16 @@ async function stopConflictingDays(ctx: Context, docker: import('dockerode'), la
   return days;
 }
 
+/** DE_LAB_TIMING=1 prints where start's time goes (module loading, preflight, compose, readiness) to stderr. */
+function timing(): (label: string) => void {
+  if (process.env.DE_LAB_TIMING !== '1') return () => undefined;
+  const origin = performance.timeOrigin;
+  return (label) => process.stderr.write(`[timing] ${(performance.timeOrigin + performance.now() - origin).toFixed(0).padStart(6)} ms  ${label}\n`);
+}
+
 export async function startDay(ctx: Context, day: string, options: { yes?: boolean; timeout?: string }): Promise<number> {
   // Loaded together: module loading dominates this command's own start-up time.
+  const mark = timing();
   const [{ findLab }, { requireEngine }, { requireCompose, checkPorts, checkMemory }, { composeTarget }, { startStack, READY }, { runTasks }] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
@@ -115,16 +123,22 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
     import('../../stack/compose.js'),
     import('../../stack/start.js'),
     import('../../ui/tasks.js'),
+    // The engine client is the largest module start loads: fetched in the same batch, not after it.
+    import('dockerode'),
   ]);
+  mark('modules');
   const yes = options.yes === true;
   const lab = findLab(day);
   const { docker } = await requireEngine();
-  // Preflight reads run concurrently (the compose plugin check spawns a process); only the
-  // steps that may ask a question run one after the other.
-  const composeReady = requireCompose();
-  composeReady.catch(() => undefined);
-  const stopped = await stopConflictingDays(ctx, docker, lab, yes);
+  mark('engine');
+  // One engine info for the memory checks, under way while the rest of preflight runs. Compose v2
+  // is not checked up front (a process spawn on every start): a failing `compose up` checks it.
+  const info = docker.info() as Promise<{ MemTotal?: number }>;
+  info.catch(() => undefined);
+  const stopped = await stopConflictingDays(ctx, docker, lab, yes, info);
+  mark('other days');
   await ensureImages(ctx, lab);
+  mark('images');
   // Mount the workspace the learner stands in (else the configured one); create the day's folder
   // first, or Docker would create it owned by root.
   const { findWorkspace } = await import('../../course/workspace.js');
@@ -135,7 +149,8 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   const { openDayFoldersForContainers } = await import('../../course/workspace.js');
   openDayFoldersForContainers(join(workspace, lab.id));
   const target = composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace });
-  await Promise.all([composeReady, checkPorts(docker, lab, target.project), checkMemory(docker, lab)]);
+  await Promise.all([checkPorts(docker, lab, target.project), checkMemory(docker, lab, info)]);
+  mark('ports and memory');
 
   const controller = new AbortController();
   let interrupted = false;
@@ -200,7 +215,12 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
     await stopDay({ labId: lab.id, purge: false }).catch((error: unknown) => ctx.err(errorMessage(error)));
     return 130;
   }
-  if (failure) throw failure;
+  mark('ready');
+  if (failure) {
+    // A compose failure may be no Compose v2 at all: that check says so in one sentence.
+    if ((failure as { code?: string }).code === 'E_COMPOSE') await requireCompose();
+    throw failure;
+  }
   ctx.emit({ lab: lab.id, project: result!.project, alreadyRunning: result!.alreadyRunning, seconds: result!.seconds, stoppedDays: stopped, services: result!.services, ports: lab.ports }, () => endpointCard(lab, result!, { root: workspace, found: found !== undefined }));
   return 0;
 }
