@@ -6,6 +6,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
 } else {
+  // Node 22.1+ keeps compiled code of de-lab's modules between runs (a no-op on Node 20).
+  const { enableCompileCache } = await import('node:module');
+  try {
+    enableCompileCache?.();
+  } catch {
+    // No cache folder: runs as before.
+  }
   import('../dist/cli/main.js').then((m) => m.main(process.argv)).catch((error) => {
     process.stderr.write(`de-lab: could not start (${error?.message ?? error}). Run \`npm install\` in the de-lab folder to build it.\n`);
     process.exitCode = 1;
