@@ -3,6 +3,7 @@ import { loadConfig, type ResolvedConfig, type ConfigOverrides } from '../config
 import { DeLabError, errorMessage, isDeLabError } from '../core/errors.js';
 import { setLang, tr } from '../i18n/lang.js';
 import { configureColor, marks, style } from '../ui/style.js';
+import { onStateRecovery, recoveryMessage } from '../course/state-notice.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -29,6 +30,10 @@ export function createContext(globals: GlobalOptions, flags: ConfigOverrides = {
   const config = loadConfig({ lang: globals.lang, ...flags });
   setLang(config.values.lang);
   const json = globals.json === true;
+  // A recovered progress file is worth one warning line (stderr, so --json output stays clean).
+  onStateRecovery((recovery) => {
+    process.stderr.write(`${style.warn(marks.warn)} ${recoveryMessage(recovery)}\n`);
+  });
   return {
     json,
     verbose: globals.verbose === true,

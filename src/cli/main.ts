@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { packageRoot } from '../core/paths.js';
 import { example } from './help.js';
+import { localiseUsageError } from '../i18n/usage.js';
+import { usageLang } from './usage-lang.js';
 import { register as doctor } from './commands/doctor.js';
 import { register as config } from './commands/config.js';
 import { register as images } from './commands/images.js';
@@ -39,6 +41,10 @@ export function buildProgram(): Command {
     .option('--verbose', 'show details and stack traces')
     .addOption(new Option('--lang <lang>', 'language of messages and course text').choices(['en', 'ko']))
     .showSuggestionAfterError(true)
+    // Set before the commands are added, so each inherits it: usage errors in the learner's language.
+    .configureOutput({ outputError: (text, write) => write(localiseUsageError(text, usageLang())) })
+    // Also inherited: a usage error in a subcommand throws to main() instead of exiting the process.
+    .exitOverride()
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', example(['de-lab doctor', 'de-lab config set lang ko']));
   doctor(program);
@@ -92,7 +98,7 @@ async function openMenu(): Promise<void> {
         return loadCourse().map((day) => {
           const exercises = day.exercises.map((e) => {
             const status = state ? statusOf(exerciseState(state, day.lab.id, e.id)) : 'not-tried';
-            return { id: e.id, title: tr(e.title), mark: status === 'passed' ? '✔' : status === 'failed' ? '✖' : '·' };
+            return { id: e.id, title: tr(e.title), mark: status === 'passed' ? '✔' : status === 'failed' ? '✖' : '·', runnable: e.run !== undefined };
           });
           return { id: day.lab.id, title: tr(day.lab.title), done: exercises.filter((e) => e.mark === '✔').length, total: exercises.length, exercises };
         });
@@ -115,8 +121,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     await program.parseAsync(argv);
   } catch (error) {
-    const code = (error as { exitCode?: number; code?: string }).exitCode;
-    // commander already printed help/version/usage errors; keep its exit code (0 for --help).
-    process.exitCode = typeof code === 'number' ? code : 1;
+    const { exitCode: code, code: kind } = error as { exitCode?: number; code?: string };
+    // commander already printed help/version/usage errors; keep its exit code (0 for --help), and
+    // give usage errors exit code 2 like de-lab's own (a bad option value, a missing argument).
+    process.exitCode = typeof code === 'number' && code !== 0 && kind?.startsWith('commander.') && !['commander.help', 'commander.version', 'commander.helpDisplayed', 'commander.executeSubCommandAsync'].includes(kind) ? 2 : typeof code === 'number' ? code : 1;
   }
 }

@@ -11,7 +11,7 @@ export interface MenuDeps {
   select<T>(message: string, choices: Choice<T>[]): Promise<T>;
   /** Runs a de-lab command (argv after "de-lab"), as if typed. */
   dispatch(argv: string[]): Promise<void>;
-  days(): Array<{ id: string; title: string; done: number; total: number; exercises: Array<{ id: string; title: string; mark: string }> }>;
+  days(): Array<{ id: string; title: string; done: number; total: number; exercises: Array<{ id: string; title: string; mark: string; /** The exercise has a program `de-lab run` starts. */ runnable?: boolean }> }>;
 }
 
 type DayAction = { kind: 'exercise'; id: string } | { kind: 'back' } | { kind: 'quit' };
@@ -40,11 +40,12 @@ export async function runMenu(deps: MenuDeps): Promise<void> {
       if (picked.kind === 'quit') return;
       if (picked.kind === 'back') break;
       await deps.dispatch(['exercise', day, picked.id]);
+      const runnable = current.exercises.find((e) => e.id === picked.id)?.runnable !== false;
       let leave = false;
       while (!leave) {
         const next = await deps.select<ExerciseAction>(tr({ en: `${day}/${picked.id}: what now?`, ko: `${day}/${picked.id}: 다음은?` }), [
           { name: tr({ en: 'Check my work', ko: '채점하기' }), value: 'check' },
-          { name: tr({ en: 'Run my program', ko: '프로그램 실행' }), value: 'run' },
+          ...(runnable ? [{ name: tr({ en: 'Run my program', ko: '프로그램 실행' }), value: 'run' as ExerciseAction }] : []),
           { name: tr({ en: 'Show a hint', ko: '힌트 보기' }), value: 'hint' },
           { name: tr({ en: 'Show the instructions again', ko: '안내 다시 보기' }), value: 'show' },
           { name: tr({ en: 'Compare with the solution', ko: '답안과 비교' }), value: 'solution' },

@@ -1,7 +1,11 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { createRequire } from 'node:module';
+
+// yaml is loaded only when a config file is read or written: most commands start without one,
+// and loading the library is a large share of de-lab's start-up time.
+const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 import { DeLabError, errorMessage } from '../core/errors.js';
 import { configFile } from '../core/paths.js';
 import { CONFIG_KEYS, configKey, type ConfigName, type Lang } from './keys.js';
@@ -38,7 +42,7 @@ export function readConfigFile(path: string): ConfigOverrides {
   if (!existsSync(path)) return {};
   let data: unknown;
   try {
-    data = parse(readFileSync(path, 'utf8'));
+    data = yaml().parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new DeLabError(`The config file ${path} is not valid YAML (${errorMessage(error)}).`, {
       hint: `Fix or delete ${path}, or rewrite a value with \`de-lab config set KEY VALUE\`.`,
@@ -131,7 +135,7 @@ export function setConfigValue(name: string, value: string, env: NodeJS.ProcessE
   else current[name] = normalised;
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, stringify(current));
+  writeFileSync(temp, yaml().stringify(current));
   renameSync(temp, path);
   return { path, value: normalised };
 }

@@ -6,6 +6,7 @@ import { DeLabError } from '../core/errors.js';
 import { labsDir } from '../core/paths.js';
 import { tr } from '../i18n/lang.js';
 import { labSchema, type LabManifest } from './schema.js';
+import { plannedDays } from './planned.js';
 
 export interface Lab extends LabManifest {
   dir: string;
@@ -85,6 +86,14 @@ export function findLab(day: string, root = labsDir): Lab {
   const lab = labs.find((candidate) => candidate.id === normalised);
   if (!lab) {
     const ids = labs.map((l) => l.id).join(', ');
+    const planned = plannedDays(root).find((candidate) => candidate.id === normalised);
+    if (planned) {
+      throw new DeLabError(tr({ en: `${planned.id} (${planned.title.en}) is coming: its lab is not in this de-lab yet. It teaches ${planned.teaches.en}`, ko: `${planned.id}(${planned.title.ko})는 준비 중입니다. 아직 이 de-lab에 실습이 없습니다. 배우는 내용: ${planned.teaches.ko}` }), {
+        hint: tr({ en: `Until then, work on ${ids || 'another day'} (\`de-lab list\`), and update de-lab later to get ${planned.id}.`, ko: `그동안 ${ids || '다른 날'}을 하고(\`de-lab list\`), 나중에 de-lab을 업데이트해 ${planned.id}를 받으세요.` }),
+        code: 'E_LAB_COMING',
+        exitCode: 2,
+      });
+    }
     throw new DeLabError(tr({ en: `There is no lab called "${day}".`, ko: `"${day}"라는 실습일은 없습니다.` }), {
       hint: labs.length > 0 ? tr({ en: `Choose one of: ${ids} (or just the number).`, ko: `다음 중에서 고르세요: ${ids} (숫자만 써도 됩니다).` }) : tr({ en: 'This de-lab has no labs installed; reinstall it.', ko: '설치된 실습이 없습니다. de-lab을 다시 설치하세요.' }),
       code: 'E_NO_LAB',

@@ -1,5 +1,8 @@
 import type { Text } from '../i18n/lang.js';
-import { maxScore, type Day, type Exercise } from './exercises.js';
+import type { Day, Exercise } from './exercises.js';
+
+/** Total weight of the checks (as exercises.ts's maxScore; not imported, so progress loads no manifest parser). */
+const maxScore = (exercise: Exercise) => exercise.checks.reduce((sum, check) => sum + check.weight, 0);
 import { exerciseState, statusOf, type ExerciseStatus, type WorkspaceState } from './state.js';
 
 export interface ExerciseProgress {

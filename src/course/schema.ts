@@ -56,6 +56,21 @@ export const generatorSchema = z
 /** kebab-case: exercise and check ids, folder names. */
 export const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use kebab-case: lowercase letters, digits and single dashes');
 
+/**
+ * A known way a learner's program fails under `de-lab run`: a regular expression over its output
+ * (and/or its exit code) and one sentence with the next step. {day}, {exercise}, {file} and {dir}
+ * (the exercise folder on this machine) are filled in. A lab's own signatures come before de-lab's.
+ */
+export const failureSignatureSchema = z
+  .object({
+    id: kebabId,
+    match: z.string().min(1).optional(),
+    exitCode: z.number().int().optional(),
+    message: textSchema,
+  })
+  .strict()
+  .refine((s) => s.match !== undefined || s.exitCode !== undefined, 'give match, exitCode or both');
+
 /** labs/dayN/lab.yaml, the day-level part. Each exercise is labs/dayN/exercises/<id>/ (see exercises.ts). */
 export const labSchema = z
   .object({
@@ -74,6 +89,8 @@ export const labSchema = z
     exercises: z.array(kebabId).default([]),
     /** Optional: the day's data generator, for `de-lab gen`. */
     generator: generatorSchema.optional(),
+    /** Optional: failure signatures of this day's programs, tried before de-lab's own (see run-failures.ts). */
+    failures: z.array(failureSignatureSchema).default([]),
   })
   .strict();
 

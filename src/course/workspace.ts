@@ -7,7 +7,7 @@ import { writeFileAtomic } from './atomic.js';
 import { backupFile, finishBackup, startBackup } from './backup.js';
 import type { Day, Exercise } from './exercises.js';
 import { unifiedDiff } from './diff.js';
-import { emptyState, saveState, STATE_FILE } from './state.js';
+import { emptyState, hasState, saveState } from './state.js';
 import { README, GITIGNORE } from './workspace-text.js';
 
 /**
@@ -21,7 +21,7 @@ export interface Workspace {
 }
 
 export function isWorkspace(dir: string): boolean {
-  return existsSync(join(dir, STATE_FILE));
+  return hasState(dir);
 }
 
 /** The workspace holding `cwd` (walking up), else the configured one if it exists. */

@@ -2,20 +2,44 @@ import type { ResolvedConfig } from '../config/config.js';
 import { listLabs, type Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
 import { isPortFree } from '../stack/ports.js';
+import { PROJECT_LABEL } from '../stack/project.js';
 import { checkArchitecture, checkCompose, checkDisk, checkEngine, checkEngineVersion, checkExtraCa, checkResources, formatBytes, type EngineFacts } from './checks.js';
 import type { DoctorCheck, DoctorReport } from './types.js';
 
 const MiB = 1024 * 1024;
 
+/** Running de-lab day projects and the host ports their containers publish. */
+export type RunningProjects = Map<string, Set<number>>;
+
+async function runningProjects(docker: EngineFacts['docker']): Promise<RunningProjects> {
+  const map: RunningProjects = new Map();
+  try {
+    const containers = await docker.listContainers({ filters: { label: [PROJECT_LABEL], status: ['running'] } });
+    for (const container of containers) {
+      const project = container.Labels[PROJECT_LABEL] ?? '';
+      if (!/^de-lab-day[1-9]$/.test(project)) continue;
+      const ports = map.get(project) ?? new Set<number>();
+      for (const port of container.Ports ?? []) if (port.PublicPort) ports.add(port.PublicPort);
+      map.set(project, ports);
+    }
+  } catch {
+    // Without the list, ports are judged as before.
+  }
+  return map;
+}
+
 /** One line per day: does its measured memory budget fit the engine, are its host ports free? Day 1 blocks. */
-export async function checkDayBudget(lab: Lab, facts: EngineFacts | undefined, localEngine: boolean): Promise<DoctorCheck> {
+export async function checkDayBudget(lab: Lab, facts: EngineFacts | undefined, localEngine: boolean, running: RunningProjects = new Map()): Promise<DoctorCheck> {
   const memory = Number(facts?.info.MemTotal ?? 0);
   const needed = lab.memoryMiB * MiB;
   const memoryShort = memory > 0 && memory < needed;
+  // Ports the day's own running stack publishes are not "in use" by anything else.
+  const own = running.get(`de-lab-${lab.id}`);
   const taken: number[] = [];
   if (localEngine) {
-    for (const { port } of lab.ports) if (!(await isPortFree(port))) taken.push(port);
+    for (const { port } of lab.ports) if (!own?.has(port) && !(await isPortFree(port))) taken.push(port);
   }
+  const holders = taken.map((port) => [...running.entries()].find(([, ports]) => ports.has(port))?.[0]?.replace('de-lab-', '')).filter((day): day is string => Boolean(day));
   const blocking = lab.id === 'day1';
   const problems: string[] = [];
   if (memoryShort) problems.push(tr({ en: `needs ${formatBytes(needed)}, engine has ${formatBytes(memory)}`, ko: `${formatBytes(needed)} 필요, 엔진은 ${formatBytes(memory)}` }));
@@ -27,17 +51,19 @@ export async function checkDayBudget(lab: Lab, facts: EngineFacts | undefined, l
     verdict: problems.length === 0 ? 'ok' : blocking ? 'fail' : 'warn',
     summary:
       problems.length === 0
-        ? tr({ en: `fits: ${formatBytes(needed)} memory, ports ${ports}`, ko: `가능: 메모리 ${formatBytes(needed)}, 포트 ${ports}` })
+        ? own
+          ? tr({ en: `running now (ports ${ports} are its own); ${formatBytes(needed)} memory`, ko: `지금 실행 중(포트 ${ports}는 이 날의 것). 메모리 ${formatBytes(needed)}` })
+          : tr({ en: `fits: ${formatBytes(needed)} memory, ports ${ports}`, ko: `가능: 메모리 ${formatBytes(needed)}, 포트 ${ports}` })
         : problems.join('; '),
     hint:
       problems.length === 0
         ? undefined
         : tr({
-            en: `${memoryShort ? 'Give the engine more memory. ' : ''}${taken.length ? `Free the port(s) (\`de-lab status\` shows de-lab's own stacks; \`de-lab stop\` stops them).` : ''}`.trim(),
-            ko: `${memoryShort ? '엔진 메모리를 늘리세요. ' : ''}${taken.length ? '포트를 비우세요(`de-lab status`로 de-lab 스택을 보고 `de-lab stop`으로 멈춤).' : ''}`.trim(),
+            en: `${memoryShort ? 'Give the engine more memory. ' : ''}${holders.length ? `${holders.join(', ')} holds the port(s): \`de-lab stop ${holders[0]}\` frees them (\`de-lab start ${lab.id}\` offers to).` : taken.length ? 'Free the port(s): another program holds them (`ss -ltnp` shows which).' : ''}`.trim(),
+            ko: `${memoryShort ? '엔진 메모리를 늘리세요. ' : ''}${holders.length ? `${holders.join(', ')}가 포트를 쓰고 있습니다. \`de-lab stop ${holders[0]}\`로 비울 수 있습니다(\`de-lab start ${lab.id}\`도 제안합니다).` : taken.length ? '포트를 비우세요. 다른 프로그램이 쓰고 있습니다(`ss -ltnp`로 확인).' : ''}`.trim(),
           }),
     blocking,
-    data: { memoryMiB: lab.memoryMiB, ports: lab.ports.map((p) => p.port), takenPorts: taken, memoryShort },
+    data: { memoryMiB: lab.memoryMiB, ports: lab.ports.map((p) => p.port), takenPorts: taken, memoryShort, running: own !== undefined },
   };
 }
 
@@ -56,6 +82,8 @@ export async function runDoctor(config: ResolvedConfig, env: NodeJS.ProcessEnv =
   checks.push(checkArchitecture(facts));
   checks.push(checkExtraCa(config));
   const localEngine = String(engineCheck.data?.host ?? '').startsWith('unix://') || String(engineCheck.data?.host ?? '').startsWith('npipe://');
-  for (const lab of labs) checks.push(await checkDayBudget(lab, facts, facts !== undefined && localEngine));
-  return { ok: !checks.some((check) => check.blocking && check.verdict === 'fail'), checks };
+  const running = facts ? await runningProjects(facts.docker) : new Map<string, Set<number>>();
+  for (const lab of labs) checks.push(await checkDayBudget(lab, facts, facts !== undefined && localEngine, running));
+  const runningDays = labs.filter((lab) => running.has(`de-lab-${lab.id}`)).map((lab) => lab.id);
+  return { ok: !checks.some((check) => check.blocking && check.verdict === 'fail'), checks, runningDays, firstDay: labs[0]?.id };
 }

@@ -15,4 +15,8 @@ export interface DoctorCheck {
 export interface DoctorReport {
   ok: boolean;
   checks: DoctorCheck[];
+  /** Days whose stack runs now: the next step is their exercises, not starting day 1. */
+  runningDays?: string[];
+  /** The course's first day (what to start when none runs). */
+  firstDay?: string;
 }

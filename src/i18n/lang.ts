@@ -20,3 +20,9 @@ export function lang(): Lang {
 export function tr(text: Text): string {
   return text[current];
 }
+
+/** A score with the one unit of the current language: "3/4 pt" or "3/4점". */
+export function points(score: number | string, max?: number | string): string {
+  const value = max === undefined ? `${score}` : `${score}/${max}`;
+  return current === 'ko' ? `${value}점` : `${value} pt`;
+}

@@ -6,7 +6,12 @@ export interface GcPlan {
   containers: Array<{ id: string; name: string; project?: string }>;
   networks: Array<{ id: string; name: string; project?: string }>;
   volumes: Array<{ name: string; project?: string }>;
+  /** Images checks build (de-lab-check/*): rebuilt by the next check, so leftovers once no container uses them. */
+  images: Array<{ id: string; tag: string }>;
 }
+
+/** Repository prefix of the images that checks build (exercise.yaml: de-lab-check/{day}-{exercise}:{role}). */
+export const CHECK_IMAGE_PREFIX = 'de-lab-check/';
 
 /**
  * Labelled resources no day owns: Compose projects named de-lab-* that are not a current day
@@ -50,13 +55,23 @@ export async function planGc(docker: Dockerode, ownedProjects: string[]): Promis
   const volumes = ((await docker.listVolumes()).Volumes ?? [])
     .filter((v) => orphan(v.Labels ?? undefined))
     .map((v) => ({ name: v.Name, project: v.Labels?.[PROJECT_LABEL] }));
-  return { containers, networks, volumes };
+  const inUse = new Set(all.map((c) => c.ImageID));
+  const images = (await docker.listImages())
+    .filter((image) => !inUse.has(image.Id))
+    .flatMap((image) => (image.RepoTags ?? []).filter((tag) => tag.startsWith(CHECK_IMAGE_PREFIX)).map((tag) => ({ id: image.Id, tag })));
+  return { containers, networks, volumes, images };
 }
 
 export async function applyGc(docker: Dockerode, plan: GcPlan): Promise<void> {
   for (const container of plan.containers) await docker.getContainer(container.id).remove({ force: true, v: true }).catch(ignoreMissing);
   for (const network of plan.networks) await docker.getNetwork(network.id).remove().catch(ignoreMissing);
   for (const volume of plan.volumes) await docker.getVolume(volume.name).remove().catch(ignoreMissing);
+  // By tag: an image that also carries another tag keeps it. A check that started using it since is left alone (409).
+  for (const image of plan.images ?? []) await docker.getImage(image.tag).remove().catch(ignoreMissingOrInUse);
+}
+
+function ignoreMissingOrInUse(error: unknown): void {
+  if ((error as { statusCode?: number }).statusCode !== 409) ignoreMissing(error);
 }
 
 function ignoreMissing(error: unknown): void {

@@ -19,8 +19,8 @@ export async function requireCompose(): Promise<void> {
   }
 }
 
-/** Who holds a host port: one of the engine's containers, or a process on this machine. */
-export async function describePortHolder(docker: Dockerode, port: number): Promise<string> {
+/** Who holds a host port (one of the engine's containers, or a process on this machine) and how to free it. */
+export async function describePortHolder(docker: Dockerode, port: number): Promise<{ holder: string; fix: string }> {
   const containers = await docker.listContainers();
   const holder = containers.find((c) => c.Ports?.some((p) => p.PublicPort === port));
   if (holder) {
@@ -28,14 +28,19 @@ export async function describePortHolder(docker: Dockerode, port: number): Promi
     const name = holder.Names[0]?.replace(/^\//, '') ?? holder.Id.slice(0, 12);
     if (project?.startsWith('de-lab-')) {
       const day = project.replace('de-lab-', '');
-      return tr({ en: `container ${name} of ${day} (stop it with \`de-lab stop ${day}\`)`, ko: `${day}의 컨테이너 ${name}(\`de-lab stop ${day}\`로 멈춤)` });
+      return { holder: tr({ en: `container ${name} of ${day}`, ko: `${day}의 컨테이너 ${name}` }), fix: tr({ en: `stop it with \`de-lab stop ${day}\``, ko: `\`de-lab stop ${day}\`로 멈추세요` }) };
     }
-    return tr({ en: `container ${name} (stop it with \`docker stop ${name}\`)`, ko: `컨테이너 ${name}(\`docker stop ${name}\`로 멈춤)` });
+    return { holder: tr({ en: `container ${name}`, ko: `컨테이너 ${name}` }), fix: tr({ en: `stop it with \`docker stop ${name}\``, ko: `\`docker stop ${name}\`로 멈추세요` }) };
   }
   const process = await portHolder(port);
   return process
-    ? tr({ en: `${process} (stop that program or change its port)`, ko: `${process}(그 프로그램을 멈추거나 포트를 바꾸세요)` })
-    : tr({ en: 'another program (find it with `ss -ltnp` or `lsof -i`)', ko: '다른 프로그램(`ss -ltnp` 또는 `lsof -i`로 확인)' });
+    ? { holder: process, fix: tr({ en: 'stop that program or change its port', ko: '그 프로그램을 멈추거나 포트를 바꾸세요' }) }
+    : { holder: tr({ en: 'another program', ko: '다른 프로그램' }), fix: tr({ en: 'find it with `ss -ltnp` or `lsof -i`', ko: '`ss -ltnp` 또는 `lsof -i`로 찾으세요' }) };
+}
+
+/** The busy-port sentence: who holds it, then what to do, in a word order that reads in each language. */
+export function portTakenMessage(labId: string, port: number, who: { holder: string; fix: string }): string {
+  return tr({ en: `Port ${port}, which ${labId} needs, is in use by ${who.holder} (${who.fix}).`, ko: `${labId}에 필요한 포트 ${port}를 ${who.holder}에서 쓰고 있습니다. ${who.fix}.` });
 }
 
 /** Every host port the day publishes is free, or already held by this same project (a restart). */
@@ -46,18 +51,18 @@ export async function checkPorts(docker: Dockerode, lab: Lab, project: string): 
   for (const port of ports) {
     if (ownPorts.has(port)) continue;
     if (!(await isPortFree(port))) {
-      const holder = await describePortHolder(docker, port);
       throw new DeLabError(
-        tr({ en: `Port ${port}, which ${lab.id} needs, is in use by ${holder}.`, ko: `${lab.id}에 필요한 포트 ${port}를 ${holder}이(가) 쓰고 있습니다.` }),
+        portTakenMessage(lab.id, port, await describePortHolder(docker, port)),
         { hint: tr({ en: 'Free the port, then run the same command again; nothing was created.', ko: '포트를 비운 뒤 같은 명령을 다시 실행하세요. 아무것도 만들지 않았습니다.' }), code: 'E_PORT_TAKEN' },
       );
     }
   }
 }
 
-export async function checkMemory(docker: Dockerode, lab: Lab): Promise<void> {
-  const info = await docker.info();
-  const total = Number(info.MemTotal ?? 0);
+/** The engine's memory fits the day's budget. `info` may be a docker.info() already under way (start shares one). */
+export async function checkMemory(docker: Dockerode, lab: Lab, info: Promise<{ MemTotal?: number }> = docker.info()): Promise<void> {
+  const { MemTotal } = await info;
+  const total = Number(MemTotal ?? 0);
   if (total > 0 && total < lab.memoryMiB * MiB) {
     throw new DeLabError(
       tr({
@@ -70,3 +75,50 @@ export async function checkMemory(docker: Dockerode, lab: Lab): Promise<void> {
 }
 
 export { SERVICE_LABEL };
+
+/** Another running day, as far as a conflict with the day being started goes. */
+export interface RunningDay {
+  id: string;
+  /** Host ports its containers publish now. */
+  ports: number[];
+  /** Its measured memory budget (lab.yaml), 0 when unknown. */
+  memoryMiB: number;
+}
+
+export interface DayConflict {
+  day: string;
+  ports: number[];
+  /** True when this day's budget is needed to fit the new day into the engine's memory. */
+  memory: boolean;
+}
+
+/**
+ * Which running days really conflict with starting `lab`: those publishing a host port the lab
+ * needs, and, when the budgets of everything together exceed the engine's memory, as many of the
+ * others (largest first) as it takes to fit. Days that conflict in nothing keep running.
+ */
+export function dayConflicts(lab: { id: string; memoryMiB: number }, labPorts: number[], running: RunningDay[], engineMemoryBytes: number): DayConflict[] {
+  const others = running.filter((day) => day.id !== lab.id);
+  const conflicts = new Map<string, DayConflict>();
+  for (const day of others) {
+    const shared = day.ports.filter((port) => labPorts.includes(port));
+    if (shared.length > 0) conflicts.set(day.id, { day: day.id, ports: shared, memory: false });
+  }
+  if (engineMemoryBytes > 0) {
+    const budget = Math.floor(engineMemoryBytes / MiB);
+    let used = lab.memoryMiB + others.filter((day) => !conflicts.has(day.id)).reduce((sum, day) => sum + day.memoryMiB, 0);
+    for (const day of [...others].filter((d) => !conflicts.has(d.id)).sort((a, b) => b.memoryMiB - a.memoryMiB)) {
+      if (used <= budget) break;
+      conflicts.set(day.id, { day: day.id, ports: [], memory: true });
+      used -= day.memoryMiB;
+    }
+  }
+  return [...conflicts.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** "day1 (port 13306)", "day4 (memory: …)": why a running day has to stop. */
+export function conflictReason(conflict: DayConflict, labId: string): string {
+  return conflict.ports.length > 0
+    ? tr({ en: `${conflict.day} uses port ${conflict.ports.join(', ')} that ${labId} needs`, ko: `${conflict.day}가 ${labId}에 필요한 포트 ${conflict.ports.join(', ')}를 씁니다` })
+    : tr({ en: `${conflict.day} and ${labId} together need more memory than the engine has`, ko: `${conflict.day}와 ${labId}를 함께 돌리기에는 엔진 메모리가 부족합니다` });
+}

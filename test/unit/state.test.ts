@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DeLabError } from '../../src/core/errors.js';
 import type { ExerciseResult } from '../../src/grading/results.js';
 import { writeFileAtomic } from '../../src/course/atomic.js';
 import { loadCourse } from '../../src/course/exercises.js';
 import { courseProgress, nextExercise } from '../../src/course/progress.js';
+import { onStateRecovery, recoveryMessage, type StateRecovery } from '../../src/course/state-notice.js';
 import { exerciseState, loadState, recordCheckResult, revealHint, saveState, stateFile } from '../../src/course/state.js';
 import { initWorkspace } from '../../src/course/workspace.js';
 import { goodCourse, tempDir } from '../helpers/course.js';
@@ -86,13 +86,17 @@ describe('progress state', () => {
     expect(readdirSync(dir)).toEqual(['f.txt']);
   });
 
-  it('a damaged state file is a DeLabError that names the file', () => {
+  it('a damaged state file is recovered and the recovery names the file and the field', () => {
     const root = workspace();
+    const seen: StateRecovery[] = [];
+    onStateRecovery((r) => seen.push(r));
     writeFileSync(stateFile(root), '{"version": 1, "days": ');
-    expect(() => loadState(root)).toThrowError(DeLabError);
-    expect(() => loadState(root)).toThrowError(/state\.json is not valid JSON/);
+    expect(loadState(root).version).toBe(1);
+    expect(recoveryMessage(seen[0]!)).toMatch(/state\.json was unusable \(not valid JSON/);
     writeFileSync(stateFile(root), JSON.stringify({ version: 1, createdAt: 'x', days: { day1: { 'hello-file': { hintsRevealed: -1 } } } }));
-    expect(() => loadState(root)).toThrowError(/days\.day1\.hello-file\.hintsRevealed/);
+    loadState(root);
+    expect(seen[1]!.problem).toMatch(/days\.day1\.hello-file\.hintsRevealed/);
+    onStateRecovery(undefined);
   });
 
   it('an empty state is written by init and keeps unknown fields from newer versions', () => {

@@ -12,8 +12,12 @@ export function renderDoctor(report: DoctorReport): string {
     rows.push([paint[check.verdict](marks[check.verdict]), check.title, check.summary]);
     if (check.hint && check.verdict !== 'ok') rows.push(['', '', `${style.dim('→')} ${check.hint}`]);
   }
+  const running = report.runningDays ?? [];
+  const first = report.firstDay ?? 'day1';
   const verdict = report.ok
-    ? style.ok(tr({ en: 'Ready for day 1. Next: de-lab start day1', ko: '1일차 준비 완료. 다음: de-lab start day1' }))
+    ? running.length > 0
+      ? style.ok(tr({ en: `Ready. ${running.join(', ')} is running. Next: de-lab exercise ${running[0]}`, ko: `준비 완료. ${running.join(', ')} 실행 중. 다음: de-lab exercise ${running[0]}` }))
+      : style.ok(tr({ en: `Ready for ${first}. Next: de-lab start ${first}`, ko: `${first} 준비 완료. 다음: de-lab start ${first}` }))
     : style.fail(tr({ en: 'Not ready: fix the lines marked ✖ above, then run `de-lab doctor` again.', ko: '준비 안 됨: 위의 ✖ 항목을 고친 뒤 `de-lab doctor`를 다시 실행하세요.' }));
   return `${table(rows)}\n\n${verdict}`;
 }

@@ -25,6 +25,11 @@ interface ExerciseView {
   pendingDependencies: string[];
 }
 
+/** Instructions write paths as <workspace>/dayN/…; the learner sees their own folder instead. */
+export function fillWorkspace(instructions: string, root: string): string {
+  return instructions.replaceAll('<workspace>', root);
+}
+
 function render(d: ExerciseView): string {
   const lines = [`${statusMark(d.status)} ${style.bold(tr(d.title))} ${style.dim(`(${d.day}/${d.id})`)}`, style.dim(tr(d.summary)), ''];
   if (d.pendingDependencies.length > 0) {
@@ -72,7 +77,7 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
     summary: exercise.summary,
     lang: lang(),
     status: statusOf(entry),
-    instructions: readInstructions(exercise, lang()),
+    instructions: fillWorkspace(readInstructions(exercise, lang()), workspace.root),
     files: exercise.files.map((file) => join(exerciseDir(workspace.root, exercise), file)),
     added,
     check: `de-lab check ${lab.id} ${exercise.id}`,
@@ -88,6 +93,6 @@ export function register(program: Command): void {
   program
     .command('exercise <day> [id]')
     .description('Show an exercise: its instructions, the files to edit and how to check them (without an id: your next unfinished one)')
-    .addHelpText('after', example(['de-lab exercise day1', 'de-lab exercise 4 windowed-counts', 'de-lab exercise day2 --lang ko']))
+    .addHelpText('after', example(['de-lab exercise day1', 'de-lab exercise 4 windowed-counts', 'de-lab exercise day1 --lang ko']))
     .action(action(showExercise));
 }

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { anyWholeNumber, kafkaTopic, numberAtLeast, share, waveList, wholeNumber } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { Lab } from '../../course/labs.js';
@@ -78,11 +79,6 @@ function validate(generator: Generator, lab: Lab, options: GenOptions): void {
       throw usageError(tr({ en: `${lab.id}'s generator has no ${text} option.`, ko: `${lab.id}의 생성기에는 ${text} 옵션이 없습니다.` }), tr({ en: `See what it takes with \`de-lab gen ${lab.id} --help\`.`, ko: `\`de-lab gen ${lab.id} --help\`로 쓸 수 있는 옵션을 확인하세요.` }));
     }
   }
-  if (options.seed !== undefined && !/^-?\d+$/.test(options.seed)) throw usageError(tr({ en: `--seed must be a whole number, not "${options.seed}".`, ko: `--seed는 정수여야 합니다("${options.seed}" 아님).` }), tr({ en: 'For example: --seed 7.', ko: '예: --seed 7.' }));
-  if (options.count !== undefined) positiveInt('count', options.count);
-  if (options.rate !== undefined && !(Number(options.rate) >= 0)) throw usageError(tr({ en: `--rate must be events per second (0 = as fast as possible), not "${options.rate}".`, ko: `--rate는 초당 이벤트 수여야 합니다(0 = 최대 속도, "${options.rate}" 아님).` }), tr({ en: 'For example: --rate 50.', ko: '예: --rate 50.' }));
-  if (options.lateShare !== undefined && !(Number(options.lateShare) >= 0 && Number(options.lateShare) <= 1)) throw usageError(tr({ en: `--late-share must be between 0 and 1, not "${options.lateShare}".`, ko: `--late-share는 0과 1 사이여야 합니다("${options.lateShare}" 아님).` }), tr({ en: 'For example: --late-share 0.1 (one event in ten is late).', ko: '예: --late-share 0.1(열 개 중 하나가 늦게 도착).' }));
-  if (options.topic !== undefined && !/^[a-zA-Z0-9._-]{1,249}$/.test(options.topic)) throw usageError(tr({ en: `"${options.topic}" is not a valid Kafka topic name.`, ko: `"${options.topic}"는 올바른 Kafka 토픽 이름이 아닙니다.` }), tr({ en: 'Use letters, digits, ".", "_" and "-" only.', ko: '영문자, 숫자, ".", "_", "-"만 쓰세요.' }));
 }
 
 async function gen(ctx: Context, day: string, extra: string[], options: GenOptions): Promise<number> {
@@ -164,12 +160,12 @@ export function register(program: Command): void {
   program
     .command('gen <day> [args...]')
     .description("Produce the day's seeded events into its running stack (day 4: ad impressions and clicks into Kafka)")
-    .option('--seed <n>', 'data seed: the same seed gives the same events')
-    .option('--count <n>', 'events per wave')
-    .option('--wave <list>', 'which waves of event time to produce: 1, 1,2 or 1-3 (one run each)')
-    .option('--rate <n>', 'events per second (0 or unset: as fast as possible)')
-    .option('--late-share <x>', 'share of events (wave 2 on) that arrive later than the watermark allows, 0 to 1')
-    .option('--topic <name>', 'Kafka topic to produce to (created when missing)')
+    .addOption(new Option('--seed <n>', 'data seed: the same seed gives the same events').argParser(anyWholeNumber))
+    .addOption(new Option('--count <n>', 'events per wave').argParser(wholeNumber(1)))
+    .addOption(new Option('--wave <list>', 'which waves of event time to produce: 1, 1,2 or 1-3 (one run each)').argParser(waveList))
+    .addOption(new Option('--rate <n>', 'events per second (0 or unset: as fast as possible)').argParser(numberAtLeast(0, '50')))
+    .addOption(new Option('--late-share <x>', 'share of events (wave 2 on) that arrive later than the watermark allows, 0 to 1').argParser(share))
+    .addOption(new Option('--topic <name>', 'Kafka topic to produce to (created when missing)').argParser(kafkaTopic))
     .addHelpText(
       'after',
       example(['de-lab gen day4', 'de-lab gen day4 --topic events --wave 1-2 --count 500 --late-share 0.1', 'de-lab gen day4 --seed 7 --rate 50 --json', 'de-lab gen day4 -- --bad-share 0.05   (flags after -- go to the generator itself)']),

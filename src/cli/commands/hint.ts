@@ -61,6 +61,6 @@ export function register(program: Command): void {
     .command('hint <day> <id>')
     .description('Show the next hint of an exercise (each is revealed once and remembered)')
     .option('--all', 'show every hint revealed so far, without revealing a new one')
-    .addHelpText('after', example(['de-lab hint day1 hello-docker', 'de-lab hint 1 hello-docker --all']))
+    .addHelpText('after', example(['de-lab hint day1 env-config', 'de-lab hint 4 parse-events --all']))
     .action(action(hint));
 }

@@ -32,13 +32,13 @@ function render(d: { workspace: string | null; days: DayProgress[] }): string {
 }
 
 async function list(ctx: Context): Promise<number> {
-  const { loadCourse } = await import('../../course/exercises.js');
+  const { loadCourseCached } = await import('../../course/course-cache.js');
   const { findWorkspace } = await import('../../course/workspace.js');
   const { emptyState, loadState } = await import('../../course/state.js');
   const { courseProgress } = await import('../../course/progress.js');
   const workspace = findWorkspace(process.cwd(), ctx.config.values.workspace);
   const state = workspace ? loadState(workspace.root) : emptyState();
-  ctx.emit({ workspace: workspace?.root ?? null, days: courseProgress(loadCourse(), state) }, render);
+  ctx.emit({ workspace: workspace?.root ?? null, days: courseProgress(await loadCourseCached(), state) }, render);
   return 0;
 }
 

@@ -56,6 +56,6 @@ export function register(program: Command): void {
     .command('reset <day> [id]')
     .description('Restore the starter files of an exercise (or of the whole day); your changed files are backed up first')
     .option('-y, --yes', 'do not ask (needed when there is no terminal)')
-    .addHelpText('after', example(['de-lab reset day1 hello-docker', 'de-lab reset 2 --yes']))
+    .addHelpText('after', example(['de-lab reset day1 env-config', 'de-lab reset 4 --yes']))
     .action(action(reset));
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
+import { marks, style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
 import { openWorkspace } from '../course.js';
 import { example } from '../help.js';
@@ -34,7 +35,39 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const command = [...exercise.run.command.map((part) => fill(part, vars)), ...extra];
   const containerId = await serviceContainerId(docker, project, exercise.run.service);
   if (!ctx.json) ctx.err(`$ ${command.join(' ')}`);
-  return execInContainer({ docker, containerId, command, tty: false, stdin: false, workdir: exercise.run.workdir ? fill(exercise.run.workdir, vars) : mount });
+  // The output streams to the terminal as it comes; a copy of its tail is kept to recognise known failures.
+  const { PassThrough } = await import('node:stream');
+  const { OutputTail, recogniseFailure, defaultFailureSignatures } = await import('../../stack/run-failures.js');
+  const tail = new OutputTail();
+  const tee = (target: NodeJS.WritableStream) => {
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => {
+      tail.push(chunk);
+      target.write(chunk);
+    });
+    return stream;
+  };
+  const exitCode = await execInContainer({ docker, containerId, command, tty: false, stdin: false, stdout: tee(process.stdout), stderr: tee(process.stderr), workdir: exercise.run.workdir ? fill(exercise.run.workdir, vars) : mount });
+  if (exitCode === 0) return 0;
+  const hostDir = joinPath(workspace.root, lab.id, exercise.id);
+  const output = tail.toString();
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const logFile = joinPath(workspace.root, '.de-lab', 'runs', `${lab.id}-${exercise.id}.log`);
+  try {
+    mkdirSync(joinPath(workspace.root, '.de-lab', 'runs'), { recursive: true });
+    writeFileSync(logFile, output);
+  } catch {
+    // The output was shown already; keeping a copy is a convenience.
+  }
+  const known = recogniseFailure(output, exitCode, [...lab.failures, ...defaultFailureSignatures], { day: lab.id, exercise: exercise.id, file: joinPath(hostDir, exercise.files[0]!), dir: hostDir });
+  if (!ctx.json) {
+    ctx.err('');
+    ctx.err(`${style.fail(marks.fail)} ${tr({ en: `Your program exited with code ${exitCode}.`, ko: `프로그램이 종료 코드 ${exitCode}로 끝났습니다.` })} ${known ? tr(known.message) : tr({ en: 'Read the error above, fix your file, then run it again.', ko: '위의 오류를 읽고 파일을 고친 뒤 다시 실행하세요.' })}`);
+    ctx.err(style.dim(tr({ en: `  The output is kept in ${logFile}.`, ko: `  출력은 ${logFile}에 남겨 두었습니다.` })));
+  } else {
+    ctx.out(JSON.stringify({ exitCode, recognised: known ? { id: known.id, message: tr(known.message) } : null, log: logFile }));
+  }
+  return exitCode;
 }
 
 export function register(program: Command): void {

@@ -34,6 +34,6 @@ export function register(program: Command): void {
     .command('shell <day> <service> [command...]')
     .description('Open a shell in a running service, or run one command there (works without a terminal)')
     .option('-i, --stdin', 'pass standard input to the command, e.g. an SQL file')
-    .addHelpText('after', example(['de-lab shell day1 mariadb', 'de-lab shell day4 kafka -- kafka-topics.sh --bootstrap-server kafka:9092 --list', 'de-lab shell day1 mariadb -i -- mariadb -uroot -pde-lab < query.sql']))
+    .addHelpText('after', example(['de-lab shell day1 mariadb', 'de-lab shell day4 kafka -- kafka-topics.sh --bootstrap-server kafka:9092 --list', 'de-lab shell day1 mariadb -i -- mariadb -ulearner -plearner-pass labdb < query.sql']))
     .action(action(shell));
 }

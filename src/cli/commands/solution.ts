@@ -61,6 +61,6 @@ export function register(program: Command): void {
     .description('Compare your files with the reference solution as a diff; --apply replaces yours (after a backup)')
     .option('--apply', 'replace your files with the reference solution (asks first; backs yours up)')
     .option('-y, --yes', 'do not ask (needed with --apply when there is no terminal)')
-    .addHelpText('after', example(['de-lab solution day1 hello-docker', 'de-lab solution 1 hello-docker --apply', 'de-lab solution day1 hello-docker --apply --yes --json']))
+    .addHelpText('after', example(['de-lab solution day1 env-config', 'de-lab solution 1 env-config --apply', 'de-lab solution day4 parse-events --apply --yes --json']))
     .action(action(solution));
 }

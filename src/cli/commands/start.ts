@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { wholeNumber } from '../parse.js';
 import { DeLabError, errorMessage } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { Lab } from '../../course/labs.js';
@@ -39,9 +40,9 @@ export function endpointCard(lab: Lab, result: StartResult, workspace?: { root: 
   return lines.join('\n');
 }
 
-async function ensureImages(ctx: Context, lab: Lab, yes: boolean): Promise<void> {
+async function ensureImages(ctx: Context, lab: Lab): Promise<void> {
   const { requireEngine } = await import('../../stack/engine.js');
-  const { neededImages, shouldTryPull, missingImagesError } = await import('../../images/ensure.js');
+  const { neededImages, shouldTryPull } = await import('../../images/ensure.js');
   const { docker } = await requireEngine();
   let missing = (await neededImages(docker, ctx.config.values.imagePrefix, lab.composeFile)).filter((image) => !image.present);
   if (missing.length === 0) return;
@@ -52,8 +53,8 @@ async function ensureImages(ctx: Context, lab: Lab, yes: boolean): Promise<void>
     missing = (await neededImages(docker, ctx.config.values.imagePrefix, lab.composeFile)).filter((image) => !image.present);
     if (missing.length === 0) return;
   }
-  const go = await confirmOrRefuse(ctx, yes, tr({ en: `Build ${missing.map((m) => m.recipe.name).join(', ')} now? (several minutes the first time)`, ko: `${missing.map((m) => m.recipe.name).join(', ')} 이미지를 지금 빌드할까요? (처음에는 몇 분 걸림)` }), true);
-  if (!go) throw missingImagesError(missing);
+  // The learner asked to start the day, and the README says start builds what is missing: no question.
+  if (!ctx.json) ctx.err(tr({ en: `Building ${missing.map((m) => m.recipe.name).join(', ')} for ${lab.id} (several minutes the first time; later starts take seconds).`, ko: `${lab.id}에 필요한 ${missing.map((m) => m.recipe.name).join(', ')} 이미지를 빌드합니다(처음에는 몇 분, 이후 시작은 몇 초).` }));
   const { buildImage } = await import('../../images/build.js');
   await runTasks(
     missing.map((image) => ({
@@ -66,26 +67,55 @@ async function ensureImages(ctx: Context, lab: Lab, yes: boolean): Promise<void>
   );
 }
 
-async function stopOtherDays(ctx: Context, lab: Lab, yes: boolean): Promise<string[]> {
-  const { requireEngine } = await import('../../stack/engine.js');
-  const { runningDeLabProjects } = await import('../../stack/project.js');
-  const { docker } = await requireEngine();
-  const others = (await runningDeLabProjects(docker)).filter((project) => project !== `de-lab-${lab.id}`).map((project) => project.replace('de-lab-', ''));
-  if (others.length === 0) return [];
-  const go = await confirmOrRefuse(ctx, yes, tr({ en: `${others.join(', ')} is running and shares ports with ${lab.id}. Stop it (volumes are kept)?`, ko: `${others.join(', ')}가 실행 중이며 ${lab.id}와 포트를 함께 씁니다. 멈출까요(볼륨은 유지)?` }), false);
+/** The running days that really conflict with `lab` (shared host ports, or memory beyond the engine's). */
+async function conflictingDays(docker: import('dockerode'), lab: Lab, info: Promise<{ MemTotal?: number }>): Promise<{ conflicts: import('../../stack/preflight.js').DayConflict[]; memoryBytes: number }> {
+  const [{ PROJECT_LABEL }, { dayConflicts }, { composeServices }, { findLab }] = await Promise.all([import('../../stack/project.js'), import('../../stack/preflight.js'), import('../../stack/compose.js'), import('../../course/labs.js')]);
+  const containers = await docker.listContainers({ filters: { label: [PROJECT_LABEL], status: ['running'] } });
+  const running = new Map<string, { id: string; ports: number[]; memoryMiB: number }>();
+  for (const container of containers) {
+    const project = container.Labels[PROJECT_LABEL] ?? '';
+    if (!/^de-lab-day[1-9]$/.test(project) || project === `de-lab-${lab.id}`) continue;
+    const id = project.replace('de-lab-', '');
+    const day = running.get(id) ?? { id, ports: [], memoryMiB: (() => { try { return findLab(id).memoryMiB; } catch { return 0; } })() };
+    day.ports.push(...(container.Ports ?? []).map((p) => p.PublicPort).filter((port): port is number => typeof port === 'number' && port > 0));
+    running.set(id, day);
+  }
+  if (running.size === 0) return { conflicts: [], memoryBytes: 0 };
+  const memoryBytes = Number((await info).MemTotal ?? 0);
+  const ports = [...new Set(composeServices(lab.composeFile).flatMap((service) => service.ports))];
+  return { conflicts: dayConflicts(lab, ports, [...running.values()], memoryBytes), memoryBytes };
+}
+
+/** Stops another running day only when it conflicts with `lab`, saying why; other days keep running. */
+async function stopConflictingDays(ctx: Context, docker: import('dockerode'), lab: Lab, yes: boolean, info: Promise<{ MemTotal?: number }>): Promise<string[]> {
+  const { conflicts } = await conflictingDays(docker, lab, info);
+  if (conflicts.length === 0) return [];
+  const { conflictReason } = await import('../../stack/preflight.js');
+  const days = conflicts.map((c) => c.day);
+  const why = conflicts.map((c) => conflictReason(c, lab.id)).join('; ');
+  const go = await confirmOrRefuse(ctx, yes, tr({ en: `${why}. Stop ${days.join(', ')} (volumes are kept)?`, ko: `${why}. ${days.join(', ')}를 멈출까요(볼륨은 유지)?` }), false);
   if (!go) {
-    throw new DeLabError(tr({ en: `${others.join(', ')} is still running, and days share ports, so ${lab.id} was not started.`, ko: `${others.join(', ')}가 아직 실행 중이고 실습일끼리 포트를 함께 쓰므로 ${lab.id}를 시작하지 않았습니다.` }), {
-      hint: tr({ en: `Run \`de-lab stop ${others[0]}\` first, or pass --yes to stop it automatically.`, ko: `먼저 \`de-lab stop ${others[0]}\`을 실행하거나 --yes로 자동으로 멈추세요.` }),
+    throw new DeLabError(tr({ en: `${lab.id} was not started: ${why}.`, ko: `${lab.id}를 시작하지 않았습니다: ${why}.` }), {
+      hint: tr({ en: `Run \`de-lab stop ${days.join(' && de-lab stop ')}\` first, or \`de-lab start ${lab.id} --yes\` to stop it for you.`, ko: `먼저 \`de-lab stop ${days.join(' && de-lab stop ')}\`을 실행하거나, \`de-lab start ${lab.id} --yes\`로 자동으로 멈추세요.` }),
       code: 'E_OTHER_DAY_RUNNING',
     });
   }
   const { stopDay } = await import('../../stack/stop.js');
-  for (const day of others) await stopDay({ labId: day, purge: false });
-  return others;
+  for (const day of days) await stopDay({ labId: day, purge: false });
+  if (!ctx.json) ctx.err(tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${days.join(', ')}를 멈췄습니다(${why}).` }));
+  return days;
+}
+
+/** DE_LAB_TIMING=1 prints where start's time goes (module loading, preflight, compose, readiness) to stderr. */
+function timing(): (label: string) => void {
+  if (process.env.DE_LAB_TIMING !== '1') return () => undefined;
+  const origin = performance.timeOrigin;
+  return (label) => process.stderr.write(`[timing] ${(performance.timeOrigin + performance.now() - origin).toFixed(0).padStart(6)} ms  ${label}\n`);
 }
 
 export async function startDay(ctx: Context, day: string, options: { yes?: boolean; timeout?: string }): Promise<number> {
   // Loaded together: module loading dominates this command's own start-up time.
+  const mark = timing();
   const [{ findLab }, { requireEngine }, { requireCompose, checkPorts, checkMemory }, { composeTarget }, { startStack, READY }, { runTasks }] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
@@ -93,16 +123,22 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
     import('../../stack/compose.js'),
     import('../../stack/start.js'),
     import('../../ui/tasks.js'),
+    // The engine client is the largest module start loads: fetched in the same batch, not after it.
+    import('dockerode'),
   ]);
+  mark('modules');
   const yes = options.yes === true;
   const lab = findLab(day);
   const { docker } = await requireEngine();
-  // Preflight reads run concurrently (the compose plugin check spawns a process); only the
-  // steps that may ask a question run one after the other.
-  const composeReady = requireCompose();
-  composeReady.catch(() => undefined);
-  const stopped = await stopOtherDays(ctx, lab, yes);
-  await ensureImages(ctx, lab, yes);
+  mark('engine');
+  // One engine info for the memory checks, under way while the rest of preflight runs. Compose v2
+  // is not checked up front (a process spawn on every start): a failing `compose up` checks it.
+  const info = docker.info() as Promise<{ MemTotal?: number }>;
+  info.catch(() => undefined);
+  const stopped = await stopConflictingDays(ctx, docker, lab, yes, info);
+  mark('other days');
+  await ensureImages(ctx, lab);
+  mark('images');
   // Mount the workspace the learner stands in (else the configured one); create the day's folder
   // first, or Docker would create it owned by root.
   const { findWorkspace } = await import('../../course/workspace.js');
@@ -113,7 +149,8 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   const { openDayFoldersForContainers } = await import('../../course/workspace.js');
   openDayFoldersForContainers(join(workspace, lab.id));
   const target = composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace });
-  await Promise.all([composeReady, checkPorts(docker, lab, target.project), checkMemory(docker, lab)]);
+  await Promise.all([checkPorts(docker, lab, target.project), checkMemory(docker, lab, info)]);
+  mark('ports and memory');
 
   const controller = new AbortController();
   let interrupted = false;
@@ -178,7 +215,12 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
     await stopDay({ labId: lab.id, purge: false }).catch((error: unknown) => ctx.err(errorMessage(error)));
     return 130;
   }
-  if (failure) throw failure;
+  mark('ready');
+  if (failure) {
+    // A compose failure may be no Compose v2 at all: that check says so in one sentence.
+    if ((failure as { code?: string }).code === 'E_COMPOSE') await requireCompose();
+    throw failure;
+  }
   ctx.emit({ lab: lab.id, project: result!.project, alreadyRunning: result!.alreadyRunning, seconds: result!.seconds, stoppedDays: stopped, services: result!.services, ports: lab.ports }, () => endpointCard(lab, result!, { root: workspace, found: found !== undefined }));
   return 0;
 }
@@ -187,8 +229,8 @@ export function register(program: Command): void {
   program
     .command('start <day>')
     .description('Start a day\'s stack: preflight, images, then every service until it is ready')
-    .option('-y, --yes', 'do not ask: build missing images and stop another running day')
-    .option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds', '600')
-    .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day5 --json']))
+    .option('-y, --yes', 'do not ask: stop another running day that conflicts (shares a host port, or memory does not fit)')
+    .addOption(new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds').default('600').argParser(wholeNumber(1)))
+    .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day1 --json']))
     .action(action((ctx, day: string, options: { yes?: boolean; timeout?: string }) => startDay(ctx, day, options)));
 }

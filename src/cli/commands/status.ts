@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { numberAtLeast } from '../parse.js';
 import { tr } from '../../i18n/lang.js';
 import type { ServiceStatus } from '../../stack/status.js';
 import { style, table } from '../../ui/style.js';
@@ -12,11 +13,24 @@ function duration(seconds?: number): string {
   return `${Math.round(seconds / 3600)}h`;
 }
 
+export function statusHeaders(): string[] {
+  return [
+    tr({ en: 'DAY', ko: '실습일' }),
+    tr({ en: 'SERVICE', ko: '서비스' }),
+    tr({ en: 'STATE', ko: '상태' }),
+    tr({ en: 'HEALTH', ko: '헬스' }),
+    tr({ en: 'PORTS', ko: '포트' }),
+    'CPU',
+    tr({ en: 'MEMORY', ko: '메모리' }),
+    tr({ en: 'UPTIME', ko: '가동 시간' }),
+  ];
+}
+
 export function renderStatus(rows: ServiceStatus[]): string {
   if (rows.length === 0) return tr({ en: 'No de-lab stack exists. Start one with `de-lab start day1`.', ko: 'de-lab 스택이 없습니다. `de-lab start day1`로 시작하세요.' });
   const paint = (row: ServiceStatus) => (row.health === 'unhealthy' || row.state === 'exited' ? style.fail : row.state === 'running' ? style.ok : style.warn);
   return table([
-    ['DAY', 'SERVICE', 'STATE', 'HEALTH', 'PORTS', 'CPU', 'MEMORY', 'UPTIME'].map(style.bold),
+    statusHeaders().map(style.bold),
     ...rows.map((row) => [
       row.day,
       row.service,
@@ -44,7 +58,7 @@ async function status(ctx: Context, day: string | undefined, options: { watch?: 
     ctx.emit({ services: rows }, (d) => renderStatus(d.services));
     return 0;
   }
-  const every = Math.max(1, Number(options.interval ?? 2)) * 1000;
+  const every = Number(options.interval ?? 2) * 1000;
   let stopped = false;
   // process.on, not once: execa's signal-exit re-raises SIGINT when it sees no other listener.
   const onSignal = () => (stopped = true);
@@ -64,7 +78,7 @@ export function register(program: Command): void {
     .command('status [day]')
     .description('Show each service: state, health, host ports, CPU, memory and uptime')
     .option('-w, --watch', 'refresh until Ctrl-C (with --json: one JSON object per line)')
-    .option('--interval <seconds>', 'refresh interval for --watch', '2')
+    .addOption(new Option('--interval <seconds>', 'refresh interval for --watch').default('2').argParser(numberAtLeast(1, '2')))
     .addHelpText('after', example(['de-lab status', 'de-lab status day4 --watch', 'de-lab status --json']))
     .action(action(status));
 }

@@ -6,6 +6,11 @@ import { confirmOrRefuse } from '../confirm.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 
+/** What --purge deletes: the stacks' volumes. Checkpoints and outputs live in the workspace, which it keeps. */
+export function purgeQuestion(days: string): string {
+  return tr({ en: `Delete the volumes of ${days} (databases, Kafka topics)? Everything in your workspace stays: exercise files, outputs and checkpoints.`, ko: `${days}의 볼륨(DB, Kafka 토픽)을 지울까요? 작업 폴더의 내용(실습 파일, 출력, 체크포인트)은 그대로 남습니다.` });
+}
+
 async function stop(ctx: Context, day: string | undefined, options: { purge?: boolean; yes?: boolean }): Promise<number> {
   const { requireEngine } = await import('../../stack/engine.js');
   const { stopProject, existingDayProjects } = await import('../../stack/stop.js');
@@ -20,7 +25,7 @@ async function stop(ctx: Context, day: string | undefined, options: { purge?: bo
   }
   if (purge) {
     const days = projects.map((p) => p.replace('de-lab-', '')).join(', ') || '-';
-    const go = await confirmOrRefuse(ctx, options.yes === true, tr({ en: `Delete the volumes (databases, topics, checkpoints) of ${days}? Your exercise files are not touched.`, ko: `${days}의 볼륨(DB, 토픽, 체크포인트)을 지울까요? 실습 파일은 건드리지 않습니다.` }), false);
+    const go = await confirmOrRefuse(ctx, options.yes === true, purgeQuestion(days), false);
     if (!go) {
       throw new DeLabError(tr({ en: 'Nothing was deleted: --purge removes data, so it needs a confirmation.', ko: '아무것도 지우지 않았습니다. --purge는 데이터를 지우므로 확인이 필요합니다.' }), { hint: tr({ en: 'Answer yes at the prompt, or pass --yes.', ko: '질문에 yes로 답하거나 --yes를 주세요.' }), code: 'E_CANCELLED', exitCode: 1 });
     }
