@@ -51,7 +51,7 @@ describe('learner workflow on a real stack', () => {
     writeFileSync(squares, readFileSync(squares, 'utf8').replace('n * 2', 'n * n'));
     const check = await run(['check', 'day7', 'seeded-squares']);
     expect(check.exitCode, check.stdout).toBe(0);
-    expect(check.stdout).toContain('passed: 4/4 points');
+    expect(check.stdout).toContain('passed: 4/4 pt');
     const progress = JSON.parse((await run(['progress', '--json'])).stdout) as { total: { done: number; total: number; score: number } };
     expect(progress.total).toMatchObject({ done: 1, score: 4 });
   });

@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { DeLabError } from '../../core/errors.js';
-import { tr } from '../../i18n/lang.js';
+import { points, tr } from '../../i18n/lang.js';
 import type { CheckResult, ExerciseResult } from '../../grading/results.js';
 import { marks, style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
@@ -10,7 +10,7 @@ import { example } from '../help.js';
 
 export function renderCheckLine(check: CheckResult): string {
   const mark = check.status === 'passed' ? style.ok(marks.ok) : check.status === 'skipped' ? style.dim(marks.skip) : style.fail(marks.fail);
-  const lines = [`${mark} ${check.title} ${style.dim(`(${check.weight} pt, ${check.seconds.toFixed(1)} s)`)}`];
+  const lines = [`${mark} ${check.title} ${style.dim(`(${points(check.weight)}, ${check.seconds.toFixed(1)} s)`)}`];
   if (check.status !== 'passed') {
     if (check.expected) lines.push(`    ${tr({ en: 'expected', ko: '기대' })}: ${check.expected}`);
     if (check.found) lines.push(`    ${tr({ en: 'found', ko: '실제' })}:    ${check.found}`);
@@ -25,8 +25,8 @@ function renderSummary(results: ExerciseResult[]): string {
       const failedStep = r.steps.find((s) => !s.ok);
       const fix = failedStep ? tr({ en: `Fix what stopped step ${failedStep.id} (below)`, ko: `단계 ${failedStep.id}를 멈춘 원인(아래)을 고치거나` }) : tr({ en: 'Fix the ✖ lines', ko: '✖ 항목을 고치거나' });
       const head = r.passed
-        ? style.ok(tr({ en: `${r.day}/${r.exercise} passed: ${r.score}/${r.maxScore} points.`, ko: `${r.day}/${r.exercise} 통과: ${r.score}/${r.maxScore}점.` }))
-        : style.fail(tr({ en: `${r.day}/${r.exercise}: ${r.score}/${r.maxScore} points. ${fix}, or ask: de-lab hint ${r.day} ${r.exercise}`, ko: `${r.day}/${r.exercise}: ${r.score}/${r.maxScore}점. ${fix} 힌트를 보세요: de-lab hint ${r.day} ${r.exercise}` }));
+        ? style.ok(tr({ en: `${r.day}/${r.exercise} passed: ${points(r.score, r.maxScore)}.`, ko: `${r.day}/${r.exercise} 통과: ${points(r.score, r.maxScore)}.` }))
+        : style.fail(tr({ en: `${r.day}/${r.exercise}: ${points(r.score, r.maxScore)}. ${fix}, or ask: de-lab hint ${r.day} ${r.exercise}`, ko: `${r.day}/${r.exercise}: ${points(r.score, r.maxScore)}. ${fix} 힌트를 보세요: de-lab hint ${r.day} ${r.exercise}` }));
       return failedStep ? `${head}\n  ${style.fail(marks.fail)} ${tr({ en: 'step', ko: '단계' })} ${failedStep.id}: ${failedStep.error}${failedStep.output ? `\n${failedStep.output.split('\n').map((l) => `      ${l}`).join('\n')}` : ''}` : head;
     })
     .join('\n');
