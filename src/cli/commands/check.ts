@@ -77,7 +77,7 @@ export async function gradeInStack(ctx: Context, input: { workspaceRoot: string;
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { checkInStack } = await import('../../grading/check-in-stack.js');
-  const { requireDayStack } = await import('../day-stack.js');
+  const { requireDayStack } = await import('../../stack/day-stack.js');
   const lab = findLab(input.day);
   const { docker } = await requireEngine();
   const dayProject = await requireDayStack(docker, lab, input.workspaceRoot);

@@ -14,7 +14,7 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const { execInContainer } = await import('../../stack/exec.js');
   const { fill } = await import('../../grading/template.js');
   const { DEFAULT_SEED } = await import('../../grading/session.js');
-  const { requireDayStack } = await import('../day-stack.js');
+  const { requireDayStack } = await import('../../stack/day-stack.js');
   const workspace = await openWorkspace(ctx);
   const lab = findLab(day);
   const exercise = findExercise(lab, id);

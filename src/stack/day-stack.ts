@@ -3,9 +3,9 @@ import type Dockerode from 'dockerode';
 import { DeLabError } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import type { Lab } from '../course/labs.js';
-import { composeServices } from '../stack/compose.js';
-import { projectContainers } from '../stack/project.js';
-import { READY, phaseOf } from '../stack/start.js';
+import { composeServices } from './compose.js';
+import { projectContainers } from './project.js';
+import { READY, phaseOf } from './start.js';
 
 /**
  * The learner's stack for a day must be up, and must mount this workspace; otherwise the
