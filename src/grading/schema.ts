@@ -177,8 +177,22 @@ export const dockerImageCheck = z
         workdir: z.string().optional(),
       })
       .strict(),
-    /** Also run it (limited, no network) and compare its output. */
-    run: z.object({ args: z.array(z.string()).default([]), stdout: textMatchSchema.optional(), exitCode: z.number().int().default(0), stdin: z.string().optional() }).strict().optional(),
+    /**
+     * Also run it (limited, no network) and compare its output. `stdinFile` (relative to {workdir},
+     * e.g. data a step generated from {seed}) is fed to it instead of `stdin`; `stdout: reference`
+     * compares with what the reference solution's image printed for the same seed.
+     */
+    run: z
+      .object({
+        args: z.array(z.string()).default([]),
+        stdout: z.union([textMatchSchema, REFERENCE]).optional(),
+        exitCode: z.number().int().default(0),
+        stdin: z.string().optional(),
+        stdinFile: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a file inside the graded folder').optional(),
+      })
+      .strict()
+      .refine((r) => r.stdin === undefined || r.stdinFile === undefined, 'give stdin or stdinFile, not both')
+      .optional(),
   })
   .strict();
 
@@ -204,6 +218,17 @@ export const dockerContainerCheck = z
         env: z.record(z.string(), z.string()).optional(),
         /** Started only after these services were healthy (depends_on: condition: service_healthy). */
         startedAfterHealthy: z.array(z.string()).optional(),
+        /** How often the engine restarted it (0 = it never failed and came back through a restart policy). */
+        restartCount: z.number().int().nonnegative().optional(),
+        /** Container ports published on the host, e.g. ["8080/tcp"]; [] = none. */
+        publishedPorts: z.array(z.string()).optional(),
+        /** Its logs (stdout + stderr, last 200 lines); `reference` = equal to the reference run's. */
+        logs: z.union([textMatchSchema, REFERENCE]).optional(),
+        /**
+         * Its healthcheck notices failure: the grader stops `service` (of the same project), waits
+         * up to withinSec for this container to turn unhealthy, then starts `service` again.
+         */
+        unhealthyWhenStopped: z.object({ service: z.string(), withinSec: z.number().positive() }).strict().optional(),
       })
       .strict(),
   })
@@ -255,7 +280,10 @@ export const stepSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ ...stepCommon, kind: z.literal('stop-background'), step: idSchema, signal: z.enum(['SIGINT', 'SIGTERM', 'SIGKILL']).default('SIGTERM') }).strict(),
   /** The learner's compose file, started under its own project ({project}-{exercise}-{role}). */
-  z.object({ ...stepCommon, kind: z.literal('compose-up'), file: z.string(), project: z.string().default('{project}-{exercise}-{role}'), wait: z.boolean().default(true) }).strict(),
+  /** `env`: the variables the file may use in ${…} (e.g. HOG_SEED: "{seed}"), besides its own .env. */
+  z
+    .object({ ...stepCommon, kind: z.literal('compose-up'), file: z.string(), project: z.string().default('{project}-{exercise}-{role}'), wait: z.boolean().default(true), env: z.record(z.string(), z.string()).default({}) })
+    .strict(),
   z.object({ ...stepCommon, kind: z.literal('compose-down'), project: z.string().default('{project}-{exercise}-{role}') }).strict(),
   /** Removes leftovers by name before a run (containers, images, volumes, topics made by earlier attempts). */
   z

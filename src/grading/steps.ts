@@ -103,7 +103,7 @@ async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-u
   if (!existsSync(file)) throw new StepFailure(`${step.file} does not exist`);
   let config;
   try {
-    config = await composeConfig(file, step.project, composeEnv(ctx));
+    config = await composeConfig(file, step.project, { ...composeEnv(ctx), ...step.env });
   } catch (error) {
     throw new StepFailure(`${step.file} is not a valid Compose file`, tail(String((error as { stderr?: string }).stderr ?? errorMessage(error))));
   }
@@ -111,7 +111,7 @@ async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-u
   if (risks.length > 0) throw new StepFailure(`${step.file} is refused for safety: ${risks.join('; ')}`);
   ctx.composeProjects.add(step.project);
   const args = ['compose', '-p', step.project, '-f', file, 'up', '-d', '--pull', 'never', ...(step.wait ? ['--wait', '--wait-timeout', String(step.timeoutSec)] : [])];
-  const result = await execa('docker', args, { env: composeEnv(ctx), reject: false, all: true, timeout: (step.timeoutSec + 30) * 1000, cwd: dirname(file) });
+  const result = await execa('docker', args, { env: { ...composeEnv(ctx), ...step.env }, reject: false, all: true, timeout: (step.timeoutSec + 30) * 1000, cwd: dirname(file) });
   if (result.exitCode !== 0) throw new StepFailure(`docker compose up failed`, tail(String(result.all)));
   return tail(String(result.all), 5);
 }
