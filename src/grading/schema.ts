@@ -229,6 +229,11 @@ export const dockerContainerCheck = z
          * up to withinSec for this container to turn unhealthy, then starts `service` again.
          */
         unhealthyWhenStopped: z.object({ service: z.string(), withinSec: z.number().positive() }).strict().optional(),
+        /**
+         * Its healthcheck notices a hung service: the grader freezes the container's main process
+         * (SIGSTOP), waits up to withinSec for unhealthy, then lets it go on (SIGCONT).
+         */
+        unhealthyWhenFrozen: z.object({ withinSec: z.number().positive() }).strict().optional(),
       })
       .strict(),
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerContainerKind, dockerImageKind, firstDifference, isRoot, judgeWhenStopped } from '../../src/grading/kinds/docker.js';
+import { dockerContainerKind, dockerImageKind, firstDifference, isRoot, judgeWhenFrozen, judgeWhenStopped } from '../../src/grading/kinds/docker.js';
 import { checkSchema, stepSchema, type Check } from '../../src/grading/schema.js';
 
 type ImageCheck = Extract<Check, { kind: 'docker-image' }>;
@@ -160,6 +160,20 @@ describe('docker-container judge', () => {
     // Through the kind's judge, combined with the other expectations.
     expect(dockerContainerKind.judge(check, container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'unhealthy', seconds: 9 } }), undefined).ok).toBe(true);
     expect(dockerContainerKind.judge(check, container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'healthy', seconds: 30 } }), undefined).ok).toBe(false);
+  });
+
+  it('a healthcheck must notice that its own service hangs (main process frozen)', () => {
+    const spec = { withinSec: 45 };
+    expect(judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 24.5 })).toMatchObject({ ok: true, found: 'unhealthy 24.5 s after its main process was frozen' });
+    // `CMD true` with a long interval: it started app late enough by chance, but never notices a hang.
+    const verdict = judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', after: 'healthy', seconds: 45.1, state: 'running' });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.found).toMatch(/^still healthy 45.1 s after its main process was frozen/);
+    expect(verdict.expected).toContain('within 45 s');
+    expect(judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', error: 'could not make the fault: no such container' })).toMatchObject({ ok: false, found: 'could not make the fault: no such container' });
+    const check = containerCheck({ unhealthyWhenFrozen: spec });
+    expect(dockerContainerKind.judge(check, container({ whenFrozen: { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 20 } }), undefined).ok).toBe(true);
+    expect(dockerContainerKind.judge(check, container({ whenFrozen: undefined }), undefined)).toMatchObject({ ok: false, found: 'not observed' });
   });
 });
 

@@ -105,11 +105,12 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
   },
 };
 
-/** What `unhealthyWhenStopped` saw: health before, and after the dependency stopped. */
+/** What `unhealthyWhenStopped` / `unhealthyWhenFrozen` saw: health before, and after the fault. */
 export interface HealthProbe {
+  /** The service stopped, or `itself` when the container's own main process was frozen. */
   dependency: string;
   before?: string;
-  /** Set once the dependency was stopped. */
+  /** Set once the fault was made. */
   after?: string;
   seconds?: number;
   state?: string;
@@ -121,32 +122,57 @@ async function serviceContainer(docker: Dockerode, project: string, service: str
   return list[0]?.Id;
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Stops the dependency, watches the target's health for up to withinSec, then starts the
- * dependency again (always, even when the watch fails).
+ * Waits (up to withinSec) for the target to be healthy, makes the fault, watches the target's
+ * health for up to withinSec, then undoes the fault (always, even when the watch fails).
  */
-async function healthWhenStopped(docker: Dockerode, targetId: string, project: string, spec: { service: string; withinSec: number }): Promise<HealthProbe> {
+async function healthUnderFault(docker: Dockerode, targetId: string, withinSec: number, fault: { name: string; make: () => Promise<void>; undo: () => Promise<void> }): Promise<HealthProbe> {
   const target = docker.getContainer(targetId);
-  const before = (await target.inspect()).State.Health?.Status;
-  const probe: HealthProbe = { dependency: spec.service, before };
+  const settle = Date.now() + withinSec * 1000;
+  let before = (await target.inspect()).State.Health?.Status;
+  // A fault made just before (another check's) may still show: give the healthcheck time to recover.
+  while (before !== undefined && before !== 'healthy' && Date.now() < settle) {
+    await pause(1000);
+    before = (await target.inspect()).State.Health?.Status;
+  }
+  const probe: HealthProbe = { dependency: fault.name, before };
   if (before !== 'healthy') return probe;
-  const depId = await serviceContainer(docker, project, spec.service);
-  if (!depId) return { ...probe, error: `no container for ${spec.service}` };
-  const dependency = docker.getContainer(depId);
   try {
-    await dependency.stop({ t: 10 });
-    const stopped = Date.now();
+    await fault.make();
+    const made = Date.now();
     for (;;) {
       const state = (await target.inspect()).State;
       probe.after = state.Health?.Status;
       probe.state = state.Status;
-      probe.seconds = Math.round((Date.now() - stopped) / 100) / 10;
-      if (probe.after === 'unhealthy' || Date.now() - stopped >= spec.withinSec * 1000) return probe;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      probe.seconds = Math.round((Date.now() - made) / 100) / 10;
+      if (probe.after === 'unhealthy' || Date.now() - made >= withinSec * 1000) return probe;
+      await pause(1000);
     }
+  } catch (error) {
+    return { ...probe, error: `could not make the fault: ${(error as Error).message}` };
   } finally {
-    await dependency.start().catch(() => undefined);
+    await fault.undo().catch(() => undefined);
   }
+}
+
+/** Stops the dependency `service` of the same project while watching the target. */
+async function healthWhenStopped(docker: Dockerode, targetId: string, project: string, spec: { service: string; withinSec: number }): Promise<HealthProbe> {
+  const depId = await serviceContainer(docker, project, spec.service);
+  if (!depId) return { dependency: spec.service, error: `no container for ${spec.service}` };
+  const dependency = docker.getContainer(depId);
+  return healthUnderFault(docker, targetId, spec.withinSec, { name: spec.service, make: () => dependency.stop({ t: 10 }), undo: () => dependency.start() });
+}
+
+/**
+ * Freezes the container's main process (SIGSTOP from outside, which PID 1 cannot ignore): the
+ * process still exists, but answers nothing. `docker pause` would not do: the engine fails every
+ * probe of a paused container, whatever its test.
+ */
+async function healthWhenFrozen(docker: Dockerode, targetId: string, spec: { withinSec: number }): Promise<HealthProbe> {
+  const target = docker.getContainer(targetId);
+  return healthUnderFault(docker, targetId, spec.withinSec, { name: 'itself', make: () => target.kill({ signal: 'SIGSTOP' }), undo: () => target.kill({ signal: 'SIGCONT' }) });
 }
 
 async function untilEnded(docker: Dockerode, id: string, withinMs: number): Promise<void> {
@@ -190,6 +216,7 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
     const logs = check.expect.logs !== undefined ? (await logTail(ctx.docker, id, 200)).join('\n') : undefined;
     // Last: it stops and starts a dependency.
     const whenStopped = check.expect.unhealthyWhenStopped ? await healthWhenStopped(ctx.docker, id, project, check.expect.unhealthyWhenStopped) : undefined;
+    const whenFrozen = check.expect.unhealthyWhenFrozen ? await healthWhenFrozen(ctx.docker, id, check.expect.unhealthyWhenFrozen) : undefined;
     return {
       exists: true,
       state: info.State.Status,
@@ -207,6 +234,7 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
       after,
       logs,
       whenStopped,
+      whenFrozen,
     };
   },
   judge(check, o, reference) {
@@ -251,16 +279,24 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
       verdicts.push(typeof expected === 'string' ? firstDifference(expected, o.logs ?? '', "the reference solution's log for the same seed") : { ok: false, expected: "the reference solution's log", found: 'no reference observation (run the reference first)' });
     } else if (e.logs) verdicts.push(matchText(o.logs ?? '', e.logs));
     if (e.unhealthyWhenStopped) verdicts.push(judgeWhenStopped(e.unhealthyWhenStopped, o.whenStopped));
+    if (e.unhealthyWhenFrozen) verdicts.push(judgeWhenFrozen(e.unhealthyWhenFrozen, o.whenFrozen));
     return allOf(verdicts);
   },
 };
 
 export function judgeWhenStopped(spec: { service: string; withinSec: number }, probe: HealthProbe | undefined): Verdict {
-  const expected = `turns unhealthy within ${spec.withinSec} s after ${spec.service} stops (its healthcheck notices the failure)`;
+  return judgeFault(`turns unhealthy within ${spec.withinSec} s after ${spec.service} stops (its healthcheck notices the failure)`, `after ${spec.service} stopped`, `before ${spec.service} stopped`, spec.withinSec, probe);
+}
+
+export function judgeWhenFrozen(spec: { withinSec: number }, probe: HealthProbe | undefined): Verdict {
+  return judgeFault(`turns unhealthy within ${spec.withinSec} s once its main process stops answering (frozen with SIGSTOP)`, 'after its main process was frozen', 'before the freeze', spec.withinSec, probe);
+}
+
+function judgeFault(expected: string, after: string, before: string, withinSec: number, probe: HealthProbe | undefined): Verdict {
   if (!probe) return { ok: false, expected, found: 'not observed' };
   if (probe.error) return { ok: false, expected, found: probe.error };
   if (probe.before === undefined) return { ok: false, expected, found: 'no healthcheck' };
-  if (probe.before !== 'healthy') return { ok: false, expected, found: `it was ${probe.before}, not healthy, before ${spec.service} stopped` };
-  if (probe.after === 'unhealthy') return { ok: true, expected, found: `unhealthy ${probe.seconds} s after ${spec.service} stopped` };
-  return { ok: false, expected, found: `still ${probe.after ?? 'without health status'}${probe.state && probe.state !== 'running' ? ` (${probe.state})` : ''} ${probe.seconds ?? spec.withinSec} s after ${spec.service} stopped: the healthcheck does not test what the service needs, or interval × retries is too long` };
+  if (probe.before !== 'healthy') return { ok: false, expected, found: `it was ${probe.before}, not healthy, ${before}` };
+  if (probe.after === 'unhealthy') return { ok: true, expected, found: `unhealthy ${probe.seconds} s ${after}` };
+  return { ok: false, expected, found: `still ${probe.after ?? 'without health status'}${probe.state && probe.state !== 'running' ? ` (${probe.state})` : ''} ${probe.seconds ?? withinSec} s ${after}: the healthcheck does not test what the service needs, or interval × retries is too long` };
 }
