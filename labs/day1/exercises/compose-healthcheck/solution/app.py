@@ -24,10 +24,10 @@ class DatabaseDown(Exception):
     pass
 
 
-def query(sql: str) -> str:
+def query(sql: str, connect_timeout: int = 3) -> str:
     env = dict(os.environ, MYSQL_PWD=os.environ["DB_PASSWORD"])
     done = subprocess.run(
-        ["mariadb", "-h", os.environ["DB_HOST"], "-u", os.environ["DB_USER"], "--connect-timeout=2",
+        ["mariadb", "-h", os.environ["DB_HOST"], "-u", os.environ["DB_USER"], f"--connect-timeout={connect_timeout}",
          "-N", "-B", "-e", sql, os.environ["DB_NAME"]],
         capture_output=True, text=True, env=env, check=False, timeout=10)
     if done.returncode != 0:
@@ -35,9 +35,9 @@ def query(sql: str) -> str:
     return done.stdout
 
 
-def load_cities() -> list[dict]:
+def load_cities(connect_timeout: int = 3) -> list[dict]:
     rows = []
-    for line in query(QUERY).splitlines():
+    for line in query(QUERY, connect_timeout).splitlines():
         name, name_ko, population = line.split("\t")
         rows.append({"name": name, "name_ko": name_ko, "population": int(population)})
     return rows
@@ -48,7 +48,7 @@ def main() -> None:
         if not os.environ.get(name):
             sys.exit(f"app: set {name}")
     try:
-        cities = load_cities()
+        cities = load_cities(connect_timeout=5)
     except (DatabaseDown, subprocess.TimeoutExpired) as error:
         print(f"app: cannot load cities from {os.environ['DB_HOST']}: {error}", file=sys.stderr, flush=True)
         sys.exit(1)
