@@ -181,8 +181,22 @@ export const dockerImageCheck = z
         workdir: z.string().optional(),
       })
       .strict(),
-    /** Also run it (limited, no network) and compare its output. */
-    run: z.object({ args: z.array(z.string()).default([]), stdout: textMatchSchema.optional(), exitCode: z.number().int().default(0), stdin: z.string().optional() }).strict().optional(),
+    /**
+     * Also run it (limited, no network) and compare its output. `stdinFile` (relative to {workdir},
+     * e.g. data a step generated from {seed}) is fed to it instead of `stdin`; `stdout: reference`
+     * compares with what the reference solution's image printed for the same seed.
+     */
+    run: z
+      .object({
+        args: z.array(z.string()).default([]),
+        stdout: z.union([textMatchSchema, REFERENCE]).optional(),
+        exitCode: z.number().int().default(0),
+        stdin: z.string().optional(),
+        stdinFile: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a file inside the graded folder').optional(),
+      })
+      .strict()
+      .refine((r) => r.stdin === undefined || r.stdinFile === undefined, 'give stdin or stdinFile, not both')
+      .optional(),
   })
   .strict();
 
@@ -208,6 +222,22 @@ export const dockerContainerCheck = z
         env: z.record(z.string(), z.string()).optional(),
         /** Started only after these services were healthy (depends_on: condition: service_healthy). */
         startedAfterHealthy: z.array(z.string()).optional(),
+        /** How often the engine restarted it (0 = it never failed and came back through a restart policy). */
+        restartCount: z.number().int().nonnegative().optional(),
+        /** Container ports published on the host, e.g. ["8080/tcp"]; [] = none. */
+        publishedPorts: z.array(z.string()).optional(),
+        /** Its logs (stdout + stderr, last 200 lines); `reference` = equal to the reference run's. */
+        logs: z.union([textMatchSchema, REFERENCE]).optional(),
+        /**
+         * Its healthcheck notices failure: the grader stops `service` (of the same project), waits
+         * up to withinSec for this container to turn unhealthy, then starts `service` again.
+         */
+        unhealthyWhenStopped: z.object({ service: z.string(), withinSec: z.number().positive() }).strict().optional(),
+        /**
+         * Its healthcheck notices a hung service: the grader freezes the container's main process
+         * (SIGSTOP), waits up to withinSec for unhealthy, then lets it go on (SIGCONT).
+         */
+        unhealthyWhenFrozen: z.object({ withinSec: z.number().positive() }).strict().optional(),
       })
       .strict(),
   })
@@ -285,6 +315,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
    * Starts a learner's compose file: rendered from an empty environment plus `env` (and the file's
    * own .env), refused unless every key is on the allow-list, capped (memory, pids, CPU, logs),
    * and every published port moved to a free 127.0.0.1 port, given to checks as {published:N}.
+   * `env`: the variables the file may use in ${…} (e.g. HOG_SEED: "{seed}"), besides its own .env.
    */
   z
     .object({

@@ -1,16 +1,53 @@
-import { matchText, type Verdict } from '../compare.js';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type Dockerode from 'dockerode';
+import { matchText, short, type Verdict } from '../compare.js';
 import { runLimited } from '../../stack/sandbox/containers.js';
-import { PROJECT_LABEL, SERVICE_LABEL } from '../../stack/project.js';
+import { logTail, PROJECT_LABEL, SERVICE_LABEL } from '../../stack/project.js';
 import type { Check } from '../schema.js';
 import { allOf, field, type CheckKind } from './types.js';
 
 type ImageCheck = Extract<Check, { kind: 'docker-image' }>;
 type ContainerCheck = Extract<Check, { kind: 'docker-container' }>;
 
-const isRoot = (user: string) => user === '' || user === 'root' || user === '0' || user.startsWith('0:') || user.startsWith('root:');
+/** USER as the engine reads it: no user, `root`, or uid 0 in any spelling (`0`, `000`, `0:10001`). */
+export function isRoot(user: string): boolean {
+  const name = user.split(':')[0]!.trim();
+  return name === '' || name === 'root' || /^0+$/.test(name);
+}
+
+/** The first line where two texts differ, as one expected/found example (ends of lines and of the text trimmed). */
+export function firstDifference(expected: string, found: string, what: string): Verdict {
+  const want = expected.trimEnd().split('\n').map((l) => l.trimEnd());
+  const got = found.trimEnd().split('\n').map((l) => l.trimEnd());
+  const at = want.findIndex((line, i) => got[i] !== line);
+  const line = at === -1 ? (got.length > want.length ? want.length : -1) : at;
+  if (line === -1) return { ok: true, expected: `${what} (${want.length} lines)`, found: `the same ${want.length} lines` };
+  const sizes = want.length === got.length ? '' : ` (${want.length} lines expected, ${got.length} found)`;
+  return {
+    ok: false,
+    expected: `${what}; line ${line + 1}: ${line < want.length ? short(want[line], 200) : '(no more lines)'}`,
+    found: `line ${line + 1}: ${line < got.length ? short(got[line], 200) : '(no more lines)'}${sizes}`,
+  };
+}
+
+/** Input for a run, from a file of the graded folder (written there by a step), never from outside it. */
+function readGradedFile(workdir: string, file: string): string {
+  const path = join(workdir, file);
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new Error(`${file} is missing from the graded folder (the step that writes it did not run)`);
+  }
+  const rel = relative(realpathSync(workdir), real);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${file} leads outside the graded folder`);
+  if (statSync(real).size > 16 * 1024 * 1024) throw new Error(`${file} is larger than 16 MiB`);
+  return readFileSync(real, 'utf8');
+}
 
 export const dockerImageKind: CheckKind<ImageCheck> = {
-  needsReference: () => false,
+  needsReference: (check) => check.run?.stdout === 'reference',
   async observe(ctx, check) {
     const info = await ctx.docker.getImage(check.image).inspect().catch(() => undefined);
     if (!info) return { exists: false };
@@ -18,7 +55,8 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
     if (check.expect.baseImage) baseLayers = (await ctx.docker.getImage(check.expect.baseImage).inspect().catch(() => undefined))?.RootFS?.Layers;
     let run;
     if (check.run) {
-      run = await runLimited({ docker: ctx.docker, image: check.image, command: check.run.args.length ? check.run.args : undefined, stdin: check.run.stdin, limits: { ...ctx.limits, timeoutMs: check.timeoutSec * 1000 } });
+      const stdin = check.run.stdinFile !== undefined ? readGradedFile(ctx.workdir, check.run.stdinFile) : check.run.stdin;
+      run = await runLimited({ docker: ctx.docker, image: check.image, command: check.run.args.length ? check.run.args : undefined, stdin, limits: { ...ctx.limits, timeoutMs: check.timeoutSec * 1000 } });
     }
     return {
       exists: true,
@@ -34,7 +72,7 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
       run,
     };
   },
-  judge(check, o) {
+  judge(check, o, reference) {
     const want = check.expect.exists ?? true;
     if (!o.exists) return { ok: !want, expected: want ? `image ${check.image}` : `no image ${check.image}`, found: 'no such image' };
     const e = check.expect;
@@ -57,32 +95,128 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
       else {
         const exit = field('exit code', check.run.exitCode, o.run.exitCode);
         verdicts.push(exit.ok ? exit : { ...exit, found: `${exit.found}; output: ${String(o.run.stderr || o.run.stdout).trim().slice(-200)}` });
-        if (check.run.stdout) verdicts.push(matchText(o.run.stdout, check.run.stdout));
+        if (check.run.stdout === 'reference') {
+          const expected = reference?.run?.stdout;
+          verdicts.push(typeof expected === 'string' ? firstDifference(expected, o.run.stdout, "the reference solution's output on the same input") : { ok: false, expected: "the reference solution's output", found: 'no reference observation (run the reference first)' });
+        } else if (check.run.stdout) verdicts.push(matchText(o.run.stdout, check.run.stdout));
       }
     }
     return allOf(verdicts);
   },
 };
 
+/** What `unhealthyWhenStopped` / `unhealthyWhenFrozen` saw: health before, and after the fault. */
+export interface HealthProbe {
+  /** The service stopped, or `itself` when the container's own main process was frozen. */
+  dependency: string;
+  before?: string;
+  /** Set once the fault was made. */
+  after?: string;
+  seconds?: number;
+  state?: string;
+  error?: string;
+}
+
+async function serviceContainer(docker: Dockerode, project: string, service: string): Promise<string | undefined> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`, `${SERVICE_LABEL}=${service}`] } });
+  return list[0]?.Id;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits (up to withinSec) for the target to be healthy, makes the fault, watches the target's
+ * health for up to withinSec, then undoes the fault (always, even when the watch fails).
+ */
+async function healthUnderFault(docker: Dockerode, targetId: string, withinSec: number, fault: { name: string; make: () => Promise<void>; undo: () => Promise<void> }): Promise<HealthProbe> {
+  const target = docker.getContainer(targetId);
+  const settle = Date.now() + withinSec * 1000;
+  let before = (await target.inspect()).State.Health?.Status;
+  // A fault made just before (another check's) may still show: give the healthcheck time to recover.
+  while (before !== undefined && before !== 'healthy' && Date.now() < settle) {
+    await pause(1000);
+    before = (await target.inspect()).State.Health?.Status;
+  }
+  const probe: HealthProbe = { dependency: fault.name, before };
+  if (before !== 'healthy') return probe;
+  try {
+    await fault.make();
+    const made = Date.now();
+    for (;;) {
+      const state = (await target.inspect()).State;
+      probe.after = state.Health?.Status;
+      probe.state = state.Status;
+      probe.seconds = Math.round((Date.now() - made) / 100) / 10;
+      if (probe.after === 'unhealthy' || Date.now() - made >= withinSec * 1000) return probe;
+      await pause(1000);
+    }
+  } catch (error) {
+    return { ...probe, error: `could not make the fault: ${(error as Error).message}` };
+  } finally {
+    await fault.undo().catch(() => undefined);
+  }
+}
+
+/** Stops the dependency `service` of the same project while watching the target. */
+async function healthWhenStopped(docker: Dockerode, targetId: string, project: string, spec: { service: string; withinSec: number }): Promise<HealthProbe> {
+  const depId = await serviceContainer(docker, project, spec.service);
+  if (!depId) return { dependency: spec.service, error: `no container for ${spec.service}` };
+  const dependency = docker.getContainer(depId);
+  return healthUnderFault(docker, targetId, spec.withinSec, { name: spec.service, make: () => dependency.stop({ t: 10 }), undo: () => dependency.start() });
+}
+
+/**
+ * Freezes the container's main process (SIGSTOP from outside, which PID 1 cannot ignore): the
+ * process still exists, but answers nothing. `docker pause` would not do: the engine fails every
+ * probe of a paused container, whatever its test.
+ */
+async function healthWhenFrozen(docker: Dockerode, targetId: string, spec: { withinSec: number }): Promise<HealthProbe> {
+  const target = docker.getContainer(targetId);
+  return healthUnderFault(docker, targetId, spec.withinSec, { name: 'itself', make: () => target.kill({ signal: 'SIGSTOP' }), undo: () => target.kill({ signal: 'SIGCONT' }) });
+}
+
+async function untilEnded(docker: Dockerode, id: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    const status = (await docker.getContainer(id).inspect()).State.Status;
+    if (!['created', 'running', 'restarting'].includes(status)) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Container ports with a host binding, e.g. ["3306/tcp"]. */
+function publishedPorts(bindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | undefined): string[] {
+  return Object.entries(bindings ?? {})
+    .filter(([, hosts]) => Array.isArray(hosts) && hosts.length > 0)
+    .map(([port]) => port)
+    .sort();
+}
+
 export const dockerContainerKind: CheckKind<ContainerCheck> = {
-  needsReference: () => false,
+  needsReference: (check) => check.expect.logs === 'reference',
   async observe(ctx, check) {
     let id: string | undefined;
     let project = check.project;
     if (check.container) id = (await ctx.docker.getContainer(check.container).inspect().catch(() => undefined))?.Id;
     else {
       project = check.project ?? ctx.dayProject;
-      const list = await ctx.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`, `${SERVICE_LABEL}=${check.service ?? ''}`] } });
-      id = list[0]?.Id;
+      id = await serviceContainer(ctx.docker, project, check.service ?? '');
     }
     if (!id) return { exists: false };
+    // The log of a job is only complete once it ended (a reference run records it at the first look).
+    if (check.expect.logs !== undefined && check.expect.state === 'exited') await untilEnded(ctx.docker, id, (check.timeoutSec - 5) * 1000);
     const info = await ctx.docker.getContainer(id).inspect();
+    project = project ?? info.Config.Labels?.[PROJECT_LABEL] ?? ctx.dayProject;
     const after: Record<string, { startedAt: string; health?: string; dependsLabel: string }> = {};
     for (const dependency of check.expect.startedAfterHealthy ?? []) {
-      const list = await ctx.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`, `${SERVICE_LABEL}=${dependency}`] } });
-      const dep = list[0] ? await ctx.docker.getContainer(list[0].Id).inspect() : undefined;
+      const depId = await serviceContainer(ctx.docker, project, dependency);
+      const dep = depId ? await ctx.docker.getContainer(depId).inspect() : undefined;
       after[dependency] = { startedAt: dep?.State.StartedAt ?? '', health: dep?.State.Health?.Status, dependsLabel: info.Config.Labels?.['com.docker.compose.depends_on'] ?? '' };
     }
+    const logs = check.expect.logs !== undefined ? (await logTail(ctx.docker, id, 200)).join('\n') : undefined;
+    // Last: it stops and starts a dependency.
+    const whenStopped = check.expect.unhealthyWhenStopped ? await healthWhenStopped(ctx.docker, id, project, check.expect.unhealthyWhenStopped) : undefined;
+    const whenFrozen = check.expect.unhealthyWhenFrozen ? await healthWhenFrozen(ctx.docker, id, check.expect.unhealthyWhenFrozen) : undefined;
     return {
       exists: true,
       state: info.State.Status,
@@ -90,15 +224,20 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
       exitCode: info.State.ExitCode,
       oomKilled: info.State.OOMKilled,
       startedAt: info.State.StartedAt,
+      restartCount: info.RestartCount ?? 0,
       memoryLimitBytes: info.HostConfig.Memory,
       pidsLimit: info.HostConfig.PidsLimit ?? 0,
+      publishedPorts: publishedPorts(info.HostConfig.PortBindings),
       mounts: (info.Mounts ?? []).map((m: any) => ({ type: m.Type, destination: m.Destination, name: m.Name })),
       networks: Object.keys(info.NetworkSettings?.Networks ?? {}).sort(),
       env: Object.fromEntries((info.Config.Env ?? []).map((pair: string) => [pair.split('=')[0], pair.split('=').slice(1).join('=')])),
       after,
+      logs,
+      whenStopped,
+      whenFrozen,
     };
   },
-  judge(check, o) {
+  judge(check, o, reference) {
     const want = check.expect.exists ?? true;
     const what = check.container ?? `${check.service} of ${check.project ?? 'the day'}`;
     if (!o.exists) return { ok: !want, expected: want ? `a container for ${what}` : `no container for ${what}`, found: 'none' };
@@ -110,6 +249,15 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
     if (e.oomKilled !== undefined) verdicts.push(field('OOMKilled', e.oomKilled, o.oomKilled));
     if (e.memoryLimitBytes !== undefined) verdicts.push(field('memory limit (bytes)', e.memoryLimitBytes, o.memoryLimitBytes));
     if (e.pidsLimit !== undefined) verdicts.push(field('pids limit', e.pidsLimit, o.pidsLimit));
+    if (e.restartCount !== undefined) {
+      const v = field('restarts', e.restartCount, o.restartCount);
+      verdicts.push(v.ok ? v : { ...v, found: `${v.found}: it failed and a restart policy started it again` });
+    }
+    if (e.publishedPorts !== undefined) {
+      const expected = [...e.publishedPorts].sort();
+      const found: string[] = o.publishedPorts ?? [];
+      verdicts.push({ ok: JSON.stringify(expected) === JSON.stringify(found), expected: expected.length ? `published ports ${expected.join(', ')}` : 'no published ports', found: found.length ? `published ports ${found.join(', ')}` : 'no published ports' });
+    }
     for (const mount of e.mounts ?? []) {
       const found = o.mounts.find((m: { destination: string }) => m.destination === mount.destination);
       const ok = Boolean(found && found.type === mount.type && (mount.name === undefined || found.name === mount.name));
@@ -126,6 +274,29 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
         found: !conditioned ? `depends_on ${dependency} without condition service_healthy` : dep.health !== 'healthy' ? `${dependency} is ${dep.health ?? 'without healthcheck'}` : later ? 'it did' : `started before ${dependency}`,
       });
     }
+    if (e.logs === 'reference') {
+      const expected = reference?.logs;
+      verdicts.push(typeof expected === 'string' ? firstDifference(expected, o.logs ?? '', "the reference solution's log for the same seed") : { ok: false, expected: "the reference solution's log", found: 'no reference observation (run the reference first)' });
+    } else if (e.logs) verdicts.push(matchText(o.logs ?? '', e.logs));
+    if (e.unhealthyWhenStopped) verdicts.push(judgeWhenStopped(e.unhealthyWhenStopped, o.whenStopped));
+    if (e.unhealthyWhenFrozen) verdicts.push(judgeWhenFrozen(e.unhealthyWhenFrozen, o.whenFrozen));
     return allOf(verdicts);
   },
 };
+
+export function judgeWhenStopped(spec: { service: string; withinSec: number }, probe: HealthProbe | undefined): Verdict {
+  return judgeFault(`turns unhealthy within ${spec.withinSec} s after ${spec.service} stops (its healthcheck notices the failure)`, `after ${spec.service} stopped`, `before ${spec.service} stopped`, spec.withinSec, probe);
+}
+
+export function judgeWhenFrozen(spec: { withinSec: number }, probe: HealthProbe | undefined): Verdict {
+  return judgeFault(`turns unhealthy within ${spec.withinSec} s once its main process stops answering (frozen with SIGSTOP)`, 'after its main process was frozen', 'before the freeze', spec.withinSec, probe);
+}
+
+function judgeFault(expected: string, after: string, before: string, withinSec: number, probe: HealthProbe | undefined): Verdict {
+  if (!probe) return { ok: false, expected, found: 'not observed' };
+  if (probe.error) return { ok: false, expected, found: probe.error };
+  if (probe.before === undefined) return { ok: false, expected, found: 'no healthcheck' };
+  if (probe.before !== 'healthy') return { ok: false, expected, found: `it was ${probe.before}, not healthy, ${before}` };
+  if (probe.after === 'unhealthy') return { ok: true, expected, found: `unhealthy ${probe.seconds} s ${after}` };
+  return { ok: false, expected, found: `still ${probe.after ?? 'without health status'}${probe.state && probe.state !== 'running' ? ` (${probe.state})` : ''} ${probe.seconds ?? withinSec} s ${after}: the healthcheck does not test what the service needs, or interval × retries is too long` };
+}

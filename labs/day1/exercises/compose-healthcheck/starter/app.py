@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """A small API in front of the database.
 
-At start it loads the `cities` table ONCE (with the mariadb client) and then serves it:
-    /cities   the rows as JSON, largest population first
-    /health   "ok" — answers as soon as the data is loaded and the server listens
-If the database cannot be reached at start, it exits with code 1 at once: it does not retry.
-That is deliberate — starting it at the right moment is Compose's job (depends_on).
+    /cities   the rows of the `cities` table as JSON, largest population first (read per request)
+    /health   "ok" while the database answers; 503 "database unreachable" when it does not
+
+At start it reads the `cities` table once (with the mariadb client). If the database cannot be
+reached at that moment, it exits with code 1 at once: it does not retry. That is deliberate —
+starting it at the right moment is Compose's job (depends_on). Once running, it keeps serving and
+/health tells whether it can still do its job, which is what a healthcheck should ask.
 
 Settings (environment): DB_HOST, DB_USER, DB_PASSWORD, DB_NAME, PORT (default 8080).
 """
@@ -15,19 +17,27 @@ import subprocess
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+QUERY = "SELECT name, name_ko, population FROM cities ORDER BY population DESC, name"
 
-def load_cities() -> list[dict]:
+
+class DatabaseDown(Exception):
+    pass
+
+
+def query(sql: str, connect_timeout: int = 3) -> str:
     env = dict(os.environ, MYSQL_PWD=os.environ["DB_PASSWORD"])
-    query = "SELECT name, name_ko, population FROM cities ORDER BY population DESC, name"
     done = subprocess.run(
-        ["mariadb", "-h", os.environ["DB_HOST"], "-u", os.environ["DB_USER"], "--connect-timeout=3",
-         "-N", "-B", "-e", query, os.environ["DB_NAME"]],
-        capture_output=True, text=True, env=env, check=False)
+        ["mariadb", "-h", os.environ["DB_HOST"], "-u", os.environ["DB_USER"], f"--connect-timeout={connect_timeout}",
+         "-N", "-B", "-e", sql, os.environ["DB_NAME"]],
+        capture_output=True, text=True, env=env, check=False, timeout=10)
     if done.returncode != 0:
-        print(f"app: cannot load cities from {os.environ['DB_HOST']}: {done.stderr.strip()}", file=sys.stderr, flush=True)
-        sys.exit(1)
+        raise DatabaseDown(done.stderr.strip() or f"mariadb exited with {done.returncode}")
+    return done.stdout
+
+
+def load_cities(connect_timeout: int = 3) -> list[dict]:
     rows = []
-    for line in done.stdout.splitlines():
+    for line in query(QUERY, connect_timeout).splitlines():
         name, name_ko, population = line.split("\t")
         rows.append({"name": name, "name_ko": name_ko, "population": int(population)})
     return rows
@@ -37,17 +47,25 @@ def main() -> None:
     for name in ("DB_HOST", "DB_USER", "DB_PASSWORD", "DB_NAME"):
         if not os.environ.get(name):
             sys.exit(f"app: set {name}")
-    cities = load_cities()
-    body = (json.dumps(cities, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        cities = load_cities(connect_timeout=5)
+    except (DatabaseDown, subprocess.TimeoutExpired) as error:
+        print(f"app: cannot load cities from {os.environ['DB_HOST']}: {error}", file=sys.stderr, flush=True)
+        sys.exit(1)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path == "/cities":
-                self.reply(200, "application/json; charset=utf-8", body)
-            elif self.path == "/health":
-                self.reply(200, "text/plain", b"ok\n")
-            else:
-                self.reply(404, "text/plain", b"try /cities or /health\n")
+            try:
+                if self.path == "/cities":
+                    self.reply(200, "application/json; charset=utf-8", (json.dumps(load_cities(), ensure_ascii=False) + "\n").encode("utf-8"))
+                elif self.path == "/health":
+                    query("SELECT 1")
+                    self.reply(200, "text/plain", b"ok\n")
+                else:
+                    self.reply(404, "text/plain", b"try /cities or /health\n")
+            except (DatabaseDown, subprocess.TimeoutExpired) as error:
+                print(f"app: {self.path}: database unreachable: {error}", file=sys.stderr, flush=True)
+                self.reply(503, "text/plain", b"database unreachable\n")
 
         def reply(self, status: int, kind: str, data: bytes) -> None:
             self.send_response(status)
