@@ -194,6 +194,19 @@ function publishedPorts(bindings: Record<string, Array<{ HostIp?: string; HostPo
 
 export const dockerContainerKind: CheckKind<ContainerCheck> = {
   needsReference: (check) => check.expect.logs === 'reference',
+  /**
+   * Waiting cannot help when what is wrong is fixed at creation (memory or pids limit, mounts,
+   * networks, environment) or the container has ended while it should run: fail at once.
+   */
+  settled(check, o) {
+    if (!o?.exists) return false;
+    const e = check.expect;
+    const differs = (a: unknown, b: unknown) => a !== undefined && JSON.stringify(a) !== JSON.stringify(b);
+    if (differs(e.memoryLimitBytes, o.memoryLimitBytes) || differs(e.pidsLimit, o.pidsLimit)) return true;
+    if (Object.entries(e.env ?? {}).some(([name, value]) => o.env?.[name] !== value)) return true;
+    const ended = o.state === 'exited' || o.state === 'dead';
+    return ended && (e.state === 'running' || e.health !== undefined);
+  },
   async observe(ctx, check) {
     let id: string | undefined;
     let project = check.project;
