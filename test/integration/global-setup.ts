@@ -8,7 +8,7 @@ const root = resolve(import.meta.dirname, '..', '..');
  * after the first time). fluentd and turnilo need rubygems.org / the turnilo npm package, or the
  * offline package folder in DE_LAB_PACKAGES (.ci/run passes ../shared/vendor).
  */
-export const SUITE_IMAGES = ['mariadb', 'tools', 'kafka', 'spark', 'druid', 'fluentd'];
+export const SUITE_IMAGES = ['mariadb', 'tools', 'kafka', 'spark', 'druid', 'fluentd', 'turnilo'];
 
 /**
  * Integration tests need the real engine; they never mock Docker. Fail early with the fix
