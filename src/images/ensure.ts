@@ -44,3 +44,33 @@ export function missingImagesError(missing: NeededImage[]): DeLabError {
     { hint: tr({ en: 'Build them with `de-lab images build`, or pass --yes to build them while starting.', ko: '`de-lab images build`로 빌드하거나, --yes를 주어 시작하면서 빌드하세요.' }), code: 'E_IMAGES_MISSING' },
   );
 }
+
+/** One image a day still needs, and how to get it; `run` reports progress lines. */
+export interface ImageWork {
+  image: NeededImage;
+  run: (onProgress: (text: string) => void) => Promise<void>;
+}
+
+/**
+ * The one routine that makes sure a day's images exist (start, grade, selftest): first pulls from
+ * a configured registry prefix (failures only mean a build), then builds what is still missing,
+ * with the extra CA and the offline package folder of the settings. The caller decides how to
+ * show the work (`pulls`, `builds`: e.g. listr2 tasks or one line each). Returns what was built.
+ */
+export async function ensureDayImages(
+  input: { docker: Dockerode; composeFile: string; prefix: string; caFile: string; packages?: string; tryPull: boolean },
+  show: { pulls?: (work: ImageWork[]) => Promise<void>; builds: (work: ImageWork[]) => Promise<void> },
+): Promise<NeededImage[]> {
+  const missing = async () => (await neededImages(input.docker, input.prefix, input.composeFile)).filter((image) => !image.present);
+  let todo = await missing();
+  if (todo.length === 0) return [];
+  if (input.tryPull && show.pulls) {
+    const { pullImage } = await import('./pull.js');
+    await show.pulls(todo.map((image) => ({ image, run: async (onProgress) => void (await pullImage(image.tag, onProgress)) }))).catch(() => undefined);
+    todo = await missing();
+    if (todo.length === 0) return [];
+  }
+  const { buildImage } = await import('./build.js');
+  await show.builds(todo.map((image) => ({ image, run: async (onProgress) => void (await buildImage(image.recipe, { prefix: input.prefix, caFile: input.caFile, packages: input.packages, onProgress: (event) => event.step && onProgress(event.step) })) })));
+  return todo;
+}

@@ -91,18 +91,15 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
-  const { neededImages } = await import('../../images/ensure.js');
-  const { buildImage } = await import('../../images/build.js');
+  const { ensureDayImages } = await import('../../images/ensure.js');
+  const { buildEach } = await import('../image-lines.js');
   const { gradeClass } = await import('../../grading/grade/run.js');
   const { summaryTable } = await import('../../grading/reporters/summary.js');
   const lab = findLab(day);
   const { docker } = await requireEngine();
   await requireCompose();
   const prefix = ctx.config.values.imagePrefix;
-  for (const image of (await neededImages(docker, prefix, lab.composeFile)).filter((i) => !i.present)) {
-    if (!ctx.json) ctx.err(style.dim(tr({ en: `building ${image.tag} for ${lab.id}…`, ko: `${lab.id}용 ${image.tag} 빌드 중…` })));
-    await buildImage(image.recipe, { prefix, caFile: ctx.config.values.caFile });
-  }
+  await ensureDayImages({ docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false }, { builds: buildEach(ctx, lab.id) });
   const out = resolve(options.out ?? `grades-${lab.id}`);
   const abort = new AbortController();
   const onSigint = () => {

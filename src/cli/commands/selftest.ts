@@ -25,8 +25,8 @@ async function selftest(ctx: Context, days: string[], options: { exercise?: stri
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
   const { selftestDay, exerciseIds } = await import('../../grading/selftest.js');
-  const { neededImages } = await import('../../images/ensure.js');
-  const { buildImage } = await import('../../images/build.js');
+  const { ensureDayImages } = await import('../../images/ensure.js');
+  const { buildEach } = await import('../image-lines.js');
   const { docker } = await requireEngine();
   await requireCompose();
   const labs = (days.length ? days.map((day) => findLab(day)) : listLabs()).filter((lab) => exerciseIds(lab).length > 0);
@@ -34,14 +34,10 @@ async function selftest(ctx: Context, days: string[], options: { exercise?: stri
   const prefix = ctx.config.values.imagePrefix;
   for (const lab of labs) {
     let skip: string | undefined;
-    for (const image of (await neededImages(docker, prefix, lab.composeFile)).filter((i) => !i.present)) {
-      if (!ctx.json) ctx.err(style.dim(tr({ en: `building ${image.tag} for ${lab.id}…`, ko: `${lab.id}용 ${image.tag} 빌드 중…` })));
-      try {
-        await buildImage(image.recipe, { prefix, caFile: ctx.config.values.caFile });
-      } catch (error) {
-        skip = errorMessage(error);
-        break;
-      }
+    try {
+      await ensureDayImages({ docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false }, { builds: buildEach(ctx, lab.id) });
+    } catch (error) {
+      skip = errorMessage(error);
     }
     if (skip) {
       for (const exercise of exerciseIds(lab)) rows.push({ day: lab.id, exercise, verdict: 'skipped', reason: `skipped: ${skip}`, seconds: 0 });

@@ -42,28 +42,21 @@ export function endpointCard(lab: Lab, result: StartResult, workspace?: { root: 
 
 async function ensureImages(ctx: Context, lab: Lab): Promise<void> {
   const { requireEngine } = await import('../../stack/engine.js');
-  const { neededImages, shouldTryPull } = await import('../../images/ensure.js');
-  const { docker } = await requireEngine();
-  let missing = (await neededImages(docker, ctx.config.values.imagePrefix, lab.composeFile)).filter((image) => !image.present);
-  if (missing.length === 0) return;
+  const { ensureDayImages, shouldTryPull } = await import('../../images/ensure.js');
   const { runTasks } = await import('../../ui/tasks.js');
-  if (shouldTryPull(ctx.config.origins.imagePrefix)) {
-    const { pullImage } = await import('../../images/pull.js');
-    await runTasks(missing.map((image) => ({ title: tr({ en: `pull ${image.tag}`, ko: `받기 ${image.tag}` }), task: async (_c: object, task: { output: string }) => pullImage(image.tag, (text) => (task.output = text)) })), { json: ctx.json, exitOnError: false }).catch(() => undefined);
-    missing = (await neededImages(docker, ctx.config.values.imagePrefix, lab.composeFile)).filter((image) => !image.present);
-    if (missing.length === 0) return;
-  }
-  // The learner asked to start the day, and the README says start builds what is missing: no question.
-  if (!ctx.json) ctx.err(tr({ en: `Building ${missing.map((m) => m.recipe.name).join(', ')} for ${lab.id} (several minutes the first time; later starts take seconds).`, ko: `${lab.id}에 필요한 ${missing.map((m) => m.recipe.name).join(', ')} 이미지를 빌드합니다(처음에는 몇 분, 이후 시작은 몇 초).` }));
-  const { buildImage } = await import('../../images/build.js');
-  await runTasks(
-    missing.map((image) => ({
-      title: tr({ en: `build ${image.tag}`, ko: `빌드 ${image.tag}` }),
-      task: async (_c: object, task: { output: string }) => {
-        await buildImage(image.recipe, { prefix: ctx.config.values.imagePrefix, caFile: ctx.config.values.caFile, onProgress: (event) => event.step && (task.output = event.step) });
+  const { docker } = await requireEngine();
+  const tasks = (verb: { en: string; ko: string }) => (work: import('../../images/ensure.js').ImageWork[]) =>
+    runTasks(work.map((w) => ({ title: `${tr(verb)} ${w.image.tag}`, task: async (_c: object, task: { output: string }) => w.run((text) => (task.output = text)) })), { json: ctx.json, exitOnError: verb.en !== 'pull' }).then(() => undefined);
+  await ensureDayImages(
+    { docker, composeFile: lab.composeFile, prefix: ctx.config.values.imagePrefix, caFile: ctx.config.values.caFile, tryPull: shouldTryPull(ctx.config.origins.imagePrefix) },
+    {
+      pulls: tasks({ en: 'pull', ko: '받기' }),
+      builds: (work) => {
+        // The learner asked to start the day, and the README says start builds what is missing: no question.
+        if (!ctx.json) ctx.err(tr({ en: `Building ${work.map((w) => w.image.recipe.name).join(', ')} for ${lab.id} (several minutes the first time; later starts take seconds).`, ko: `${lab.id}에 필요한 ${work.map((w) => w.image.recipe.name).join(', ')} 이미지를 빌드합니다(처음에는 몇 분, 이후 시작은 몇 초).` }));
+        return tasks({ en: 'build', ko: '빌드' })(work);
       },
-    })),
-    { json: ctx.json },
+    },
   );
 }
 
