@@ -90,6 +90,10 @@ describe('spark event log: metrics of one application', () => {
     expect(verdict).toMatchObject({ ok: false, expected: 'a partitioned sales_by_day (partitionBy)' });
     expect(verdict.found).toContain('it read 8 files, 5k rows');
     expect(judgeMetrics(expect0({ scans: [{ path: 'nowhere', maxFilesRead: 1 }] }), whole)).toMatchObject({ ok: false, found: 'no query read nowhere' });
+    // simpleString cuts a long Location at 100 characters; the node's metadata keeps the full path.
+    const cut = { ...scanInfo('/home/spark/work/day3/.selftest-solution/partition-pruning/out', 10, 11, 12), metadata: { Location: 'InMemoryFileIndex(1 paths)[file:/home/spark/work/day3/.selftest-solution/partition-pruning/out/sales_by_day]' } };
+    const long = metricsFromEventLog([appStart(), sqlStart(1, '', cut), driverAccum(1, [[11, 2], [12, 2]])].join('\n'), 'l');
+    expect(judgeMetrics(expect0({ scans: [{ path: 'sales_by_day', maxPartitionsRead: 3 }] }), long).ok).toBe(true);
   });
 
   it('cache: a scan shown again under a cached plan belongs to the query that ran it; persisted and unpersisted RDDs', () => {

@@ -97,6 +97,8 @@ interface PlanInfo {
   simpleString?: string;
   children?: PlanInfo[];
   metrics?: Array<{ name?: string; accumulatorId?: number }>;
+  /** Scan nodes: Location (the full paths; simpleString cuts them at 100 characters), PartitionFilters, SelectedBucketsCount… */
+  metadata?: Record<string, string>;
 }
 
 function properties(event: any): Record<string, string> {
@@ -148,7 +150,8 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
     if (!info) return;
     const walk = (node: PlanInfo) => {
       const name = String(node.nodeName ?? '');
-      const text = String(node.simpleString ?? name);
+      const meta = node.metadata ?? {};
+      const text = [String(node.simpleString ?? name), ...['Location', 'PartitionFilters', 'SelectedBucketsCount'].filter((k) => meta[k] !== undefined).map((k) => `${k}: ${meta[k]}`)].join(' | ');
       const ids = new Map<string, number>();
       for (const metric of node.metrics ?? []) {
         if (metric.accumulatorId === undefined) continue;
