@@ -71,8 +71,6 @@ export function judgeMetrics(e: SparkCheck['expect'], observed: SparkMetrics): V
   const verdicts: Verdict[] = [];
   const atMost = (name: string, limit: number | undefined, value: number) => limit !== undefined && verdicts.push({ ok: value <= limit, expected: `${name} ≤ ${limit}`, found: `${name} ${value}` });
   const atLeast = (name: string, limit: number | undefined, value: number) => limit !== undefined && verdicts.push({ ok: value >= limit, expected: `${name} ≥ ${limit}`, found: `${name} ${value}` });
-  atMost('shuffle write bytes', e.maxShuffleWriteBytes, observed.shuffleWriteBytes);
-  atMost('shuffle read bytes', e.maxShuffleReadBytes, observed.shuffleReadBytes);
   atMost('spill bytes', e.maxSpillBytes, observed.spillBytes);
   atMost('task skew (max/median)', e.maxSkewRatio, observed.skewRatio);
   atMost('stages', e.maxStages, observed.stages);
@@ -92,6 +90,9 @@ export function judgeMetrics(e: SparkCheck['expect'], observed: SparkMetrics): V
     const offending = finals.find((p) => p.includes(text));
     verdicts.push({ ok: !offending, expected: `no ${text} in the final physical plans`, found: offending ? `${text} in: ${firstLineWith(offending, text)}` : 'absent' });
   }
+  // Byte counts after the plan: a failure names the operator first (what to change), then the cost.
+  atMost('shuffle write bytes', e.maxShuffleWriteBytes, observed.shuffleWriteBytes);
+  atMost('shuffle read bytes', e.maxShuffleReadBytes, observed.shuffleReadBytes);
   if (e.maxShuffleReadSkew !== undefined) verdicts.push(shuffleSkewVerdict(e.maxShuffleReadSkew, observed));
   for (const scan of e.scans ?? []) verdicts.push(...scanVerdicts(scan, observed));
   if (e.cached !== undefined) verdicts.push(cachedVerdict(e.cached, observed));
