@@ -60,5 +60,5 @@ for name, frame in [
     ("reconciliation", reconciliation),
 ]:
     frame.write.mode("overwrite").parquet(f"{args.out}/{name}")
-    print(f"{name}: {frame.count()} rows")
+    print(f"wrote {args.out}/{name}")
 spark.stop()
