@@ -120,7 +120,7 @@ function scanVerdicts(expect: ScanExpect, observed: SparkMetrics): Verdict[] {
   const verdicts: Verdict[] = [];
   if (scans.length === 0) return [{ ok: false, expected: `a file scan of ${expect.path}`, found: `no query read ${expect.path}` }];
   const executions = new Set(ran.map((s) => s.executionId)).size;
-  if (expect.maxExecutions !== undefined) verdicts.push({ ok: executions <= expect.maxExecutions, expected: `${expect.path} read by at most ${expect.maxExecutions} quer${expect.maxExecutions === 1 ? 'y' : 'ies'}`, found: `${expect.path} was read from files by ${executions} quer${executions === 1 ? "y" : "ies"} (${ran.map((s) => compact(s.rows)).join(' + ')} rows)` });
+  if (expect.maxExecutions !== undefined) verdicts.push({ ok: executions <= expect.maxExecutions, expected: `${expect.path} read by at most ${expect.maxExecutions} quer${expect.maxExecutions === 1 ? 'y' : 'ies'}`, found: `${expect.path} was read from files by ${executions} quer${executions === 1 ? 'y' : 'ies'} (${ran.map((s) => compact(s.rows)).join(' + ')} rows)` });
   if (expect.minExecutions !== undefined) verdicts.push({ ok: executions >= expect.minExecutions, expected: `${expect.path} read by at least ${expect.minExecutions} queries`, found: `${executions}` });
   const last = ran[ran.length - 1] ?? scans[scans.length - 1]!;
   if (expect.maxPartitionsRead !== undefined || expect.minPartitionsRead !== undefined) {
