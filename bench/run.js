@@ -96,6 +96,15 @@ if (args.includes('--day4-latency')) {
   console.log('\nDay 4 latency: not run (start day4, then `npm run bench -- --day4-latency`).');
 }
 
+if (args.includes('--day3')) {
+  // Needs the day3 stack (`de-lab start day3`); starter vs reference job time per tuning exercise.
+  console.log('\nDay 3 tuning: starter vs reference job time');
+  const day3 = spawnSync('node', [join(root, 'bench', 'day3.js'), ...args.filter((a) => a !== '--day3' && a !== '--skip-start')], { stdio: 'inherit' });
+  if (day3.status !== 0) process.exitCode = 1;
+} else {
+  console.log('Day 3 tuning: not run (start day3, then `npm run bench -- --day3`).');
+}
+
 if (args.includes('--class-grading')) {
   // Long (a whole class graded): npm run bench -- --class-grading [--learners 30] [--parallel 2] [--day day4]
   const forwarded = args.filter((a) => a !== '--class-grading' && a !== '--skip-start');

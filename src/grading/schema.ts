@@ -142,6 +142,12 @@ export const sparkMetricsCheck = z
     eventLogDir: z.string().default('spark-events'),
     /** Only applications whose name matches (regex); the newest one is used. */
     app: z.string().optional(),
+    /** Read the event logs inside this service's container (eventLogDir is then an absolute path there), not on the host. */
+    service: z.string().optional(),
+    /** Only the application started with `--conf spark.delab.run=<tag>` (e.g. {unique}: the run the grader launched). */
+    tag: z.string().optional(),
+    /** Where a learner sees that application; {appId} is filled in, e.g. http://localhost:18080/history/{appId}/. */
+    historyUrl: z.string().optional(),
     expect: z
       .object({
         maxShuffleWriteBytes: z.number().optional(),
@@ -156,6 +162,37 @@ export const sparkMetricsCheck = z
         joinStrategy: z.enum(['BroadcastHashJoin', 'SortMergeJoin', 'ShuffledHashJoin', 'BroadcastNestedLoopJoin', 'CartesianProduct']).optional(),
         planContains: z.array(z.string()).optional(),
         planNotContains: z.array(z.string()).optional(),
+        /** Operator tree of each query's last (for AQE: final) plan contains / lacks this text. */
+        finalPlanContains: z.array(z.string()).optional(),
+        finalPlanNotContains: z.array(z.string()).optional(),
+        /** Records read per task (longest / median) in the most uneven stage that reads shuffle data. */
+        maxShuffleReadSkew: z.number().positive().optional(),
+        /** File scans whose description contains `path` (e.g. a table folder): partitions and files read, how often it ran. */
+        scans: z
+          .array(
+            z
+              .object({
+                path: z.string(),
+                maxPartitionsRead: z.number().int().optional(),
+                minPartitionsRead: z.number().int().optional(),
+                maxFilesRead: z.number().int().optional(),
+                /** Queries that actually read it (rows > 0): 1 = computed once. */
+                maxExecutions: z.number().int().optional(),
+                minExecutions: z.number().int().optional(),
+                bucketed: z.boolean().optional(),
+              })
+              .strict(),
+          )
+          .optional(),
+        /** Something was cached (persist) and read back from the cache (InMemoryTableScan). */
+        cached: z.boolean().optional(),
+        /** Every cached RDD was released again (unpersist). */
+        unpersisted: z.boolean().optional(),
+        /** The largest file write: exactly this many files; its tasks' records max/min at most maxOutputSkew. */
+        outputFiles: z.number().int().optional(),
+        maxOutputSkew: z.number().positive().optional(),
+        /** The largest file write wrote at least this many partition folders (partitionBy). */
+        minOutputPartitions: z.number().int().optional(),
       })
       .strict(),
   })
