@@ -14,9 +14,11 @@ options (see plan()), so every expected count changes with the seed. --fixed tur
 
 Modes
   waves   (default) reset the topics and DIR/{out,checkpoint}, then for each wave: produce, run.
-  stream  reset; start the job with a processing-time trigger, produce --waves while it runs,
-          then keep it running until the process is killed (the graders kill it from outside,
-          in the middle of the stream: checkpoint-recovery) or --timeout passes.
+  stream  reset; produce the first --backlog share of the first wave, start the job with a
+          processing-time trigger, produce the rest while it runs, then keep it running until the
+          process is killed (the graders kill it from outside, in the middle of the stream:
+          checkpoint-recovery) or --timeout passes. A new query that starts at "latest" misses
+          the backlog.
   resume  produce --waves (nothing is reset), then run the job once more (availableNow) on the
           same checkpoint.
 Each batch's progress (rows, watermark, state rows, rows dropped as late) is printed to stderr,
@@ -27,7 +29,6 @@ import argparse
 import importlib.util
 import json
 import os
-import random
 import shutil
 import sys
 import time
@@ -50,22 +51,11 @@ def load_job(path):
 
 
 def plan(args, wave):
-    """What wave `wave` holds under this seed: the counts and shares vary with the seed (0.7-1.3x
-    the events, 0.5-1.5x each share), deterministically, so a copied output fails another seed."""
-    if args.fixed:
-        return {"events": args.events, "late_share": args.late_share, "bad_share": args.bad_share, "disorder_share": args.disorder_share}
-    rng = random.Random(f"de-lab-day4/{args.seed}/plan/wave-{wave}")
-    vary = lambda share: min(1.0, round(share * rng.uniform(0.5, 1.5), 4))  # noqa: E731
-    return {"events": max(1, round(args.events * rng.uniform(0.7, 1.3))), "late_share": vary(args.late_share),
-            "bad_share": vary(args.bad_share), "disorder_share": vary(args.disorder_share)}
+    return events.graded_amounts(args.seed, wave, args.events, args.late_share, args.bad_share, args.disorder_share, fixed=args.fixed)
 
 
 def users_plan(args):
-    """The users table under this seed: 2-5 users without a row, 10-30 % with an older extra row."""
-    if args.fixed:
-        return {"missing": 3, "duplicate_share": 0.2}
-    rng = random.Random(f"de-lab-day4/{args.seed}/plan/users")
-    return {"missing": rng.randint(2, 5), "duplicate_share": round(rng.uniform(0.1, 0.3), 4)}
+    return events.graded_users(args.seed, fixed=args.fixed)
 
 
 def wave_args(args, wave):
@@ -78,11 +68,15 @@ def wave_args(args, wave):
     )
 
 
-def produce_wave(args, wave):
+def produce_wave(args, wave, part=None):
+    """Sends wave `wave` (or, with part=(a, b), only its records a..b-1, as shares 0..1)."""
     ev_args = wave_args(args, wave)
     records, stats = events.wave_records(ev_args)
+    if part is not None:
+        records = records[round(len(records) * part[0]):round(len(records) * part[1])]
     events.produce(records, ev_args)
-    print(f"drive.py: wave {wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed) -> {args.topic}", file=sys.stderr, flush=True)
+    which = "" if part is None else f" (records {part[0]:.0%}-{part[1]:.0%}: {len(records)})"
+    print(f"drive.py: wave {wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed){which} -> {args.topic}", file=sys.stderr, flush=True)
     return stats
 
 
@@ -133,6 +127,7 @@ def main():
     p.add_argument("--ctr", type=float, default=0.25)
     p.add_argument("--fixed", action="store_true", help="exactly --events per wave and exactly the given shares (no variation by seed)")
     p.add_argument("--max-offsets", type=int, default=100, help="cfg.max_offsets: records per micro-batch where a job limits it")
+    p.add_argument("--backlog", type=float, default=0.5, help="--mode stream: share of the first wave sent before the job starts")
     p.add_argument("--users", action="store_true", help="write the users dimension to DIR/users.csv first")
     p.add_argument("--partitions", type=int, default=3)
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
@@ -175,12 +170,16 @@ def main():
             if query.exception():
                 sys.exit(f"drive.py: the query failed: {query.exception()}")
     elif args.mode == "stream":
+        first, rest = waves[0], waves[1:]
+        if args.backlog > 0:
+            produce_wave(args, first, (0, args.backlog))
         query = job.start(spark, config(args, {"processingTime": "1 second"}))
-        # Wait until the first trigger has fixed the starting offsets, then send the data.
+        # Wait until the first trigger has fixed the starting offsets, then send the rest.
         deadline = time.monotonic() + args.timeout
         while not query.recentProgress and query.isActive and time.monotonic() < deadline:
             time.sleep(0.2)
-        for wave in waves:
+        produce_wave(args, first, (args.backlog, 1))
+        for wave in rest:
             produce_wave(args, wave)
         # Runs until the graders kill this process (SIGKILL: no clean shutdown, like a crash).
         while query.isActive and time.monotonic() < deadline:
