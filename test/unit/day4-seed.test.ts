@@ -127,7 +127,7 @@ function fakeSink(root: string, batches: Array<Array<Record<string, unknown>>>, 
   mkdirSync(join(sink, '_spark_metadata'), { recursive: true });
   batches.forEach((rows, batch) => {
     const part = join(sink, `part-${batch}.json`);
-    writeFileSync(part, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+    writeFileSync(part, rows.map((row) => JSON.stringify(row) + '\n').join(''));
     writeFileSync(join(sink, '_spark_metadata', String(batch)), `v1\n${JSON.stringify({ path: `file://${part}`, size: 1, isDir: false, modificationTime: 0, blockReplication: 1, blockSize: 1, action: 'add' })}\n`);
   });
   if (commits) {
@@ -172,6 +172,13 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
     const wrongShape = filesink(['checkpoint', '--sink', join(good, 'out'), '--checkpoint', join(good, 'checkpoint'), '--field', 'window_start']);
     expect(wrongShape.code).toBe(1);
     expect(wrongShape.stderr).toContain('none with a field window_start; first row: {"event_id": "a"}');
+
+    // A sink whose batches hold no rows (a query that read nothing).
+    const nothing = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    fakeSink(nothing, [[]], [0]);
+    const noRows = filesink(['checkpoint', '--sink', join(nothing, 'out'), '--checkpoint', join(nothing, 'checkpoint'), '--field', 'event_id']);
+    expect(noRows.code).toBe(1);
+    expect(noRows.stderr).toContain('out/ committed no rows (batches 0..0)');
 
     // No sink at all.
     const empty = mkdtempSync(join(tmpdir(), 'day4-sink-'));

@@ -131,7 +131,7 @@ def main():
     p.add_argument("--users", action="store_true", help="write the users dimension to DIR/users.csv first")
     p.add_argument("--partitions", type=int, default=3)
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
-    p.add_argument("--timeout", type=int, default=240)
+    p.add_argument("--timeout", type=int, default=300, help="seconds a run of the job may take (per wave)")
     p.add_argument("--drop-prefix", help="also delete older topics whose names start with this (earlier graded runs)")
     args = p.parse_args()
     waves = [int(w) for w in args.waves.split(",") if w.strip()]

@@ -128,6 +128,8 @@ def checkpoint(args):
     if paths is None:
         sys.exit(f"filesink.py: {sink}/ has no _spark_metadata: no streaming file sink committed anything there")
     rows = [json.loads(row) for row in rows_of(paths)]
+    if not rows:
+        sys.exit(f"filesink.py: {sink}/ committed no rows (batches 0..{sink_last})")
     if args.field and not any(args.field in row for row in rows):
         example = f"; first row: {json.dumps(rows[0], sort_keys=True)[:200]}" if rows else ""
         sys.exit(f"filesink.py: {sink}/ committed {len(rows)} rows, none with a field {args.field}{example}")
