@@ -81,7 +81,9 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       const seed = 7;
       const result = await cli(['check', 'day4', 'click-attribution', '--seed', String(seed), '--json']);
       expect(result.exitCode, result.stderr).toBe(1);
-      const checks = (JSON.parse(result.stdout) as { results: Array<{ checks: Array<{ id: string; status: string; found?: string; expected?: string }> }> }).results[0]!.checks;
+      const report = JSON.parse(result.stdout) as { results?: Array<{ checks: Array<{ id: string; status: string; found?: string; expected?: string }> }> };
+      expect(report.results, result.stdout).toBeDefined();
+      const checks = report.results![0]!.checks;
       const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
       expect(byId['same-matches']?.status, JSON.stringify(byId['same-matches'])).toBe('passed');
       expect(byId['state-bounded']?.status, JSON.stringify(byId['state-bounded'])).toBe('failed');
