@@ -8,14 +8,22 @@ the driver produces that wave of seeded events (gen/events.py) and runs the job 
 trigger(availableNow=True) until it stops: micro-batch boundaries, and so watermarks, are the
 same on every run, which makes a learner's output comparable with the reference solution's.
 
+The seed decides the amounts too, not only the records: how many events each wave has, and
+the shares of broken, late and out-of-order events, vary around the --events and --*-share
+options (see plan()), so every expected count changes with the seed. --fixed turns that off.
+
 Modes
   waves   (default) reset the topics and DIR/{out,checkpoint}, then for each wave: produce, run.
-  crash   reset; start the job with a processing-time trigger, produce --waves while it runs, and
-          end the whole process abruptly (os._exit) once two batches with data are committed -
-          a crash in the middle of the stream.
+  stream  reset; produce the first --backlog share of the first wave, start the job with a
+          processing-time trigger, produce the rest while it runs, then keep it running until the
+          process is killed (the graders kill it from outside, in the middle of the stream:
+          checkpoint-recovery) or --timeout passes. A new query that starts at "latest" misses
+          the backlog.
   resume  produce --waves (nothing is reset), then run the job once more (availableNow) on the
           same checkpoint.
-Every batch's progress (rows, watermark, state, rows dropped as late) goes to DIR/progress.jsonl.
+Each batch's progress (rows, watermark, state rows, rows dropped as late) is printed to stderr,
+for people reading a grading log. Nothing the graders check comes from this process: the job
+runs inside it and could write anything here. Checks read what a separate process observes.
 """
 import argparse
 import importlib.util
@@ -42,16 +50,33 @@ def load_job(path):
     return module
 
 
-def produce_wave(args, wave):
-    ev_args = argparse.Namespace(
-        seed=args.seed, events=args.events, wave=wave, wave_minutes=args.wave_minutes, start=events.DEFAULT_START,
-        late_share=args.late_share, late_minutes=args.late_minutes, disorder_share=args.disorder_share,
-        disorder_minutes=5, bad_share=args.bad_share, ctr=args.ctr, users=40, ads=8, topic=args.topic,
+def plan(args, wave):
+    return events.graded_amounts(args.seed, wave, args.events, args.late_share, args.bad_share, args.disorder_share, fixed=args.fixed)
+
+
+def users_plan(args):
+    return events.graded_users(args.seed, fixed=args.fixed)
+
+
+def wave_args(args, wave):
+    amounts = plan(args, wave)
+    return argparse.Namespace(
+        seed=args.seed, events=amounts["events"], wave=wave, wave_minutes=args.wave_minutes, start=events.DEFAULT_START,
+        late_share=amounts["late_share"], late_minutes=args.late_minutes, disorder_share=amounts["disorder_share"],
+        disorder_minutes=5, bad_share=amounts["bad_share"], ctr=args.ctr, users=40, ads=8, topic=args.topic,
         bootstrap=args.bootstrap, out=None, rate=0, live=False,
     )
+
+
+def produce_wave(args, wave, part=None):
+    """Sends wave `wave` (or, with part=(a, b), only its records a..b-1, as shares 0..1)."""
+    ev_args = wave_args(args, wave)
     records, stats = events.wave_records(ev_args)
+    if part is not None:
+        records = records[round(len(records) * part[0]):round(len(records) * part[1])]
     events.produce(records, ev_args)
-    print(f"drive.py: wave {wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed) -> {args.topic}", file=sys.stderr, flush=True)
+    which = "" if part is None else f" (records {part[0]:.0%}-{part[1]:.0%}: {len(records)})"
+    print(f"drive.py: wave {wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed){which} -> {args.topic}", file=sys.stderr, flush=True)
     return stats
 
 
@@ -60,24 +85,20 @@ def progress_dict(p):
     return json.loads(raw) if isinstance(raw, str) else dict(raw)
 
 
-def record_progress(args, wave, query, seen):
-    with open(os.path.join(args.dir, "progress.jsonl"), "a", encoding="utf-8") as f:
-        for p in query.recentProgress:
-            d = progress_dict(p)
-            key = (d.get("runId"), d.get("batchId"))
-            if key in seen:
-                continue
-            seen.add(key)
-            ops = d.get("stateOperators") or []
-            f.write(json.dumps({
-                "wave": wave,
-                "batchId": d.get("batchId"),
-                "numInputRows": d.get("numInputRows", 0),
-                "watermark": (d.get("eventTime") or {}).get("watermark"),
-                "stateRows": sum(int(o.get("numRowsTotal", 0)) for o in ops),
-                "droppedByWatermark": sum(int(o.get("numRowsDroppedByWatermark", 0)) for o in ops),
-                "operators": [o.get("operatorName") for o in ops],
-            }) + "\n")
+def print_progress(wave, query, seen):
+    """One line per new batch on stderr (a log for people; no check reads it)."""
+    for p in query.recentProgress:
+        d = progress_dict(p)
+        key = (d.get("runId"), d.get("batchId"))
+        if key in seen:
+            continue
+        seen.add(key)
+        ops = d.get("stateOperators") or []
+        print(f"drive.py: wave {wave} batch {d.get('batchId')}: {d.get('numInputRows', 0)} rows read, "
+              f"watermark {(d.get('eventTime') or {}).get('watermark')}, "
+              f"state rows {sum(int(o.get('numRowsTotal', 0)) for o in ops)}, "
+              f"dropped by the watermark {sum(int(o.get('numRowsDroppedByWatermark', 0)) for o in ops)}",
+              file=sys.stderr, flush=True)
 
 
 def config(args, trigger):
@@ -91,10 +112,10 @@ def config(args, trigger):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--job", required=True, help="the learner's script (defines start(spark, cfg))")
-    p.add_argument("--dir", required=True, help="exercise folder: out/, checkpoint/, users.csv, progress.jsonl")
+    p.add_argument("--dir", required=True, help="exercise folder: out/, checkpoint/, users.csv")
     p.add_argument("--topic", required=True, help="input topic")
     p.add_argument("--out-topic", help="output topic (reset too)")
-    p.add_argument("--mode", choices=["waves", "crash", "resume"], default="waves")
+    p.add_argument("--mode", choices=["waves", "stream", "resume"], default="waves")
     p.add_argument("--waves", default="1", help="waves to produce, e.g. 1,2")
     p.add_argument("--seed", type=int, default=events.DEFAULT_SEED)
     p.add_argument("--events", type=int, default=200)
@@ -104,17 +125,19 @@ def main():
     p.add_argument("--disorder-share", type=float, default=0.0)
     p.add_argument("--bad-share", type=float, default=0.0)
     p.add_argument("--ctr", type=float, default=0.25)
+    p.add_argument("--fixed", action="store_true", help="exactly --events per wave and exactly the given shares (no variation by seed)")
     p.add_argument("--max-offsets", type=int, default=100, help="cfg.max_offsets: records per micro-batch where a job limits it")
+    p.add_argument("--backlog", type=float, default=0.5, help="--mode stream: share of the first wave sent before the job starts")
     p.add_argument("--users", action="store_true", help="write the users dimension to DIR/users.csv first")
     p.add_argument("--partitions", type=int, default=3)
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
-    p.add_argument("--timeout", type=int, default=240)
+    p.add_argument("--timeout", type=int, default=300, help="seconds a run of the job may take (per wave)")
     p.add_argument("--drop-prefix", help="also delete older topics whose names start with this (earlier graded runs)")
     args = p.parse_args()
     waves = [int(w) for w in args.waves.split(",") if w.strip()]
 
     if args.mode != "resume":
-        for name in ("out", "checkpoint", "progress.jsonl"):
+        for name in ("out", "checkpoint"):
             path = os.path.join(args.dir, name)
             shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else (os.path.exists(path) and os.remove(path))
         client = topics.admin(args.bootstrap)
@@ -123,7 +146,7 @@ def main():
         topics.delete(client, names + stale, [], 60)
         topics.create(client, names, args.partitions, {}, 60)
     if args.users:
-        users_args = argparse.Namespace(seed=args.seed, users=40, missing=3, duplicate_share=0.2, start=events.DEFAULT_START, out=os.path.join(args.dir, "users.csv"))
+        users_args = argparse.Namespace(seed=args.seed, users=40, start=events.DEFAULT_START, out=os.path.join(args.dir, "users.csv"), **users_plan(args))
         events.users_csv(users_args)
 
     job = load_job(args.job)
@@ -140,36 +163,37 @@ def main():
             produce_wave(args, wave)
             query = job.start(spark, config(args, {"availableNow": True}))
             query.awaitTermination(args.timeout)
-            record_progress(args, wave, query, seen)
+            print_progress(wave, query, seen)
             if query.isActive:
                 query.stop()
                 sys.exit(f"drive.py: the query did not finish wave {wave} within {args.timeout} s")
             if query.exception():
                 sys.exit(f"drive.py: the query failed: {query.exception()}")
-    elif args.mode == "crash":
+    elif args.mode == "stream":
+        first, rest = waves[0], waves[1:]
+        if args.backlog > 0:
+            produce_wave(args, first, (0, args.backlog))
         query = job.start(spark, config(args, {"processingTime": "1 second"}))
-        # Wait until the first trigger has fixed the starting offsets, then send the data.
+        # Wait until the first trigger has fixed the starting offsets, then send the rest.
         deadline = time.monotonic() + args.timeout
         while not query.recentProgress and query.isActive and time.monotonic() < deadline:
             time.sleep(0.2)
-        produced = sum(produce_wave(args, wave)["events"] for wave in waves)
+        produce_wave(args, first, (args.backlog, 1))
+        for wave in rest:
+            produce_wave(args, wave)
+        # Runs until the graders kill this process (SIGKILL: no clean shutdown, like a crash).
         while query.isActive and time.monotonic() < deadline:
-            batches = [progress_dict(p) for p in query.recentProgress]
-            with_data = [b for b in batches if b.get("numInputRows", 0) > 0]
-            if len(with_data) >= 2 or sum(b.get("numInputRows", 0) for b in batches) >= produced:
-                break
-            time.sleep(0.2)
-        record_progress(args, ",".join(map(str, waves)), query, seen)
+            print_progress(",".join(map(str, waves)), query, seen)
+            time.sleep(0.5)
         if query.exception():
             sys.exit(f"drive.py: the query failed: {query.exception()}")
-        print("drive.py: crashing on purpose, in the middle of the stream", file=sys.stderr, flush=True)
-        os._exit(0)
+        sys.exit(f"drive.py: the query was still running after {args.timeout} s (nobody stopped it)")
     else:
         for wave in waves:
             produce_wave(args, wave)
         query = job.start(spark, config(args, {"availableNow": True}))
         query.awaitTermination(args.timeout)
-        record_progress(args, "resume", query, seen)
+        print_progress("resume", query, seen)
         if query.isActive:
             query.stop()
             sys.exit(f"drive.py: the query did not catch up within {args.timeout} s")

@@ -3,6 +3,8 @@
 
     events.py [options]          produce one wave of events to a Kafka topic (or print them)
     events.py users [options]    write the users dimension as CSV
+    events.py plan [options]     what a graded run sends under a seed (gen/drive.py): per wave the
+                                 amounts and the counts that the expected outputs depend on (JSON)
 
 Same seed, wave and options -> byte-identical records, in the same order. Event time lives in
 the JSON value (ISO-8601 UTC and epoch ms); the Kafka record timestamp is the time of sending,
@@ -147,6 +149,29 @@ def wave_records(args):
     return records, stats
 
 
+def graded_amounts(seed, wave, events, late_share, bad_share, disorder_share, fixed=False):
+    """How much a graded wave holds under `seed` (gen/drive.py): 0.7-1.3x `events` and 0.5-1.5x
+    each share, drawn from the seed and the wave, so that the expected counts change with the seed
+    as well as the records. `fixed` gives the amounts as they are asked for."""
+    if fixed:
+        return {"events": events, "late_share": late_share, "bad_share": bad_share, "disorder_share": disorder_share}
+    rng = random.Random(f"de-lab-day4/{seed}/plan/wave-{wave}")
+
+    def vary(value):
+        return min(1.0, round(value * rng.uniform(0.5, 1.5), 4))
+
+    return {"events": max(1, round(events * rng.uniform(0.7, 1.3))), "late_share": vary(late_share),
+            "bad_share": vary(bad_share), "disorder_share": vary(disorder_share)}
+
+
+def graded_users(seed, fixed=False):
+    """The users table of a graded run under `seed`: 2-5 users without a row, 10-30 % with an older row."""
+    if fixed:
+        return {"missing": 3, "duplicate_share": 0.2}
+    rng = random.Random(f"de-lab-day4/{seed}/plan/users")
+    return {"missing": rng.randint(2, 5), "duplicate_share": round(rng.uniform(0.1, 0.3), 4)}
+
+
 def live_records(args):
     """Endless events stamped with the current time when sent (for latency measurements)."""
     rng = random.Random(f"de-lab-day4/{args.seed}/live")
@@ -238,6 +263,39 @@ def users_csv(args):
     print(f"users.csv: {len(rows)} rows for {args.users - args.missing} users -> {args.out}", file=sys.stderr)
 
 
+def plan_summary(args):
+    """Per wave of a graded run: the seeded amounts, and counts the expected outputs depend on.
+    One JSON line per --seed."""
+    for seed in args.seed or [DEFAULT_SEED]:
+        print(json.dumps(seed_plan(argparse.Namespace(**{**vars(args), "seed": seed}))))
+
+
+def seed_plan(args):
+    waves = []
+    users = graded_users(args.seed, fixed=args.fixed)
+    unknown = set(user_ids(40)[40 - users["missing"]:])
+    for wave in [int(w) for w in args.waves.split(",") if w.strip()]:
+        amounts = graded_amounts(args.seed, wave, args.events, args.late_share, args.bad_share, args.disorder_share, fixed=args.fixed)
+        ns = argparse.Namespace(seed=args.seed, wave=wave, wave_minutes=30, start=DEFAULT_START, late_minutes=20,
+                                disorder_minutes=5, ctr=0.25, users=40, ads=8, **amounts)
+        records, stats = wave_records(ns)
+        valid = []
+        for _key, value in records:
+            try:
+                ev = json.loads(value)
+                parse_iso(ev["event_time"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            valid.append(ev)
+        by_id = {ev["event_id"]: ev for ev in valid}
+        clicks = [ev for ev in valid if ev["event_type"] == "click" and ev["impression_id"] in by_id]
+        within = [c for c in clicks if 0 <= c["event_ts_ms"] - by_id[c["impression_id"]]["event_ts_ms"] <= 15 * 60_000]
+        waves.append({"wave": wave, **amounts, "records": len(records), "valid": len(valid), "malformed": stats["malformed"],
+                      "late": stats["late"], "clicks_within_15_minutes": len(within),
+                      "events_of_users_without_row": sum(1 for ev in valid if ev["user_id"] in unknown)})
+    return {"seed": args.seed, "users": users, "waves": waves}
+
+
 def share(text):
     value = float(text)
     if not 0 <= value <= 1:
@@ -256,6 +314,17 @@ def main(argv=None):
         p.add_argument("--start", default=DEFAULT_START)
         p.add_argument("--out", default="-", help="file to write, - for stdout (default)")
         users_csv(p.parse_args(argv[1:]))
+        return
+    if argv[:1] == ["plan"]:
+        p = argparse.ArgumentParser(prog="events.py plan", description="What a graded run (gen/drive.py) sends under a seed, as JSON (one line per --seed).")
+        p.add_argument("--seed", type=int, action="append", help=f"seed, repeatable (default {DEFAULT_SEED})")
+        p.add_argument("--waves", default="1")
+        p.add_argument("--events", type=int, default=200)
+        p.add_argument("--late-share", type=share, default=0.0)
+        p.add_argument("--bad-share", type=share, default=0.0)
+        p.add_argument("--disorder-share", type=share, default=0.0)
+        p.add_argument("--fixed", action="store_true", help="no variation by seed (drive.py --fixed)")
+        plan_summary(p.parse_args(argv[1:]))
         return
     p = argparse.ArgumentParser(prog="events.py", description="Produce (or print) one wave of ad impression/click events.")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")

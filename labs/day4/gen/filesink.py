@@ -3,7 +3,11 @@
 
     filesink.py collect --sink DIR --out FILE       committed JSON rows, canonical and sorted
     filesink.py wait --sink DIR [--rows N] [--batches N] [--timeout S]
-    filesink.py stats --file FILE [--unique FIELD]  "rows=N unique_FIELD=M"
+    filesink.py stats --file FILE [--unique FIELD] [--sum FIELD]   "rows=N unique_FIELD=M sum_FIELD=S"
+    filesink.py checkpoint --sink DIR --checkpoint DIR [--field F]
+        the sink holds committed rows (with field F), written by the query whose checkpoint is
+        DIR: the checkpoint's last committed batch is the sink's last batch (a query that kept
+        its checkpoint elsewhere, or files written without a streaming query, leave none there)
 
 A streaming file sink writes part files first and then records them in DIR/_spark_metadata/
 (one log file per batch, compacted every 10 batches). A reader that lists the folder can see
@@ -93,9 +97,50 @@ def stats(args):
     with open(args.file, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
     text = f"rows={len(rows)}"
+    notes = []
     for field in args.unique:
-        text += f" unique_{field}={len({json.dumps(r.get(field), sort_keys=True) for r in rows})}"
-    print(text)
+        seen = {}
+        for row in rows:
+            value = json.dumps(row.get(field), sort_keys=True)
+            seen[value] = seen.get(value, 0) + 1
+        text += f" unique_{field}={len(seen)}"
+        repeated = sorted(v for v, n in seen.items() if n > 1)
+        if repeated:
+            notes.append(f"{field} {repeated[0]} appears {seen[repeated[0]]} times")
+    for field in args.sum:
+        total = sum(r.get(field) or 0 for r in rows)
+        text += f" sum_{field}={total}"
+    # An example of what is wrong, after the numbers (the reference's line has none).
+    print(text + (f" (e.g. {notes[0]})" if notes else ""))
+
+
+def last_id(folder):
+    """Largest batch id among the files of a checkpoint log folder (offsets/, commits/), or -1."""
+    if not os.path.isdir(folder):
+        return -1
+    ids = [int(name) for name in os.listdir(folder) if name.isdigit()]
+    return max(ids, default=-1)
+
+
+def checkpoint(args):
+    paths, sink_last = committed_files(args.sink)
+    sink = os.path.basename(os.path.normpath(args.sink))
+    if paths is None:
+        sys.exit(f"filesink.py: {sink}/ has no _spark_metadata: no streaming file sink committed anything there")
+    rows = [json.loads(row) for row in rows_of(paths)]
+    if not rows:
+        sys.exit(f"filesink.py: {sink}/ committed no rows (batches 0..{sink_last})")
+    if args.field and not any(args.field in row for row in rows):
+        example = f"; first row: {json.dumps(rows[0], sort_keys=True)[:200]}" if rows else ""
+        sys.exit(f"filesink.py: {sink}/ committed {len(rows)} rows, none with a field {args.field}{example}")
+    commits = last_id(os.path.join(args.checkpoint, "commits"))
+    offsets = last_id(os.path.join(args.checkpoint, "offsets"))
+    where = os.path.basename(os.path.normpath(args.checkpoint))
+    if commits < 0:
+        sys.exit(f"filesink.py: {where}/commits holds no committed batch: the query kept its checkpoint somewhere else (the sink committed batches 0..{sink_last})")
+    if sink_last != commits:
+        sys.exit(f"filesink.py: {where}/ committed batches 0..{commits}, but the sink committed batches 0..{sink_last}: the sink was written by a query with another checkpoint")
+    print(f"{sink}/ committed {len(rows)} rows in batches 0..{sink_last}; {where}/ committed the same batches (offsets planned up to {offsets}): one query, one checkpoint")
 
 
 def main():
@@ -112,8 +157,13 @@ def main():
     s = sub.add_parser("stats")
     s.add_argument("--file", required=True)
     s.add_argument("--unique", action="append", default=[])
+    s.add_argument("--sum", action="append", default=[])
+    k = sub.add_parser("checkpoint")
+    k.add_argument("--sink", required=True)
+    k.add_argument("--checkpoint", required=True)
+    k.add_argument("--field", help="at least one committed row must have this field")
     args = p.parse_args()
-    {"collect": collect, "wait": wait, "stats": stats}[args.action](args)
+    {"collect": collect, "wait": wait, "stats": stats, "checkpoint": checkpoint}[args.action](args)
 
 
 if __name__ == "__main__":

@@ -59,6 +59,14 @@ def start(spark, cfg):
             .start())
 
 
+def print_batches(query):
+    """One line per micro-batch of this run: rows read, watermark, rows kept in state, rows dropped as late."""
+    for p in query.recentProgress:
+        ops = p["stateOperators"] or []
+        print(f"batch {p['batchId']}: {p['numInputRows']} rows read, watermark {(p['eventTime'] or {}).get('watermark', '-')}, "
+              f"state rows {sum(op['numRowsTotal'] for op in ops)}, dropped by the watermark {sum(op['numRowsDroppedByWatermark'] for op in ops)}")
+
+
 def main():
     p = argparse.ArgumentParser(description="Run the job once over what is in the topic (trigger availableNow).")
     p.add_argument("--topic", default="events", help="input topic (default events)")
@@ -70,6 +78,7 @@ def main():
     spark = SparkSession.builder.appName("day4-windowed-counts").getOrCreate()
     query = start(spark, cfg)
     query.awaitTermination()
+    print_batches(query)
     print(f"read {sum(p['numInputRows'] for p in query.recentProgress)} records from {cfg.topic}; output in {cfg.out}")
 
 
