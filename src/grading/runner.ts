@@ -202,6 +202,9 @@ export function referenceKey(spec: GradingSpec, seed: number): string {
   };
   hash.update(readFileSync(join(spec.dir, 'exercise.yaml')));
   add(join(spec.dir, 'solution'));
+  add(join(spec.dir, 'starter')); // the reference runs on the starter material too
+  // The day's generator and helpers (labs/dayN/gen): new data means new expectations.
+  add(join(spec.dir, '..', '..', 'gen'));
   for (const check of spec.checks) if (check.kind === 'module' && existsSync(join(spec.dir, check.module))) hash.update(readFileSync(join(spec.dir, check.module)));
   hash.update(String(seed));
   return hash.digest('hex').slice(0, 16);
