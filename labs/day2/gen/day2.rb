@@ -71,9 +71,11 @@ module Day2
       parser.parse!(argv)
       raise Failure, "unknown exercise #{exercise.inspect}; one of #{EXERCISES.keys.join(', ')}" unless EXERCISES.key?(exercise)
       ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: opts[:conf] || EXERCISES[exercise])
-      FileUtils.rm_rf(ctx.run_dir)
+      unless opts[:phase] && opts[:phase] != 'start'
+        FileUtils.rm_rf(ctx.run_dir)
+        Runs.fresh(ctx.dir)
+      end
       FileUtils.mkdir_p(ctx.run_dir)
-      Runs.fresh(ctx.dir) unless opts[:phase] && opts[:phase] != 'start'
       runner = exercise.tr('-', '_')
       begin
         Runs.respond_to?(runner) ? Runs.send(runner, ctx) : RunsMore.send(runner, ctx, opts)
@@ -81,7 +83,7 @@ module Day2
         ctx.agent.stop if ctx.agent.pid
         raise
       end
-      Runs.say "done: see #{exercise}/out/ (Fluentd's own log: de-lab shell day2 fluentd -- cat #{ctx.log})"
+      Runs.say "done: see #{exercise}/out/ (Fluentd's own log: de-lab shell day2 fluentd -- cat #{ctx.log})" unless opts[:phase] == 'start'
       0
     when 'verify'
       exercise = argv.shift

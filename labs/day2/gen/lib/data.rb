@@ -93,13 +93,13 @@ module Day2
       end
     end
 
-    # buffer-workers: metrics over 30 hours from three hosts, in event-time order.
+    # buffer-workers: metrics over 4 hours (across midnight UTC) from three hosts, in event-time order.
     HOSTS = %w[web-1 web-2 db-1].freeze
     def metrics(seed, count:)
       rng = Random.new(seed * 49_979_687 + 13)
-      start = base_day(seed) + 18 * 3600
+      start = base_day(seed) + 22 * 3600
       Array.new(count) do |i|
-        at = start + rng.rand(30 * 3600)
+        at = start + rng.rand(4 * 3600)
         { id: "m#{seed.abs % 100_000}-#{i}", tag: rng.rand < 0.5 ? 'metrics.cpu' : 'metrics.mem', time: at,
           record: { 'id' => "m#{seed.abs % 100_000}-#{i}", 'host' => HOSTS[rng.rand(HOSTS.size)], 'value' => rng.rand(10_000) / 100.0 } }
       end.sort_by { |e| e[:time] }

@@ -140,7 +140,7 @@ module Day2
       agent.start
       send.(second)
       say "restarted; sent #{second.size} more"
-      agent.flush!
+      raise Failure, "Fluentd still holds #{agent.buffered_chunks} chunks 30 s after SIGUSR1 (flush_thread_count?)" unless agent.flush!(timeout: 30)
       agent.stop
     end
   end
