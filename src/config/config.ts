@@ -11,6 +11,8 @@ export type Origin = 'default' | 'file' | `env:${string}` | 'flag';
 export interface Config {
   imagePrefix: string;
   caFile: string;
+  /** Offline package folder for image builds; '' to install from the registries. */
+  packages: string;
   lang: Lang;
   workspace: string;
 }
@@ -30,7 +32,7 @@ export function langFromLocale(env: NodeJS.ProcessEnv): Lang {
 }
 
 export function defaults(env: NodeJS.ProcessEnv): Config {
-  return { imagePrefix: 'de-lab', caFile: '', lang: langFromLocale(env), workspace: join(homedir(), 'de-lab') };
+  return { imagePrefix: 'de-lab', caFile: '', packages: '', lang: langFromLocale(env), workspace: join(homedir(), 'de-lab') };
 }
 
 /** Reads the YAML config file; a missing file is an empty config. */

@@ -12,7 +12,7 @@ export interface ConfigKey {
   validate(value: string): string;
 }
 
-export type ConfigName = 'imagePrefix' | 'caFile' | 'lang' | 'workspace';
+export type ConfigName = 'imagePrefix' | 'caFile' | 'packages' | 'lang' | 'workspace';
 
 export const LANGS = ['en', 'ko'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -27,6 +27,14 @@ export function validateCaFile(value: string): string {
   if (!readFileSync(path, 'utf8').includes('-----BEGIN CERTIFICATE-----')) {
     throw new Error(`${path} holds no PEM certificate (expected "-----BEGIN CERTIFICATE-----")`);
   }
+  return path;
+}
+
+/** An offline package folder (gems/, npm/ …) that image builds install from instead of rubygems/npm. */
+export function validatePackagesDir(value: string): string {
+  if (value === '') return '';
+  const path = resolve(value);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new Error(`no folder at ${path}`);
   return path;
 }
 
@@ -47,6 +55,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'DE_LAB_CA_FILE',
     description: 'Extra CA bundle (PEM) trusted by image builds, for TLS-intercepting proxies; empty for none',
     validate: validateCaFile,
+  },
+  {
+    name: 'packages',
+    env: 'DE_LAB_PACKAGES',
+    description: 'Offline package folder (gems/, npm/) that image builds install from instead of rubygems.org and npm; empty for the registries',
+    validate: validatePackagesDir,
   },
   {
     name: 'lang',

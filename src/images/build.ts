@@ -1,10 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { DeLabError, errorMessage } from '../core/errors.js';
 import { imagesDir } from '../core/paths.js';
 import { tr } from '../i18n/lang.js';
 import { engine } from '../stack/engine.js';
+import { loadConfig } from '../config/config.js';
+import { describePackageSource, missingPackageError, packageSource, placePackages, sourcesToProbe, type PackageSource } from './packages.js';
 import { probe } from './probe.js';
 import { imageTag, type Recipe } from './recipes.js';
 
@@ -12,6 +14,11 @@ export interface BuildOptions {
   prefix: string;
   /** Extra CA bundle to trust inside the build; '' for none. */
   caFile: string;
+  /**
+   * Offline package folder ('' for the registries). Undefined: the `packages` setting
+   * (config file or DE_LAB_PACKAGES), so every caller that builds honours it.
+   */
+  packages?: string;
   noCache?: boolean;
   /** Called with "Step 4/12 : RUN …" lines and other output. */
   onProgress?: (event: { step?: string; line?: string }) => void;
@@ -23,11 +30,13 @@ export interface BuildResult {
   tag: string;
   id: string;
   seconds: number;
+  /** Where the recipe's packages came from: "folder DIR" or the registry's name. */
+  packages: string;
 }
 
 /** Refuses early, with the registry's name, when a source the recipe needs cannot be reached. */
-export async function requireSources(recipe: Recipe, caFile: string): Promise<void> {
-  const results = await Promise.all(recipe.sources.map((source) => probe(source, caFile)));
+export async function requireSources(recipe: Recipe, caFile: string, sources: Recipe['sources'] = recipe.sources): Promise<void> {
+  const results = await Promise.all(sources.map((source) => probe(source, caFile)));
   const down = results.find((result) => !result.reachable);
   if (down) {
     const detail = down.status ? `HTTP ${down.status}` : (down.error ?? 'no answer');
@@ -37,22 +46,37 @@ export async function requireSources(recipe: Recipe, caFile: string): Promise<vo
         ko: `${recipe.name} 이미지는 여기서 빌드할 수 없습니다: ${down.name} unreachable (${down.url}: ${detail}).`,
       }),
       {
-        hint: tr({
-          en: 'Build on a machine with internet access (behind a TLS proxy: `de-lab config set caFile FILE`), or load an offline bundle with `de-lab images load FILE`.',
-          ko: '인터넷이 되는 컴퓨터에서 빌드하거나(TLS 프록시 뒤라면 `de-lab config set caFile FILE`), `de-lab images load FILE`로 오프라인 번들을 불러오세요.',
-        }),
+        hint:
+          recipe.packages?.registry === down.name
+            ? tr({
+                en: `Give an offline package folder that has ${recipe.packages.files[0]} and the rest (--packages DIR, or \`de-lab config set packages DIR\`), build on a machine with internet access, or load an offline bundle with \`de-lab images load FILE\`.`,
+                ko: `${recipe.packages.files[0]} 등이 든 오프라인 패키지 폴더를 주거나(--packages DIR 또는 \`de-lab config set packages DIR\`), 인터넷이 되는 컴퓨터에서 빌드하거나, \`de-lab images load FILE\`로 오프라인 번들을 불러오세요.`,
+              })
+            : tr({
+                en: 'Build on a machine with internet access (behind a TLS proxy: `de-lab config set caFile FILE`), or load an offline bundle with `de-lab images load FILE`.',
+                ko: '인터넷이 되는 컴퓨터에서 빌드하거나(TLS 프록시 뒤라면 `de-lab config set caFile FILE`), `de-lab images load FILE`로 오프라인 번들을 불러오세요.',
+              }),
         code: 'E_SOURCE_UNREACHABLE',
       },
     );
   }
 }
 
-/** labs/images/_shared + the recipe folder, with the configured CA placed where trust-extra-ca.sh looks. */
-function prepareContext(recipe: Recipe, caFile: string, root = imagesDir): string {
+/**
+ * labs/images/_shared + the recipe folder, with the configured CA placed where trust-extra-ca.sh
+ * looks and the package folder's files in <recipe>/packages/ (files copied there by hand are left
+ * out, as a hand-placed extra-ca.pem is: the configuration decides).
+ */
+function prepareContext(recipe: Recipe, caFile: string, packages: PackageSource, root = imagesDir): string {
   const dir = mkdtempSync(join(tmpdir(), `de-lab-build-${recipe.name}-`));
   cpSync(join(root, '_shared'), join(dir, '_shared'), { recursive: true, filter: (src) => !src.endsWith('extra-ca.pem') });
   if (caFile) writeFileSync(join(dir, '_shared', 'extra-ca.pem'), readFileSync(caFile));
-  cpSync(recipe.dir, join(dir, recipe.name), { recursive: true });
+  const handPlaced = join(recipe.dir, 'packages');
+  cpSync(recipe.dir, join(dir, recipe.name), {
+    recursive: true,
+    filter: (src) => !src.startsWith(handPlaced + sep) || src === join(handPlaced, 'README.md'),
+  });
+  placePackages(packages, join(dir, recipe.name, 'packages'));
   return dir;
 }
 
@@ -75,10 +99,13 @@ export function buildFailureHint(output: string): string {
 
 export async function buildImage(recipe: Recipe, options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  await requireSources(recipe, options.caFile);
+  const folder = options.packages ?? loadConfig({}, options.env ?? process.env).values.packages;
+  const packages = packageSource(recipe, folder);
+  if (packages.missing) throw missingPackageError(recipe, packages);
+  await requireSources(recipe, options.caFile, sourcesToProbe(recipe, packages));
   const { docker } = await engine(options.env);
   const tag = imageTag(options.prefix, recipe);
-  const context = prepareContext(recipe, options.caFile);
+  const context = prepareContext(recipe, options.caFile, packages);
   const tail: string[] = [];
   try {
     const { pack } = await import('tar-fs');
@@ -120,5 +147,5 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
     rmSync(context, { recursive: true, force: true });
   }
   const inspected = await docker.getImage(tag).inspect();
-  return { name: recipe.name, tag, id: inspected.Id, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  return { name: recipe.name, tag, id: inspected.Id, seconds: Math.round((Date.now() - started) / 100) / 10, packages: describePackageSource(packages) };
 }

@@ -15,6 +15,19 @@ export const recipeSchema = z
     /** Registries the build downloads from; probed before building. */
     sources: z.array(z.object({ name: z.string(), url: z.string().url() }).strict()).min(1),
     ports: z.record(z.string(), z.number()).optional(),
+    /**
+     * What the recipe can take from an offline package folder instead of a registry: the files
+     * (paths inside the folder; `*` matches within one name), the source in `sources` they stand
+     * in for, and, when that registry is still needed for the rest, a URL to probe instead.
+     */
+    packages: z
+      .object({
+        registry: z.string(),
+        files: z.array(z.string().refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'a path inside the folder')).min(1),
+        stillProbe: z.string().url().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -31,6 +44,9 @@ export function loadRecipes(root = imagesDir): Recipe[] {
       const recipe = loadYaml(join(root, entry.name, 'image.yaml'), recipeSchema);
       if (recipe.name !== entry.name) {
         throw new DeLabError(`${join(root, entry.name, 'image.yaml')}: name "${recipe.name}" must equal its folder "${entry.name}".`, { code: 'E_RECIPE' });
+      }
+      if (recipe.packages && !recipe.sources.some((source) => source.name === recipe.packages!.registry)) {
+        throw new DeLabError(`${join(root, entry.name, 'image.yaml')}: packages.registry "${recipe.packages.registry}" names none of its sources.`, { code: 'E_RECIPE' });
       }
       return { ...recipe, dir: join(root, entry.name), dockerfile: `${entry.name}/Dockerfile` };
     })

@@ -3,8 +3,12 @@ import { execa } from 'execa';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-/** Images the integration suite runs for real; built once here through de-lab itself (layer cache after the first time). */
-export const SUITE_IMAGES = ['mariadb', 'tools', 'kafka', 'spark', 'druid'];
+/**
+ * Images the integration suite runs for real; built once here through de-lab itself (layer cache
+ * after the first time). fluentd and turnilo need rubygems.org / the turnilo npm package, or the
+ * offline package folder in DE_LAB_PACKAGES (.ci/run passes ../shared/vendor).
+ */
+export const SUITE_IMAGES = ['mariadb', 'tools', 'kafka', 'spark', 'druid', 'fluentd'];
 
 /**
  * Integration tests need the real engine; they never mock Docker. Fail early with the fix

@@ -1,16 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deLab, repoRoot } from '../helpers/cli.js';
-import { Cleanup, docker, dockerOk, pollUntil, probeUrl, sharedTempDir, smokeName, waitHealthy } from '../helpers/smoke-docker.js';
+import { Cleanup, docker, dockerOk, sharedTempDir, smokeName, waitHealthy } from '../helpers/smoke-docker.js';
 
 /**
  * Smoke tests of the built course images: each one starts the real image and makes it do real
  * work (Kafka round trip, a PySpark batch job over that topic, SQL from the tools container).
- * Fluentd and Turnilo need rubygems.org / the npm package, which some machines cannot reach:
- * there the build must refuse cleanly, and their smoke tests are reported as skipped with the
- * reason; where the registries are reachable they build the image and smoke it for real.
+ * Fluentd and Turnilo have their own files (fluentd-image.test.ts, turnilo-image.test.ts), and
+ * builds from an offline package folder are tested in image-packages.test.ts.
  */
 
 const KAFKA = 'de-lab/kafka:3.9.2';
@@ -190,125 +187,6 @@ describe('image smoke: mariadb + tools', () => {
   });
 });
 
-// ---- images whose registries may be unreachable (rubygems.org, the turnilo npm package) ------
-
-interface Recipe { name: string; version: string; sources: Array<{ name: string; url: string }> }
-function recipe(name: string): Recipe {
-  return parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as Recipe;
-}
-
-interface BuildOutcome {
-  built: boolean;
-  /** Why it cannot be built here (de-lab's own message), when it was refused for an unreachable source. */
-  refusal?: string;
-  exitCode: number;
-  stderr: string;
-  stdout: string;
-}
-
-/** Where the registries are reachable the first test of an image builds it (cold: several minutes). */
-const BUILD_TIMEOUT = 35 * 60_000;
-
-/** One `de-lab images build <name>` per image for the whole file (cache hit when already built). */
-const outcomes = new Map<string, Promise<BuildOutcome>>();
-function build(name: string): Promise<BuildOutcome> {
-  if (!outcomes.has(name)) {
-    outcomes.set(name, (async () => {
-      const result = await deLab(['images', 'build', name], { timeout: 30 * 60_000 });
-      // The last match (the final error line when there is one; in CI only the task list's
-      // "✖ … [FAILED: …]" line), without the closing "." / "]".
-      const refusal = [...result.stderr.matchAll(/cannot be built here:[^\n]*unreachable[^\n]*/g)].at(-1)?.[0].replace(/\.?\]?\s*$/, '');
-      return { built: result.exitCode === 0, refusal: result.exitCode !== 0 ? refusal : undefined, ...result };
-    })());
-  }
-  return outcomes.get(name)!;
-}
-
-/** The reason shown for a skipped smoke test: de-lab's refusal, e.g. "cannot be built here: rubygems unreachable (…)". */
-async function requireImage(name: string, skip: (note: string) => never): Promise<string> {
-  const outcome = await build(name);
-  if (outcome.refusal) skip(`de-lab/${name} ${outcome.refusal}`);
-  expect(outcome.exitCode, `de-lab images build ${name} failed for another reason:\n${outcome.stderr}`).toBe(0);
-  const { version } = recipe(name);
-  return `de-lab/${name}:${version}`;
-}
-
-describe.each(['fluentd', 'turnilo'])('image %s: registry reachability', (name) => {
-  it(`de-lab images build ${name} refuses with "cannot be built here: … unreachable" exactly when a source is unreachable`, async () => {
-    const { sources } = recipe(name);
-    const probes = await Promise.all(sources.map((source) => probeUrl(source)));
-    const down = probes.find((p) => !p.reachable);
-    const outcome = await build(name);
-    if (down) {
-      expect(outcome.exitCode, outcome.stdout).not.toBe(0);
-      expect(outcome.stderr).toContain('cannot be built here:');
-      expect(outcome.stderr).toContain(`${down.name} unreachable`);
-      expect(outcome.stderr).toContain(down.url);
-      // and says what to do instead (the summary with the hint is on stdout, the task line on stderr)
-      expect(outcome.stdout + outcome.stderr).toContain('de-lab images load');
-      // refused before any build step ran
-      expect(outcome.stdout + outcome.stderr).not.toMatch(/Step \d+\/\d+/);
-    } else {
-      expect(outcome.exitCode, outcome.stderr).toBe(0);
-    }
-  }, BUILD_TIMEOUT);
-});
-
-describe('image smoke: fluentd', () => {
-  it('fluentd: accepts an HTTP event and writes it to a file; the Kafka output plugin loads', async (ctx) => {
-    const image = await requireImage('fluentd', (note) => ctx.skip(note));
-    const dir = cleanup.dir(sharedTempDir('de-lab-smoke-fluentd-'));
-    mkdirSync(join(dir, 'etc'));
-    mkdirSync(join(dir, 'out'));
-    chmodSync(join(dir, 'out'), 0o777); // fluentd runs as uid 999
-    writeFileSync(join(dir, 'etc', 'fluent.conf'), FLUENT_CONF);
-    writeFileSync(join(dir, 'etc', 'kafka.conf'), FLUENT_KAFKA_CONF);
-    const fluentd = cleanup.container(smokeName('fluentd'));
-    await dockerOk([
-      'run', '-d', '--name', fluentd, '--label', 'de-lab.test=smoke', '--health-interval', '1s',
-      '-v', `${join(dir, 'etc')}:/fluentd/smoke:ro`, '-v', `${join(dir, 'out')}:/fluentd/out`,
-      '-e', 'FLUENTD_CONF=/fluentd/smoke/fluent.conf', image,
-    ]);
-    await waitHealthy(fluentd, 120_000);
-    const posted = await dockerOk(['exec', fluentd, 'curl', '-fsS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST',
-      '-d', 'json={"msg":"smoke-hello","n":42}', 'http://127.0.0.1:9880/smoke.http']);
-    expect(posted.stdout).toBe('200');
-    const line = await pollUntil('the event in /fluentd/out', async () => {
-      const text = readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(dir, 'out', f), 'utf8')).join('');
-      return text.includes('smoke-hello') ? text.trim() : undefined;
-    }, 30_000);
-    expect(line.split('\n')).toHaveLength(1);
-    expect(JSON.parse(line)).toEqual({ msg: 'smoke-hello', n: 42, tag: 'smoke.http' });
-
-    const gems = await dockerOk(['exec', fluentd, 'fluent-gem', 'list', '--local', '^(fluentd|fluent-plugin-kafka|ruby-kafka)$']);
-    expect(gems.stdout).toMatch(/^fluentd \(1\.18\.0\)/m);
-    expect(gems.stdout).toMatch(/^fluent-plugin-kafka \(/m);
-    expect(gems.stdout).toMatch(/^ruby-kafka \(/m);
-    const dry = await docker(['exec', fluentd, 'fluentd', '--dry-run', '-c', '/fluentd/smoke/kafka.conf']);
-    expect(dry.exitCode, dry.stdout + dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('finished dry run mode');
-  }, BUILD_TIMEOUT);
-});
-
-describe('image smoke: turnilo', () => {
-  it('turnilo: serves its web UI (configured for the Druid router at http://druid:8888)', async (ctx) => {
-    const image = await requireImage('turnilo', (note) => ctx.skip(note));
-    const turnilo = cleanup.container(smokeName('turnilo'));
-    await dockerOk(['run', '-d', '--name', turnilo, '--label', 'de-lab.test=smoke', '--health-interval', '1s', image]);
-    await waitHealthy(turnilo, 120_000);
-    const alive = await dockerOk(['exec', turnilo, 'curl', '-fsS', 'http://127.0.0.1:9090/health/alive']);
-    expect(alive.exitCode).toBe(0);
-    const page = await dockerOk(['exec', turnilo, 'curl', '-fsS', '-w', '\n%{http_code} %{content_type}', 'http://127.0.0.1:9090/']);
-    const status = page.stdout.split('\n').at(-1)!;
-    expect(status).toMatch(/^200 text\/html/);
-    expect(page.stdout.toLowerCase()).toContain('<title>turnilo');
-    const config = await dockerOk(['exec', turnilo, 'cat', '/etc/turnilo/config.yaml']);
-    expect(parse(config.stdout).clusters[0]).toMatchObject({ name: 'druid', type: 'druid', url: 'http://druid:8888' });
-    const verified = await docker(['exec', turnilo, 'turnilo', 'verify-config', '/etc/turnilo/config.yaml']);
-    expect(verified.exitCode, verified.stdout + verified.stderr).toBe(0);
-  }, BUILD_TIMEOUT);
-});
-
 // ---- fixtures ----------------------------------------------------------------------------------
 
 const SPARK_JOB = String.raw`
@@ -345,54 +223,4 @@ with open(os.path.join(out, "result.json"), "w") as f:
     json.dump(result, f)
 print(json.dumps(result))
 spark.stop()
-`;
-
-const FLUENT_CONF = `
-<source>
-  @type monitor_agent
-  bind 0.0.0.0
-  port 24220
-</source>
-<source>
-  @type http
-  bind 0.0.0.0
-  port 9880
-  <parse>
-    @type json
-  </parse>
-</source>
-<match smoke.**>
-  @type file
-  path /fluentd/out/events
-  append true
-  <format>
-    @type json
-  </format>
-  <inject>
-    tag_key tag
-  </inject>
-  <buffer>
-    @type memory
-    flush_mode immediate
-  </buffer>
-</match>
-`;
-
-const FLUENT_KAFKA_CONF = `
-<source>
-  @type monitor_agent
-  port 24220
-</source>
-<match app.**>
-  @type kafka2
-  brokers kafka:9092
-  default_topic app-logs
-  <format>
-    @type json
-  </format>
-  <buffer topic>
-    @type memory
-    flush_interval 3s
-  </buffer>
-</match>
 `;

@@ -5,7 +5,7 @@ import { marks, style, table } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 
-const caFlag = (options: { caFile?: string }) => ({ caFile: options.caFile });
+const buildFlags = (options: { caFile?: string; packages?: string }) => ({ caFile: options.caFile, packages: options.packages });
 
 function mb(bytes?: number): string {
   return bytes === undefined ? '-' : `${Math.round(bytes / 1e6)} MB`;
@@ -14,6 +14,7 @@ function mb(bytes?: number): string {
 async function listImages(ctx: Context): Promise<number> {
   const { loadRecipes, daysUsing } = await import('../../images/recipes.js');
   const { imageState } = await import('../../images/state.js');
+  const { listedSources, packageSource } = await import('../../images/packages.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { docker } = await requireEngine();
   const recipes = loadRecipes();
@@ -21,9 +22,11 @@ async function listImages(ctx: Context): Promise<number> {
   const images = [];
   for (const recipe of recipes) {
     const state = await imageState(docker, ctx.config.values.imagePrefix, recipe);
-    images.push({ ...state, version: recipe.version, sources: recipe.sources.map((s) => s.name), days: days.get(recipe.name) ?? [], summary: tr(recipe.summary) });
+    const packages = packageSource(recipe, ctx.config.values.packages);
+    const { files: _files, ...packagesShown } = packages;
+    images.push({ ...state, version: recipe.version, sources: listedSources(recipe, packages), packages: recipe.packages ? packagesShown : undefined, days: days.get(recipe.name) ?? [], summary: tr(recipe.summary) });
   }
-  ctx.emit({ prefix: ctx.config.values.imagePrefix, images }, (d) =>
+  ctx.emit({ prefix: ctx.config.values.imagePrefix, packages: ctx.config.values.packages || null, images }, (d) =>
     table([
       ['IMAGE', 'TAG', 'STATE', 'SIZE', 'SOURCES', 'DAYS'].map(style.bold),
       ...d.images.map((i) => [i.name, i.tag, i.present ? style.ok('present') : style.warn('missing'), mb(i.sizeBytes), i.sources.join(', '), i.days.join(' ') || '-']),
@@ -39,7 +42,7 @@ async function buildImages(ctx: Context, names: string[], options: { noCache?: b
   const { runTasks, seconds } = await import('../../ui/tasks.js');
   await requireEngine();
   const recipes = findRecipes(names);
-  const results: Array<{ name: string; tag?: string; ok: boolean; seconds?: number; error?: string; hint?: string }> = [];
+  const results: Array<{ name: string; tag?: string; ok: boolean; seconds?: number; packages?: string; error?: string; hint?: string }> = [];
   await runTasks(
     recipes.map((recipe) => ({
       title: `${recipe.name} ${style.dim(`${ctx.config.values.imagePrefix}/${recipe.name}:${recipe.version}`)}`,
@@ -49,13 +52,14 @@ async function buildImages(ctx: Context, names: string[], options: { noCache?: b
           const result = await buildImage(recipe, {
             prefix: ctx.config.values.imagePrefix,
             caFile: ctx.config.values.caFile,
+            packages: ctx.config.values.packages,
             noCache: options.cache === false || options.noCache === true,
             onProgress: (event) => {
               if (event.step) task.output = event.step;
               else if (ctx.verbose && event.line) task.output = event.line;
             },
           });
-          results.push({ name: recipe.name, tag: result.tag, ok: true, seconds: result.seconds });
+          results.push({ name: recipe.name, tag: result.tag, ok: true, seconds: result.seconds, packages: result.packages });
           task.title = `${recipe.name} ${style.dim(result.tag)} ${style.dim(seconds(started))}`;
         } catch (error) {
           results.push({ name: recipe.name, ok: false, error: errorMessage(error), hint: (error as DeLabError).hint });
@@ -66,7 +70,7 @@ async function buildImages(ctx: Context, names: string[], options: { noCache?: b
     { json: ctx.json, exitOnError: false },
   ).catch(() => undefined);
   const failed = results.filter((r) => !r.ok);
-  ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) => d.built.map((r) => `${style.ok(marks.ok)} ${r.tag} (${r.seconds} s)`).join('\n'));
+  ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) => d.built.map((r) => `${style.ok(marks.ok)} ${r.tag} (${r.seconds} s${r.packages?.startsWith('folder ') ? `, packages from ${r.packages}` : ''})`).join('\n'));
   // Failures go to stderr, each with its next step.
   if (!ctx.json) for (const r of failed) ctx.err(`${style.fail(marks.fail)} ${r.error}${r.hint ? `\n  ${style.dim('→')} ${r.hint}` : ''}`);
   return failed.length === 0 ? 0 : 1;
@@ -135,15 +139,16 @@ export function register(program: Command): void {
     .description('Build, pull, list and bundle the course\'s Docker images (recipes in labs/images)')
     .addHelpText('after', example(['de-lab images list', 'de-lab images build kafka spark', 'de-lab images save --day 4 --out day4-images.tar', 'de-lab images load day4-images.tar']));
 
-  images.command('list').description('Show each image: present or missing, size, sources and the days that use it').addHelpText('after', example(['de-lab images list --json'])).action(action(listImages));
+  images.command('list').description('Show each image: present or missing, size, sources (a package folder when one stands in for a registry) and the days that use it').addHelpText('after', example(['de-lab images list --json', 'DE_LAB_PACKAGES=/srv/de-lab-vendor de-lab images list'])).action(action(listImages));
 
   images
     .command('build [names...]')
     .description('Build images from their recipes (all when no name is given), reusing the layer cache')
     .option('--no-cache', 'rebuild every layer')
     .option('--ca-file <file>', 'extra CA bundle (PEM) to trust inside the build, e.g. a corporate proxy\'s')
-    .addHelpText('after', example(['de-lab images build mariadb', 'de-lab images build --ca-file /etc/ssl/corp-ca.pem', 'de-lab images build druid --no-cache']))
-    .action(action((ctx, names: string[], options: { cache?: boolean; caFile?: string }) => buildImages(ctx, names, options), (_names, options) => caFlag(options)));
+    .option('--packages <dir>', 'offline package folder (gems/, npm/) to install from instead of rubygems.org / npm')
+    .addHelpText('after', example(['de-lab images build mariadb', 'de-lab images build --ca-file /etc/ssl/corp-ca.pem', 'de-lab images build fluentd turnilo --packages /srv/de-lab-vendor', 'de-lab images build druid --no-cache']))
+    .action(action((ctx, names: string[], options: { cache?: boolean; caFile?: string; packages?: string }) => buildImages(ctx, names, options), (_names, options) => buildFlags(options)));
 
   images.command('pull [names...]').description('Pull images from the configured prefix (imagePrefix), e.g. a course registry').addHelpText('after', example(['de-lab config set imagePrefix registry.example.com/de-lab', 'de-lab images pull'])).action(action(pullImages));
 
