@@ -33,10 +33,12 @@ module Day2
       when 'nothing-lost'
         all = got.values.flatten
         counts = all.tally
-        missing = main.reject { |id| counts.key?(id) }
-        return fail("#{missing.size} of #{main.size} events never reached an aggregator, e.g. #{missing.first}") unless missing.empty?
+        kept = secondary_ids(ctx.dir)
+        missing = main.reject { |id| counts.key?(id) || kept.include?(id) }
+        return fail("#{missing.size} of #{main.size} events reached neither an aggregator nor failed/, e.g. #{missing.first}") unless missing.empty?
         dups = counts.values.sum { |n| n - 1 }
-        pass("all #{main.size} events arrived (#{got['aggregator-a'].size} at aggregator-a, #{got['aggregator-b'].size} at aggregator-b); #{dups} duplicates (at-least-once delivery)")
+        example = counts.find { |_, n| n > 1 }&.first
+        pass("all #{main.size} events arrived (#{got['aggregator-a'].size} at aggregator-a, #{got['aggregator-b'].size} at aggregator-b, #{(main.to_set & kept).size} in failed/); #{dups} duplicates (at-least-once delivery)#{example ? ", e.g. #{example}" : ''}")
       when 'standby-used'
         return fail('aggregator-b (standby) received nothing while aggregator-a was down') if got['aggregator-b'].empty?
         pass("the standby took over: #{got['aggregator-b'].size} events at aggregator-b")
