@@ -61,7 +61,7 @@ module Day2
       end
       say "sent #{main.size} events; waiting for them at the aggregators (aggregator-a stays down)"
       want = main.map { |e| e[:id] }.to_set
-      deadline = Time.now + 25
+      deadline = Time.now + 15
       until (want - agg_ids(key).values.flatten - VerifyMore.secondary_ids(ctx.dir).to_a).empty? || Time.now > deadline
         sleep 0.3
       end
@@ -70,7 +70,7 @@ module Day2
       %w[aggregator-a aggregator-b].each { |a| Ctl.call(a, 'kill') }
       Send.http_session { |c| late.each { |e| Send.http(c, "fwd.#{key}", e[:record], time: e[:time]) } }
       wanted = late.map { |e| e[:id] }.to_set
-      deadline = Time.now + 25
+      deadline = Time.now + 20
       until (wanted - VerifyMore.secondary_ids(ctx.dir)).empty? || Time.now > deadline
         sleep 0.3
       end

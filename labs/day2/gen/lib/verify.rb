@@ -83,7 +83,8 @@ module Day2
         list = rows(ctx.dir, 'access')
         untimed = list.find { |r| r.time.nil? }
         return fail("#{untimed.where} has no event time (out_file's default format or a \"time\" field): #{Outputs.short(untimed.text)}") if untimed
-        wrong = list.find { |r| (l = good.find { |g| g[:rid] == rid.(r) }) && l[:time].to_i != r.time.to_i }
+        by_rid = good.to_h { |g| [g[:rid], g] }
+        wrong = list.find { |r| (l = by_rid[rid.(r)]) && l[:time].to_i != r.time.to_i }
         return fail("#{wrong.where}: time #{iso(wrong.time)} is not the time in its log line: #{Outputs.short(wrong.text)}") if wrong
         want = good.group_by { |l| l[:time].utc.strftime('%Y-%m-%d') }.transform_values(&:size).sort.to_h
         got = list.group_by { |r| r.time.utc.strftime('%Y-%m-%d') }.transform_values(&:size).sort.to_h
