@@ -80,6 +80,15 @@ if (args.includes('--day4-latency')) {
   console.log('\nDay 4 latency: not run (start day4, then `npm run bench -- --day4-latency`).');
 }
 
+if (args.includes('--class-grading')) {
+  // Long (a whole class graded): npm run bench -- --class-grading [--learners 30] [--parallel 2] [--day day4]
+  const forwarded = args.filter((a) => a !== '--class-grading' && a !== '--skip-start');
+  const grading = spawnSync('node', [join(root, 'bench', 'class-grading.js'), ...forwarded.filter((a, i) => ['--learners', '--parallel', '--day'].includes(a) || ['--learners', '--parallel', '--day'].includes(forwarded[i - 1]))], { stdio: 'inherit' });
+  if (grading.status !== 0) process.exitCode = 1;
+} else {
+  console.log('Class grading: not run (`npm run bench -- --class-grading --learners 30`).');
+}
+
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify(results, null, 2));
 console.log('\nSaved bench-results/latest.json');

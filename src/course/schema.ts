@@ -9,6 +9,12 @@ export const portSchema = z
     purpose: textSchema,
     /** How a person reaches it, e.g. http://localhost:{port}/ (shown on the endpoint card). */
     url: z.string().optional(),
+    /**
+     * Also published in private (selftest/grade) stacks, on 127.0.0.1 at a free port de-lab picks;
+     * steps and checks get that port as {port:N}. For what must be reached from the engine's host
+     * (the Docker fluentd logging driver), never for convenience.
+     */
+    private: z.boolean().optional(),
   })
   .strict();
 

@@ -51,4 +51,7 @@ __pycache__/
 metastore_db/
 derby.log
 .DS_Store
+# de-lab's scratch copies while a check runs (removed when it ends) and its cached reference results
+.grading/
+.de-lab/reference/
 `;

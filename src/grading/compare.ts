@@ -17,9 +17,39 @@ export function short(value: unknown, max = 300): string {
   return oneLine.length > max ? `${oneLine.slice(0, max)}… (${oneLine.length} chars)` : oneLine;
 }
 
+/**
+ * Two long texts that differ, each cut to a window around their first difference (with its line
+ * and column), so a 5,000-character output shows where it goes wrong instead of its first 300 characters.
+ */
+export function differencePair(expected: string, found: string, max = 300): { expected: string; found: string } {
+  const e = expected.replace(/\s+$/g, '');
+  const f = found.replace(/\s+$/g, '');
+  if (e.length <= max && f.length <= max) return { expected: e, found: f };
+  let at = 0;
+  while (at < e.length && at < f.length && e[at] === f[at]) at++;
+  const before = e.slice(0, at).split('\n');
+  const where = `from line ${before.length}, column ${before[before.length - 1]!.length + 1}: `;
+  const start = Math.max(0, at - Math.floor(max / 3));
+  const cut = (text: string) => `${start > 0 ? '…' : ''}${text.slice(start, start + max)}${start + max < text.length ? `… (${text.length} chars)` : ''}`;
+  return { expected: where + cut(e), found: where + (at >= f.length ? `(ends after ${f.length} chars)` : cut(f)) };
+}
+
+/**
+ * The line of a program's output that says why it failed: the last line naming an error or
+ * exception (a Python or Java trace ends with it), else the last non-empty line.
+ */
+export function lastErrorLine(text: string, max = 240): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = [...lines].reverse().find((l) => /(Error|Exception|error:|ERROR|FATAL|Traceback|refused|denied|not found|No such)/.test(l) && !/^\s*at /.test(l));
+  return short(error ?? lines.at(-1) ?? 'no output', max);
+}
+
 export function matchText(actual: string, match: TextMatch): Verdict {
   const found = short(actual);
-  if (match.equals !== undefined && actual.trim() !== match.equals.trim()) return { ok: false, expected: `exactly ${short(match.equals)}`, found };
+  if (match.equals !== undefined && actual.trim() !== match.equals.trim()) {
+    const pair = differencePair(match.equals.trim(), actual.trim());
+    return { ok: false, expected: `exactly ${pair.expected}`, found: pair.found };
+  }
   if (match.contains !== undefined && !actual.includes(match.contains)) return { ok: false, expected: `text containing ${short(match.contains)}`, found };
   if (match.matches !== undefined && !new RegExp(match.matches, 'm').test(actual)) return { ok: false, expected: `text matching /${match.matches}/`, found };
   if (match.notContains !== undefined && actual.includes(match.notContains)) return { ok: false, expected: `text without ${short(match.notContains)}`, found };

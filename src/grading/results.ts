@@ -33,6 +33,22 @@ export interface ExerciseResult {
   steps: StepResult[];
   checks: CheckResult[];
   seconds: number;
+  /** What the grader noticed besides the checks (files it ignored, limits that could not apply). */
+  notes?: string[];
+  /** The containment that really applied to this run's untrusted work. */
+  containment?: Containment;
+}
+
+/** What actually confined a run (results.json states nothing more than this). */
+export interface Containment {
+  memoryBytes: number;
+  pids: number;
+  cpus: number;
+  /** Learner image builds ran below a cgroup with this pids limit (false where the host did not allow it). */
+  buildPidsLimited?: boolean;
+  /** Containers of learner compose files got the memory/pids/CPU caps and the log cap. */
+  composeConfined?: boolean;
+  logCapBytes: number;
 }
 
 export function score(checks: CheckResult[]): { score: number; maxScore: number; passed: boolean } {

@@ -1,4 +1,4 @@
-import { execService, runLimited, serviceContainerId, type RunOutput } from './containers.js';
+import { execService, runLimited, serviceContainerId, type RunOutput } from '../stack/sandbox/containers.js';
 import type { RunContext } from './context.js';
 
 /** Where a step or check runs its command: a service of a Compose project, or a fresh limited container. */
@@ -19,7 +19,7 @@ export interface CommandTarget {
 export async function runGradingCommand(ctx: RunContext, target: CommandTarget, command: string[], options: { writable: boolean }): Promise<RunOutput> {
   if (target.service) {
     const containerId = await serviceContainerId(ctx.docker, target.project ?? ctx.dayProject, target.service);
-    return execService({ docker: ctx.docker, containerId, command, user: target.user, timeoutMs: target.timeoutSec * 1000 });
+    return execService({ docker: ctx.docker, containerId, command, user: target.user, timeoutMs: target.timeoutSec * 1000, signal: ctx.signal });
   }
   return runLimited({
     docker: ctx.docker,
@@ -29,5 +29,6 @@ export async function runGradingCommand(ctx: RunContext, target: CommandTarget, 
     network: target.network ?? ctx.vars.network,
     binds: [`${ctx.workdir}:/work${options.writable ? '' : ':ro'}`],
     limits: { ...ctx.limits, timeoutMs: target.timeoutSec * 1000 },
+    signal: ctx.signal,
   });
 }

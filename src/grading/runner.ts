@@ -1,16 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dropEscapingLinks, openForContainers } from '../stack/sandbox/folders.js';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import type { Lab } from '../course/labs.js';
-import { DEFAULT_LIMITS, execService, type Limits } from './containers.js';
+import { DEFAULT_LIMITS, execService, type Limits } from '../stack/sandbox/containers.js';
 import { makeVars, type GradingSpec, type RunContext } from './context.js';
 import { kindOf } from './kinds/index.js';
 import { score, type CheckResult, type ExerciseResult, type StepResult } from './results.js';
 import { fillDeep } from './template.js';
-import { composeDown, runStep } from './steps.js';
+import { runStep } from './steps.js';
+import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
+
+export { dropEscapingLinks, openForContainers };
 import type { Check } from './schema.js';
 
 export interface RunInput {
@@ -26,63 +31,26 @@ export interface RunInput {
   limits?: Partial<Limits>;
   /** Observations of the reference run, by check id. */
   reference?: Record<string, unknown>;
+  portVars?: Record<string, string>;
+  runToken?: string;
   onStep?: (step: StepResult) => void;
   onCheck?: (check: CheckResult) => void;
+  /** Called when a step or check begins (for progress displays). */
+  onBegin?: (event: { type: 'step' | 'check'; id: string; title: string }) => void;
+  signal?: AbortSignal;
 }
 
-/** Containers write their outputs into the workdir as their own users: let them. Links are never followed. */
-export function openForContainers(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const walk = (path: string) => {
-    const stats = lstatSync(path);
-    if (stats.isSymbolicLink()) return;
-    if (stats.isDirectory()) {
-      chmodSync(path, 0o777);
-      for (const name of readdirSync(path)) walk(join(path, name));
-    } else chmodSync(path, stats.mode | 0o444);
-  };
-  walk(dir);
+export class RunAborted extends Error {
+  constructor() {
+    super('the check was stopped');
+  }
 }
 
-/**
- * Removes symbolic links under `dir` that lead outside it (or nowhere). Code in a container can
- * write `out.csv -> /etc/shadow` into its bind-mounted folder; checks that read files on the
- * host must never follow such a link to the host's own file. Returns the removed paths.
- */
-export function dropEscapingLinks(dir: string, limit = 100_000): string[] {
-  if (!existsSync(dir)) return [];
-  const root = realpathSync(dir);
-  const removed: string[] = [];
-  let seen = 0;
-  const walk = (path: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(path);
-    } catch {
-      return; // a folder a container made unreadable: the host-side checks cannot read it either
-    }
-    for (const name of names) {
-      if (++seen > limit) return;
-      const child = join(path, name);
-      const stats = lstatSync(child, { throwIfNoEntry: false });
-      if (!stats) continue;
-      if (stats.isSymbolicLink()) {
-        let real: string | undefined;
-        try {
-          real = realpathSync(child);
-        } catch {
-          real = undefined;
-        }
-        const rel = real === undefined ? '..' : relative(root, real);
-        if (rel.startsWith('..') || isAbsolute(rel)) {
-          rmSync(child, { force: true });
-          removed.push(relative(dir, child));
-        }
-      } else if (stats.isDirectory()) walk(child);
-    }
-  };
-  walk(dir);
-  return removed;
+/** The work, or RunAborted as soon as the signal fires (the work's own commands are stopped through the signal too). */
+function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new RunAborted());
+  return Promise.race([work, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new RunAborted()), { once: true }))]);
 }
 
 function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
@@ -106,9 +74,14 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
     }
     if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check)) return { status: 'passed', observed, found: 'observed for the reference' };
     const verdict = kind.judge(check, observed, reference);
-    if (verdict.ok || Date.now() >= deadline) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
+    if (verdict.ok || Date.now() >= deadline || kind.settled?.(check, observed)) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
     await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));
   }
+}
+
+/** The host port of a {published:N} placeholder that no compose file filled in. */
+function unpublished(check: Check): string | undefined {
+  return /\{published:(\d+)\}/.exec(JSON.stringify(check))?.[1];
 }
 
 /** One run of an exercise's steps and checks against one folder of files. Never throws for the learner's faults. */
@@ -125,10 +98,17 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
     dayProject: input.dayProject,
     prefix: input.prefix,
     limits: { ...DEFAULT_LIMITS, ...input.limits },
-    vars: makeVars({ lab: input.lab, exercise: input.spec.exercise, role: input.role, seed: input.seed, workdir: input.workdir, dayDir: input.dayDir, dayProject: input.dayProject, prefix: input.prefix, unique: randomBytes(4).toString('hex') }),
+    vars: makeVars({ lab: input.lab, exercise: input.spec.exercise, role: input.role, seed: input.seed, workdir: input.workdir, dayDir: input.dayDir, dayProject: input.dayProject, prefix: input.prefix, unique: randomBytes(4).toString('hex'), portVars: input.portVars ?? dayPortVars(input.lab), runToken: input.runToken }),
     composeProjects: new Set(),
     background: new Map(),
+    portRequests: [],
+    signal: input.signal,
+    privateDir: mkdtempSync(join(tmpdir(), 'de-lab-run-')),
+    builtImages: new Set(),
+    containment: { memoryBytes: 0, pids: 0, cpus: 0, logCapBytes: 0 },
   };
+  const limits = ctx.limits;
+  ctx.containment = { memoryBytes: limits.memoryBytes, pids: limits.pids, cpus: limits.cpus, logCapBytes: 10 * 1024 * 1024 };
   openForContainers(input.workdir);
   const steps: StepResult[] = [];
   const checks: CheckResult[] = [];
@@ -136,7 +116,8 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
   let failedStep: StepResult | undefined;
   try {
     for (const step of input.spec.steps) {
-      const result = await runStep(ctx, step);
+      input.onBegin?.({ type: 'step', id: step.id, title: step.title ? tr(step.title) : step.id });
+      const result = await abortable(runStep(ctx, step), input.signal);
       steps.push(result);
       input.onStep?.(result);
       if (!result.ok) {
@@ -155,8 +136,13 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
         result = { ...base, status: 'skipped', seconds: 0, message: tr({ en: `not checked: step ${failedStep.id} failed (${failedStep.error})`, ko: `검사 안 함: 단계 ${failedStep.id} 실패 (${failedStep.error})` }) };
       } else if (blocked) {
         result = { ...base, status: 'skipped', seconds: 0, message: tr({ en: `not checked: it needs "${blocked}", which did not pass`, ko: `검사 안 함: 먼저 통과해야 하는 "${blocked}"가 통과하지 못함` }) };
+      } else if (unpublished(check)) {
+        // A URL with {published:N} left in it: nothing the learner's file published answers there, and no retry can change that.
+        const port = unpublished(check)!;
+        result = { ...base, status: 'failed', seconds: 0, expected: tr({ en: `something published on host port ${port}`, ko: `호스트 포트 ${port}에 공개된 것` }), found: tr({ en: `nothing is published on ${port}`, ko: `${port}에 공개된 것이 없음` }) };
       } else {
-        const outcome = await evaluate(ctx, check, input.reference?.[check.id]);
+        input.onBegin?.({ type: 'check', id: check.id, title: base.title });
+        const outcome = await abortable(evaluate(ctx, check, input.reference?.[check.id]), input.signal);
         if (outcome.observed !== undefined && kindOf(check).needsReference(check)) observations[check.id] = outcome.observed;
         result = { ...base, status: outcome.status, expected: outcome.expected, found: outcome.found, message: outcome.message, seconds: (Date.now() - checkStarted) / 1000 };
       }
@@ -169,9 +155,11 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
       await execService({ docker: ctx.docker, containerId: running.containerId, command: ['sh', '-c', `kill -KILL "$(cat ${running.pidFile})" 2>/dev/null; true`], timeoutMs: 10_000 }).catch(() => undefined);
     }
     for (const project of ctx.composeProjects) await composeDown(project, { ...process.env, DE_LAB_IMAGE_PREFIX: ctx.prefix });
+    for (const tag of ctx.builtImages) await ctx.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    rmSync(ctx.privateDir, { recursive: true, force: true });
   }
   return {
-    result: { day: input.lab.id, exercise: input.spec.exercise, role: input.role, seed: input.seed, ...score(checks), steps, checks, seconds: (Date.now() - started) / 1000 },
+    result: { day: input.lab.id, exercise: input.spec.exercise, role: input.role, seed: input.seed, ...score(checks), steps, checks, seconds: (Date.now() - started) / 1000, containment: ctx.containment },
     observations,
   };
 }

@@ -225,7 +225,29 @@ export const moduleCheck = z
   })
   .strict();
 
-export const checkSchema = z.discriminatedUnion('kind', [commandCheck, httpCheck, fileCheck, kafkaTopicCheck, sqlCheck, sparkMetricsCheck, dockerImageCheck, dockerContainerCheck, moduleCheck]);
+/**
+ * What a learner's compose file asked to publish (read from the rendered file by the grader; in a
+ * graded run de-lab itself publishes on a free 127.0.0.1 port, given to other checks as {published:N}).
+ */
+const publishedPortCheck = z
+  .object({
+    ...common,
+    kind: z.literal('published-port'),
+    service: z.string(),
+    /** The container port. */
+    target: z.number().int(),
+    expect: z
+      .object({
+        /** The host port the learner's file must publish it on. */
+        port: z.number().int(),
+        /** The host address it must bind; '127.0.0.1' refuses an all-interfaces binding. */
+        hostIp: z.string().default('127.0.0.1'),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const checkSchema = z.discriminatedUnion('kind', [commandCheck, httpCheck, fileCheck, kafkaTopicCheck, sqlCheck, sparkMetricsCheck, dockerImageCheck, dockerContainerCheck, moduleCheck, publishedPortCheck]);
 export type Check = z.infer<typeof checkSchema>;
 
 /** Actions that produce what the checks look at; they run before the checks, in order. */
@@ -255,7 +277,21 @@ export const stepSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ ...stepCommon, kind: z.literal('stop-background'), step: idSchema, signal: z.enum(['SIGINT', 'SIGTERM', 'SIGKILL']).default('SIGTERM') }).strict(),
   /** The learner's compose file, started under its own project ({project}-{exercise}-{role}). */
-  z.object({ ...stepCommon, kind: z.literal('compose-up'), file: z.string(), project: z.string().default('{project}-{exercise}-{role}'), wait: z.boolean().default(true) }).strict(),
+  /**
+   * Starts a learner's compose file: rendered from an empty environment plus `env` (and the file's
+   * own .env), refused unless every key is on the allow-list, capped (memory, pids, CPU, logs),
+   * and every published port moved to a free 127.0.0.1 port, given to checks as {published:N}.
+   */
+  z
+    .object({
+      ...stepCommon,
+      kind: z.literal('compose-up'),
+      file: z.string(),
+      project: z.string().default('{project}-{exercise}-{role}'),
+      wait: z.boolean().default(true),
+      env: z.record(z.string(), z.string()).default({}),
+    })
+    .strict(),
   z.object({ ...stepCommon, kind: z.literal('compose-down'), project: z.string().default('{project}-{exercise}-{role}') }).strict(),
   /** Removes leftovers by name before a run (containers, images, volumes, topics made by earlier attempts). */
   z

@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../core/errors.js';
@@ -44,7 +45,9 @@ export async function selftestDay(input: {
   onRow?: (row: SelftestRow) => void;
   onProgress?: (event: { exercise: string; role: string; step?: StepResult; check?: CheckResult }) => void;
 }): Promise<SelftestRow[]> {
-  const project = `de-lab-selftest-${input.lab.id}`;
+  // A token of its own: two selftests of one day at once (or a selftest beside a grade run) never share a project.
+  const runToken = randomBytes(2).toString('hex');
+  const project = `de-lab-selftest-${input.lab.id}-${runToken}`;
   const ids = exerciseIds(input.lab).filter((id) => !input.only || input.only.includes(id));
   const rows: SelftestRow[] = [];
   await composeDown(project);
@@ -56,10 +59,8 @@ export async function selftestDay(input: {
       try {
         const results: Partial<Record<'starter' | 'solution', ExerciseResult>> = {};
         for (const role of ['starter', 'solution'] as const) {
-          const workdir = join(stack.dayDir, `.selftest-${role}`, exercise);
-          rmSync(workdir, { recursive: true, force: true });
-          mkdirSync(workdir, { recursive: true });
-          cpSync(join(input.lab.dir, 'exercises', exercise, role), workdir, { recursive: true });
+          // gradeExercise takes the declared files from here onto a fresh copy of the starter.
+          const workdir = join(input.lab.dir, 'exercises', exercise, role);
           results[role] = await gradeExercise({
             docker: input.docker,
             lab: input.lab,
@@ -70,6 +71,9 @@ export async function selftestDay(input: {
             prefix: input.prefix,
             seed: input.seed,
             role,
+            portVars: stack.portVars,
+            runToken,
+            keepScratch: input.keep,
             onStep: (step) => input.onProgress?.({ exercise, role: step.role, step }),
             onCheck: (check) => input.onProgress?.({ exercise, role: check.role, check }),
           });

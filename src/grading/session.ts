@@ -1,15 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { OWNER_LABEL } from '../stack/gc.js';
-import { hostname, tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { DeLabError } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import type { Lab } from '../course/labs.js';
-import { composeServices, composeTarget, type ComposeTarget } from '../stack/compose.js';
-import { startStack } from '../stack/start.js';
-import type { Limits } from './containers.js';
+import type { Limits } from '../stack/sandbox/containers.js';
+import type { GradingSpec } from './context.js';
 import type { ExerciseResult, CheckResult, StepResult } from './results.js';
 import { needsReference, readCachedReference, referenceKey, runExercise, writeCachedReference } from './runner.js';
 import { loadGradingSpec } from './spec.js';
@@ -20,7 +17,7 @@ export interface SessionInput {
   docker: Dockerode;
   lab: Lab;
   exercise: string;
-  /** The files being graded. */
+  /** The folder whose declared `files` are graded (a learner's exercise folder, a submission, starter/ or solution/). */
   workdir: string;
   /** The folder the day's containers see at lab.workspaceMount (holds workdir). */
   dayDir: string;
@@ -33,6 +30,44 @@ export interface SessionInput {
   onCheck?: (check: CheckResult & { role: string }) => void;
   /** Observations of the reference run, when the caller already has them (`grade` makes them once per class, out of the learners' reach). */
   reference?: Record<string, unknown>;
+  /** {port:N} values of the stack (private ports of a selftest/grade stack, or the day's own ports). */
+  portVars?: Record<string, string>;
+  /** Appended to names a run creates (projects, image tags), so two runs at once never share one. */
+  runToken?: string;
+  /** Keep the scratch folder (for debugging a grader). */
+  keepScratch?: boolean;
+  onBegin?: (event: { type: 'step' | 'check'; id: string; title: string; role: string }) => void;
+  signal?: AbortSignal;
+}
+
+/** Where graded copies live inside the day folder (the containers see it at the day's mount). */
+export const SCRATCH_DIR = '.grading';
+
+/**
+ * A fresh scratch copy to grade: the exercise's whole starter/ (data, init scripts, programs the
+ * checks rely on) with only the declared `files` taken from `source` on top. Anything else a
+ * learner changed or added is ignored, and their own folder (outputs, checkpoints) is never touched.
+ * Only regular files are taken: a link could lead a check to a host file.
+ */
+export function scratchCopy(spec: GradingSpec, source: string, dayDir: string, name: string): { dir: string; ignored: string[] } {
+  const dir = join(dayDir, SCRATCH_DIR, name);
+  rmSync(dir, { recursive: true, force: true }); // de-lab's own copy from an interrupted run, never learner work
+  mkdirSync(dir, { recursive: true });
+  const starter = join(spec.dir, 'starter');
+  if (existsSync(starter)) cpSync(starter, dir, { recursive: true });
+  const ignored: string[] = [];
+  for (const file of spec.files) {
+    const from = join(source, file);
+    const stats = lstatSync(from, { throwIfNoEntry: false });
+    if (!stats) continue; // not submitted: the starter's version stays, and the checks say what is missing
+    if (!stats.isFile()) {
+      ignored.push(file);
+      continue;
+    }
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(from, join(dir, file));
+  }
+  return { dir, ignored };
 }
 
 /**
@@ -44,28 +79,55 @@ export async function gradeExercise(input: SessionInput): Promise<ExerciseResult
   const seed = input.seed ?? DEFAULT_SEED;
   const reference = input.reference ?? (await referenceObservations(input));
   const role = input.role ?? 'learner';
-  const { result } = await runExercise({ ...common(input, seed), spec, role, workdir: input.workdir, reference, onStep: (s) => input.onStep?.({ ...s, role }), onCheck: (c) => input.onCheck?.({ ...c, role }) });
-  return result;
+  const scratch = scratchCopy(spec, input.workdir, input.dayDir, scratchName(input.exercise, role, input.runToken));
+  try {
+    const { result } = await runExercise({ ...common(input, seed), spec, role, workdir: scratch.dir, reference, onStep: (s) => input.onStep?.({ ...s, role }), onCheck: (c) => input.onCheck?.({ ...c, role }), onBegin: (e) => input.onBegin?.({ ...e, role }) });
+    if (scratch.ignored.length) result.notes = [...(result.notes ?? []), `not graded (not a regular file): ${scratch.ignored.join(', ')}`];
+    return result;
+  } finally {
+    if (!input.keepScratch) removeScratch(scratch.dir);
+  }
+}
+
+/**
+ * The scratch folder's name: stable inside a private stack (selftest, grade: one run owns the
+ * folder, so messages that name a path are the same from run to run), with the process id in a
+ * learner's workspace, where a `watch` and a `check` may run at once.
+ */
+function scratchName(exercise: string, role: string, runToken?: string): string {
+  return runToken ? `${exercise}-${role}` : `${exercise}-${role}-${process.pid}-${randomBytes(2).toString('hex')}`;
+}
+
+function removeScratch(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // files a container made as another user (rootless engines): left in the de-lab scratch folder
+  }
 }
 
 /**
  * What the reference solution's run observed, for the checks that compare with it; undefined when
- * no check does. Cached in `cacheFile` (default: <dayDir>/.reference/) by seed and solution content.
+ * no check does. Cached in `cacheFile` (default: <workspace>/.de-lab/reference/<day>/) by seed and solution content.
  */
 export async function referenceObservations(input: SessionInput, cacheFile?: string): Promise<Record<string, unknown> | undefined> {
   const spec = loadGradingSpec(input.lab, input.exercise);
   if (!needsReference(spec)) return undefined;
   const seed = input.seed ?? DEFAULT_SEED;
-  const referenceRoot = join(input.dayDir, '.reference');
+  // Outside the day folder that containers mount: no learner job can write a reference of its own.
+  const referenceRoot = join(dirname(input.dayDir), '.de-lab', 'reference', input.lab.id);
   const file = cacheFile ?? join(referenceRoot, `${input.exercise}.seed-${seed}.json`);
   const key = referenceKey(spec, seed);
   const cached = readCachedReference(file, key);
   if (cached) return cached;
-  const dir = join(referenceRoot, input.exercise);
-  rmSync(dir, { recursive: true, force: true }); // de-lab's own copy of the solution, never learner work
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(spec.dir, 'solution'), dir, { recursive: true });
-  const { result, observations } = await runExercise({ ...common(input, seed), spec, role: 'reference', workdir: dir, onStep: (s) => input.onStep?.({ ...s, role: 'reference' }), onCheck: (c) => input.onCheck?.({ ...c, role: 'reference' }) });
+  const scratch = scratchCopy(spec, join(spec.dir, 'solution'), input.dayDir, scratchName(input.exercise, 'reference', input.runToken));
+  let run: Awaited<ReturnType<typeof runExercise>>;
+  try {
+    run = await runExercise({ ...common(input, seed), spec, role: 'reference', workdir: scratch.dir, onStep: (s) => input.onStep?.({ ...s, role: 'reference' }), onCheck: (c) => input.onCheck?.({ ...c, role: 'reference' }), onBegin: (e) => input.onBegin?.({ ...e, role: 'reference' }) });
+  } finally {
+    if (!input.keepScratch) removeScratch(scratch.dir);
+  }
+  const { result, observations } = run;
   const broken = result.steps.find((s) => !s.ok) ?? result.checks.find((c) => c.status !== 'passed');
   if (broken) {
     const why = 'error' in broken && broken.error ? broken.error : ((broken as CheckResult).message ?? (broken as CheckResult).found);
@@ -80,41 +142,7 @@ export async function referenceObservations(input: SessionInput, cacheFile?: str
 }
 
 function common(input: SessionInput, seed: number) {
-  return { docker: input.docker, lab: input.lab, seed, dayDir: input.dayDir, dayProject: input.dayProject, prefix: input.prefix, limits: input.limits };
+  return { docker: input.docker, lab: input.lab, seed, dayDir: input.dayDir, dayProject: input.dayProject, prefix: input.prefix, limits: input.limits, portVars: input.portVars, runToken: input.runToken, signal: input.signal };
 }
 
-/** Pids limit of private-stack services whose compose file sets none (JVM threads count too). */
-export const PRIVATE_STACK_PIDS = 4096;
-
-function servicesWithoutPidsLimit(composeFile: string): string[] {
-  const doc = parse(readFileSync(composeFile, 'utf8')) as { services?: Record<string, any> };
-  return Object.entries(doc.services ?? {})
-    .filter(([, spec]) => spec?.pids_limit === undefined && spec?.deploy?.resources?.limits?.pids === undefined)
-    .map(([name]) => name);
-}
-
-/**
- * A private copy of a day's stack for selftest and grading: its own project, its own workspace
- * folder, and no host ports, so it never collides with the learner's stack or anything else.
- */
-export async function startPrivateStack(input: { docker: Dockerode; lab: Lab; project: string; prefix: string; root?: string }): Promise<{ target: ComposeTarget; root: string; dayDir: string }> {
-  const root = input.root ?? mkdtempSync(join(tmpdir(), `${input.project}-`));
-  const dayDir = join(root, input.lab.id);
-  mkdirSync(dayDir, { recursive: true });
-  const override = join(root, 'no-host-ports.yaml');
-  const services = composeServices(input.lab.composeFile);
-  // Learner code is exec'd into these services: a fork bomb must hit a pids limit, not the host's.
-  const unlimited = new Set(servicesWithoutPidsLimit(input.lab.composeFile));
-  // Every service says which process owns this stack, so `de-lab gc` leaves it alone while that
-  // process (a selftest or grade run) is alive.
-  const owner = `    labels:\n      ${OWNER_LABEL}: "${process.pid}@${hostname()}"\n`;
-  const entries = services.map(
-    (s) => `  ${s.name}:\n${owner}${s.ports.length > 0 ? '    ports: !reset []\n' : ''}${unlimited.has(s.name) ? `    pids_limit: ${PRIVATE_STACK_PIDS}\n` : ''}`,
-  );
-  writeFileSync(override, entries.length ? `services:\n${entries.join('')}` : 'services: {}\n');
-  const target = composeTarget(input.lab, { imagePrefix: input.prefix, workspace: root }, { project: input.project, files: entries.length ? [override] : [] });
-  const { openForContainers } = await import('./runner.js');
-  openForContainers(dayDir);
-  if (existsSync(input.lab.composeFile)) await startStack({ lab: input.lab, target, docker: input.docker });
-  return { target, root, dayDir };
-}
+export { startPrivateStack } from '../stack/sandbox/private-stack.js';

@@ -24,5 +24,6 @@ export function loadGradingSpec(lab: Lab, exercise: string): GradingSpec {
       if (!ids.has(dependency)) throw new DeLabError(`${file}: check "${check.id}" depends on "${dependency}", which is not a check of this exercise.`, { code: 'E_MANIFEST' });
     }
   }
-  return { day: lab.id, exercise, dir, steps: parsed.steps, checks: parsed.checks };
+  const files = (parsed as unknown as { files?: unknown }).files;
+  return { day: lab.id, exercise, dir, files: Array.isArray(files) ? files.map(String) : [], steps: parsed.steps, checks: parsed.checks };
 }

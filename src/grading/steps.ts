@@ -1,14 +1,19 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { errorMessage } from '../core/errors.js';
+import { tr } from '../i18n/lang.js';
 import { argv, fillDeep } from './template.js';
+import { lastErrorLine } from './compare.js';
 import type { RunContext } from './context.js';
 import type { Step } from './schema.js';
 import type { StepResult } from './results.js';
-import { execBackground, execService, serviceContainerId } from './containers.js';
+import { execBackground, execService, serviceContainerId } from '../stack/sandbox/containers.js';
 import { runGradingCommand } from './run-command.js';
-import { composeConfig, composeRisks } from './compose-guard.js';
+import { BuildFailure, buildLearnerImage } from '../stack/sandbox/learner-build.js';
+import { composeFailureCause, composeRisks, confineLearnerCompose, interpolationEnv, LearnerComposeRefused, renderLearnerCompose, writeRendered } from '../stack/sandbox/learner-compose.js';
+import { composeDown } from '../stack/sandbox/private-stack.js';
+import { dropEscapingLinks } from '../stack/sandbox/folders.js';
 
 class StepFailure extends Error {
   constructor(message: string, readonly output?: string) {
@@ -20,46 +25,24 @@ function tail(text: string, lines = 15): string {
   return text.split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
 }
 
-async function buildLearnerImage(ctx: RunContext, step: Extract<Step, { kind: 'docker-build' }>): Promise<string> {
-  const context = join(ctx.workdir, step.context);
-  const dockerfile = step.dockerfile ?? 'Dockerfile';
-  if (!existsSync(join(context, dockerfile))) throw new StepFailure(`${join(step.context, dockerfile)} does not exist`);
-  const { pack } = await import('tar-fs');
-  // Closing the request at the deadline makes the engine cancel the build (a RUN that never ends).
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), step.timeoutSec * 1000);
-  const lines: string[] = [];
+async function buildImage(ctx: RunContext, step: Extract<Step, { kind: 'docker-build' }>): Promise<string> {
   try {
-    const stream = await ctx.docker.buildImage(pack(context) as unknown as NodeJS.ReadableStream, {
-      t: step.tag,
-      dockerfile,
-      rm: true,
-      forcerm: true,
-      memory: ctx.limits.memoryBytes,
-      memswap: ctx.limits.memoryBytes,
+    const built = await buildLearnerImage({
+      docker: ctx.docker,
+      context: join(ctx.workdir, step.context),
+      dockerfile: step.dockerfile ?? 'Dockerfile',
+      tag: step.tag,
+      limits: ctx.limits,
+      timeoutSec: step.timeoutSec,
       labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading' },
-      abortSignal: abort.signal,
     });
-    await new Promise<void>((resolve, reject) => {
-      ctx.docker.modem.followProgress(
-        stream,
-        (error: Error | null, events: Array<{ error?: string }>) => {
-          const failed = abort.signal.aborted ? `timed out after ${step.timeoutSec} s` : (error?.message ?? events.find((e) => e.error)?.error);
-          if (failed) reject(new StepFailure(`docker build failed: ${failed.trim()}`, lines.slice(-15).join('\n')));
-          else resolve();
-        },
-        (event: { stream?: string; error?: string }) => {
-          for (const line of (event.stream ?? event.error ?? '').split('\n')) if (line.trim()) lines.push(line.trimEnd());
-        },
-      );
-    });
+    ctx.builtImages.add(step.tag);
+    ctx.containment.buildPidsLimited = (ctx.containment.buildPidsLimited ?? true) && built.pidsLimited;
+    return built.output;
   } catch (error) {
-    if (abort.signal.aborted && !(error instanceof StepFailure)) throw new StepFailure(`docker build failed: timed out after ${step.timeoutSec} s`, lines.slice(-15).join('\n'));
+    if (error instanceof BuildFailure) throw new StepFailure(error.message, error.output);
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
-  return tail(lines.join('\n'), 5);
 }
 
 async function runCommand(ctx: RunContext, step: Extract<Step, { kind: 'command' }>): Promise<string> {
@@ -74,9 +57,10 @@ async function runCommand(ctx: RunContext, step: Extract<Step, { kind: 'command'
   }
   const result = await runGradingCommand(ctx, step, command, { writable: true });
   const output = tail(`${result.stdout}\n${result.stderr}`);
-  if (result.timedOut) throw new StepFailure(`timed out after ${step.timeoutSec} s`, output);
+  const last = lastErrorLine(`${result.stdout}\n${result.stderr}`);
+  if (result.timedOut) throw new StepFailure(`timed out after ${step.timeoutSec} s${output ? `; its last output: ${last}` : ' without any output'}`, output);
   if (step.mustSucceed && result.exitCode === 137) throw new StepFailure('was killed (exit 137, most often the container ran out of memory)', output);
-  if (step.mustSucceed && result.exitCode !== 0) throw new StepFailure(`exited with code ${result.exitCode}`, output);
+  if (step.mustSucceed && result.exitCode !== 0) throw new StepFailure(`exited with code ${result.exitCode}: ${last}`, output);
   return output;
 }
 
@@ -101,24 +85,38 @@ export function composeEnv(ctx: RunContext): NodeJS.ProcessEnv {
 async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-up' }>): Promise<string> {
   const file = join(ctx.workdir, step.file);
   if (!existsSync(file)) throw new StepFailure(`${step.file} does not exist`);
-  let config;
+  let rendered;
   try {
-    config = await composeConfig(file, step.project, composeEnv(ctx));
+    const config = await renderLearnerCompose({ file, folder: ctx.workdir, project: step.project, env: interpolationEnv(step.env, ctx.prefix) });
+    const risks = composeRisks(config, ctx.workdir);
+    if (risks.length > 0) throw new LearnerComposeRefused(`is refused for safety: ${risks.join('; ')}`);
+    rendered = await confineLearnerCompose(config, { limits: ctx.limits, labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading' } });
   } catch (error) {
-    throw new StepFailure(`${step.file} is not a valid Compose file`, tail(String((error as { stderr?: string }).stderr ?? errorMessage(error))));
+    if (error instanceof LearnerComposeRefused) throw new StepFailure(`${step.file} ${error.message}`, error.detail);
+    throw error;
   }
-  const risks = composeRisks(config, dirname(file));
-  if (risks.length > 0) throw new StepFailure(`${step.file} is refused for safety: ${risks.join('; ')}`);
+  for (const port of rendered.ports) {
+    ctx.portRequests.push(port);
+    ctx.vars[`published:${port.published}`] = String(port.actual);
+  }
+  ctx.containment.composeConfined = true;
+  const renderedFile = writeRendered(rendered.config, ctx.privateDir, step.project);
   ctx.composeProjects.add(step.project);
-  const args = ['compose', '-p', step.project, '-f', file, 'up', '-d', '--pull', 'never', ...(step.wait ? ['--wait', '--wait-timeout', String(step.timeoutSec)] : [])];
-  const result = await execa('docker', args, { env: composeEnv(ctx), reject: false, all: true, timeout: (step.timeoutSec + 30) * 1000, cwd: dirname(file) });
-  if (result.exitCode !== 0) throw new StepFailure(`docker compose up failed`, tail(String(result.all)));
+  const args = ['compose', '-p', step.project, '-f', renderedFile, '--project-directory', ctx.workdir, 'up', '-d', '--pull', 'never', ...(step.wait ? ['--wait', '--wait-timeout', String(step.timeoutSec)] : [])];
+  const result = await execa('docker', args, { env: composeEnv(ctx), reject: false, all: true, timeout: (step.timeoutSec + 30) * 1000, cwd: ctx.workdir });
+  if (result.exitCode !== 0) {
+    const cause = await composeFailureCause(ctx.docker, step.project);
+    const first = cause?.split('\n')[0];
+    throw new StepFailure(first ? `docker compose up failed: ${first.replace(/; last log lines:$/, '')}` : `docker compose up failed: ${lastLine(String(result.all))}`, cause ?? tail(String(result.all)));
+  }
   return tail(String(result.all), 5);
 }
 
-export async function composeDown(project: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans', '--timeout', '5'], { env, reject: false, timeout: 120_000 });
+function lastLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? 'no output';
 }
+
+export { composeDown };
 
 async function cleanup(ctx: RunContext, step: Extract<Step, { kind: 'cleanup' }>): Promise<string> {
   const gone = (error: unknown) => {
@@ -135,10 +133,12 @@ async function cleanup(ctx: RunContext, step: Extract<Step, { kind: 'cleanup' }>
 export async function runStep(ctx: RunContext, raw: Step): Promise<StepResult> {
   const step = fillDeep(raw, ctx.vars);
   const started = Date.now();
+  // A link that an earlier step's container left in the folder must not lead a bind mount or a build to a host file.
+  dropEscapingLinks(ctx.workdir);
   const work = (async (): Promise<string> => {
     switch (step.kind) {
       case 'docker-build':
-        return buildLearnerImage(ctx, step);
+        return buildImage(ctx, step);
       case 'command':
         return runCommand(ctx, step);
       case 'stop-background':
@@ -152,7 +152,8 @@ export async function runStep(ctx: RunContext, raw: Step): Promise<StepResult> {
         return cleanup(ctx, step);
     }
   })();
-  const limit = new Promise<never>((_, reject) => setTimeout(() => reject(new StepFailure(`timed out after ${step.timeoutSec} s`)), step.timeoutSec * 1000 + 15_000).unref());
+  const what = step.title ? tr(step.title) : step.kind;
+  const limit = new Promise<never>((_, reject) => setTimeout(() => reject(new StepFailure(`timed out after ${step.timeoutSec} s while it was waiting for: ${what}`)), step.timeoutSec * 1000 + 15_000).unref());
   try {
     const output = await Promise.race([work, limit]);
     return { id: step.id, kind: step.kind, ok: true, seconds: (Date.now() - started) / 1000, output: output || undefined };

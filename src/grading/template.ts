@@ -1,9 +1,12 @@
 /** Placeholder values for one run of an exercise (see schema.ts for their meaning). */
 export type Vars = Record<string, string>;
 
-/** Replaces {name} for the names in vars only, so JSON and shell braces in commands survive. */
+/**
+ * Replaces {name} (and {port:N} / {published:N}) for the names in vars only, so JSON and shell
+ * braces in commands survive.
+ */
 export function fill(text: string, vars: Vars): string {
-  return text.replace(/\{([a-z][a-zA-Z]*)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? vars[name]! : whole));
+  return text.replace(/\{([a-z][a-zA-Z]*(?::[0-9]+)?)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? vars[name]! : whole));
 }
 
 export function fillDeep<T>(value: T, vars: Vars): T {

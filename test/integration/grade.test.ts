@@ -86,7 +86,7 @@ describe('de-lab grade (instructor grading of a class)', () => {
     expect(l.bob!.exercises.find((e) => e.id === 'image-user')!.checks.map((c) => c.status)).toEqual(['failed', 'failed']);
     expect(l.carol!.exercises.find((e) => e.id === 'seeded-squares')!.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['output-exists:passed', 'same-as-reference:failed']);
     // The hanging script is stopped at the step's deadline; its checks earn nothing, the other exercise counts.
-    expect(l.erin!.reason).toBe('seeded-squares: step run failed: timed out after 20 s');
+    expect(l.erin!.reason).toBe('seeded-squares: step run failed: timed out after 20 s without any output');
     expect(l.erin!.exercises[0]!.checks.every((c) => c.status === 'skipped')).toBe(true);
     // The fork bomb hits the pids limit of its own box; the stack is recreated; image-user still passes.
     expect(l.frank!.reason, JSON.stringify(l.frank, null, 1)).toBe('seeded-squares: step run failed: exited with code 2');

@@ -28,7 +28,7 @@ export function sampleResults(): GradeResults {
   return {
     schema: RESULTS_SCHEMA, deLab: '0.1.0', day: { id: 'day7', title: 'Fixture' }, seed: 20261123, courseSeed: true, submissions: '/subs', out: '/out',
     startedAt: '2026-01-02T03:00:00.000Z', finishedAt: '2026-01-02T03:05:00.000Z', seconds: 300, parallel: 2,
-    limits: { archive: { maxTotalBytes: 1, maxFiles: 1, maxFileBytes: 1 }, container: { memoryBytes: 1, pids: 1, timeoutMs: 1 } },
+    limits: { archive: { maxTotalBytes: 1, maxFiles: 1, maxFileBytes: 1 }, applied: { memoryBytes: 1, pids: 1, cpus: 1, logCapBytes: 1, timeoutMs: 1 } },
     exercises: catalogue, maxScore: 6, learners, stats: computeStats(catalogue, learners),
   };
 }

@@ -22,10 +22,11 @@ export function renderCheckLine(check: CheckResult): string {
 function renderSummary(results: ExerciseResult[]): string {
   return results
     .map((r) => {
+      const failedStep = r.steps.find((s) => !s.ok);
+      const fix = failedStep ? tr({ en: `Fix what stopped step ${failedStep.id} (below)`, ko: `단계 ${failedStep.id}를 멈춘 원인(아래)을 고치거나` }) : tr({ en: 'Fix the ✖ lines', ko: '✖ 항목을 고치거나' });
       const head = r.passed
         ? style.ok(tr({ en: `${r.day}/${r.exercise} passed: ${r.score}/${r.maxScore} points.`, ko: `${r.day}/${r.exercise} 통과: ${r.score}/${r.maxScore}점.` }))
-        : style.fail(tr({ en: `${r.day}/${r.exercise}: ${r.score}/${r.maxScore} points. Fix the ✖ lines, or ask: de-lab hint ${r.day} ${r.exercise}`, ko: `${r.day}/${r.exercise}: ${r.score}/${r.maxScore}점. ✖ 항목을 고치거나 힌트를 보세요: de-lab hint ${r.day} ${r.exercise}` }));
-      const failedStep = r.steps.find((s) => !s.ok);
+        : style.fail(tr({ en: `${r.day}/${r.exercise}: ${r.score}/${r.maxScore} points. ${fix}, or ask: de-lab hint ${r.day} ${r.exercise}`, ko: `${r.day}/${r.exercise}: ${r.score}/${r.maxScore}점. ${fix} 힌트를 보세요: de-lab hint ${r.day} ${r.exercise}` }));
       return failedStep ? `${head}\n  ${style.fail(marks.fail)} ${tr({ en: 'step', ko: '단계' })} ${failedStep.id}: ${failedStep.error}${failedStep.output ? `\n${failedStep.output.split('\n').map((l) => `      ${l}`).join('\n')}` : ''}` : head;
     })
     .join('\n');
@@ -38,39 +39,89 @@ export function inferTarget(root: string, cwd: string, day?: string, id?: string
   return { day: day ?? (inside ? parts[0] : undefined), id: id ?? (inside && !day ? parts[1] : undefined) };
 }
 
-/** Grades exercises of one day in the running stack, printing check lines as they come, and records progress. */
-export async function gradeInStack(ctx: Context, input: { workspaceRoot: string; day: string; ids?: string[]; seed?: number }): Promise<ExerciseResult[]> {
+/**
+ * What is running now and for how long: on a terminal one line that updates every second, in a
+ * log (CI, a pipe) one line when it begins. Cleared before the result line is printed.
+ */
+export function progressLine(write: (text: string) => void, live: boolean) {
+  let timer: NodeJS.Timeout | undefined;
+  let shown = false;
+  const clear = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (live && shown) process.stdout.write('\r\u001b[2K');
+    shown = false;
+  };
+  return {
+    begin(title: string) {
+      clear();
+      const started = Date.now();
+      if (!live) {
+        write(style.dim(`  … ${title}`));
+        return;
+      }
+      const draw = () => {
+        shown = true;
+        process.stdout.write(`\r\u001b[2K${style.dim(`  ⋯ ${title} (${Math.round((Date.now() - started) / 1000)} s)`)}`);
+      };
+      draw();
+      timer = setInterval(draw, 1000);
+      timer.unref();
+    },
+    end: clear,
+  };
+}
+
+/** Grades exercises of one day in the running stack, printing progress and check lines as they come; Ctrl-C stops at once. */
+export async function gradeInStack(ctx: Context, input: { workspaceRoot: string; day: string; ids?: string[]; seed?: number; signal?: AbortSignal }): Promise<ExerciseResult[]> {
   const { findLab } = await import('../../course/labs.js');
-  const { loadExercises, findExercise } = await import('../../course/exercises.js');
-  const { exerciseDir } = await import('../../course/workspace.js');
-  const { recordCheckResult } = await import('../../course/state.js');
   const { requireEngine } = await import('../../stack/engine.js');
-  const { gradeExercise } = await import('../../grading/session.js');
+  const { checkInStack } = await import('../../grading/check-in-stack.js');
   const { requireDayStack } = await import('../day-stack.js');
-  const { join } = await import('node:path');
   const lab = findLab(input.day);
-  const exercises = input.ids?.length ? input.ids.map((id) => findExercise(lab, id)) : loadExercises(lab);
   const { docker } = await requireEngine();
   const dayProject = await requireDayStack(docker, lab, input.workspaceRoot);
-  const results: ExerciseResult[] = [];
-  for (const exercise of exercises) {
-    if (!ctx.json) ctx.out(style.bold(`${lab.id}/${exercise.id} — ${tr(exercise.title)}`));
-    const result = await gradeExercise({
+  const progress = progressLine(ctx.out, !ctx.json && Boolean(process.stdout.isTTY));
+  const own = new AbortController();
+  const abort = () => own.abort();
+  input.signal?.addEventListener('abort', abort, { once: true });
+  const onSigint = () => {
+    if (!ctx.json) ctx.err(style.dim(tr({ en: '\nStopping the check…', ko: '\n검사를 멈추는 중…' })));
+    own.abort();
+  };
+  // process.on, not once: execa's signal-exit re-raises SIGINT when it sees no other listener.
+  if (!input.signal) process.on('SIGINT', onSigint);
+  try {
+    return await checkInStack({
       docker,
       lab,
-      exercise: exercise.id,
-      workdir: exerciseDir(input.workspaceRoot, exercise),
-      dayDir: join(input.workspaceRoot, lab.id),
       dayProject,
-      prefix: ctx.config.values.imagePrefix,
+      workspaceRoot: input.workspaceRoot,
+      ids: input.ids,
       seed: input.seed,
-      onStep: (step) => !ctx.json && step.role === 'reference' && step.id && ctx.verbose && ctx.err(style.dim(`  reference: ${step.id} ${step.ok ? 'ok' : step.error}`)),
-      onCheck: (c) => !ctx.json && c.role === 'learner' && ctx.out(renderCheckLine(c)),
+      prefix: ctx.config.values.imagePrefix,
+      signal: own.signal,
+      onExercise: (exercise) => !ctx.json && ctx.out(style.bold(`${lab.id}/${exercise.id} — ${tr(exercise.title)}`)),
+      onBegin: (event) => {
+        if (ctx.json) return;
+        const who = event.role === 'reference' ? tr({ en: 'reference: ', ko: '참조 답안: ' }) : '';
+        progress.begin(`${who}${event.type === 'step' ? tr({ en: 'step', ko: '단계' }) + ' ' : ''}${event.title}`);
+      },
+      onCheck: (c) => {
+        if (ctx.json || c.role !== 'learner') return;
+        progress.end();
+        ctx.out(renderCheckLine(c));
+      },
     });
-    recordCheckResult(input.workspaceRoot, lab.id, exercise.id, result);
-    results.push(result);
+  } catch (error) {
+    const { RunAborted } = await import('../../grading/runner.js');
+    if (error instanceof RunAborted) throw new DeLabError(tr({ en: 'The check was stopped before it finished.', ko: '검사가 끝나기 전에 멈췄습니다.' }), { hint: tr({ en: 'Run it again when you are ready: de-lab check ' + lab.id, ko: '준비되면 다시 실행하세요: de-lab check ' + lab.id }), code: 'E_ABORTED', exitCode: 130 });
+    throw error;
+  } finally {
+    progress.end();
+    process.off('SIGINT', onSigint);
+    input.signal?.removeEventListener('abort', abort);
   }
-  return results;
 }
 
 export { renderSummary };

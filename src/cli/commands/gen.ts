@@ -89,7 +89,7 @@ async function gen(ctx: Context, day: string, extra: string[], options: GenOptio
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { projectContainers } = await import('../../stack/project.js');
-  const { execService } = await import('../../grading/containers.js');
+  const { execService } = await import('../../stack/sandbox/containers.js');
   const { fill } = await import('../../grading/template.js');
   const lab = findLab(day);
   const generator = lab.generator;

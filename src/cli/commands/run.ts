@@ -9,7 +9,7 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const { findLab } = await import('../../course/labs.js');
   const { findExercise } = await import('../../course/exercises.js');
   const { requireEngine } = await import('../../stack/engine.js');
-  const { serviceContainerId } = await import('../../grading/containers.js');
+  const { serviceContainerId } = await import('../../stack/sandbox/containers.js');
   const { execInContainer } = await import('../../stack/exec.js');
   const { fill } = await import('../../grading/template.js');
   const { DEFAULT_SEED } = await import('../../grading/session.js');

@@ -31,17 +31,25 @@ async function watch(ctx: Context, dayArg: string | undefined, idArg: string | u
   const seed = options.seed ? Number(options.seed) : undefined;
   let runs = 0;
   let lastPassed = false;
+  let running: AbortController | undefined;
+  let current: Promise<void> = Promise.resolve();
+  // A save counts only when it changes what the learner wrote: an event from a chmod, a touch, an
+  // editor's swap file or anything a job writes next to it does not start a check.
+  const { contentsOf } = await import('../../course/fingerprint.js');
+  let seen = contentsOf(dir, [...files]);
 
   const once = async () => {
     runs += 1;
     if (!ctx.json) ctx.out(style.dim(`\n— ${new Date().toLocaleTimeString()} · ${tr({ en: 'checking', ko: '검사 중' })} ${lab.id}/${exercise.id}`));
+    running = new AbortController();
     try {
-      const results = await gradeInStack(ctx, { workspaceRoot: workspace.root, day: lab.id, ids: [exercise.id], seed });
+      const results = await gradeInStack(ctx, { workspaceRoot: workspace.root, day: lab.id, ids: [exercise.id], seed, signal: running.signal });
       lastPassed = results.every((r) => r.passed);
       if (ctx.json) ctx.out(JSON.stringify({ run: runs, results }));
       else ctx.out(`\n${renderSummary(results)}`);
     } catch (error) {
       lastPassed = false;
+      if (running.signal.aborted) return;
       // The first check cannot run (no stack, no engine): say so and stop. Later, keep watching.
       if (runs === 1) throw error;
       ctx.err(style.fail(error instanceof Error ? error.message : String(error)));
@@ -58,16 +66,25 @@ async function watch(ctx: Context, dayArg: string | undefined, idArg: string | u
       resolve(code);
     };
     const debouncer = startDebouncer(Number(options.debounce), async () => {
-      await once();
+      current = once();
+      await current;
       if (runs >= maxRuns) finish(lastPassed ? 0 : 1);
     }, (error) => {
       watcher.close();
       reject(error);
     });
     const watcher = watchFs(dir, { recursive: true }, (_event, name) => {
-      if (name && files.has(normalize(name.toString()))) debouncer.trigger();
+      if (!name || !files.has(normalize(name.toString()))) return;
+      const now = contentsOf(dir, [...files]);
+      if (now === seen) return;
+      seen = now;
+      debouncer.trigger();
     });
-    const onSignal = () => finish(lastPassed ? 0 : 1);
+    const onSignal = () => {
+      // Ctrl-C stops a running check at once: its commands are stopped, then its stacks removed.
+      running?.abort();
+      void current.finally(() => finish(lastPassed ? 0 : 1));
+    };
     process.on('SIGINT', onSignal);
     debouncer.trigger(0); // check once right away
   });

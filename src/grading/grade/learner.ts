@@ -1,16 +1,16 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../../core/errors.js';
 import type { Lab } from '../../course/labs.js';
-import type { Limits } from '../containers.js';
+import type { Limits } from '../../stack/sandbox/containers.js';
 import type { GradingSpec } from '../context.js';
 import type { ExerciseResult } from '../results.js';
 import { gradeExercise } from '../session.js';
 import { unpackSubmission, UnsafeSubmission, type ArchiveLimits } from './archive.js';
 import { totals, unrunExercise, type CatalogueExercise, type GradedExercise, type LearnerResult } from './model.js';
 import { detectLayout, fingerprint, type Submission } from './submissions.js';
-import { closeLearnerStack, describeLeftovers, learnerProject, leftovers, openLearnerStack, recreateStack, removeRoleImages, type LearnerStack } from './workers.js';
+import { closeLearnerStack, describeLeftovers, learnerProject, leftovers, openLearnerStack, recreateStack, removeRoleImages, type LearnerStack } from '../../stack/sandbox/learner-stack.js';
 
 /** What grading any learner of the run needs; shared read-only between parallel graders. */
 export interface GradeEnv {
@@ -20,8 +20,10 @@ export interface GradeEnv {
   seed: number;
   catalogue: CatalogueExercise[];
   specs: Map<string, GradingSpec>;
-  /** Reference observations per exercise, made once for the run (never inside a learner's stack). */
-  references: Map<string, Record<string, unknown> | undefined>;
+  /** Reference observations per exercise, made once for the run on first need (never inside a learner's stack). */
+  references: { get(id: string): Promise<Record<string, unknown> | undefined> };
+  /** Keeps this run's names (projects, image tags) apart from another run's. */
+  runToken: string;
   archiveLimits: ArchiveLimits;
   limits?: Partial<Limits>;
   /** Parent folder of the learners' private folders. */
@@ -60,6 +62,7 @@ export function toGraded(exercise: CatalogueExercise, result: ExerciseResult): G
     steps: result.steps,
     checks: result.checks.map((check) => ({ ...check, points: check.status === 'passed' ? check.weight : 0 })),
     seconds: result.seconds,
+    containment: result.containment,
   };
 }
 
@@ -106,7 +109,7 @@ export async function gradeLearner(env: GradeEnv, submission: Submission, onExer
       return { ...result, status: 'graded', reason, ...totals(exercises), exercises, seconds: (Date.now() - started) / 1000 };
     }
     try {
-      stack = await openLearnerStack({ docker: env.docker, lab: env.lab, prefix: env.prefix, project: learnerProject(env.lab.id, submission.role), root: join(root, 'stack') });
+      stack = await openLearnerStack({ docker: env.docker, lab: env.lab, prefix: env.prefix, project: learnerProject(env.lab.id, submission.role, env.runToken), root: join(root, 'stack') });
     } catch (error) {
       const reason = `the private ${env.lab.id} stack did not start: ${errorMessage(error)}`;
       const exercises = env.catalogue.map((exercise) => unrunExercise(exercise, 'error', reason));
@@ -141,8 +144,6 @@ export async function gradeLearner(env: GradeEnv, submission: Submission, onExer
 }
 
 async function gradeOneExercise(env: GradeEnv, submission: Submission, stack: LearnerStack, exercise: CatalogueExercise, source: string, notes: string[], more: boolean): Promise<GradedExercise> {
-  const workdir = join(stack.dayDir, exercise.id);
-  renameSync(source, workdir);
   const spec = env.specs.get(exercise.id)!;
   let graded: GradedExercise;
   let timedOut = false;
@@ -151,14 +152,17 @@ async function gradeOneExercise(env: GradeEnv, submission: Submission, stack: Le
       docker: env.docker,
       lab: env.lab,
       exercise: exercise.id,
-      workdir,
+      // Only the exercise's declared files are taken from here, onto a fresh starter copy.
+      workdir: source,
       dayDir: stack.dayDir,
       dayProject: stack.project,
       prefix: env.prefix,
       seed: env.seed,
       role: submission.role,
       limits: env.limits,
-      reference: env.references.get(exercise.id) ?? {},
+      reference: (await env.references.get(exercise.id)) ?? {},
+      portVars: stack.portVars,
+      runToken: env.runToken,
     });
     graded = toGraded(exercise, await within(run, exerciseDeadlineSec(spec)));
   } catch (error) {

@@ -1,4 +1,34 @@
-import type { Limits } from '../containers.js';
+import type { Limits } from '../../stack/sandbox/containers.js';
+import type { Containment } from '../results.js';
+
+/** The containment that applied to every graded run of the class (a limit that did not apply everywhere is false, not claimed). */
+export interface AppliedContainment {
+  memoryBytes: number;
+  pids: number;
+  cpus: number;
+  logCapBytes: number;
+  timeoutMs: number;
+  /** Learner compose files ran with the caps above (true when every one that ran did). */
+  composeConfined?: boolean;
+  /** Learner image builds were pids-limited (undefined when nobody built an image). */
+  buildPidsLimited?: boolean;
+}
+
+/** Folds what each exercise run reported into one statement for the class. */
+export function appliedContainment(learners: LearnerResult[], limits: Limits): AppliedContainment {
+  const runs = learners.flatMap((l) => l.exercises.map((e) => e.containment).filter((c): c is Containment => c !== undefined));
+  const composed = runs.filter((c) => c.composeConfined !== undefined);
+  const built = runs.filter((c) => c.buildPidsLimited !== undefined);
+  return {
+    memoryBytes: limits.memoryBytes,
+    pids: limits.pids,
+    cpus: limits.cpus,
+    logCapBytes: runs[0]?.logCapBytes ?? 10 * 1024 * 1024,
+    timeoutMs: limits.timeoutMs,
+    composeConfined: composed.length ? composed.every((c) => c.composeConfined) : undefined,
+    buildPidsLimited: built.length ? built.every((c) => c.buildPidsLimited) : undefined,
+  };
+}
 import type { CheckStatus, StepResult } from '../results.js';
 import type { ArchiveLimits, SubmissionFormat } from './archive.js';
 import type { Layout } from './submissions.js';
@@ -50,6 +80,8 @@ export interface GradedExercise {
   steps: StepResult[];
   checks: GradedCheck[];
   seconds: number;
+  /** What really confined this exercise's run. */
+  containment?: Containment;
 }
 
 /** graded (whatever the score), rejected (unsafe or unreadable submission), error (the grader failed; --resume retries it). */
@@ -120,7 +152,8 @@ export interface GradeResults {
   /** Wall-clock seconds of the last run into this folder. */
   seconds: number;
   parallel: number;
-  limits: { archive: ArchiveLimits; container: Limits };
+  /** Archive limits, and the containment that really applied to the learners' work (nothing is claimed that did not). */
+  limits: { archive: ArchiveLimits; applied: AppliedContainment };
   exercises: CatalogueExercise[];
   maxScore: number;
   learners: LearnerResult[];

@@ -5,19 +5,20 @@ import type Dockerode from 'dockerode';
 import { tr } from '../../i18n/lang.js';
 import type { Lab } from '../../course/labs.js';
 import { loadExercises } from '../../course/exercises.js';
-import { DEFAULT_LIMITS, type Limits } from '../containers.js';
+import { DEFAULT_LIMITS, type Limits } from '../../stack/sandbox/containers.js';
 import type { GradingSpec } from '../context.js';
 import { needsReference, readCachedReference, referenceKey } from '../runner.js';
 import { DEFAULT_SEED, referenceObservations } from '../session.js';
 import { loadGradingSpec } from '../spec.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
 import { gradeLearner, type GradeEnv } from './learner.js';
-import { computeStats, RESULTS_SCHEMA, type CatalogueExercise, type GradeResults, type LearnerResult } from './model.js';
+import { appliedContainment, computeStats, RESULTS_SCHEMA, type CatalogueExercise, type GradeResults, type LearnerResult } from './model.js';
 import { capParallel, etaSeconds, planRun, resolveSeed } from './plan.js';
 import { writeReports, type ReportFiles } from './reports.js';
 import { ResultStore, RUN_SCHEMA } from './store.js';
 import { findSubmissions, fingerprint, type Submission } from './submissions.js';
-import { closeLearnerStack, GRADE_PROJECT_PREFIX, openLearnerStack } from './workers.js';
+import { closeLearnerStack, GRADE_PROJECT_PREFIX, learnerProject, openLearnerStack, type LearnerStack } from '../../stack/sandbox/learner-stack.js';
+import { randomBytes } from 'node:crypto';
 
 export type GradeEvent =
   | { type: 'plan'; total: number; todo: number; kept: number; parallel: number; requested: number; cap: number; engineMemoryBytes: number; perLearnerBytes: number }
@@ -66,32 +67,49 @@ export function catalogueOf(lab: Lab): { catalogue: CatalogueExercise[]; specs: 
 }
 
 /**
- * The reference solution's observations for every exercise that compares with it, run once per
- * seed in a stack of its own and cached in the output folder, where no learner's container reaches.
+ * The reference solution's observations, made on first need (an exercise nobody submitted costs
+ * nothing), once per seed, in a private stack of their own, and cached in the output folder, where
+ * no learner's container reaches. Parallel graders that need one at once wait for the same run.
  */
-async function prepareReferences(input: GradeClassInput, store: ResultStore, specs: Map<string, GradingSpec>, seed: number, tmp: string): Promise<Map<string, Record<string, unknown> | undefined>> {
-  const references = new Map<string, Record<string, unknown> | undefined>();
-  const missing: string[] = [];
-  for (const [id, spec] of specs) {
-    if (!needsReference(spec)) references.set(id, undefined);
-    else {
-      const cached = readCachedReference(store.referenceFile(id, seed), referenceKey(spec, seed));
-      if (cached) references.set(id, cached);
-      else missing.push(id);
+export class ReferencePool {
+  private stack?: Promise<LearnerStack>;
+  private readonly made = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly input: GradeClassInput, private readonly store: ResultStore, private readonly specs: Map<string, GradingSpec>, private readonly seed: number, private readonly tmp: string, private readonly runToken: string) {}
+
+  get(id: string): Promise<Record<string, unknown> | undefined> {
+    let made = this.made.get(id);
+    if (!made) {
+      made = this.make(id);
+      this.made.set(id, made);
     }
+    return made;
   }
-  if (missing.length === 0) return references;
-  const stack = await openLearnerStack({ docker: input.docker, lab: input.lab, prefix: input.prefix, project: `${GRADE_PROJECT_PREFIX}-${input.lab.id}-reference`, root: mkdtempSync(join(tmp, 'reference-')) });
-  try {
-    for (const id of missing) {
+
+  private async make(id: string): Promise<Record<string, unknown> | undefined> {
+    const spec = this.specs.get(id)!;
+    if (!needsReference(spec)) return undefined;
+    const cached = readCachedReference(this.store.referenceFile(id, this.seed), referenceKey(spec, this.seed));
+    if (cached) return cached;
+    // One reference run at a time: they share one stack.
+    const run = this.queue.then(async () => {
+      const { input } = this;
+      this.stack ??= openLearnerStack({ docker: input.docker, lab: input.lab, prefix: input.prefix, project: learnerProject(input.lab.id, 'reference', this.runToken), root: mkdtempSync(join(this.tmp, 'reference-')) });
+      const stack = await this.stack;
       input.onEvent?.({ type: 'reference', exercise: id });
-      const common = { docker: input.docker, lab: input.lab, exercise: id, workdir: join(stack.dayDir, id), dayDir: stack.dayDir, dayProject: stack.project, prefix: input.prefix, seed, limits: input.limits };
-      references.set(id, await referenceObservations(common, store.referenceFile(id, seed)));
-    }
-  } finally {
-    await closeLearnerStack(input.docker, input.lab, stack, input.keep);
+      const common = { docker: input.docker, lab: input.lab, exercise: id, workdir: join(spec.dir, 'solution'), dayDir: stack.dayDir, dayProject: stack.project, prefix: input.prefix, seed: this.seed, limits: input.limits, portVars: stack.portVars, runToken: this.runToken };
+      return referenceObservations(common, this.store.referenceFile(id, this.seed));
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
-  return references;
+
+  async close(): Promise<void> {
+    if (!this.stack) return;
+    const stack = await this.stack.catch(() => undefined);
+    if (stack) await closeLearnerStack(this.input.docker, this.input.lab, stack, this.input.keep);
+  }
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, in order of the list; stops taking new ones on abort. */
@@ -118,7 +136,7 @@ export function assemble(input: { lab: Lab; seed: number; submissions: Submissio
     finishedAt: new Date().toISOString(),
     seconds: Math.round((Date.now() - input.started) / 100) / 10,
     parallel: input.parallel,
-    limits: { archive: input.archiveLimits, container: input.limits },
+    limits: { archive: input.archiveLimits, applied: appliedContainment(learners, input.limits) },
     exercises: input.catalogue,
     maxScore: input.catalogue.reduce((sum, e) => sum + e.maxScore, 0),
     learners,
@@ -148,10 +166,11 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
   store.open({ schema: RUN_SCHEMA, day: input.lab.id, seed, submissions: submissionsDir, startedAt: store.readMeta()?.startedAt ?? startedAt });
   const tmp = mkdtempSync(join(tmpdir(), `${GRADE_PROJECT_PREFIX}-${input.lab.id}-`));
   const graded: string[] = [];
+  const runToken = randomBytes(2).toString('hex');
+  const references = new ReferencePool(input, store, specs, seed, tmp, runToken);
   try {
     if (plan.todo.length > 0) {
-      const references = await prepareReferences(input, store, specs, seed, tmp);
-      const env: GradeEnv = { docker: input.docker, lab: input.lab, prefix: input.prefix, seed, catalogue, specs, references, archiveLimits, limits: input.limits, tmp, keep: input.keep };
+      const env: GradeEnv = { docker: input.docker, lab: input.lab, prefix: input.prefix, seed, catalogue, specs, references, archiveLimits, limits: input.limits, tmp, keep: input.keep, runToken };
       const times: number[] = [];
       await pool(
         plan.todo,
@@ -172,6 +191,7 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
     const files = writeReports(results, store.dir);
     return { results, files, graded, interrupted: input.signal?.aborted === true && graded.length < plan.todo.length };
   } finally {
+    await references.close().catch(() => undefined);
     store.close();
     rmSync(tmp, { recursive: true, force: true });
   }

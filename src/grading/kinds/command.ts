@@ -1,4 +1,4 @@
-import { matchText, short, jsonPath, type Verdict } from '../compare.js';
+import { lastErrorLine, matchText, short, jsonPath, type Verdict } from '../compare.js';
 import { runGradingCommand } from '../run-command.js';
 import { argv } from '../template.js';
 import type { Check } from '../schema.js';
@@ -19,7 +19,7 @@ export const commandKind: CheckKind<CommandCheck> = {
     const verdicts: Verdict[] = [];
     if (check.expect.exitCode !== undefined) {
       const v = field('exit code', check.expect.exitCode, observed.exitCode);
-      verdicts.push(v.ok ? v : { ...v, found: `${v.found}; stderr: ${short(observed.stderr.trim() || observed.stdout.trim(), 200)}` });
+      verdicts.push(v.ok ? v : { ...v, found: `${v.found}: ${lastErrorLine(observed.stderr.trim() || observed.stdout.trim())}` });
     }
     if (check.expect.stdout) verdicts.push(matchText(observed.stdout, check.expect.stdout));
     if (check.expect.stderr) verdicts.push(matchText(observed.stderr, check.expect.stderr));

@@ -1,5 +1,5 @@
 import { matchText, type Verdict } from '../compare.js';
-import { runLimited } from '../containers.js';
+import { runLimited } from '../../stack/sandbox/containers.js';
 import { PROJECT_LABEL, SERVICE_LABEL } from '../../stack/project.js';
 import type { Check } from '../schema.js';
 import { allOf, field, type CheckKind } from './types.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRows, matchText, parseRows, short, type Verdict } from '../compare.js';
-import { execService, serviceContainerId } from '../containers.js';
+import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { Check } from '../schema.js';
 import { allOf, type CheckKind } from './types.js';
 

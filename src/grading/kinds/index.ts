@@ -6,6 +6,7 @@ import { kafkaTopicKind } from './kafka.js';
 import { moduleKind } from './module.js';
 import { sparkMetricsKind } from './spark.js';
 import { sqlKind } from './sql.js';
+import { publishedPortKind } from './ports.js';
 import type { CheckKind } from './types.js';
 
 const kinds: Record<Check['kind'], CheckKind<any>> = {
@@ -18,6 +19,7 @@ const kinds: Record<Check['kind'], CheckKind<any>> = {
   'docker-image': dockerImageKind,
   'docker-container': dockerContainerKind,
   module: moduleKind,
+  'published-port': publishedPortKind,
 };
 
 export function kindOf(check: Check): CheckKind<Check> {

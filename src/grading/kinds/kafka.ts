@@ -1,5 +1,5 @@
 import { canonical, equalWithin, short, type Verdict } from '../compare.js';
-import { execService, serviceContainerId } from '../containers.js';
+import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { RunContext } from '../context.js';
 import type { Check } from '../schema.js';
 import { allOf, field, type CheckKind } from './types.js';

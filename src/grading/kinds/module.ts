@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Verdict } from '../compare.js';
-import { execService, serviceContainerId } from '../containers.js';
+import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import { hostPath } from '../context.js';
 import type { Check } from '../schema.js';
 import type { CheckKind } from './types.js';

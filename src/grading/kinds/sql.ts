@@ -1,5 +1,5 @@
 import { compareRows, short } from '../compare.js';
-import { execService, serviceContainerId } from '../containers.js';
+import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { Check } from '../schema.js';
 import type { CheckKind } from './types.js';
 

@@ -7,6 +7,11 @@ export interface CheckKind<C extends Check = Check> {
   observe(ctx: RunContext, check: C): Promise<unknown>;
   judge(check: C, observed: any, reference: any): Verdict;
   needsReference(check: C): boolean;
+  /**
+   * Whether a failing observation is final, so a retrying check stops waiting (a container that
+   * exited will not become healthy; a memory limit does not change). Default: keep retrying.
+   */
+  settled?(check: C, observed: any): boolean;
 }
 
 /** Several verdicts into one: the first failure, or all passing. */

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../../core/errors.js';
 import type { Lab } from '../../course/labs.js';
-import type { ComposeTarget } from '../../stack/compose.js';
-import { projectContainers, PROJECT_LABEL } from '../../stack/project.js';
-import { startStack } from '../../stack/start.js';
-import { execService } from '../containers.js';
-import { startPrivateStack } from '../session.js';
-import { composeDown } from '../steps.js';
+import type { ComposeTarget } from '../compose.js';
+import { projectContainers, PROJECT_LABEL } from '../project.js';
+import { startStack } from '../start.js';
+import { execService } from './containers.js';
+import { composeDown, startPrivateStack } from './private-stack.js';
 
 /**
  * The private copy of the day's stack that grades one learner: project de-lab-grade-<day>-<role>,
@@ -20,14 +19,17 @@ export interface LearnerStack {
   root: string;
   dayDir: string;
   target: ComposeTarget;
+  /** {port:N} of the stack's private ports. */
+  portVars: Record<string, string>;
   /** Processes of each running service container right after start: anything else is the learner's. */
-  baseline: Map<string, { service: string; pids: Set<string>; pidsLimit: number; refused: number }>;
+  baseline: Map<string, { service: string; pids: Set<string>; pidsLimit: number; refused: number; healthcheck: string }>;
 }
 
 export const GRADE_PROJECT_PREFIX = 'de-lab-grade';
 
-export function learnerProject(day: string, role: string): string {
-  return `${GRADE_PROJECT_PREFIX}-${day}-${role}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+/** The private project of one learner in one grading run (the run token keeps two runs of a day apart). */
+export function learnerProject(day: string, role: string, runToken = ''): string {
+  return `${GRADE_PROJECT_PREFIX}-${day}-${runToken ? `${runToken}-` : ''}${role}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
 }
 
 type Snapshot = Map<string, { service: string; pids: Set<string>; sample: Map<string, string> }>;
@@ -67,7 +69,8 @@ async function baselineOf(docker: Dockerode, project: string): Promise<LearnerSt
   const baseline: LearnerStack['baseline'] = new Map();
   for (const [id, s] of snapshot) {
     const info = await docker.getContainer(id).inspect().catch(() => undefined);
-    baseline.set(id, { service: s.service, pids: s.pids, pidsLimit: info?.HostConfig?.PidsLimit ?? 0, refused: (await forkRefusals(docker, id)) ?? 0 });
+    const test: string[] = info?.Config?.Healthcheck?.Test ?? [];
+    baseline.set(id, { service: s.service, pids: s.pids, pidsLimit: info?.HostConfig?.PidsLimit ?? 0, refused: (await forkRefusals(docker, id)) ?? 0, healthcheck: test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : '' });
   }
   return baseline;
 }
@@ -78,14 +81,14 @@ export async function openLearnerStack(input: { docker: Dockerode; lab: Lab; pre
   // A stale container under this name (compose down timed out) would pass for the new stack.
   for (const state of await projectContainers(input.docker, input.project)) await input.docker.getContainer(state.id).remove({ force: true, v: true }).catch(() => undefined);
   const stack = await startPrivateStack({ docker: input.docker, lab: input.lab, project: input.project, prefix: input.prefix, root: input.root });
-  return { project: input.project, root: stack.root, dayDir: stack.dayDir, target: stack.target, baseline: await baselineOf(input.docker, input.project) };
+  return { project: input.project, root: stack.root, dayDir: stack.dayDir, target: stack.target, portVars: stack.portVars, baseline: await baselineOf(input.docker, input.project) };
 }
 
 export interface Leftovers {
   /** Services whose container is no longer running (killed, OOM, crashed by the learner). */
   gone: string[];
   /** Processes still running after the learner's run, per service, with a few of their commands. */
-  strays: Array<{ service: string; count: number; pidsLimit: number; commands: string[] }>;
+  strays: Array<{ service: string; count: number; started: number; pidsLimit: number; commands: string[] }>;
   /** Services whose pids limit refused forks during the run (a fork bomb, or far too many threads). */
   limited: Array<{ service: string; refused: number; pidsLimit: number }>;
 }
@@ -106,15 +109,25 @@ export async function leftovers(docker: Dockerode, stack: LearnerStack): Promise
       continue;
     }
     const before = first.get(id);
-    const extra = [...now.pids].filter((pid) => !base.pids.has(pid) && before?.pids.has(pid));
+    // The service's own healthcheck (a slow one can outlive the 750 ms) is the engine's, not the learner's.
+    const probe = (pid: string) => isHealthcheck(now.sample.get(pid) ?? '', base.healthcheck);
+    const extra = [...now.pids].filter((pid) => !base.pids.has(pid) && before?.pids.has(pid) && !probe(pid));
     if (extra.length > 0) {
       const commands = [...new Set(extra.map((pid) => now.sample.get(pid) ?? '').filter(Boolean))].slice(0, 3);
-      result.strays.push({ service: now.service, count: now.pids.size, pidsLimit: base.pidsLimit, commands });
+      result.strays.push({ service: now.service, count: now.pids.size, started: extra.length, pidsLimit: base.pidsLimit, commands });
     }
     const refused = await forkRefusals(docker, id);
     if (refused !== undefined && refused > base.refused) result.limited.push({ service: base.service, refused: refused - base.refused, pidsLimit: base.pidsLimit });
   }
   return result;
+}
+
+/** Whether a process command line is (part of) the container's healthcheck command. */
+export function isHealthcheck(command: string, healthcheck: string): boolean {
+  const cmd = command.trim().replace(/^\/bin\/sh -c /, '');
+  const test = healthcheck.trim();
+  if (!cmd || !test) return false;
+  return test.includes(cmd) || cmd.includes(test.slice(0, 60));
 }
 
 /** One sentence per problem, for the learner's notes. */
@@ -123,7 +136,7 @@ export function describeLeftovers(exercise: string, found: Leftovers): string[] 
   for (const hit of found.limited) notes.push(`${exercise}: the pids limit of ${hit.service} (${hit.pidsLimit}) refused ${hit.refused} forks: too many processes (a fork bomb?) were contained`);
   for (const stray of found.strays) {
     const contained = stray.pidsLimit > 0 && stray.count >= stray.pidsLimit * 0.9 ? `, at its pids limit of ${stray.pidsLimit}, which contained them` : '';
-    notes.push(`${exercise}: ${stray.count} processes were still running in ${stray.service} after the run${contained} (${stray.commands.join('; ')})`);
+    notes.push(`${exercise}: ${stray.started} processes that the run started were still running in ${stray.service} after it${contained} (${stray.commands.join('; ')})`);
   }
   return notes;
 }

@@ -1,14 +1,10 @@
 import type Dockerode from 'dockerode';
 import { PassThrough } from 'node:stream';
-import { projectContainers } from '../stack/project.js';
+import { projectContainers } from '../project.js';
 
-export interface Limits {
-  memoryBytes: number;
-  pids: number;
-  timeoutMs: number;
-}
+import { DEFAULT_LIMITS, LOG_CONFIG, type Limits } from './limits.js';
 
-export const DEFAULT_LIMITS: Limits = { memoryBytes: 512 * 1024 * 1024, pids: 256, timeoutMs: 120_000 };
+export { DEFAULT_LIMITS, type Limits };
 
 export interface RunOutput {
   exitCode: number;
@@ -46,6 +42,7 @@ export async function runLimited(input: {
   stdin?: string;
   limits?: Partial<Limits>;
   labels?: Record<string, string>;
+  signal?: AbortSignal;
 }): Promise<RunOutput> {
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   const container = await input.docker.createContainer({
@@ -63,6 +60,8 @@ export async function runLimited(input: {
       Memory: limits.memoryBytes,
       MemorySwap: limits.memoryBytes,
       PidsLimit: limits.pids,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      LogConfig: LOG_CONFIG,
       Privileged: false,
       CapDrop: ['ALL'],
       CapAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER'],
@@ -86,8 +85,11 @@ export async function runLimited(input: {
       timedOut = true;
       void container.kill().catch(() => undefined);
     }, limits.timeoutMs);
+    const stop = () => void container.kill().catch(() => undefined);
+    input.signal?.addEventListener('abort', stop, { once: true });
     const status = (await container.wait()) as { StatusCode: number };
     clearTimeout(timer);
+    input.signal?.removeEventListener('abort', stop);
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { exitCode: status.StatusCode, stdout: out.text(), stderr: err.text(), timedOut };
   } finally {
@@ -101,12 +103,26 @@ export async function serviceContainerId(docker: Dockerode, project: string, ser
   return state.id;
 }
 
-/** Exec in a running service container with a deadline (the command runs under coreutils `timeout`). */
-export async function execService(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; timeoutMs: number }): Promise<RunOutput> {
+/**
+ * Exec in a running service container with a deadline (the command runs under coreutils
+ * `timeout`). With a signal, aborting it stops the command at once (TERM to its `timeout`).
+ */
+export async function execService(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; timeoutMs: number; signal?: AbortSignal }): Promise<RunOutput> {
   const seconds = Math.max(1, Math.ceil(input.timeoutMs / 1000));
   const started = Date.now();
-  const { exec, finished, stdout, stderr } = await startExec(input, ['timeout', '-k', '5', String(seconds), ...input.command]);
-  await finished;
+  const guarded = ['timeout', '-k', '5', String(seconds), ...input.command];
+  const pidFile = `/tmp/de-lab-exec-${process.pid}-${started.toString(36)}-${Math.random().toString(36).slice(2, 8)}.pid`;
+  const cmd = input.signal ? ['sh', '-c', `echo $$ > ${pidFile}; exec "$@"`, 'sh', ...guarded] : guarded;
+  const { exec, finished, stdout, stderr } = await startExec(input, cmd);
+  const stop = () => {
+    void startExec({ docker: input.docker, containerId: input.containerId, user: '0' }, ['sh', '-c', `kill -TERM "$(cat ${pidFile})" 2>/dev/null; rm -f ${pidFile}`]).catch(() => undefined);
+  };
+  input.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await finished;
+  } finally {
+    input.signal?.removeEventListener('abort', stop);
+  }
   const info = await exec.inspect();
   const exitCode = info.ExitCode ?? 1;
   // 124: `timeout` stopped it; 137 after the deadline: it ignored SIGTERM and got SIGKILL. A 137

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Class-scale grading benchmark: a synthetic class for a day (default day4, 30 learners: every
+// third the reference solution, the others the starter or a mix), graded with `de-lab grade`
+// on this machine. Reports wall time and where it goes: the references, each learner's private
+// stack (start and removal), the learner's own jobs (steps) and the checks.
+//   npm run bench -- --class-grading [--day day4] [--learners 30] [--parallel 2]
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'de-lab.js');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const day = option('--day', 'day4');
+const learners = Number(option('--learners', '30'));
+const parallel = option('--parallel', '2');
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? 0 : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const sum = (values) => values.reduce((a, b) => a + b, 0);
+const sec = (value) => `${value.toFixed(1)} s`;
+
+const work = mkdtempSync(join(tmpdir(), 'de-lab-bench-class-'));
+const submissions = join(work, 'submissions');
+const exercisesDir = join(root, 'labs', day, 'exercises');
+const exercises = readdirSync(exercisesDir).filter((name) => !name.startsWith('_') && !name.startsWith('.'));
+for (let i = 0; i < learners; i++) {
+  const name = `learner-${String(i + 1).padStart(2, '0')}`;
+  for (const [j, exercise] of exercises.entries()) {
+    // Every third learner hands in the reference; the others alternate starter and reference per exercise.
+    const role = i % 3 === 0 || (i + j) % 2 === 0 ? 'solution' : 'starter';
+    const to = join(submissions, name, day, exercise);
+    mkdirSync(to, { recursive: true });
+    cpSync(join(exercisesDir, exercise, role), to, { recursive: true });
+  }
+}
+
+const out = join(work, 'out');
+console.log(`Grading a class of ${learners} for ${day} (${exercises.length} exercises each, --parallel ${parallel}) …`);
+const started = Date.now();
+const run = spawnSync('node', [bin, 'grade', day, '--submissions', submissions, '--out', out, '--parallel', parallel, '--json'], { env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
+const wall = (Date.now() - started) / 1000;
+if (run.status !== 0 && run.status !== 1) {
+  console.error(`de-lab grade exited ${run.status}`);
+  process.exit(1);
+}
+const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+const perLearner = results.learners.map((l) => {
+  const exerciseSeconds = sum(l.exercises.map((e) => e.seconds ?? 0));
+  const steps = sum(l.exercises.flatMap((e) => (e.steps ?? []).map((s) => s.seconds)));
+  const checks = sum(l.exercises.flatMap((e) => (e.checks ?? []).map((c) => c.seconds ?? 0)));
+  return { total: l.seconds, steps, checks, stack: Math.max(0, l.seconds - exerciseSeconds), other: Math.max(0, exerciseSeconds - steps - checks) };
+});
+const graded = results.learners.length;
+const learnerSum = sum(perLearner.map((p) => p.total));
+const referenceWall = Math.max(0, wall - learnerSum / Number(parallel));
+const report = {
+  day,
+  learners: graded,
+  parallel: Number(parallel),
+  wallSeconds: wall,
+  perLearnerMedian: { total: median(perLearner.map((p) => p.total)), ownJobs: median(perLearner.map((p) => p.steps)), checks: median(perLearner.map((p) => p.checks)), privateStack: median(perLearner.map((p) => p.stack)), other: median(perLearner.map((p) => p.other)) },
+  estimatedReferenceAndSetupSeconds: referenceWall,
+  projectedFor30: (wall / graded) * 30,
+};
+console.log(`\n  wall time                     ${sec(wall)} for ${graded} learners (${sec(wall / graded)} per learner at --parallel ${parallel})`);
+console.log(`  per learner (median)          ${sec(report.perLearnerMedian.total)}`);
+console.log(`    their own jobs (steps)      ${sec(report.perLearnerMedian.ownJobs)}`);
+console.log(`    checks                      ${sec(report.perLearnerMedian.checks)}`);
+console.log(`    private stack start/removal ${sec(report.perLearnerMedian.privateStack)}`);
+console.log(`    other (copies, leftovers)   ${sec(report.perLearnerMedian.other)}`);
+console.log(`  overhead beyond own jobs      ${sec(report.perLearnerMedian.total - report.perLearnerMedian.ownJobs)} per learner`);
+console.log(`  references and setup (est.)   ${sec(referenceWall)}`);
+console.log(`  projected for 30 learners     ${sec(report.projectedFor30)} (goal ≤ 1200 s: ${report.projectedFor30 <= 1200 ? 'met' : 'NOT met'})`);
+mkdirSync(join(root, 'bench-results'), { recursive: true });
+writeFileSync(join(root, 'bench-results', `class-grading-${day}.json`), JSON.stringify(report, null, 2));
+rmSync(work, { recursive: true, force: true });

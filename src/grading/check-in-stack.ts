@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { findExercise, loadExercises } from '../course/exercises.js';
+import type { Lab } from '../course/labs.js';
+import { recordCheckResult } from '../course/state.js';
+import { exerciseDir } from '../course/workspace.js';
+import type { CheckResult, ExerciseResult } from './results.js';
+import { gradeExercise } from './session.js';
+
+export interface CheckEvents {
+  onExercise?: (exercise: { id: string; title: { en: string; ko: string } }) => void;
+  onBegin?: (event: { type: 'step' | 'check'; id: string; title: string; role: string }) => void;
+  onCheck?: (check: CheckResult & { role: string }) => void;
+}
+
+/**
+ * `de-lab check`: grades exercises of a day in the learner's running stack, each on a scratch copy
+ * (the starter plus the learner's declared files), and records the results as progress. The
+ * learner's own folder (outputs, checkpoints) is never written.
+ */
+export async function checkInStack(input: { docker: Dockerode; lab: Lab; dayProject: string; workspaceRoot: string; ids?: string[]; seed?: number; prefix: string; signal?: AbortSignal } & CheckEvents): Promise<ExerciseResult[]> {
+  const exercises = input.ids?.length ? input.ids.map((id) => findExercise(input.lab, id)) : loadExercises(input.lab);
+  const results: ExerciseResult[] = [];
+  for (const exercise of exercises) {
+    if (input.signal?.aborted) break;
+    input.onExercise?.(exercise);
+    const result = await gradeExercise({
+      docker: input.docker,
+      lab: input.lab,
+      exercise: exercise.id,
+      workdir: exerciseDir(input.workspaceRoot, exercise),
+      dayDir: join(input.workspaceRoot, input.lab.id),
+      dayProject: input.dayProject,
+      prefix: input.prefix,
+      seed: input.seed,
+      signal: input.signal,
+      onBegin: input.onBegin,
+      onCheck: input.onCheck,
+    });
+    recordCheckResult(input.workspaceRoot, input.lab.id, exercise.id, result);
+    results.push(result);
+  }
+  return results;
+}
