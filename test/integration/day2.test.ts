@@ -20,7 +20,7 @@ interface Row {
 
 describe('day 2: Fluentd', () => {
   it('selftest: every starter fails at least one check and every reference solution passes all', async () => {
-    const result = await deLab(['selftest', 'day2', '--json'], { timeout: 7 * 60_000 });
+    const result = await deLab(['selftest', 'day2', '--json'], { timeout: 14 * 60_000 });
     const data = JSON.parse(result.stdout) as { rows: Row[]; ok: boolean };
     expect(data.rows.map((row) => row.exercise)).toEqual(EXERCISES);
     for (const row of data.rows) {
@@ -30,7 +30,7 @@ describe('day 2: Fluentd', () => {
     }
     expect(data.ok).toBe(true);
     expect(result.exitCode, result.stderr).toBe(0);
-  }, 8 * 60_000);
+  }, 15 * 60_000);
 
   describe('on the learner stack', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'de-lab-day2-'));
