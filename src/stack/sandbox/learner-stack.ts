@@ -22,7 +22,7 @@ export interface LearnerStack {
   /** {port:N} of the stack's private ports. */
   portVars: Record<string, string>;
   /** Processes of each running service container right after start: anything else is the learner's. */
-  baseline: Map<string, { service: string; pids: Set<string>; pidsLimit: number; refused: number; healthcheck: string }>;
+  baseline: Map<string, { service: string; pids: Set<string>; pidsLimit: number; refused: number; healthcheck: string; main: string }>;
 }
 
 export const GRADE_PROJECT_PREFIX = 'de-lab-grade';
@@ -70,7 +70,7 @@ async function baselineOf(docker: Dockerode, project: string): Promise<LearnerSt
   for (const [id, s] of snapshot) {
     const info = await docker.getContainer(id).inspect().catch(() => undefined);
     const test: string[] = info?.Config?.Healthcheck?.Test ?? [];
-    baseline.set(id, { service: s.service, pids: s.pids, pidsLimit: info?.HostConfig?.PidsLimit ?? 0, refused: (await forkRefusals(docker, id)) ?? 0, healthcheck: test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : '' });
+    baseline.set(id, { service: s.service, pids: s.pids, pidsLimit: info?.HostConfig?.PidsLimit ?? 0, refused: (await forkRefusals(docker, id)) ?? 0, healthcheck: test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : '', main: [...(info?.Config?.Entrypoint ?? []), ...(info?.Config?.Cmd ?? [])].join(' ') });
   }
   return baseline;
 }
@@ -110,7 +110,8 @@ export async function leftovers(docker: Dockerode, stack: LearnerStack): Promise
     }
     const before = first.get(id);
     // The service's own healthcheck (a slow one can outlive the 750 ms) is the engine's, not the learner's.
-    const probe = (pid: string) => isHealthcheck(now.sample.get(pid) ?? '', base.healthcheck);
+    // So is the container's own main process (under load it may not have started when the baseline was taken).
+    const probe = (pid: string) => isHealthcheck(now.sample.get(pid) ?? '', base.healthcheck) || (now.sample.get(pid) ?? '').trim() === base.main.trim();
     const extra = [...now.pids].filter((pid) => !base.pids.has(pid) && before?.pids.has(pid) && !probe(pid));
     if (extra.length > 0) {
       const commands = [...new Set(extra.map((pid) => now.sample.get(pid) ?? '').filter(Boolean))].slice(0, 3);
