@@ -47,7 +47,15 @@ for (let i = 0; i < learners; i++) {
 const out = join(work, 'out');
 console.log(`Grading a class of ${learners} for ${day} (${exercises.length} exercises each, --parallel ${parallel}) …`);
 const started = Date.now();
-const run = spawnSync('node', [bin, 'grade', day, '--submissions', submissions, '--out', out, '--parallel', parallel, '--json'], { env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
+const run = spawnSync(
+  'node',
+  [bin, 'grade', day, '--submissions', submissions, '--out', out, '--parallel', parallel, '--json'],
+  {
+    env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 256 * 1024 * 1024,
+  },
+);
 const wall = (Date.now() - started) / 1000;
 if (run.status !== 0 && run.status !== 1) {
   console.error(`de-lab grade exited ${run.status}`);
@@ -58,7 +66,13 @@ const perLearner = results.learners.map((l) => {
   const exerciseSeconds = sum(l.exercises.map((e) => e.seconds ?? 0));
   const steps = sum(l.exercises.flatMap((e) => (e.steps ?? []).map((s) => s.seconds)));
   const checks = sum(l.exercises.flatMap((e) => (e.checks ?? []).map((c) => c.seconds ?? 0)));
-  return { total: l.seconds, steps, checks, stack: Math.max(0, l.seconds - exerciseSeconds), other: Math.max(0, exerciseSeconds - steps - checks) };
+  return {
+    total: l.seconds,
+    steps,
+    checks,
+    stack: Math.max(0, l.seconds - exerciseSeconds),
+    other: Math.max(0, exerciseSeconds - steps - checks),
+  };
 });
 const graded = results.learners.length;
 const learnerSum = sum(perLearner.map((p) => p.total));
@@ -68,19 +82,31 @@ const report = {
   learners: graded,
   parallel: Number(parallel),
   wallSeconds: wall,
-  perLearnerMedian: { total: median(perLearner.map((p) => p.total)), ownJobs: median(perLearner.map((p) => p.steps)), checks: median(perLearner.map((p) => p.checks)), privateStack: median(perLearner.map((p) => p.stack)), other: median(perLearner.map((p) => p.other)) },
+  perLearnerMedian: {
+    total: median(perLearner.map((p) => p.total)),
+    ownJobs: median(perLearner.map((p) => p.steps)),
+    checks: median(perLearner.map((p) => p.checks)),
+    privateStack: median(perLearner.map((p) => p.stack)),
+    other: median(perLearner.map((p) => p.other)),
+  },
   estimatedReferenceAndSetupSeconds: referenceWall,
   projectedFor30: (wall / graded) * 30,
 };
-console.log(`\n  wall time                     ${sec(wall)} for ${graded} learners (${sec(wall / graded)} per learner at --parallel ${parallel})`);
+console.log(
+  `\n  wall time                     ${sec(wall)} for ${graded} learners (${sec(wall / graded)} per learner at --parallel ${parallel})`,
+);
 console.log(`  per learner (median)          ${sec(report.perLearnerMedian.total)}`);
 console.log(`    their own jobs (steps)      ${sec(report.perLearnerMedian.ownJobs)}`);
 console.log(`    checks                      ${sec(report.perLearnerMedian.checks)}`);
 console.log(`    private stack start/removal ${sec(report.perLearnerMedian.privateStack)}`);
 console.log(`    other (copies, leftovers)   ${sec(report.perLearnerMedian.other)}`);
-console.log(`  overhead beyond own jobs      ${sec(report.perLearnerMedian.total - report.perLearnerMedian.ownJobs)} per learner`);
+console.log(
+  `  overhead beyond own jobs      ${sec(report.perLearnerMedian.total - report.perLearnerMedian.ownJobs)} per learner`,
+);
 console.log(`  references and setup (est.)   ${sec(referenceWall)}`);
-console.log(`  projected for 30 learners     ${sec(report.projectedFor30)} (goal ≤ 1200 s: ${report.projectedFor30 <= 1200 ? 'met' : 'NOT met'})`);
+console.log(
+  `  projected for 30 learners     ${sec(report.projectedFor30)} (goal ≤ 1200 s: ${report.projectedFor30 <= 1200 ? 'met' : 'NOT met'})`,
+);
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', `class-grading-${day}.json`), JSON.stringify(report, null, 2));
 rmSync(work, { recursive: true, force: true });

@@ -37,16 +37,41 @@ const median = (values) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-const container = execFileSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=spark', '--filter', 'status=running'], { encoding: 'utf8' }).trim().split('\n')[0];
+const container = execFileSync(
+  'docker',
+  [
+    'ps',
+    '-q',
+    '--filter',
+    `label=com.docker.compose.project=${project}`,
+    '--filter',
+    'label=com.docker.compose.service=spark',
+    '--filter',
+    'status=running',
+  ],
+  { encoding: 'utf8' },
+)
+  .trim()
+  .split('\n')[0];
 if (!container) {
-  console.error(`The day3 stack (${project}) is not running: start it with \`node bin/de-lab.js start day3\`, then run this again.`);
+  console.error(
+    `The day3 stack (${project}) is not running: start it with \`node bin/de-lab.js start day3\`, then run this again.`,
+  );
   process.exit(1);
 }
-const exec = (argv, options = {}) => execFileSync('docker', ['exec', container, ...argv], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+const exec = (argv, options = {}) =>
+  execFileSync('docker', ['exec', container, ...argv], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
 const base = '/tmp/de-lab-bench-day3';
 exec(['sh', '-c', `rm -rf ${base} && mkdir -p ${base}`]);
-console.log(`Day 3 tuning: starter vs reference, median of ${runs} runs, ${rows.toLocaleString('en')} sales rows (seed 20261123)`);
-const gen = JSON.parse(exec(['python3', '/opt/de-lab/gen/data.py', '--out', `${base}/data`, '--rows', String(rows), '--summary-json']).trim().split('\n').pop());
+console.log(
+  `Day 3 tuning: starter vs reference, median of ${runs} runs, ${rows.toLocaleString('en')} sales rows (seed 20261123)`,
+);
+const gen = JSON.parse(
+  exec(['python3', '/opt/de-lab/gen/data.py', '--out', `${base}/data`, '--rows', String(rows), '--summary-json'])
+    .trim()
+    .split('\n')
+    .pop(),
+);
 console.log(`  data generated in ${gen.seconds} s`);
 
 /** Seconds the app's SQL queries ran (execution start → end), all of them or only the last. */
@@ -56,7 +81,8 @@ function queryTime(log, measure) {
     if (!line.includes('SparkListenerSQLExecution')) continue;
     const event = JSON.parse(line);
     if (event.Event.endsWith('SQLExecutionStart')) spans.set(event.executionId, { start: event.time });
-    else if (event.Event.endsWith('SQLExecutionEnd') && spans.has(event.executionId)) spans.get(event.executionId).end = event.time;
+    else if (event.Event.endsWith('SQLExecutionEnd') && spans.has(event.executionId))
+      spans.get(event.executionId).end = event.time;
   }
   const done = [...spans.entries()].filter(([, s]) => s.end !== undefined).sort((a, b) => a[0] - b[0]);
   const chosen = measure === 'last' ? done.slice(-1) : done;
@@ -78,16 +104,44 @@ for (const ex of EXERCISES.filter((e) => !only || only.includes(e.id))) {
   for (const role of ['starter', 'solution']) {
     const dir = `${base}/${ex.id}/${role}`;
     exec(['mkdir', '-p', dir]);
-    execFileSync('docker', ['cp', join(root, 'labs', 'day3', 'exercises', ex.id, role, ex.file), `${container}:${dir}/${ex.file}`]);
+    execFileSync('docker', [
+      'cp',
+      join(root, 'labs', 'day3', 'exercises', ex.id, role, ex.file),
+      `${container}:${dir}/${ex.file}`,
+    ]);
     const times = [];
     const walls = [];
     for (let i = 0; i < runs; i++) {
       const tag = `bench-${ex.id}-${role}-${i}-${Date.now()}`;
       const started = Date.now();
-      const run = spawnSync('docker', ['exec', '-w', dir, container, 'spark-submit', '--conf', `spark.delab.run=${tag}`, ...ex.conf, ex.file, '--data', `${base}/data`, '--out', `${dir}/out`], { encoding: 'utf8', timeout: 20 * 60_000 });
+      const run = spawnSync(
+        'docker',
+        [
+          'exec',
+          '-w',
+          dir,
+          container,
+          'spark-submit',
+          '--conf',
+          `spark.delab.run=${tag}`,
+          ...ex.conf,
+          ex.file,
+          '--data',
+          `${base}/data`,
+          '--out',
+          `${dir}/out`,
+        ],
+        { encoding: 'utf8', timeout: 20 * 60_000 },
+      );
       walls.push((Date.now() - started) / 1000);
       if (run.status !== 0) {
-        console.error(run.stderr.split('\n').filter((l) => l.trim() && !/^\s+at |WARN/.test(l)).slice(-10).join('\n'));
+        console.error(
+          run.stderr
+            .split('\n')
+            .filter((l) => l.trim() && !/^\s+at |WARN/.test(l))
+            .slice(-10)
+            .join('\n'),
+        );
         throw new Error(`${ex.id} ${role} failed (exit ${run.status})`);
       }
       const file = exec(['sh', '-c', `grep -l -F '${tag}' /opt/spark-events/* | grep -v inprogress | head -1`]).trim();
@@ -97,7 +151,9 @@ for (const ex of EXERCISES.filter((e) => !only || only.includes(e.id))) {
   }
   row.ratio = row.starter.medianS / row.solution.medianS;
   results.exercises.push(row);
-  console.log(`  ${ex.id.padEnd(18)} starter ${row.starter.medianS.toFixed(1).padStart(6)} s   reference ${row.solution.medianS.toFixed(1).padStart(6)} s   ${row.ratio.toFixed(2)}x   (spark-submit wall: ${row.starter.wallMedianS.toFixed(0)} s vs ${row.solution.wallMedianS.toFixed(0)} s${ex.measure === 'last' ? '; report query only' : ''})`);
+  console.log(
+    `  ${ex.id.padEnd(18)} starter ${row.starter.medianS.toFixed(1).padStart(6)} s   reference ${row.solution.medianS.toFixed(1).padStart(6)} s   ${row.ratio.toFixed(2)}x   (spark-submit wall: ${row.starter.wallMedianS.toFixed(0)} s vs ${row.solution.wallMedianS.toFixed(0)} s${ex.measure === 'last' ? '; report query only' : ''})`,
+  );
 }
 exec(['rm', '-rf', base]);
 mkdirSync(join(root, 'bench-results'), { recursive: true });

@@ -27,7 +27,10 @@ const ms = (value) => `${value.toFixed(1)} ms`;
 
 function time(command, argv, env = {}) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, argv, { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(command, argv, {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
   return elapsed;
@@ -56,16 +59,26 @@ for (const row of [
   row.ratioToBareNode = row.medianMs / bare.medianMs;
   row.target = targets[row.label];
   results.coldStart.push(row);
-  const verdict = row.target === undefined ? '' : `  target ≤ ${row.target.toFixed(2)}x: ${row.ratioToBareNode <= row.target ? 'met' : 'NOT met'}`;
-  console.log(`  ${row.label.padEnd(18)} ${ms(row.medianMs).padStart(10)}  (min ${ms(row.minMs)}, max ${ms(row.maxMs)})  ${(row.ratioToBareNode).toFixed(2)}x bare node${verdict}`);
+  const verdict =
+    row.target === undefined
+      ? ''
+      : `  target ≤ ${row.target.toFixed(2)}x: ${row.ratioToBareNode <= row.target ? 'met' : 'NOT met'}`;
+  console.log(
+    `  ${row.label.padEnd(18)} ${ms(row.medianMs).padStart(10)}  (min ${ms(row.minMs)}, max ${ms(row.maxMs)})  ${row.ratioToBareNode.toFixed(2)}x bare node${verdict}`,
+  );
 }
 
 if (!args.includes('--skip-start')) {
   // The same compose file both ways, from stopped (containers removed, volumes kept) to ready.
   const labs = join(root, 'test', 'fixtures', 'stacks');
   const compose = join(labs, 'day9', 'compose.yaml');
-  const down = () => execFileSync('docker', ['compose', '-p', 'de-lab-day9', '-f', compose, 'down', '--timeout', '2'], { stdio: 'ignore' });
-  console.log(`\nStack start from stopped to ready, ${startRuns} runs each (median), fixture stack test/fixtures/stacks/day9`);
+  const down = () =>
+    execFileSync('docker', ['compose', '-p', 'de-lab-day9', '-f', compose, 'down', '--timeout', '2'], {
+      stdio: 'ignore',
+    });
+  console.log(
+    `\nStack start from stopped to ready, ${startRuns} runs each (median), fixture stack test/fixtures/stacks/day9`,
+  );
   const deLab = [];
   const plain = [];
   for (let i = 0; i < startRuns; i++) {
@@ -76,15 +89,29 @@ if (!args.includes('--skip-start')) {
   }
   // Where de-lab's own time goes: one more run with DE_LAB_TIMING=1 (not counted).
   down();
-  const traced = spawnSync('node', [bin, 'start', 'day9'], { env: { ...process.env, NO_COLOR: '1', DE_LAB_LABS_DIR: labs, ...isolated, DE_LAB_TIMING: '1' }, encoding: 'utf8' });
-  const marks = String(traced.stderr).split('\n').filter((line) => line.startsWith('[timing]'));
-  console.log(`  breakdown of one run (ms since the process started):\n${marks.map((line) => `    ${line.slice('[timing] '.length)}`).join('\n')}`);
+  const traced = spawnSync('node', [bin, 'start', 'day9'], {
+    env: { ...process.env, NO_COLOR: '1', DE_LAB_LABS_DIR: labs, ...isolated, DE_LAB_TIMING: '1' },
+    encoding: 'utf8',
+  });
+  const marks = String(traced.stderr)
+    .split('\n')
+    .filter((line) => line.startsWith('[timing]'));
+  console.log(
+    `  breakdown of one run (ms since the process started):\n${marks.map((line) => `    ${line.slice('[timing] '.length)}`).join('\n')}`,
+  );
   down();
   execFileSync('docker', ['compose', '-p', 'de-lab-day9', '-f', compose, 'down', '-v'], { stdio: 'ignore' });
-  results.start = { runs: startRuns, composeMedianMs: median(plain), deLabMedianMs: median(deLab), ratio: median(deLab) / median(plain) };
+  results.start = {
+    runs: startRuns,
+    composeMedianMs: median(plain),
+    deLabMedianMs: median(deLab),
+    ratio: median(deLab) / median(plain),
+  };
   console.log(`  docker compose up -d --wait ${ms(results.start.composeMedianMs).padStart(10)}`);
   console.log(`  de-lab start                ${ms(results.start.deLabMedianMs).padStart(10)}`);
-  console.log(`  ratio ${results.start.ratio.toFixed(3)} (target ≤ 1.02: ${results.start.ratio <= 1.02 ? 'met' : 'NOT met'})`);
+  console.log(
+    `  ratio ${results.start.ratio.toFixed(3)} (target ≤ 1.02: ${results.start.ratio <= 1.02 ? 'met' : 'NOT met'})`,
+  );
 }
 
 if (args.includes('--day4-latency')) {
@@ -99,7 +126,11 @@ if (args.includes('--day4-latency')) {
 if (args.includes('--day3')) {
   // Needs the day3 stack (`de-lab start day3`); starter vs reference job time per tuning exercise.
   console.log('\nDay 3 tuning: starter vs reference job time');
-  const day3 = spawnSync('node', [join(root, 'bench', 'day3.js'), ...args.filter((a) => a !== '--day3' && a !== '--skip-start')], { stdio: 'inherit' });
+  const day3 = spawnSync(
+    'node',
+    [join(root, 'bench', 'day3.js'), ...args.filter((a) => a !== '--day3' && a !== '--skip-start')],
+    { stdio: 'inherit' },
+  );
   if (day3.status !== 0) process.exitCode = 1;
 } else {
   console.log('Day 3 tuning: not run (start day3, then `npm run bench -- --day3`).');
@@ -108,7 +139,18 @@ if (args.includes('--day3')) {
 if (args.includes('--class-grading')) {
   // Long (a whole class graded): npm run bench -- --class-grading [--learners 30] [--parallel 2] [--day day4]
   const forwarded = args.filter((a) => a !== '--class-grading' && a !== '--skip-start');
-  const grading = spawnSync('node', [join(root, 'bench', 'class-grading.js'), ...forwarded.filter((a, i) => ['--learners', '--parallel', '--day'].includes(a) || ['--learners', '--parallel', '--day'].includes(forwarded[i - 1]))], { stdio: 'inherit' });
+  const grading = spawnSync(
+    'node',
+    [
+      join(root, 'bench', 'class-grading.js'),
+      ...forwarded.filter(
+        (a, i) =>
+          ['--learners', '--parallel', '--day'].includes(a) ||
+          ['--learners', '--parallel', '--day'].includes(forwarded[i - 1]),
+      ),
+    ],
+    { stdio: 'inherit' },
+  );
   if (grading.status !== 0) process.exitCode = 1;
 } else {
   console.log('Class grading: not run (`npm run bench -- --class-grading --learners 30`).');

@@ -13,8 +13,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   } catch {
     // No cache folder: runs as before.
   }
-  import('../dist/cli/main.js').then((m) => m.main(process.argv)).catch((error) => {
-    process.stderr.write(`de-lab: could not start (${error?.message ?? error}). Run \`npm install\` in the de-lab folder to build it.\n`);
-    process.exitCode = 1;
-  });
+  import('../dist/cli/main.js')
+    .then((m) => m.main(process.argv))
+    .catch((error) => {
+      process.stderr.write(
+        `de-lab: could not start (${error?.message ?? error}). Run \`npm install\` in the de-lab folder to build it.\n`,
+      );
+      process.exitCode = 1;
+    });
 }

@@ -6,7 +6,12 @@ import type { Context } from './context.js';
  * Asks a yes/no question on a terminal. --yes answers yes. Without a terminal the answer is
  * `unattended` (true for safe defaults such as building images, false for anything destructive).
  */
-export async function confirmOrRefuse(ctx: Context, yes: boolean, question: string, unattended: boolean): Promise<boolean> {
+export async function confirmOrRefuse(
+  ctx: Context,
+  yes: boolean,
+  question: string,
+  unattended: boolean,
+): Promise<boolean> {
   if (yes) return true;
   if (!ctx.interactive) return unattended;
   const { confirm } = await import('@inquirer/prompts');

@@ -52,9 +52,14 @@ export function reportError(error: unknown, json: boolean, verbose: boolean): nu
   const message = known ? error.message : errorMessage(error);
   const hint = known
     ? error.hint
-    : tr({ en: 'This is unexpected: run it again with --verbose and report the output.', ko: '예상하지 못한 오류입니다. --verbose로 다시 실행해 출력을 알려 주세요.' });
+    : tr({
+        en: 'This is unexpected: run it again with --verbose and report the output.',
+        ko: '예상하지 못한 오류입니다. --verbose로 다시 실행해 출력을 알려 주세요.',
+      });
   if (json) {
-    process.stdout.write(JSON.stringify({ error: { code: known ? error.code : 'E_UNEXPECTED', message, hint } }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify({ error: { code: known ? error.code : 'E_UNEXPECTED', message, hint } }, null, 2) + '\n',
+    );
   } else {
     process.stderr.write(`${style.fail(marks.fail)} ${message}\n${hint ? `  ${style.dim('→')} ${hint}\n` : ''}`);
   }
@@ -66,7 +71,10 @@ export function reportError(error: unknown, json: boolean, verbose: boolean): nu
  * Wraps a command body: builds the context from global flags, turns errors into one
  * sentence plus a hint, and sets the exit code (a body returns non-zero for "ran, but failed").
  */
-export function action<A extends unknown[]>(body: (ctx: Context, ...args: A) => Promise<number | void>, flagsOf?: (...args: A) => ConfigOverrides) {
+export function action<A extends unknown[]>(
+  body: (ctx: Context, ...args: A) => Promise<number | void>,
+  flagsOf?: (...args: A) => ConfigOverrides,
+) {
   return async (...raw: unknown[]): Promise<void> => {
     const command = raw[raw.length - 1] as Command;
     const args = raw.slice(0, -1) as A;

@@ -18,11 +18,20 @@ export async function openWorkspace(ctx: Context): Promise<Workspace> {
  */
 export async function confirmReplace(ctx: Context, yes: boolean, question: string, preview?: string): Promise<void> {
   if (!yes && !ctx.interactive) {
-    throw new DeLabError(tr({ en: 'This replaces your files, so it needs a confirmation, and there is no terminal to ask on.', ko: '파일을 바꾸는 작업이라 확인이 필요한데, 물어볼 터미널이 없습니다.' }), {
-      hint: tr({ en: 'Pass --yes to go ahead (changed files are backed up first).', ko: '진행하려면 --yes를 주세요(바뀐 파일은 먼저 백업합니다).' }),
-      code: 'E_NEEDS_YES',
-      exitCode: 2,
-    });
+    throw new DeLabError(
+      tr({
+        en: 'This replaces your files, so it needs a confirmation, and there is no terminal to ask on.',
+        ko: '파일을 바꾸는 작업이라 확인이 필요한데, 물어볼 터미널이 없습니다.',
+      }),
+      {
+        hint: tr({
+          en: 'Pass --yes to go ahead (changed files are backed up first).',
+          ko: '진행하려면 --yes를 주세요(바뀐 파일은 먼저 백업합니다).',
+        }),
+        code: 'E_NEEDS_YES',
+        exitCode: 2,
+      },
+    );
   }
   if (!yes && preview) ctx.out(preview);
   if (!(await confirmOrRefuse(ctx, yes, question, false))) {
@@ -36,13 +45,27 @@ export async function confirmReplace(ctx: Context, yes: boolean, question: strin
 
 /** ✔ passed, ✖ failed, · not tried. */
 export function statusMark(status: ExerciseStatus): string {
-  return status === 'passed' ? style.ok(marks.ok) : status === 'failed' ? style.fail(marks.fail) : style.dim(marks.info);
+  return status === 'passed'
+    ? style.ok(marks.ok)
+    : status === 'failed'
+      ? style.fail(marks.fail)
+      : style.dim(marks.info);
 }
 
 /** Colours a unified diff: additions green, removals red, hunk headers cyan. */
 export function colorDiff(diff: string): string {
   return diff
     .split('\n')
-    .map((line) => (line.startsWith('+++') || line.startsWith('---') ? style.bold(line) : line.startsWith('+') ? style.ok(line) : line.startsWith('-') ? style.fail(line) : line.startsWith('@@') ? style.code(line) : line))
+    .map((line) =>
+      line.startsWith('+++') || line.startsWith('---')
+        ? style.bold(line)
+        : line.startsWith('+')
+          ? style.ok(line)
+          : line.startsWith('-')
+            ? style.fail(line)
+            : line.startsWith('@@')
+              ? style.code(line)
+              : line,
+    )
     .join('\n');
 }

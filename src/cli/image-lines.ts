@@ -7,7 +7,8 @@ import type { Context } from './context.js';
 export function buildEach(ctx: Context, day: string) {
   return async (work: ImageWork[]): Promise<void> => {
     for (const w of work) {
-      if (!ctx.json) ctx.err(style.dim(tr({ en: `building ${w.image.tag} for ${day}…`, ko: `${day}용 ${w.image.tag} 빌드 중…` })));
+      if (!ctx.json)
+        ctx.err(style.dim(tr({ en: `building ${w.image.tag} for ${day}…`, ko: `${day}용 ${w.image.tag} 빌드 중…` })));
       await w.run(() => undefined);
     }
   };

@@ -34,7 +34,9 @@ function version(): string {
 
 export function buildProgram(): Command {
   const program = new Command('de-lab')
-    .description('Run the Data Engineering Advanced course on your own machine: Docker stacks per day, exercises and graders.')
+    .description(
+      'Run the Data Engineering Advanced course on your own machine: Docker stacks per day, exercises and graders.',
+    )
     .version(version(), '-V, --version', 'print the de-lab version')
     .option('--json', 'print machine-readable JSON instead of text')
     .option('--no-color', 'plain text without colours (NO_COLOR is honoured too)')
@@ -98,9 +100,20 @@ async function openMenu(): Promise<void> {
         return loadCourse().map((day) => {
           const exercises = day.exercises.map((e) => {
             const status = state ? statusOf(exerciseState(state, day.lab.id, e.id)) : 'not-tried';
-            return { id: e.id, title: tr(e.title), mark: status === 'passed' ? '✔' : status === 'failed' ? '✖' : '·', runnable: e.run !== undefined };
+            return {
+              id: e.id,
+              title: tr(e.title),
+              mark: status === 'passed' ? '✔' : status === 'failed' ? '✖' : '·',
+              runnable: e.run !== undefined,
+            };
           });
-          return { id: day.lab.id, title: tr(day.lab.title), done: exercises.filter((e) => e.mark === '✔').length, total: exercises.length, exercises };
+          return {
+            id: day.lab.id,
+            title: tr(day.lab.title),
+            done: exercises.filter((e) => e.mark === '✔').length,
+            total: exercises.length,
+            exercises,
+          };
         });
       },
     });
@@ -124,6 +137,16 @@ export async function main(argv: string[]): Promise<void> {
     const { exitCode: code, code: kind } = error as { exitCode?: number; code?: string };
     // commander already printed help/version/usage errors; keep its exit code (0 for --help), and
     // give usage errors exit code 2 like de-lab's own (a bad option value, a missing argument).
-    process.exitCode = typeof code === 'number' && code !== 0 && kind?.startsWith('commander.') && !['commander.help', 'commander.version', 'commander.helpDisplayed', 'commander.executeSubCommandAsync'].includes(kind) ? 2 : typeof code === 'number' ? code : 1;
+    process.exitCode =
+      typeof code === 'number' &&
+      code !== 0 &&
+      kind?.startsWith('commander.') &&
+      !['commander.help', 'commander.version', 'commander.helpDisplayed', 'commander.executeSubCommandAsync'].includes(
+        kind,
+      )
+        ? 2
+        : typeof code === 'number'
+          ? code
+          : 1;
   }
 }

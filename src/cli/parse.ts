@@ -9,43 +9,78 @@ export function wholeNumber(min: number): (text: string) => string {
   return (text) => {
     const value = Number(text);
     if (text.trim() === '' || !Number.isInteger(value) || value < min) {
-      throw new InvalidArgumentError(usageTr({ en: `Give a whole number of at least ${min}, e.g. ${Math.max(min, 2)}.`, ko: `${min} 이상의 정수를 주세요. 예: ${Math.max(min, 2)}.` }));
+      throw new InvalidArgumentError(
+        usageTr({
+          en: `Give a whole number of at least ${min}, e.g. ${Math.max(min, 2)}.`,
+          ko: `${min} 이상의 정수를 주세요. 예: ${Math.max(min, 2)}.`,
+        }),
+      );
     }
     return text;
   };
 }
 
 export function anyWholeNumber(text: string): string {
-  if (!/^-?\d+$/.test(text.trim())) throw new InvalidArgumentError(usageTr({ en: 'Give a whole number, e.g. 7.', ko: '정수를 주세요. 예: 7.' }));
+  if (!/^-?\d+$/.test(text.trim()))
+    throw new InvalidArgumentError(usageTr({ en: 'Give a whole number, e.g. 7.', ko: '정수를 주세요. 예: 7.' }));
   return text;
 }
 
 export function numberAtLeast(min: number, example: string): (text: string) => string {
   return (text) => {
-    if (text.trim() === '' || !(Number(text) >= min)) throw new InvalidArgumentError(usageTr({ en: `Give a number of at least ${min}, e.g. ${example}.`, ko: `${min} 이상의 수를 주세요. 예: ${example}.` }));
+    if (text.trim() === '' || !(Number(text) >= min))
+      throw new InvalidArgumentError(
+        usageTr({
+          en: `Give a number of at least ${min}, e.g. ${example}.`,
+          ko: `${min} 이상의 수를 주세요. 예: ${example}.`,
+        }),
+      );
     return text;
   };
 }
 
 export function share(text: string): string {
   const value = Number(text);
-  if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new InvalidArgumentError(usageTr({ en: 'Give a share between 0 and 1, e.g. 0.1 (one in ten).', ko: '0과 1 사이의 비율을 주세요. 예: 0.1(열 개 중 하나).' }));
+  if (text.trim() === '' || !(value >= 0 && value <= 1))
+    throw new InvalidArgumentError(
+      usageTr({
+        en: 'Give a share between 0 and 1, e.g. 0.1 (one in ten).',
+        ko: '0과 1 사이의 비율을 주세요. 예: 0.1(열 개 중 하나).',
+      }),
+    );
   return text;
 }
 
 export function kafkaTopic(text: string): string {
-  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(text)) throw new InvalidArgumentError(usageTr({ en: 'A Kafka topic name uses letters, digits, ".", "_" and "-" only.', ko: 'Kafka 토픽 이름에는 영문자, 숫자, ".", "_", "-"만 씁니다.' }));
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(text))
+    throw new InvalidArgumentError(
+      usageTr({
+        en: 'A Kafka topic name uses letters, digits, ".", "_" and "-" only.',
+        ko: 'Kafka 토픽 이름에는 영문자, 숫자, ".", "_", "-"만 씁니다.',
+      }),
+    );
   return text;
 }
 
 /** Waves: "2", "1,2,3" or "1-3" (a range from low to high). */
 export function waveList(text: string): string {
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  const ok = parts.length > 0 && parts.every((part) => {
-    const range = /^(\d+)-(\d+)$/.exec(part);
-    if (range) return Number(range[1]) >= 1 && Number(range[2]) >= Number(range[1]);
-    return /^\d+$/.test(part) && Number(part) >= 1;
-  });
-  if (!ok) throw new InvalidArgumentError(usageTr({ en: 'Give wave numbers from 1: 1, 1,2 or 1-3 (low to high).', ko: '1부터의 웨이브 번호를 주세요: 1, 1,2 또는 1-3(작은 번호부터).' }));
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const ok =
+    parts.length > 0 &&
+    parts.every((part) => {
+      const range = /^(\d+)-(\d+)$/.exec(part);
+      if (range) return Number(range[1]) >= 1 && Number(range[2]) >= Number(range[1]);
+      return /^\d+$/.test(part) && Number(part) >= 1;
+    });
+  if (!ok)
+    throw new InvalidArgumentError(
+      usageTr({
+        en: 'Give wave numbers from 1: 1, 1,2 or 1-3 (low to high).',
+        ko: '1부터의 웨이브 번호를 주세요: 1, 1,2 또는 1-3(작은 번호부터).',
+      }),
+    );
   return text;
 }

@@ -36,7 +36,13 @@ export function langFromLocale(env: NodeJS.ProcessEnv): Lang {
 }
 
 export function defaults(env: NodeJS.ProcessEnv): Config {
-  return { imagePrefix: 'de-lab', caFile: '', packages: '', lang: langFromLocale(env), workspace: join(homedir(), 'de-lab') };
+  return {
+    imagePrefix: 'de-lab',
+    caFile: '',
+    packages: '',
+    lang: langFromLocale(env),
+    workspace: join(homedir(), 'de-lab'),
+  };
 }
 
 /** Reads the YAML config file; a missing file is an empty config. */
@@ -53,7 +59,10 @@ export function readConfigFile(path: string): ConfigOverrides {
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new DeLabError(`The config file ${path} must hold a mapping of settings.`, { hint: `Delete ${path} and set values again with \`de-lab config set\`.`, code: 'E_CONFIG' });
+    throw new DeLabError(`The config file ${path} must hold a mapping of settings.`, {
+      hint: `Delete ${path} and set values again with \`de-lab config set\`.`,
+      code: 'E_CONFIG',
+    });
   }
   const result: ConfigOverrides = {};
   for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
@@ -67,7 +76,12 @@ export function readConfigFile(path: string): ConfigOverrides {
  * Merges defaults < file < DE_LAB_* environment < flags, validating each layer's values.
  * An extra CA also comes from SSL_CERT_FILE / NODE_EXTRA_CA_CERTS when nothing else names one.
  */
-export function resolveConfig(input: { env: NodeJS.ProcessEnv; file: ConfigOverrides; flags: ConfigOverrides; path: string }): ResolvedConfig {
+export function resolveConfig(input: {
+  env: NodeJS.ProcessEnv;
+  file: ConfigOverrides;
+  flags: ConfigOverrides;
+  path: string;
+}): ResolvedConfig {
   const values = defaults(input.env) as unknown as Record<ConfigName, string>;
   const origins = Object.fromEntries(CONFIG_KEYS.map((key) => [key.name, 'default'])) as Record<ConfigName, Origin>;
   const layers: Array<[Origin | 'env', ConfigOverrides]> = [
@@ -85,7 +99,9 @@ export function resolveConfig(input: { env: NodeJS.ProcessEnv; file: ConfigOverr
       } catch (error) {
         const where = layer === 'file' ? `in ${input.path}` : layer === 'env' ? `in ${key.env}` : `given as a flag`;
         throw new DeLabError(`The setting ${key.name} ${where} is invalid: ${errorMessage(error)}.`, {
-          hint: key.allowed ? `Use one of: ${key.allowed.join(', ')}.` : `Correct it, or run \`de-lab config set ${key.name} VALUE\`.`,
+          hint: key.allowed
+            ? `Use one of: ${key.allowed.join(', ')}.`
+            : `Correct it, or run \`de-lab config set ${key.name} VALUE\`.`,
           code: 'E_CONFIG',
         });
       }
@@ -114,10 +130,18 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
 }
 
 /** Validates and stores one value; an empty value removes the key. Written atomically. */
-export function setConfigValue(name: string, value: string, env: NodeJS.ProcessEnv = process.env): { path: string; value: string } {
+export function setConfigValue(
+  name: string,
+  value: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { path: string; value: string } {
   const key = configKey(name);
   if (!key) {
-    throw new DeLabError(`There is no setting called "${name}".`, { hint: `Settings: ${CONFIG_KEYS.map((k) => k.name).join(', ')}.`, code: 'E_CONFIG', exitCode: 2 });
+    throw new DeLabError(`There is no setting called "${name}".`, {
+      hint: `Settings: ${CONFIG_KEYS.map((k) => k.name).join(', ')}.`,
+      code: 'E_CONFIG',
+      exitCode: 2,
+    });
   }
   let normalised = '';
   if (value !== '') {

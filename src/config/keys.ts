@@ -45,7 +45,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Repository prefix of the lab images, e.g. de-lab or registry.example.com/course',
     validate(value) {
       if (!IMAGE_PREFIX.test(value)) {
-        throw new Error('use lowercase letters, digits and . _ - separated by /, optionally after a registry host[:port]/');
+        throw new Error(
+          'use lowercase letters, digits and . _ - separated by /, optionally after a registry host[:port]/',
+        );
       }
       return value;
     },
@@ -59,7 +61,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     name: 'packages',
     env: 'DE_LAB_PACKAGES',
-    description: 'Offline package folder (gems/, npm/) that image builds install from instead of rubygems.org and npm; empty for the registries',
+    description:
+      'Offline package folder (gems/, npm/) that image builds install from instead of rubygems.org and npm; empty for the registries',
     validate: validatePackagesDir,
   },
   {

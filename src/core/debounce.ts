@@ -7,7 +7,11 @@ export interface Debouncer {
   stop(): void;
 }
 
-export function startDebouncer(waitMs: number, task: () => Promise<void>, onError: (error: unknown) => void = () => undefined): Debouncer {
+export function startDebouncer(
+  waitMs: number,
+  task: () => Promise<void>,
+  onError: (error: unknown) => void = () => undefined,
+): Debouncer {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;

@@ -37,7 +37,10 @@ function editScript(a: string[], b: string[]): Op[] {
     const lcs = new Uint32Array((x.length + 1) * width);
     for (let i = x.length - 1; i >= 0; i--) {
       for (let j = y.length - 1; j >= 0; j--) {
-        lcs[i * width + j] = x[i] === y[j] ? lcs[(i + 1) * width + j + 1]! + 1 : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
+        lcs[i * width + j] =
+          x[i] === y[j]
+            ? lcs[(i + 1) * width + j + 1]! + 1
+            : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
       }
     }
     let i = 0;
@@ -68,7 +71,12 @@ function range(start: number, count: number): string {
 }
 
 /** The unified diff turning `before` into `after`; empty when they are equal. */
-export function unifiedDiff(before: string, after: string, labels: { before: string; after: string }, context = 3): string {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  labels: { before: string; after: string },
+  context = 3,
+): string {
   if (before === after) return '';
   const ops = editScript(lines(before), lines(after));
   const changed = ops.map((op, index) => (op.type === ' ' ? -1 : index)).filter((index) => index >= 0);

@@ -74,30 +74,47 @@ function loadExercise(lab: Lab, id: string): Exercise {
   data.files.forEach((file, index) => {
     if (seenFiles.has(file)) throw manifestError(manifest, ['files', index], `"${file}" is listed twice`);
     seenFiles.add(file);
-    for (const [label, base] of [['starter', starterDir], ['solution', solutionDir]] as const) {
-      if (!isFile(join(base, file))) throw manifestError(manifest, ['files', index], `${label}/${file} does not exist in ${dir}`);
+    for (const [label, base] of [
+      ['starter', starterDir],
+      ['solution', solutionDir],
+    ] as const) {
+      if (!isFile(join(base, file)))
+        throw manifestError(manifest, ['files', index], `${label}/${file} does not exist in ${dir}`);
     }
   });
   for (const lang of ['en', 'ko'] as const) {
     const file = join(dir, `instructions.${lang}.md`);
     if (!isFile(file)) {
-      throw new DeLabError(`${file}: missing: every exercise needs instructions.en.md and instructions.ko.md.`, { hint: 'Write the instructions in both languages; see labs/README.md.', code: 'E_MANIFEST' });
+      throw new DeLabError(`${file}: missing: every exercise needs instructions.en.md and instructions.ko.md.`, {
+        hint: 'Write the instructions in both languages; see labs/README.md.',
+        code: 'E_MANIFEST',
+      });
     }
   }
   const checkIds = new Set<string>();
   data.checks.forEach((check, index) => {
-    if (checkIds.has(check.id)) throw manifestError(manifest, ['checks', index, 'id'], `check id "${check.id}" is used twice in this exercise`);
+    if (checkIds.has(check.id))
+      throw manifestError(manifest, ['checks', index, 'id'], `check id "${check.id}" is used twice in this exercise`);
     checkIds.add(check.id);
   });
   data.checks.forEach((check, index) =>
     check.dependsOn.forEach((dep, depIndex) => {
-      if (!checkIds.has(dep)) throw manifestError(manifest, ['checks', index, 'dependsOn', depIndex], `there is no check "${dep}" in this exercise (checks: ${[...checkIds].join(', ')})`);
+      if (!checkIds.has(dep))
+        throw manifestError(
+          manifest,
+          ['checks', index, 'dependsOn', depIndex],
+          `there is no check "${dep}" in this exercise (checks: ${[...checkIds].join(', ')})`,
+        );
     }),
   );
   const checkCycle = findCycle(new Map(data.checks.map((check) => [check.id, check.dependsOn])));
   if (checkCycle) {
     const index = data.checks.findIndex((check) => check.id === checkCycle[0]);
-    throw manifestError(manifest, ['checks', index, 'dependsOn'], `checks depend on each other in a cycle: ${checkCycle.join(' → ')}`);
+    throw manifestError(
+      manifest,
+      ['checks', index, 'dependsOn'],
+      `checks depend on each other in a cycle: ${checkCycle.join(' → ')}`,
+    );
   }
   return { ...data, day: lab.id, dir, manifest, starterDir, solutionDir, starterFiles: filesUnder(starterDir) };
 }
@@ -112,27 +129,42 @@ export function loadExercises(lab: Lab): Exercise[] {
   lab.exercises.forEach((id, index) => {
     if (seen.has(id)) throw manifestError(labFile, ['exercises', index], `exercise "${id}" is listed twice`);
     seen.add(id);
-    if (!isFile(join(lab.dir, 'exercises', id, 'exercise.yaml'))) throw manifestError(labFile, ['exercises', index], `there is no exercises/${id}/exercise.yaml in ${lab.dir}`);
+    if (!isFile(join(lab.dir, 'exercises', id, 'exercise.yaml')))
+      throw manifestError(labFile, ['exercises', index], `there is no exercises/${id}/exercise.yaml in ${lab.dir}`);
   });
   const root = join(lab.dir, 'exercises');
   if (existsSync(root)) {
     for (const entry of readdirSync(root, { withFileTypes: true })) {
       if (entry.isDirectory() && !seen.has(entry.name) && !/^[._]/.test(entry.name)) {
-        throw manifestError(labFile, ['exercises'], `the folder exercises/${entry.name} is not listed; add "${entry.name}" to exercises or move the folder out of ${root}`);
+        throw manifestError(
+          labFile,
+          ['exercises'],
+          `the folder exercises/${entry.name} is not listed; add "${entry.name}" to exercises or move the folder out of ${root}`,
+        );
       }
     }
   }
   const exercises = lab.exercises.map((id) => loadExercise(lab, id));
   for (const exercise of exercises) {
     exercise.dependsOn.forEach((dep, index) => {
-      if (dep === exercise.id) throw manifestError(exercise.manifest, ['dependsOn', index], 'an exercise cannot depend on itself');
-      if (!seen.has(dep)) throw manifestError(exercise.manifest, ['dependsOn', index], `there is no exercise "${dep}" in ${lab.id} (exercises: ${lab.exercises.join(', ')})`);
+      if (dep === exercise.id)
+        throw manifestError(exercise.manifest, ['dependsOn', index], 'an exercise cannot depend on itself');
+      if (!seen.has(dep))
+        throw manifestError(
+          exercise.manifest,
+          ['dependsOn', index],
+          `there is no exercise "${dep}" in ${lab.id} (exercises: ${lab.exercises.join(', ')})`,
+        );
     });
   }
   const cycle = findCycle(new Map(exercises.map((exercise) => [exercise.id, exercise.dependsOn])));
   if (cycle) {
     const first = exercises.find((exercise) => exercise.id === cycle[0])!;
-    throw manifestError(first.manifest, ['dependsOn'], `exercises depend on each other in a cycle: ${cycle.join(' → ')}`);
+    throw manifestError(
+      first.manifest,
+      ['dependsOn'],
+      `exercises depend on each other in a cycle: ${cycle.join(' → ')}`,
+    );
   }
   return exercises;
 }
@@ -152,11 +184,17 @@ export function findExercise(lab: Lab, id: string): Exercise {
   const exercise = exercises.find((candidate) => candidate.id === id);
   if (!exercise) {
     const ids = exercises.map((e) => e.id).join(', ');
-    throw new DeLabError(tr({ en: `${lab.id} has no exercise called "${id}".`, ko: `${lab.id}에는 "${id}"라는 문제가 없습니다.` }), {
-      hint: exercises.length > 0 ? tr({ en: `Choose one of: ${ids}.`, ko: `다음 중에서 고르세요: ${ids}.` }) : tr({ en: `${lab.id} has no exercises.`, ko: `${lab.id}에는 문제가 없습니다.` }),
-      code: 'E_NO_EXERCISE',
-      exitCode: 2,
-    });
+    throw new DeLabError(
+      tr({ en: `${lab.id} has no exercise called "${id}".`, ko: `${lab.id}에는 "${id}"라는 문제가 없습니다.` }),
+      {
+        hint:
+          exercises.length > 0
+            ? tr({ en: `Choose one of: ${ids}.`, ko: `다음 중에서 고르세요: ${ids}.` })
+            : tr({ en: `${lab.id} has no exercises.`, ko: `${lab.id}에는 문제가 없습니다.` }),
+        code: 'E_NO_EXERCISE',
+        exitCode: 2,
+      },
+    );
   }
   return exercise;
 }

@@ -15,14 +15,23 @@ export interface Lab extends LabManifest {
 
 /** Line and column of a YAML path, so a broken manifest points at the spot. */
 function locate(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: PropertyKey[]): string {
-  let node: any = doc.getIn(path.map((part) => (typeof part === 'symbol' ? String(part) : part)), true);
-  for (let depth = path.length; !node?.range && depth > 0; depth--) node = doc.getIn(path.slice(0, depth - 1) as unknown[], true);
+  let node: any = doc.getIn(
+    path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
+    true,
+  );
+  for (let depth = path.length; !node?.range && depth > 0; depth--)
+    node = doc.getIn(path.slice(0, depth - 1) as unknown[], true);
   if (!node?.range) return '';
   const { line, col } = counter.linePos(node.range[0]);
   return `:${line}:${col}`;
 }
 
-export function formatZodError(file: string, error: ZodError, doc: ReturnType<typeof parseDocument>, counter: LineCounter): string {
+export function formatZodError(
+  file: string,
+  error: ZodError,
+  doc: ReturnType<typeof parseDocument>,
+  counter: LineCounter,
+): string {
   const issue = error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   return `${file}${locate(doc, counter, issue.path)}: ${where}: ${issue.message}`;
@@ -48,20 +57,29 @@ export function manifestError(file: string, path: Array<string | number>, messag
 }
 
 /** Parses and validates a YAML file against a schema; errors name file, line and field. */
-export function loadYaml<T>(file: string, schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: ZodError } }): T {
+export function loadYaml<T>(
+  file: string,
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+): T {
   const counter = new LineCounter();
   const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
-    throw new DeLabError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`, {
-      hint: 'Fix the YAML syntax at that line (indentation, quotes, a missing colon).',
-      code: 'E_MANIFEST',
-    });
+    throw new DeLabError(
+      `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
+      {
+        hint: 'Fix the YAML syntax at that line (indentation, quotes, a missing colon).',
+        code: 'E_MANIFEST',
+      },
+    );
   }
   const result = schema.safeParse(doc.toJS());
   if (!result.success) {
-    throw new DeLabError(formatZodError(file, result.error, doc, counter), { hint: 'Fix that field of the manifest; see labs/README.md for the format.', code: 'E_MANIFEST' });
+    throw new DeLabError(formatZodError(file, result.error, doc, counter), {
+      hint: 'Fix that field of the manifest; see labs/README.md for the format.',
+      code: 'E_MANIFEST',
+    });
   }
   return result.data;
 }
@@ -75,7 +93,9 @@ export function loadLab(dir: string): Lab {
 export function listLabs(root = labsDir): Lab[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && /^day[1-9]$/.test(entry.name) && existsSync(join(root, entry.name, 'lab.yaml')))
+    .filter(
+      (entry) => entry.isDirectory() && /^day[1-9]$/.test(entry.name) && existsSync(join(root, entry.name, 'lab.yaml')),
+    )
     .map((entry) => loadLab(join(root, entry.name)))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
@@ -88,14 +108,32 @@ export function findLab(day: string, root = labsDir): Lab {
     const ids = labs.map((l) => l.id).join(', ');
     const planned = plannedDays(root).find((candidate) => candidate.id === normalised);
     if (planned) {
-      throw new DeLabError(tr({ en: `${planned.id} (${planned.title.en}) is coming: its lab is not in this de-lab yet. It teaches ${planned.teaches.en}`, ko: `${planned.id}(${planned.title.ko})는 준비 중입니다. 아직 이 de-lab에 실습이 없습니다. 배우는 내용: ${planned.teaches.ko}` }), {
-        hint: tr({ en: `Until then, work on ${ids || 'another day'} (\`de-lab list\`), and update de-lab later to get ${planned.id}.`, ko: `그동안 ${ids || '다른 날'}을 하고(\`de-lab list\`), 나중에 de-lab을 업데이트해 ${planned.id}를 받으세요.` }),
-        code: 'E_LAB_COMING',
-        exitCode: 2,
-      });
+      throw new DeLabError(
+        tr({
+          en: `${planned.id} (${planned.title.en}) is coming: its lab is not in this de-lab yet. It teaches ${planned.teaches.en}`,
+          ko: `${planned.id}(${planned.title.ko})는 준비 중입니다. 아직 이 de-lab에 실습이 없습니다. 배우는 내용: ${planned.teaches.ko}`,
+        }),
+        {
+          hint: tr({
+            en: `Until then, work on ${ids || 'another day'} (\`de-lab list\`), and update de-lab later to get ${planned.id}.`,
+            ko: `그동안 ${ids || '다른 날'}을 하고(\`de-lab list\`), 나중에 de-lab을 업데이트해 ${planned.id}를 받으세요.`,
+          }),
+          code: 'E_LAB_COMING',
+          exitCode: 2,
+        },
+      );
     }
     throw new DeLabError(tr({ en: `There is no lab called "${day}".`, ko: `"${day}"라는 실습일은 없습니다.` }), {
-      hint: labs.length > 0 ? tr({ en: `Choose one of: ${ids} (or just the number).`, ko: `다음 중에서 고르세요: ${ids} (숫자만 써도 됩니다).` }) : tr({ en: 'This de-lab has no labs installed; reinstall it.', ko: '설치된 실습이 없습니다. de-lab을 다시 설치하세요.' }),
+      hint:
+        labs.length > 0
+          ? tr({
+              en: `Choose one of: ${ids} (or just the number).`,
+              ko: `다음 중에서 고르세요: ${ids} (숫자만 써도 됩니다).`,
+            })
+          : tr({
+              en: 'This de-lab has no labs installed; reinstall it.',
+              ko: '설치된 실습이 없습니다. de-lab을 다시 설치하세요.',
+            }),
       code: 'E_NO_LAB',
       exitCode: 2,
     });

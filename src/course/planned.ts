@@ -12,7 +12,9 @@ export interface PlannedDay {
   teaches: Text;
 }
 
-const plannedSchema = z.array(z.object({ id: z.string().regex(/^day[1-9]$/), title: textSchema, teaches: textSchema }).strict());
+const plannedSchema = z.array(
+  z.object({ id: z.string().regex(/^day[1-9]$/), title: textSchema, teaches: textSchema }).strict(),
+);
 
 /** The days listed in <labs>/planned-days.yaml; none when the file is absent. */
 export function plannedDays(root: string): PlannedDay[] {

@@ -48,7 +48,8 @@ export function exerciseProgress(exercise: Exercise, state: WorkspaceState): Exe
 
 export function dayProgress(day: Day, state: WorkspaceState): DayProgress {
   const exercises = day.exercises.map((exercise) => exerciseProgress(exercise, state));
-  const sum = (pick: (e: ExerciseProgress) => number) => Math.round(exercises.reduce((total, e) => total + pick(e), 0) * 100) / 100;
+  const sum = (pick: (e: ExerciseProgress) => number) =>
+    Math.round(exercises.reduce((total, e) => total + pick(e), 0) * 100) / 100;
   return {
     day: day.lab.id,
     title: day.lab.title,

@@ -47,14 +47,23 @@ export const generatorSchema = z
       .partial()
       .strict()
       .default({}),
-    defaults: z.object({ topic: z.string().optional(), count: z.number().int().positive().optional(), wave: z.number().int().positive().optional() }).strict().default({}),
+    defaults: z
+      .object({
+        topic: z.string().optional(),
+        count: z.number().int().positive().optional(),
+        wave: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({}),
     /** A flag that makes the generator print one JSON summary line on stdout (for --json). */
     jsonFlag: z.string().startsWith('-').optional(),
   })
   .strict();
 
 /** kebab-case: exercise and check ids, folder names. */
-export const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use kebab-case: lowercase letters, digits and single dashes');
+export const kebabId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use kebab-case: lowercase letters, digits and single dashes');
 
 /**
  * A known way a learner's program fails under `de-lab run`: a regular expression over its output
@@ -100,7 +109,14 @@ export type LabManifest = z.infer<typeof labSchema>;
 const relativePath = z
   .string()
   .min(1)
-  .refine((path) => !path.startsWith('/') && !/^[a-zA-Z]:/.test(path) && !path.includes('\\') && path.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), 'use a relative path with forward slashes and no "." or ".." parts');
+  .refine(
+    (path) =>
+      !path.startsWith('/') &&
+      !/^[a-zA-Z]:/.test(path) &&
+      !path.includes('\\') &&
+      path.split('/').every((part) => part !== '' && part !== '.' && part !== '..'),
+    'use a relative path with forward slashes and no "." or ".." parts',
+  );
 
 /**
  * The fields of a check that the course model reads. Kind-specific fields pass through;

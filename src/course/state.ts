@@ -59,7 +59,8 @@ class StateShapeError extends Error {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function expect(ok: boolean, path: Array<string | number>, message: string): void {
   if (!ok) throw new StateShapeError(path, message);
@@ -67,7 +68,11 @@ function expect(ok: boolean, path: Array<string | number>, message: string): voi
 
 function count(value: unknown, path: Array<string | number>): number {
   if (value === undefined) return 0;
-  expect(typeof value === 'number' && Number.isInteger(value) && value >= 0, path, 'expected a whole number of at least 0');
+  expect(
+    typeof value === 'number' && Number.isInteger(value) && value >= 0,
+    path,
+    'expected a whole number of at least 0',
+  );
   return value as number;
 }
 
@@ -81,7 +86,11 @@ function validateResult(value: unknown, path: Array<string | number>): AttemptRe
   const checks = result.checks ?? [];
   expect(Array.isArray(checks), [...path, 'checks'], 'expected a list');
   (checks as unknown[]).forEach((check, i) => {
-    expect(isObject(check) && typeof check.id === 'string' && typeof check.status === 'string', [...path, 'checks', i], 'expected { id, status } strings');
+    expect(
+      isObject(check) && typeof check.id === 'string' && typeof check.status === 'string',
+      [...path, 'checks', i],
+      'expected { id, status } strings',
+    );
   });
   return { ...result, checks } as AttemptResult;
 }
@@ -102,9 +111,14 @@ function validateState(data: unknown): WorkspaceState {
       const path = ['days', day, id];
       expect(isObject(raw), path, 'expected an object');
       const entry = raw as Record<string, unknown>;
-      const next: ExerciseState = { ...entry, hintsRevealed: count(entry.hintsRevealed, [...path, 'hintsRevealed']), attempts: count(entry.attempts, [...path, 'attempts']) };
+      const next: ExerciseState = {
+        ...entry,
+        hintsRevealed: count(entry.hintsRevealed, [...path, 'hintsRevealed']),
+        attempts: count(entry.attempts, [...path, 'attempts']),
+      };
       if (entry.lastResult !== undefined) next.lastResult = validateResult(entry.lastResult, [...path, 'lastResult']);
-      if (entry.completedAt !== undefined) expect(typeof entry.completedAt === 'string', [...path, 'completedAt'], 'expected a string');
+      if (entry.completedAt !== undefined)
+        expect(typeof entry.completedAt === 'string', [...path, 'completedAt'], 'expected a string');
       out[day]![id] = next;
     }
   }
@@ -138,13 +152,22 @@ function parseStateText(text: string): Parsed {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problem: tr({ en: `not valid JSON (${errorMessage(error)})`, ko: `올바른 JSON이 아님(${errorMessage(error)})` }) };
+    return {
+      ok: false,
+      problem: tr({ en: `not valid JSON (${errorMessage(error)})`, ko: `올바른 JSON이 아님(${errorMessage(error)})` }),
+    };
   }
   try {
     return { ok: true, state: validateState(data) };
   } catch (error) {
     if (!(error instanceof StateShapeError)) throw error;
-    return { ok: false, problem: tr({ en: `invalid field ${error.path.join('.') || '(top level)'}: ${error.message}`, ko: `${error.path.join('.') || '(최상위)'} 항목이 잘못됨: ${error.message}` }) };
+    return {
+      ok: false,
+      problem: tr({
+        en: `invalid field ${error.path.join('.') || '(top level)'}: ${error.message}`,
+        ko: `${error.path.join('.') || '(최상위)'} 항목이 잘못됨: ${error.message}`,
+      }),
+    };
   }
 }
 
@@ -215,7 +238,12 @@ export function exerciseState(state: WorkspaceState, day: string, exerciseId: st
 }
 
 /** Read, change one exercise's entry, write back; returns the new entry. */
-export function updateExercise(workspace: string, day: string, exerciseId: string, change: (entry: ExerciseState) => ExerciseState): ExerciseState {
+export function updateExercise(
+  workspace: string,
+  day: string,
+  exerciseId: string,
+  change: (entry: ExerciseState) => ExerciseState,
+): ExerciseState {
   const state = loadState(workspace);
   const next = change({ ...exerciseState(state, day, exerciseId) });
   state.days[day] = { ...state.days[day], [exerciseId]: next };
@@ -238,14 +266,23 @@ export function recordCheckResult(
   return updateExercise(workspace, day, exerciseId, (entry) => ({
     ...entry,
     attempts: entry.attempts + 1,
-    lastResult: { passed: result.passed, score: result.score, maxScore: result.maxScore, at, checks: result.checks.map((check) => ({ id: check.id, status: check.status })) },
+    lastResult: {
+      passed: result.passed,
+      score: result.score,
+      maxScore: result.maxScore,
+      at,
+      checks: result.checks.map((check) => ({ id: check.id, status: check.status })),
+    },
     completedAt: entry.completedAt ?? (result.passed ? at : undefined),
   }));
 }
 
 /** Reveals one more hint (up to `total`); returns the number revealed now. */
 export function revealHint(workspace: string, day: string, exerciseId: string, total: number): number {
-  return updateExercise(workspace, day, exerciseId, (entry) => ({ ...entry, hintsRevealed: Math.min(total, entry.hintsRevealed + 1) })).hintsRevealed;
+  return updateExercise(workspace, day, exerciseId, (entry) => ({
+    ...entry,
+    hintsRevealed: Math.min(total, entry.hintsRevealed + 1),
+  })).hintsRevealed;
 }
 
 export type ExerciseStatus = 'passed' | 'failed' | 'not-tried';

@@ -40,10 +40,19 @@ export function findWorkspace(cwd: string, configured?: string): Workspace | und
 export function requireWorkspace(cwd: string, configured?: string): Workspace {
   const found = findWorkspace(cwd, configured);
   if (found) return found;
-  throw new DeLabError(tr({ en: `There is no de-lab workspace in ${resolve(cwd)} or at ${configured ?? '(no workspace setting)'}.`, ko: `${resolve(cwd)}와 ${configured ?? '(workspace 설정 없음)'}에 de-lab 작업 폴더가 없습니다.` }), {
-    hint: tr({ en: 'Create one with `de-lab init` (or `de-lab init <folder>`), then run this again.', ko: '`de-lab init`(또는 `de-lab init <폴더>`)로 만든 뒤 다시 실행하세요.' }),
-    code: 'E_NO_WORKSPACE',
-  });
+  throw new DeLabError(
+    tr({
+      en: `There is no de-lab workspace in ${resolve(cwd)} or at ${configured ?? '(no workspace setting)'}.`,
+      ko: `${resolve(cwd)}와 ${configured ?? '(workspace 설정 없음)'}에 de-lab 작업 폴더가 없습니다.`,
+    }),
+    {
+      hint: tr({
+        en: 'Create one with `de-lab init` (or `de-lab init <folder>`), then run this again.',
+        ko: '`de-lab init`(또는 `de-lab init <폴더>`)로 만든 뒤 다시 실행하세요.',
+      }),
+      code: 'E_NO_WORKSPACE',
+    },
+  );
 }
 
 /** <workspace>/<day>/<exercise>: what the day's containers see under lab.workspaceMount. */
@@ -102,11 +111,17 @@ function gitInit(root: string): GitOutcome {
 export function initWorkspace(root: string, course: Day[], options: { git?: boolean } = {}): InitResult {
   root = resolve(root);
   if (existsSync(root) && !statSync(root).isDirectory()) {
-    throw new DeLabError(tr({ en: `${root} is a file, so it cannot be your workspace.`, ko: `${root}는 파일이라 작업 폴더로 쓸 수 없습니다.` }), {
-      hint: tr({ en: 'Give a folder: `de-lab init <folder>`.', ko: '폴더를 지정하세요: `de-lab init <폴더>`.' }),
-      code: 'E_WORKSPACE',
-      exitCode: 2,
-    });
+    throw new DeLabError(
+      tr({
+        en: `${root} is a file, so it cannot be your workspace.`,
+        ko: `${root}는 파일이라 작업 폴더로 쓸 수 없습니다.`,
+      }),
+      {
+        hint: tr({ en: 'Give a folder: `de-lab init <folder>`.', ko: '폴더를 지정하세요: `de-lab init <폴더>`.' }),
+        code: 'E_WORKSPACE',
+        exitCode: 2,
+      },
+    );
   }
   const created = !isWorkspace(root);
   mkdirSync(root, { recursive: true });
@@ -119,7 +134,10 @@ export function initWorkspace(root: string, course: Day[], options: { git?: bool
       kept += exercise.starterFiles.length - now.length;
     }
   }
-  for (const [name, text] of [['README.md', README], ['.gitignore', GITIGNORE]] as const) {
+  for (const [name, text] of [
+    ['README.md', README],
+    ['.gitignore', GITIGNORE],
+  ] as const) {
     const path = join(root, name);
     if (existsSync(path)) continue;
     writeFileAtomic(path, text);
@@ -145,7 +163,11 @@ export interface FileComparison {
 export function compareWith(root: string, exercise: Exercise, referenceDir: string, files: string[]): FileComparison[] {
   return files.map((file) => {
     const path = join(exerciseDir(root, exercise), file);
-    const status: FileStatus = !existsSync(path) ? 'missing' : sameContent(path, join(referenceDir, file)) ? 'same' : 'changed';
+    const status: FileStatus = !existsSync(path)
+      ? 'missing'
+      : sameContent(path, join(referenceDir, file))
+        ? 'same'
+        : 'changed';
     return { file, path, status };
   });
 }
@@ -161,7 +183,10 @@ export interface ReplaceResult {
  * Makes each listed learner file equal to the reference: a changed file is first copied into one
  * backup session, then replaced atomically. Files equal to the reference are not touched.
  */
-function replaceWith(root: string, items: Array<{ exercise: Exercise; referenceDir: string; files: string[] }>): ReplaceResult {
+function replaceWith(
+  root: string,
+  items: Array<{ exercise: Exercise; referenceDir: string; files: string[] }>,
+): ReplaceResult {
   const backup = startBackup(root);
   const replaced: string[] = [];
   let backupDir: string | undefined;
@@ -185,12 +210,17 @@ function replaceWith(root: string, items: Array<{ exercise: Exercise; referenceD
 
 /** Files that `reset` would restore, per exercise: starter files that are changed or missing. */
 export function resetPlan(root: string, exercises: Exercise[]): FileComparison[] {
-  return exercises.flatMap((exercise) => compareWith(root, exercise, exercise.starterDir, exercise.starterFiles).filter((c) => c.status !== 'same'));
+  return exercises.flatMap((exercise) =>
+    compareWith(root, exercise, exercise.starterDir, exercise.starterFiles).filter((c) => c.status !== 'same'),
+  );
 }
 
 /** Restores every starter file of these exercises; files the learner added are left alone. */
 export function resetExercises(root: string, exercises: Exercise[]): ReplaceResult {
-  return replaceWith(root, exercises.map((exercise) => ({ exercise, referenceDir: exercise.starterDir, files: exercise.starterFiles })));
+  return replaceWith(
+    root,
+    exercises.map((exercise) => ({ exercise, referenceDir: exercise.starterDir, files: exercise.starterFiles })),
+  );
 }
 
 /** Replaces the files the learner edits with the reference solution. */
@@ -208,7 +238,13 @@ export function solutionDiffs(root: string, exercise: Exercise): SolutionDiff[] 
     const mine = comparison.status === 'missing' ? '' : readFileSync(comparison.path, 'utf8');
     const reference = readFileSync(join(exercise.solutionDir, comparison.file), 'utf8');
     const label = relativeFile(exercise, comparison.file);
-    return { ...comparison, diff: unifiedDiff(mine, reference, { before: comparison.status === 'missing' ? '/dev/null' : `${label} (yours)`, after: `${label} (solution)` }) };
+    return {
+      ...comparison,
+      diff: unifiedDiff(mine, reference, {
+        before: comparison.status === 'missing' ? '/dev/null' : `${label} (yours)`,
+        after: `${label} (solution)`,
+      }),
+    };
   });
 }
 
@@ -220,7 +256,11 @@ export const CONTAINER_UID = 1000;
  * containers' (root, or a second user), jobs cannot create out/ or checkpoint/ in an exercise
  * folder. Folders (never files) of the day are then opened for writing. Returns how many.
  */
-export function openDayFoldersForContainers(dayDir: string, uid = process.getuid?.(), platform = process.platform): number {
+export function openDayFoldersForContainers(
+  dayDir: string,
+  uid = process.getuid?.(),
+  platform = process.platform,
+): number {
   if (platform !== 'linux' || uid === undefined || uid === CONTAINER_UID || !existsSync(dayDir)) return 0;
   let opened = 0;
   const walk = (dir: string, depth: number) => {
@@ -230,7 +270,9 @@ export function openDayFoldersForContainers(dayDir: string, uid = process.getuid
       chmodSync(dir, 0o777);
       opened += 1;
     }
-    if (depth < 2) for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory() && !entry.name.startsWith('.')) walk(join(dir, entry.name), depth + 1);
+    if (depth < 2)
+      for (const entry of readdirSync(dir, { withFileTypes: true }))
+        if (entry.isDirectory() && !entry.name.startsWith('.')) walk(join(dir, entry.name), depth + 1);
   };
   walk(dayDir, 0);
   return opened;

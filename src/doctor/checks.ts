@@ -34,7 +34,10 @@ export async function checkEngine(env: NodeJS.ProcessEnv): Promise<{ check: Doct
         id: 'engine',
         title,
         verdict: 'ok',
-        summary: tr({ en: `reachable at ${endpoint.host} (${endpoint.source})`, ko: `${endpoint.host}에서 응답함 (${endpoint.source})` }),
+        summary: tr({
+          en: `reachable at ${endpoint.host} (${endpoint.source})`,
+          ko: `${endpoint.host}에서 응답함 (${endpoint.source})`,
+        }),
         blocking: true,
         data: { host: endpoint.host, source: endpoint.source },
       },
@@ -66,7 +69,9 @@ export function checkEngineVersion(facts: EngineFacts): DoctorCheck {
     title: tr({ en: 'Engine version', ko: '엔진 버전' }),
     verdict: old ? 'warn' : 'ok',
     summary: `Docker ${Version}, API ${ApiVersion}, ${Os}/${Arch}`,
-    hint: old ? tr({ en: 'Upgrade to Docker Engine 20.10 or newer.', ko: 'Docker Engine 20.10 이상으로 업그레이드하세요.' }) : undefined,
+    hint: old
+      ? tr({ en: 'Upgrade to Docker Engine 20.10 or newer.', ko: 'Docker Engine 20.10 이상으로 업그레이드하세요.' })
+      : undefined,
     blocking: false,
     data: { version: Version, apiVersion: ApiVersion, os: Os, arch: Arch },
   };
@@ -79,13 +84,23 @@ export async function checkCompose(env: NodeJS.ProcessEnv): Promise<DoctorCheck>
     const version = stdout.trim().replace(/^v/, '');
     const major = Number(version.split('.')[0]);
     if (major >= 2) {
-      return { id: 'compose', title, verdict: 'ok', summary: `docker compose ${version}`, blocking: true, data: { version } };
+      return {
+        id: 'compose',
+        title,
+        verdict: 'ok',
+        summary: `docker compose ${version}`,
+        blocking: true,
+        data: { version },
+      };
     }
     return {
       id: 'compose',
       title,
       verdict: 'fail',
-      summary: tr({ en: `docker compose ${version} is too old; de-lab needs Compose v2.`, ko: `docker compose ${version}는 너무 오래되었습니다. Compose v2가 필요합니다.` }),
+      summary: tr({
+        en: `docker compose ${version} is too old; de-lab needs Compose v2.`,
+        ko: `docker compose ${version}는 너무 오래되었습니다. Compose v2가 필요합니다.`,
+      }),
       hint: composeHint(),
       blocking: true,
       data: { version },
@@ -98,7 +113,10 @@ export async function checkCompose(env: NodeJS.ProcessEnv): Promise<DoctorCheck>
       verdict: 'fail',
       summary: missingCli
         ? tr({ en: 'The docker command is not installed.', ko: 'docker 명령이 설치되어 있지 않습니다.' })
-        : tr({ en: 'The Compose v2 plugin is missing (`docker compose version` failed).', ko: 'Compose v2 플러그인이 없습니다(`docker compose version` 실패).' }),
+        : tr({
+            en: 'The Compose v2 plugin is missing (`docker compose version` failed).',
+            ko: 'Compose v2 플러그인이 없습니다(`docker compose version` 실패).',
+          }),
       hint: composeHint(),
       blocking: true,
       data: { error: errorMessage(error) },
@@ -112,7 +130,10 @@ function composeHint(): string {
         en: 'Install the Compose v2 plugin (package docker-compose-plugin from Docker, or docker-compose v2 from your distribution), then check `docker compose version`.',
         ko: 'Compose v2 플러그인(Docker의 docker-compose-plugin 패키지 또는 배포판의 docker-compose v2)을 설치한 뒤 `docker compose version`으로 확인하세요.',
       })
-    : tr({ en: 'Update Docker Desktop: it ships Compose v2.', ko: 'Docker Desktop을 업데이트하세요. Compose v2가 포함되어 있습니다.' });
+    : tr({
+        en: 'Update Docker Desktop: it ships Compose v2.',
+        ko: 'Docker Desktop을 업데이트하세요. Compose v2가 포함되어 있습니다.',
+      });
 }
 
 /** CPUs and memory as the engine sees them (a Desktop VM may have far less than the host). */
@@ -124,7 +145,10 @@ export function checkResources(facts: EngineFacts, neededMemoryBytes: number): D
     id: 'resources',
     title: tr({ en: 'Engine CPUs and memory', ko: '엔진 CPU와 메모리' }),
     verdict: short ? 'warn' : 'ok',
-    summary: tr({ en: `${cpus} CPUs, ${formatBytes(memory)} memory`, ko: `CPU ${cpus}개, 메모리 ${formatBytes(memory)}` }),
+    summary: tr({
+      en: `${cpus} CPUs, ${formatBytes(memory)} memory`,
+      ko: `CPU ${cpus}개, 메모리 ${formatBytes(memory)}`,
+    }),
     hint: short
       ? tr({
           en: `The largest day needs ${formatBytes(neededMemoryBytes)}: give the engine more memory (Docker Desktop → Settings → Resources).`,
@@ -145,7 +169,10 @@ export async function checkDisk(facts: EngineFacts, neededBytes = 20 * GiB): Pro
       id: 'disk',
       title,
       verdict: 'info',
-      summary: tr({ en: `${root} is inside the engine's VM or host; free space cannot be measured from here.`, ko: `${root}는 엔진의 VM/호스트 안에 있어 여기서 여유 공간을 잴 수 없습니다.` }),
+      summary: tr({
+        en: `${root} is inside the engine's VM or host; free space cannot be measured from here.`,
+        ko: `${root}는 엔진의 VM/호스트 안에 있어 여기서 여유 공간을 잴 수 없습니다.`,
+      }),
       blocking: false,
       data: { root },
     };
@@ -178,7 +205,12 @@ export function checkArchitecture(facts: EngineFacts | undefined): DoctorCheck {
     title: tr({ en: 'Architecture', ko: '아키텍처' }),
     verdict: supported ? 'ok' : 'warn',
     summary: engineArch && engineArch !== host ? `host ${host}, engine ${engineArch}` : host,
-    hint: supported ? undefined : tr({ en: 'Only amd64 and arm64 are tested; images build from source, so others may still work.', ko: 'amd64와 arm64만 검증되었습니다. 이미지는 소스에서 빌드되므로 다른 환경도 동작할 수 있습니다.' }),
+    hint: supported
+      ? undefined
+      : tr({
+          en: 'Only amd64 and arm64 are tested; images build from source, so others may still work.',
+          ko: 'amd64와 arm64만 검증되었습니다. 이미지는 소스에서 빌드되므로 다른 환경도 동작할 수 있습니다.',
+        }),
     blocking: false,
     data: { host, engine: engineArch },
   };
@@ -197,7 +229,10 @@ export function checkExtraCa(config: ResolvedConfig): DoctorCheck {
       id: 'extra-ca',
       title,
       verdict: 'info',
-      summary: tr({ en: 'none configured (builds use the images\' own trust store)', ko: '설정 없음(빌드는 이미지 기본 인증서 저장소 사용)' }),
+      summary: tr({
+        en: "none configured (builds use the images' own trust store)",
+        ko: '설정 없음(빌드는 이미지 기본 인증서 저장소 사용)',
+      }),
       hint: tr({
         en: 'Behind a TLS-intercepting proxy, run `de-lab config set caFile /path/to/ca.pem`.',
         ko: 'TLS를 가로채는 프록시 뒤에 있다면 `de-lab config set caFile /path/to/ca.pem`을 실행하세요.',

@@ -3,7 +3,17 @@ import { listLabs, type Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
 import { isPortFree } from '../stack/ports.js';
 import { PROJECT_LABEL } from '../stack/project.js';
-import { checkArchitecture, checkCompose, checkDisk, checkEngine, checkEngineVersion, checkExtraCa, checkResources, formatBytes, type EngineFacts } from './checks.js';
+import {
+  checkArchitecture,
+  checkCompose,
+  checkDisk,
+  checkEngine,
+  checkEngineVersion,
+  checkExtraCa,
+  checkResources,
+  formatBytes,
+  type EngineFacts,
+} from './checks.js';
 import type { DoctorCheck, DoctorReport } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -29,7 +39,12 @@ async function runningProjects(docker: EngineFacts['docker']): Promise<RunningPr
 }
 
 /** One line per day: does its measured memory budget fit the engine, are its host ports free? Day 1 blocks. */
-export async function checkDayBudget(lab: Lab, facts: EngineFacts | undefined, localEngine: boolean, running: RunningProjects = new Map()): Promise<DoctorCheck> {
+export async function checkDayBudget(
+  lab: Lab,
+  facts: EngineFacts | undefined,
+  localEngine: boolean,
+  running: RunningProjects = new Map(),
+): Promise<DoctorCheck> {
   const memory = Number(facts?.info.MemTotal ?? 0);
   const needed = lab.memoryMiB * MiB;
   const memoryShort = memory > 0 && memory < needed;
@@ -39,11 +54,20 @@ export async function checkDayBudget(lab: Lab, facts: EngineFacts | undefined, l
   if (localEngine) {
     for (const { port } of lab.ports) if (!own?.has(port) && !(await isPortFree(port))) taken.push(port);
   }
-  const holders = taken.map((port) => [...running.entries()].find(([, ports]) => ports.has(port))?.[0]?.replace('de-lab-', '')).filter((day): day is string => Boolean(day));
+  const holders = taken
+    .map((port) => [...running.entries()].find(([, ports]) => ports.has(port))?.[0]?.replace('de-lab-', ''))
+    .filter((day): day is string => Boolean(day));
   const blocking = lab.id === 'day1';
   const problems: string[] = [];
-  if (memoryShort) problems.push(tr({ en: `needs ${formatBytes(needed)}, engine has ${formatBytes(memory)}`, ko: `${formatBytes(needed)} 필요, 엔진은 ${formatBytes(memory)}` }));
-  if (taken.length > 0) problems.push(tr({ en: `host port(s) ${taken.join(', ')} in use`, ko: `호스트 포트 ${taken.join(', ')} 사용 중` }));
+  if (memoryShort)
+    problems.push(
+      tr({
+        en: `needs ${formatBytes(needed)}, engine has ${formatBytes(memory)}`,
+        ko: `${formatBytes(needed)} 필요, 엔진은 ${formatBytes(memory)}`,
+      }),
+    );
+  if (taken.length > 0)
+    problems.push(tr({ en: `host port(s) ${taken.join(', ')} in use`, ko: `호스트 포트 ${taken.join(', ')} 사용 중` }));
   const ports = lab.ports.map((p) => p.port).join(', ') || '-';
   return {
     id: `budget-${lab.id}`,
@@ -52,8 +76,14 @@ export async function checkDayBudget(lab: Lab, facts: EngineFacts | undefined, l
     summary:
       problems.length === 0
         ? own
-          ? tr({ en: `running now (ports ${ports} are its own); ${formatBytes(needed)} memory`, ko: `지금 실행 중(포트 ${ports}는 이 날의 것). 메모리 ${formatBytes(needed)}` })
-          : tr({ en: `fits: ${formatBytes(needed)} memory, ports ${ports}`, ko: `가능: 메모리 ${formatBytes(needed)}, 포트 ${ports}` })
+          ? tr({
+              en: `running now (ports ${ports} are its own); ${formatBytes(needed)} memory`,
+              ko: `지금 실행 중(포트 ${ports}는 이 날의 것). 메모리 ${formatBytes(needed)}`,
+            })
+          : tr({
+              en: `fits: ${formatBytes(needed)} memory, ports ${ports}`,
+              ko: `가능: 메모리 ${formatBytes(needed)}, 포트 ${ports}`,
+            })
         : problems.join('; '),
     hint:
       problems.length === 0
@@ -63,7 +93,13 @@ export async function checkDayBudget(lab: Lab, facts: EngineFacts | undefined, l
             ko: `${memoryShort ? '엔진 메모리를 늘리세요. ' : ''}${holders.length ? `${holders.join(', ')}가 포트를 쓰고 있습니다. \`de-lab stop ${holders[0]}\`로 비울 수 있습니다(\`de-lab start ${lab.id}\`도 제안합니다).` : taken.length ? '포트를 비우세요. 다른 프로그램이 쓰고 있습니다(`ss -ltnp`로 확인).' : ''}`.trim(),
           }),
     blocking,
-    data: { memoryMiB: lab.memoryMiB, ports: lab.ports.map((p) => p.port), takenPorts: taken, memoryShort, running: own !== undefined },
+    data: {
+      memoryMiB: lab.memoryMiB,
+      ports: lab.ports.map((p) => p.port),
+      takenPorts: taken,
+      memoryShort,
+      running: own !== undefined,
+    },
   };
 }
 
@@ -81,9 +117,16 @@ export async function runDoctor(config: ResolvedConfig, env: NodeJS.ProcessEnv =
   }
   checks.push(checkArchitecture(facts));
   checks.push(checkExtraCa(config));
-  const localEngine = String(engineCheck.data?.host ?? '').startsWith('unix://') || String(engineCheck.data?.host ?? '').startsWith('npipe://');
+  const localEngine =
+    String(engineCheck.data?.host ?? '').startsWith('unix://') ||
+    String(engineCheck.data?.host ?? '').startsWith('npipe://');
   const running = facts ? await runningProjects(facts.docker) : new Map<string, Set<number>>();
   for (const lab of labs) checks.push(await checkDayBudget(lab, facts, facts !== undefined && localEngine, running));
   const runningDays = labs.filter((lab) => running.has(`de-lab-${lab.id}`)).map((lab) => lab.id);
-  return { ok: !checks.some((check) => check.blocking && check.verdict === 'fail'), checks, runningDays, firstDay: labs[0]?.id };
+  return {
+    ok: !checks.some((check) => check.blocking && check.verdict === 'fail'),
+    checks,
+    runningDays,
+    firstDay: labs[0]?.id,
+  };
 }

@@ -18,7 +18,18 @@ export interface CheckEvents {
  * (the starter plus the learner's declared files), and records the results as progress. The
  * learner's own folder (outputs, checkpoints) is never written.
  */
-export async function checkInStack(input: { docker: Dockerode; lab: Lab; dayProject: string; workspaceRoot: string; ids?: string[]; seed?: number; prefix: string; signal?: AbortSignal } & CheckEvents): Promise<ExerciseResult[]> {
+export async function checkInStack(
+  input: {
+    docker: Dockerode;
+    lab: Lab;
+    dayProject: string;
+    workspaceRoot: string;
+    ids?: string[];
+    seed?: number;
+    prefix: string;
+    signal?: AbortSignal;
+  } & CheckEvents,
+): Promise<ExerciseResult[]> {
   const exercises = input.ids?.length ? input.ids.map((id) => findExercise(input.lab, id)) : loadExercises(input.lab);
   const results: ExerciseResult[] = [];
   for (const exercise of exercises) {

@@ -20,7 +20,10 @@ function cutAt(text: string, start: number, max: number): string {
 }
 
 export function short(value: unknown, max = 300): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+  const text =
+    typeof value === 'string'
+      ? value
+      : JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
   const oneLine = (text ?? 'undefined').replace(/\s+$/g, '');
   return oneLine.length > max ? `${cutAt(oneLine, 0, max)}… (${oneLine.length} chars)` : oneLine;
 }
@@ -38,7 +41,8 @@ export function differencePair(expected: string, found: string, max = 300): { ex
   const before = e.slice(0, at).split('\n');
   const where = `from line ${before.length}, column ${before[before.length - 1]!.length + 1}: `;
   const start = Math.max(0, at - Math.floor(max / 3));
-  const cut = (text: string) => `${start > 0 ? '…' : ''}${cutAt(text, start, max)}${start + max < text.length ? `… (${text.length} chars)` : ''}`;
+  const cut = (text: string) =>
+    `${start > 0 ? '…' : ''}${cutAt(text, start, max)}${start + max < text.length ? `… (${text.length} chars)` : ''}`;
   return { expected: where + cut(e), found: where + (at >= f.length ? `(ends after ${f.length} chars)` : cut(f)) };
 }
 
@@ -47,8 +51,16 @@ export function differencePair(expected: string, found: string, max = 300): { ex
  * exception (a Python or Java trace ends with it), else the last non-empty line.
  */
 export function lastErrorLine(text: string, max = 240): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = [...lines].reverse().find((l) => /(Error|Exception|error:|ERROR|FATAL|Traceback|refused|denied|not found|No such)/.test(l) && !/^\s*at /.test(l));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const error = [...lines]
+    .reverse()
+    .find(
+      (l) =>
+        /(Error|Exception|error:|ERROR|FATAL|Traceback|refused|denied|not found|No such)/.test(l) && !/^\s*at /.test(l),
+    );
   return short(error ?? lines.at(-1) ?? 'no output', max);
 }
 
@@ -58,9 +70,12 @@ export function matchText(actual: string, match: TextMatch): Verdict {
     const pair = differencePair(match.equals.trim(), actual.trim());
     return { ok: false, expected: `exactly ${pair.expected}`, found: pair.found };
   }
-  if (match.contains !== undefined && !actual.includes(match.contains)) return { ok: false, expected: `text containing ${short(match.contains)}`, found };
-  if (match.matches !== undefined && !new RegExp(match.matches, 'm').test(actual)) return { ok: false, expected: `text matching /${match.matches}/`, found };
-  if (match.notContains !== undefined && actual.includes(match.notContains)) return { ok: false, expected: `text without ${short(match.notContains)}`, found };
+  if (match.contains !== undefined && !actual.includes(match.contains))
+    return { ok: false, expected: `text containing ${short(match.contains)}`, found };
+  if (match.matches !== undefined && !new RegExp(match.matches, 'm').test(actual))
+    return { ok: false, expected: `text matching /${match.matches}/`, found };
+  if (match.notContains !== undefined && actual.includes(match.notContains))
+    return { ok: false, expected: `text without ${short(match.notContains)}`, found };
   return { ok: true, expected: describeMatch(match), found };
 }
 
@@ -78,7 +93,12 @@ function describeMatch(match: TextMatch): string {
  */
 export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
   if (typeof value === 'string' && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value.trim())) {
     const text = value.trim();
     const n = Number(text);
@@ -91,17 +111,22 @@ export function canonical(value: unknown): unknown {
 /** Numbers compare with a relative tolerance (absolute below 1); two safe integers (counts, epoch ms) compare exactly. */
 function numbersWithin(a: number, b: number, tolerance: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-  if (!Number.isFinite(a) || !Number.isFinite(b) || (Number.isSafeInteger(a) && Number.isSafeInteger(b))) return a === b;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || (Number.isSafeInteger(a) && Number.isSafeInteger(b)))
+    return a === b;
   return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
 export function equalWithin(a: unknown, b: unknown, tolerance: number): boolean {
   if (typeof a === 'number' && typeof b === 'number') return numbersWithin(a, b, tolerance);
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => equalWithin(item, b[i], tolerance));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => equalWithin(item, b[i], tolerance));
   if (Array.isArray(a) || Array.isArray(b)) return false;
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && equalWithin((a as any)[key], (b as any)[key], tolerance));
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && equalWithin((a as any)[key], (b as any)[key], tolerance))
+    );
   }
   return a === b;
 }
@@ -109,7 +134,15 @@ export function equalWithin(a: unknown, b: unknown, tolerance: number): boolean 
 /** JSON text with object keys sorted (types kept: "3" is not 3), for comparing values whatever their key order. */
 export function canonicalJson(value: unknown): string {
   const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return exactKey(sorted(value));
 }
 
@@ -117,7 +150,11 @@ export function canonicalJson(value: unknown): string {
 function exactKey(value: unknown): string {
   // The plain (fast) JSON.stringify is exact when no number is NaN/±Infinity and every object's keys are in order.
   if (plain(value)) return JSON.stringify(value) ?? 'undefined';
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { '\u0000number': String(v) } : sortedKeys(v))) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_k, v) =>
+      typeof v === 'number' && !Number.isFinite(v) ? { '\u0000number': String(v) } : sortedKeys(v),
+    ) ?? 'undefined'
+  );
 }
 
 function plain(v: unknown): boolean {
@@ -140,19 +177,22 @@ function plain(v: unknown): boolean {
 function sortedKeys(v: unknown): unknown {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
   const keys = Object.keys(v);
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return Object.fromEntries(keys.sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
+  for (let i = 1; i < keys.length; i++)
+    if (keys[i - 1]! > keys[i]!)
+      return Object.fromEntries(keys.sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
   return v;
 }
 
 /** A row's text with every finite number replaced, and those numbers in order: rows that may match within a tolerance share the text. */
 function shapeOf(value: unknown): { shape: string; numbers: number[] } {
   const numbers: number[] = [];
-  const shape = JSON.stringify(value, (_k, v) => {
-    if (typeof v !== 'number') return sortedKeys(v);
-    if (!Number.isFinite(v)) return { '\u0000number': String(v) };
-    numbers.push(v);
-    return { '\u0000number': '#' };
-  }) ?? 'undefined';
+  const shape =
+    JSON.stringify(value, (_k, v) => {
+      if (typeof v !== 'number') return sortedKeys(v);
+      if (!Number.isFinite(v)) return { '\u0000number': String(v) };
+      numbers.push(v);
+      return { '\u0000number': '#' };
+    }) ?? 'undefined';
   return { shape, numbers };
 }
 
@@ -175,7 +215,11 @@ const FALLBACK_CANDIDATES = 64;
  * order, and only the rows that pairing leaves are matched tolerantly among nearby candidates.
  * Returns the indexes left over on each side.
  */
-export function matchMultisets(actual: unknown[], expected: unknown[], tolerance: number): { extra: number[]; missing: number[]; expectedKeys: Set<string> } {
+export function matchMultisets(
+  actual: unknown[],
+  expected: unknown[],
+  tolerance: number,
+): { extra: number[]; missing: number[]; expectedKeys: Set<string> } {
   const pending = new Map<string, number[]>();
   expected.forEach((row, i) => {
     const key = exactKey(row);
@@ -191,7 +235,8 @@ export function matchMultisets(actual: unknown[], expected: unknown[], tolerance
   });
   const expectedKeys = new Set(pending.keys());
   let looseExpected = [...pending.values()].flat().sort((x, y) => x - y);
-  if (looseActual.length === 0 || looseExpected.length === 0 || !(tolerance > 0)) return { extra: looseActual, missing: looseExpected, expectedKeys };
+  if (looseActual.length === 0 || looseExpected.length === 0 || !(tolerance > 0))
+    return { extra: looseActual, missing: looseExpected, expectedKeys };
 
   type Item = { index: number; numbers: number[] };
   const group = (indexes: number[], rows: unknown[]) => {
@@ -268,8 +313,7 @@ export function matchMultisets(actual: unknown[], expected: unknown[], tolerance
       if (found >= 0) {
         used[found] = 1;
         next[found] = found + 1;
-      }
-      else extra.push(item.index);
+      } else extra.push(item.index);
     }
     restE.forEach((item, j) => {
       if (!used[j]) missing.push(item.index);
@@ -282,33 +326,54 @@ export function matchMultisets(actual: unknown[], expected: unknown[], tolerance
 }
 
 /** Rows equal as multisets (or sequences), with a relative tolerance for non-integer numbers. */
-export function compareRows(actual: unknown[], expected: unknown[], options: { tolerance: number; orderMatters: boolean }): Verdict {
+export function compareRows(
+  actual: unknown[],
+  expected: unknown[],
+  options: { tolerance: number; orderMatters: boolean },
+): Verdict {
   const expectedText = `${expected.length} rows${options.orderMatters ? ' in order' : ''}`;
   try {
     return compareCanonicalRows(actual.map(canonical), expected.map(canonical), options, expectedText);
   } catch (error) {
-    if (error instanceof RangeError) return { ok: false, expected: expectedText, found: 'rows nested too deeply to compare' };
+    if (error instanceof RangeError)
+      return { ok: false, expected: expectedText, found: 'rows nested too deeply to compare' };
     throw error;
   }
 }
 
-function compareCanonicalRows(a: unknown[], e: unknown[], options: { tolerance: number; orderMatters: boolean }, expectedText: string): Verdict {
+function compareCanonicalRows(
+  a: unknown[],
+  e: unknown[],
+  options: { tolerance: number; orderMatters: boolean },
+  expectedText: string,
+): Verdict {
   if (options.orderMatters && a.length === e.length) {
     for (let i = 0; i < a.length; i++) {
-      if (!equalWithin(a[i], e[i], options.tolerance)) return { ok: false, expected: `${expectedText}, e.g. ${short(e[i], 120)}`, found: `${short(a[i], 120)}` };
+      if (!equalWithin(a[i], e[i], options.tolerance))
+        return { ok: false, expected: `${expectedText}, e.g. ${short(e[i], 120)}`, found: `${short(a[i], 120)}` };
     }
     return { ok: true, expected: expectedText, found: `${a.length} matching rows` };
   }
   const { extra, missing, expectedKeys } = matchMultisets(a, e, options.tolerance);
-  if (extra.length === 0 && missing.length === 0) return { ok: true, expected: expectedText, found: `${a.length} matching rows` };
+  if (extra.length === 0 && missing.length === 0)
+    return { ok: true, expected: expectedText, found: `${a.length} matching rows` };
   // Show the rows in a stable order: the first left-over expected row, and the left-over row most like it.
-  const order = (rows: unknown[], indexes: number[]) => indexes.map((i) => ({ row: rows[i], key: exactKey(rows[i]) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  const order = (rows: unknown[], indexes: number[]) =>
+    indexes
+      .map((i) => ({ row: rows[i], key: exactKey(rows[i]) }))
+      .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   const missingRows = order(e, missing);
   const extraRows = order(a, extra);
   const firstMissing = missingRows[0];
-  const likeIt = firstMissing ? extraRows.find((x) => shapeOf(x.row).shape === shapeOf(firstMissing.row).shape) ?? extraRows[0] : extraRows[0];
+  const likeIt = firstMissing
+    ? (extraRows.find((x) => shapeOf(x.row).shape === shapeOf(firstMissing.row).shape) ?? extraRows[0])
+    : extraRows[0];
   if (a.length === e.length && firstMissing && likeIt) {
-    return { ok: false, expected: `${expectedText}, e.g. ${short(firstMissing.row, 120)}`, found: `${short(likeIt.row, 120)}` };
+    return {
+      ok: false,
+      expected: `${expectedText}, e.g. ${short(firstMissing.row, 120)}`,
+      found: `${short(likeIt.row, 120)}`,
+    };
   }
   const duplicated = likeIt && expectedKeys.has(likeIt.key) ? ' (more often than in the expected rows)' : '';
   return {
@@ -359,7 +424,10 @@ export function parsePartRows(parts: string[], format: 'text' | 'csv' | 'jsonl' 
     } else if (records[0]!.length === header.length && records[0]!.every((cell, i) => cell === header![i])) start = 1;
     for (let r = start; r < records.length; r++) {
       const row = records[r]!;
-      if (row.length > header.length) throw new Error(`a row has ${row.length} cells but the header has ${header.length}: ${short(row.join(','), 120)}`);
+      if (row.length > header.length)
+        throw new Error(
+          `a row has ${row.length} cells but the header has ${header.length}: ${short(row.join(','), 120)}`,
+        );
       rows.push(Object.fromEntries(header.map((name, i) => [name, row[i] ?? ''])));
     }
   }
@@ -371,7 +439,10 @@ function parseOne(text: string, format: 'text' | 'jsonl' | 'json'): unknown[] {
     const data = JSON.parse(text.replace(/^\uFEFF/, ''));
     return Array.isArray(data) ? data : [data];
   }
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   if (format === 'jsonl') return lines.map((line) => JSON.parse(line));
   return lines;
 }

@@ -47,7 +47,19 @@ export interface RunContext {
   dayDir: string;
 }
 
-export function makeVars(input: { lab: Lab; exercise: string; role: string; seed: number; workdir: string; dayDir: string; dayProject: string; prefix: string; unique: string; portVars?: Record<string, string>; runToken?: string }): Vars {
+export function makeVars(input: {
+  lab: Lab;
+  exercise: string;
+  role: string;
+  seed: number;
+  workdir: string;
+  dayDir: string;
+  dayProject: string;
+  prefix: string;
+  unique: string;
+  portVars?: Record<string, string>;
+  runToken?: string;
+}): Vars {
   const rel = relative(input.dayDir, input.workdir).split('\\').join('/');
   return {
     ...input.portVars,

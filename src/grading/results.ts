@@ -54,5 +54,9 @@ export interface Containment {
 export function score(checks: CheckResult[]): { score: number; maxScore: number; passed: boolean } {
   const maxScore = checks.reduce((sum, check) => sum + check.weight, 0);
   const got = checks.filter((check) => check.status === 'passed').reduce((sum, check) => sum + check.weight, 0);
-  return { score: Math.round(got * 100) / 100, maxScore, passed: checks.length > 0 && checks.every((check) => check.status === 'passed') };
+  return {
+    score: Math.round(got * 100) / 100,
+    maxScore,
+    passed: checks.length > 0 && checks.every((check) => check.status === 'passed'),
+  };
 }

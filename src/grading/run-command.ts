@@ -16,10 +16,22 @@ export interface CommandTarget {
  * fresh limited container of `image` (default the tools image) on the day's network with the
  * graded folder at /work, read-only unless `writable`.
  */
-export async function runGradingCommand(ctx: RunContext, target: CommandTarget, command: string[], options: { writable: boolean }): Promise<RunOutput> {
+export async function runGradingCommand(
+  ctx: RunContext,
+  target: CommandTarget,
+  command: string[],
+  options: { writable: boolean },
+): Promise<RunOutput> {
   if (target.service) {
     const containerId = await serviceContainerId(ctx.docker, target.project ?? ctx.dayProject, target.service);
-    return execService({ docker: ctx.docker, containerId, command, user: target.user, timeoutMs: target.timeoutSec * 1000, signal: ctx.signal });
+    return execService({
+      docker: ctx.docker,
+      containerId,
+      command,
+      user: target.user,
+      timeoutMs: target.timeoutSec * 1000,
+      signal: ctx.signal,
+    });
   }
   return runLimited({
     docker: ctx.docker,

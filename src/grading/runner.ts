@@ -50,14 +50,32 @@ export class RunAborted extends Error {
 function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(new RunAborted());
-  return Promise.race([work, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new RunAborted()), { once: true }))]);
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new RunAborted()), { once: true })),
+  ]);
 }
 
 function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${seconds} s`)), seconds * 1000).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${seconds} s`)), seconds * 1000).unref(),
+    ),
+  ]);
 }
 
-async function evaluate(ctx: RunContext, check: Check, reference: unknown): Promise<{ status: 'passed' | 'failed' | 'error'; expected?: string; found?: string; message?: string; observed?: unknown }> {
+async function evaluate(
+  ctx: RunContext,
+  check: Check,
+  reference: unknown,
+): Promise<{
+  status: 'passed' | 'failed' | 'error';
+  expected?: string;
+  found?: string;
+  message?: string;
+  observed?: unknown;
+}> {
   const kind = kindOf(check);
   const deadline = Date.now() + (check.retry?.untilSec ?? 0) * 1000;
   let previous: { text: string; since: number } | undefined;
@@ -73,7 +91,8 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
       }
       return { status: 'error', message: errorMessage(error) };
     }
-    if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check)) return { status: 'passed', observed, found: 'observed for the reference' };
+    if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check))
+      return { status: 'passed', observed, found: 'observed for the reference' };
     let verdict: ReturnType<typeof kind.judge>;
     try {
       verdict = kind.judge(check, observed, reference);
@@ -83,7 +102,13 @@ async function evaluate(ctx: RunContext, check: Check, reference: unknown): Prom
     }
     const text = JSON.stringify(observed) ?? '';
     if (previous?.text !== text) previous = { text, since: Date.now() };
-    if (verdict.ok || Date.now() >= deadline || kind.settled?.(check, observed) || answersWrongSteadily(check, observed, Date.now() - previous.since)) return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
+    if (
+      verdict.ok ||
+      Date.now() >= deadline ||
+      kind.settled?.(check, observed) ||
+      answersWrongSteadily(check, observed, Date.now() - previous.since)
+    )
+      return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
     await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));
   }
 }
@@ -110,7 +135,9 @@ function unpublished(check: Check): string | undefined {
 }
 
 /** One run of an exercise's steps and checks against one folder of files. Never throws for the learner's faults. */
-export async function runExercise(input: RunInput): Promise<{ result: ExerciseResult; observations: Record<string, unknown> }> {
+export async function runExercise(
+  input: RunInput,
+): Promise<{ result: ExerciseResult; observations: Record<string, unknown> }> {
   const started = Date.now();
   const ctx: RunContext = {
     docker: input.docker,
@@ -123,7 +150,19 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
     dayProject: input.dayProject,
     prefix: input.prefix,
     limits: { ...DEFAULT_LIMITS, ...input.limits },
-    vars: makeVars({ lab: input.lab, exercise: input.spec.exercise, role: input.role, seed: input.seed, workdir: input.workdir, dayDir: input.dayDir, dayProject: input.dayProject, prefix: input.prefix, unique: randomBytes(4).toString('hex'), portVars: input.portVars ?? dayPortVars(input.lab), runToken: input.runToken }),
+    vars: makeVars({
+      lab: input.lab,
+      exercise: input.spec.exercise,
+      role: input.role,
+      seed: input.seed,
+      workdir: input.workdir,
+      dayDir: input.dayDir,
+      dayProject: input.dayProject,
+      prefix: input.prefix,
+      unique: randomBytes(4).toString('hex'),
+      portVars: input.portVars ?? dayPortVars(input.lab),
+      runToken: input.runToken,
+    }),
     composeProjects: new Set(),
     background: new Map(),
     portRequests: [],
@@ -133,7 +172,12 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
     containment: { memoryBytes: 0, pids: 0, cpus: 0, logCapBytes: 0 },
   };
   const limits = ctx.limits;
-  ctx.containment = { memoryBytes: limits.memoryBytes, pids: limits.pids, cpus: limits.cpus, logCapBytes: 10 * 1024 * 1024 };
+  ctx.containment = {
+    memoryBytes: limits.memoryBytes,
+    pids: limits.pids,
+    cpus: limits.cpus,
+    logCapBytes: 10 * 1024 * 1024,
+  };
   openForContainers(input.workdir);
   const steps: StepResult[] = [];
   const checks: CheckResult[] = [];
@@ -158,18 +202,48 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
       let result: CheckResult;
       const blocked = check.dependsOn.find((id) => status.get(id) !== 'passed');
       if (failedStep) {
-        result = { ...base, status: 'skipped', seconds: 0, message: tr({ en: `not checked: step ${failedStep.id} failed (${failedStep.error})`, ko: `검사 안 함: 단계 ${failedStep.id} 실패 (${failedStep.error})` }) };
+        result = {
+          ...base,
+          status: 'skipped',
+          seconds: 0,
+          message: tr({
+            en: `not checked: step ${failedStep.id} failed (${failedStep.error})`,
+            ko: `검사 안 함: 단계 ${failedStep.id} 실패 (${failedStep.error})`,
+          }),
+        };
       } else if (blocked) {
-        result = { ...base, status: 'skipped', seconds: 0, message: tr({ en: `not checked: it needs "${blocked}", which did not pass`, ko: `검사 안 함: 먼저 통과해야 하는 "${blocked}"가 통과하지 못함` }) };
+        result = {
+          ...base,
+          status: 'skipped',
+          seconds: 0,
+          message: tr({
+            en: `not checked: it needs "${blocked}", which did not pass`,
+            ko: `검사 안 함: 먼저 통과해야 하는 "${blocked}"가 통과하지 못함`,
+          }),
+        };
       } else if (unpublished(check)) {
         // A URL with {published:N} left in it: nothing the learner's file published answers there, and no retry can change that.
         const port = unpublished(check)!;
-        result = { ...base, status: 'failed', seconds: 0, expected: tr({ en: `something published on host port ${port}`, ko: `호스트 포트 ${port}에 공개된 것` }), found: tr({ en: `nothing is published on ${port}`, ko: `${port}에 공개된 것이 없음` }) };
+        result = {
+          ...base,
+          status: 'failed',
+          seconds: 0,
+          expected: tr({ en: `something published on host port ${port}`, ko: `호스트 포트 ${port}에 공개된 것` }),
+          found: tr({ en: `nothing is published on ${port}`, ko: `${port}에 공개된 것이 없음` }),
+        };
       } else {
         input.onBegin?.({ type: 'check', id: check.id, title: base.title });
         const outcome = await abortable(evaluate(ctx, check, input.reference?.[check.id]), input.signal);
-        if (outcome.observed !== undefined && kindOf(check).needsReference(check)) observations[check.id] = outcome.observed;
-        result = { ...base, status: outcome.status, expected: outcome.expected, found: outcome.found, message: outcome.message, seconds: (Date.now() - checkStarted) / 1000 };
+        if (outcome.observed !== undefined && kindOf(check).needsReference(check))
+          observations[check.id] = outcome.observed;
+        result = {
+          ...base,
+          status: outcome.status,
+          expected: outcome.expected,
+          found: outcome.found,
+          message: outcome.message,
+          seconds: (Date.now() - checkStarted) / 1000,
+        };
       }
       status.set(check.id, result.status);
       checks.push(result);
@@ -177,14 +251,34 @@ export async function runExercise(input: RunInput): Promise<{ result: ExerciseRe
     }
   } finally {
     for (const [, running] of ctx.background) {
-      await execService({ docker: ctx.docker, containerId: running.containerId, command: ['sh', '-c', `kill -KILL "$(cat ${running.pidFile})" 2>/dev/null; true`], timeoutMs: 10_000 }).catch(() => undefined);
+      await execService({
+        docker: ctx.docker,
+        containerId: running.containerId,
+        command: ['sh', '-c', `kill -KILL "$(cat ${running.pidFile})" 2>/dev/null; true`],
+        timeoutMs: 10_000,
+      }).catch(() => undefined);
     }
-    for (const project of ctx.composeProjects) await composeDown(project, { ...process.env, DE_LAB_IMAGE_PREFIX: ctx.prefix });
-    for (const tag of ctx.builtImages) await ctx.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    for (const project of ctx.composeProjects)
+      await composeDown(project, { ...process.env, DE_LAB_IMAGE_PREFIX: ctx.prefix });
+    for (const tag of ctx.builtImages)
+      await ctx.docker
+        .getImage(tag)
+        .remove({ force: true })
+        .catch(() => undefined);
     rmSync(ctx.privateDir, { recursive: true, force: true });
   }
   return {
-    result: { day: input.lab.id, exercise: input.spec.exercise, role: input.role, seed: input.seed, ...score(checks), steps, checks, seconds: (Date.now() - started) / 1000, containment: ctx.containment },
+    result: {
+      day: input.lab.id,
+      exercise: input.spec.exercise,
+      role: input.role,
+      seed: input.seed,
+      ...score(checks),
+      steps,
+      checks,
+      seconds: (Date.now() - started) / 1000,
+      containment: ctx.containment,
+    },
     observations,
   };
 }
@@ -205,7 +299,9 @@ export function referenceKey(spec: GradingSpec, seed: number): string {
   add(join(spec.dir, 'starter')); // the reference runs on the starter material too
   // The day's generator and helpers (labs/dayN/gen): new data means new expectations.
   add(join(spec.dir, '..', '..', 'gen'));
-  for (const check of spec.checks) if (check.kind === 'module' && existsSync(join(spec.dir, check.module))) hash.update(readFileSync(join(spec.dir, check.module)));
+  for (const check of spec.checks)
+    if (check.kind === 'module' && existsSync(join(spec.dir, check.module)))
+      hash.update(readFileSync(join(spec.dir, check.module)));
   hash.update(String(seed));
   return hash.digest('hex').slice(0, 16);
 }

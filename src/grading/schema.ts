@@ -19,7 +19,12 @@ const idSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use kebab-case: l
 
 /** How text output is compared: exactly, containing, or by regular expression. */
 export const textMatchSchema = z
-  .object({ equals: z.string().optional(), contains: z.string().optional(), matches: z.string().optional(), notContains: z.string().optional() })
+  .object({
+    equals: z.string().optional(),
+    contains: z.string().optional(),
+    matches: z.string().optional(),
+    notContains: z.string().optional(),
+  })
   .strict()
   .refine((m) => Object.values(m).some((v) => v !== undefined), 'give equals, contains, matches or notContains');
 
@@ -35,7 +40,10 @@ const common = {
   timeoutSec: z.number().positive().default(60),
   dependsOn: z.array(idSchema).default([]),
   /** Observe again until the expectation holds or untilSec passes (streaming results settle over time). */
-  retry: z.object({ untilSec: z.number().positive(), everySec: z.number().positive().default(2) }).strict().optional(),
+  retry: z
+    .object({ untilSec: z.number().positive(), everySec: z.number().positive().default(2) })
+    .strict()
+    .optional(),
 };
 
 export const commandCheck = z
@@ -53,10 +61,22 @@ export const commandCheck = z
     command: z.union([z.string(), z.array(z.string())]),
     user: z.string().optional(),
     expect: z
-      .object({ exitCode: z.number().int().optional(), stdout: textMatchSchema.optional(), stderr: textMatchSchema.optional(), stdoutEqualsReference: z.boolean().optional() })
+      .object({
+        exitCode: z.number().int().optional(),
+        stdout: textMatchSchema.optional(),
+        stderr: textMatchSchema.optional(),
+        stdoutEqualsReference: z.boolean().optional(),
+      })
       .strict()
       // A check with nothing to expect passes any run: it cannot fail.
-      .refine((e) => e.exitCode !== undefined || e.stdout !== undefined || e.stderr !== undefined || e.stdoutEqualsReference === true, { message: 'a command check must expect something: exitCode, stdout, stderr or stdoutEqualsReference' }),
+      .refine(
+        (e) =>
+          e.exitCode !== undefined ||
+          e.stdout !== undefined ||
+          e.stderr !== undefined ||
+          e.stdoutEqualsReference === true,
+        { message: 'a command check must expect something: exitCode, stdout, stderr or stdoutEqualsReference' },
+      ),
   })
   .strict();
 
@@ -72,7 +92,11 @@ export const httpCheck = z
       .object({
         status: z.number().int().optional(),
         body: textMatchSchema.optional(),
-        json: z.array(z.object({ path: z.string(), equals: z.unknown().optional(), matches: z.string().optional() }).strict()).optional(),
+        json: z
+          .array(
+            z.object({ path: z.string(), equals: z.unknown().optional(), matches: z.string().optional() }).strict(),
+          )
+          .optional(),
       })
       .strict(),
   })
@@ -130,7 +154,13 @@ export const sqlCheck = z
     user: z.string().optional(),
     password: z.string().optional(),
     query: z.string(),
-    expect: z.object({ rows: rowsSchema, tolerance: z.number().nonnegative().default(1e-6), orderMatters: z.boolean().default(false) }).strict(),
+    expect: z
+      .object({
+        rows: rowsSchema,
+        tolerance: z.number().nonnegative().default(1e-6),
+        orderMatters: z.boolean().default(false),
+      })
+      .strict(),
   })
   .strict();
 
@@ -159,7 +189,15 @@ export const sparkMetricsCheck = z
         maxStages: z.number().int().optional(),
         minPartitions: z.number().int().optional(),
         maxPartitions: z.number().int().optional(),
-        joinStrategy: z.enum(['BroadcastHashJoin', 'SortMergeJoin', 'ShuffledHashJoin', 'BroadcastNestedLoopJoin', 'CartesianProduct']).optional(),
+        joinStrategy: z
+          .enum([
+            'BroadcastHashJoin',
+            'SortMergeJoin',
+            'ShuffledHashJoin',
+            'BroadcastNestedLoopJoin',
+            'CartesianProduct',
+          ])
+          .optional(),
         planContains: z.array(z.string()).optional(),
         planNotContains: z.array(z.string()).optional(),
         /** Operator tree of each query's last (for AQE: final) plan contains / lacks this text. */
@@ -229,7 +267,10 @@ export const dockerImageCheck = z
         stdout: z.union([textMatchSchema, REFERENCE]).optional(),
         exitCode: z.number().int().default(0),
         stdin: z.string().optional(),
-        stdinFile: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a file inside the graded folder').optional(),
+        stdinFile: z
+          .string()
+          .regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a file inside the graded folder')
+          .optional(),
       })
       .strict()
       .refine((r) => r.stdin === undefined || r.stdinFile === undefined, 'give stdin or stdinFile, not both')
@@ -254,7 +295,17 @@ export const dockerContainerCheck = z
         oomKilled: z.boolean().optional(),
         memoryLimitBytes: z.number().int().optional(),
         pidsLimit: z.number().int().optional(),
-        mounts: z.array(z.object({ type: z.enum(['volume', 'bind', 'tmpfs']), destination: z.string(), name: z.string().optional() }).strict()).optional(),
+        mounts: z
+          .array(
+            z
+              .object({
+                type: z.enum(['volume', 'bind', 'tmpfs']),
+                destination: z.string(),
+                name: z.string().optional(),
+              })
+              .strict(),
+          )
+          .optional(),
         networks: z.array(z.string()).optional(),
         env: z.record(z.string(), z.string()).optional(),
         /** Started only after these services were healthy (depends_on: condition: service_healthy). */
@@ -289,7 +340,9 @@ export const moduleCheck = z
     ...common,
     kind: z.literal('module'),
     /** Path relative to the exercise folder, e.g. checks/no-duplicates.ts. */
-    module: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.(ts|mts|js|mjs)$/, 'a .ts/.js file inside the exercise folder'),
+    module: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[\w./-]+\.(ts|mts|js|mjs)$/, 'a .ts/.js file inside the exercise folder'),
     options: z.record(z.string(), z.unknown()).default({}),
     /** Run `observe` against the reference solution too and pass its result to `judge`. */
     compareToReference: z.boolean().default(false),
@@ -318,7 +371,18 @@ const publishedPortCheck = z
   })
   .strict();
 
-export const checkSchema = z.discriminatedUnion('kind', [commandCheck, httpCheck, fileCheck, kafkaTopicCheck, sqlCheck, sparkMetricsCheck, dockerImageCheck, dockerContainerCheck, moduleCheck, publishedPortCheck]);
+export const checkSchema = z.discriminatedUnion('kind', [
+  commandCheck,
+  httpCheck,
+  fileCheck,
+  kafkaTopicCheck,
+  sqlCheck,
+  sparkMetricsCheck,
+  dockerImageCheck,
+  dockerContainerCheck,
+  moduleCheck,
+  publishedPortCheck,
+]);
 export type Check = z.infer<typeof checkSchema>;
 
 /** Actions that produce what the checks look at; they run before the checks, in order. */
@@ -326,7 +390,15 @@ const stepCommon = { id: idSchema, title: textSchema.optional(), timeoutSec: z.n
 
 export const stepSchema = z.discriminatedUnion('kind', [
   /** docker build {workdir}/{context} -t {tag}; limited memory; no Docker socket inside. */
-  z.object({ ...stepCommon, kind: z.literal('docker-build'), context: z.string().default('.'), dockerfile: z.string().optional(), tag: z.string() }).strict(),
+  z
+    .object({
+      ...stepCommon,
+      kind: z.literal('docker-build'),
+      context: z.string().default('.'),
+      dockerfile: z.string().optional(),
+      tag: z.string(),
+    })
+    .strict(),
   /** A command in a service of the day's stack, or in a fresh limited container of an image. */
   z
     .object({
@@ -346,7 +418,14 @@ export const stepSchema = z.discriminatedUnion('kind', [
       background: z.boolean().default(false),
     })
     .strict(),
-  z.object({ ...stepCommon, kind: z.literal('stop-background'), step: idSchema, signal: z.enum(['SIGINT', 'SIGTERM', 'SIGKILL']).default('SIGTERM') }).strict(),
+  z
+    .object({
+      ...stepCommon,
+      kind: z.literal('stop-background'),
+      step: idSchema,
+      signal: z.enum(['SIGINT', 'SIGTERM', 'SIGKILL']).default('SIGTERM'),
+    })
+    .strict(),
   /** The learner's compose file, started under its own project ({project}-{exercise}-{role}). */
   /**
    * Starts a learner's compose file: rendered from an empty environment plus `env` (and the file's
@@ -364,7 +443,13 @@ export const stepSchema = z.discriminatedUnion('kind', [
       env: z.record(z.string(), z.string()).default({}),
     })
     .strict(),
-  z.object({ ...stepCommon, kind: z.literal('compose-down'), project: z.string().default('{project}-{exercise}-{role}') }).strict(),
+  z
+    .object({
+      ...stepCommon,
+      kind: z.literal('compose-down'),
+      project: z.string().default('{project}-{exercise}-{role}'),
+    })
+    .strict(),
   /** Removes leftovers by name before a run (containers, images, volumes, topics made by earlier attempts). */
   z
     .object({
@@ -379,4 +464,6 @@ export const stepSchema = z.discriminatedUnion('kind', [
 ]);
 export type Step = z.infer<typeof stepSchema>;
 
-export const gradingSchema = z.object({ steps: z.array(stepSchema).default([]), checks: z.array(checkSchema).min(1) }).strict();
+export const gradingSchema = z
+  .object({ steps: z.array(stepSchema).default([]), checks: z.array(checkSchema).min(1) })
+  .strict();

@@ -24,11 +24,23 @@ export function exerciseIds(lab: Lab): string[] {
   const listed = (lab.exercises as unknown[]).filter((id): id is string => typeof id === 'string');
   if (listed.length > 0) return listed;
   const dir = join(lab.dir, 'exercises');
-  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort()
+    : [];
 }
 
 function summary(result: ExerciseResult) {
-  return { passed: result.passed, score: result.score, maxScore: result.maxScore, failing: result.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id} (${c.status}${c.found ? `: ${c.found}` : c.message ? `: ${c.message}` : ''})`) };
+  return {
+    passed: result.passed,
+    score: result.score,
+    maxScore: result.maxScore,
+    failing: result.checks
+      .filter((c) => c.status !== 'passed')
+      .map((c) => `${c.id} (${c.status}${c.found ? `: ${c.found}` : c.message ? `: ${c.message}` : ''})`),
+  };
 }
 
 /**

@@ -49,7 +49,12 @@ export const SCRATCH_DIR = '.grading';
  * learner changed or added is ignored, and their own folder (outputs, checkpoints) is never touched.
  * Only regular files are taken: a link could lead a check to a host file.
  */
-export function scratchCopy(spec: GradingSpec, source: string, dayDir: string, name: string): { dir: string; ignored: string[] } {
+export function scratchCopy(
+  spec: GradingSpec,
+  source: string,
+  dayDir: string,
+  name: string,
+): { dir: string; ignored: string[] } {
   const dir = join(dayDir, SCRATCH_DIR, name);
   rmSync(dir, { recursive: true, force: true }); // de-lab's own copy from an interrupted run, never learner work
   mkdirSync(dir, { recursive: true });
@@ -81,8 +86,18 @@ export async function gradeExercise(input: SessionInput): Promise<ExerciseResult
   const role = input.role ?? 'learner';
   const scratch = scratchCopy(spec, input.workdir, input.dayDir, scratchName(input.exercise, role, input.runToken));
   try {
-    const { result } = await runExercise({ ...common(input, seed), spec, role, workdir: scratch.dir, reference, onStep: (s) => input.onStep?.({ ...s, role }), onCheck: (c) => input.onCheck?.({ ...c, role }), onBegin: (e) => input.onBegin?.({ ...e, role }) });
-    if (scratch.ignored.length) result.notes = [...(result.notes ?? []), `not graded (not a regular file): ${scratch.ignored.join(', ')}`];
+    const { result } = await runExercise({
+      ...common(input, seed),
+      spec,
+      role,
+      workdir: scratch.dir,
+      reference,
+      onStep: (s) => input.onStep?.({ ...s, role }),
+      onCheck: (c) => input.onCheck?.({ ...c, role }),
+      onBegin: (e) => input.onBegin?.({ ...e, role }),
+    });
+    if (scratch.ignored.length)
+      result.notes = [...(result.notes ?? []), `not graded (not a regular file): ${scratch.ignored.join(', ')}`];
     return result;
   } finally {
     if (!input.keepScratch) removeScratch(scratch.dir);
@@ -110,7 +125,10 @@ function removeScratch(dir: string): void {
  * What the reference solution's run observed, for the checks that compare with it; undefined when
  * no check does. Cached in `cacheFile` (default: <workspace>/.de-lab/reference/<day>/) by seed and solution content.
  */
-export async function referenceObservations(input: SessionInput, cacheFile?: string): Promise<Record<string, unknown> | undefined> {
+export async function referenceObservations(
+  input: SessionInput,
+  cacheFile?: string,
+): Promise<Record<string, unknown> | undefined> {
   const spec = loadGradingSpec(input.lab, input.exercise);
   if (!needsReference(spec)) return undefined;
   const seed = input.seed ?? DEFAULT_SEED;
@@ -120,20 +138,45 @@ export async function referenceObservations(input: SessionInput, cacheFile?: str
   const key = referenceKey(spec, seed);
   const cached = readCachedReference(file, key);
   if (cached) return cached;
-  const scratch = scratchCopy(spec, join(spec.dir, 'solution'), input.dayDir, scratchName(input.exercise, 'reference', input.runToken));
+  const scratch = scratchCopy(
+    spec,
+    join(spec.dir, 'solution'),
+    input.dayDir,
+    scratchName(input.exercise, 'reference', input.runToken),
+  );
   let run: Awaited<ReturnType<typeof runExercise>>;
   try {
-    run = await runExercise({ ...common(input, seed), spec, role: 'reference', workdir: scratch.dir, onStep: (s) => input.onStep?.({ ...s, role: 'reference' }), onCheck: (c) => input.onCheck?.({ ...c, role: 'reference' }), onBegin: (e) => input.onBegin?.({ ...e, role: 'reference' }) });
+    run = await runExercise({
+      ...common(input, seed),
+      spec,
+      role: 'reference',
+      workdir: scratch.dir,
+      onStep: (s) => input.onStep?.({ ...s, role: 'reference' }),
+      onCheck: (c) => input.onCheck?.({ ...c, role: 'reference' }),
+      onBegin: (e) => input.onBegin?.({ ...e, role: 'reference' }),
+    });
   } finally {
     if (!input.keepScratch) removeScratch(scratch.dir);
   }
   const { result, observations } = run;
   const broken = result.steps.find((s) => !s.ok) ?? result.checks.find((c) => c.status !== 'passed');
   if (broken) {
-    const why = 'error' in broken && broken.error ? broken.error : ((broken as CheckResult).message ?? (broken as CheckResult).found);
+    const why =
+      'error' in broken && broken.error
+        ? broken.error
+        : ((broken as CheckResult).message ?? (broken as CheckResult).found);
     throw new DeLabError(
-      tr({ en: `The reference solution of ${input.lab.id}/${input.exercise} did not run (${why}).`, ko: `${input.lab.id}/${input.exercise}의 참조 답안이 실행되지 않았습니다(${why}).` }),
-      { hint: tr({ en: `Check that ${input.lab.id}'s stack is healthy (\`de-lab status\`), then try again.`, ko: `${input.lab.id} 스택이 정상인지(\`de-lab status\`) 확인한 뒤 다시 시도하세요.` }), code: 'E_REFERENCE' },
+      tr({
+        en: `The reference solution of ${input.lab.id}/${input.exercise} did not run (${why}).`,
+        ko: `${input.lab.id}/${input.exercise}의 참조 답안이 실행되지 않았습니다(${why}).`,
+      }),
+      {
+        hint: tr({
+          en: `Check that ${input.lab.id}'s stack is healthy (\`de-lab status\`), then try again.`,
+          ko: `${input.lab.id} 스택이 정상인지(\`de-lab status\`) 확인한 뒤 다시 시도하세요.`,
+        }),
+        code: 'E_REFERENCE',
+      },
     );
   }
   mkdirSync(dirname(file), { recursive: true });
@@ -142,7 +185,18 @@ export async function referenceObservations(input: SessionInput, cacheFile?: str
 }
 
 function common(input: SessionInput, seed: number) {
-  return { docker: input.docker, lab: input.lab, seed, dayDir: input.dayDir, dayProject: input.dayProject, prefix: input.prefix, limits: input.limits, portVars: input.portVars, runToken: input.runToken, signal: input.signal };
+  return {
+    docker: input.docker,
+    lab: input.lab,
+    seed,
+    dayDir: input.dayDir,
+    dayProject: input.dayProject,
+    prefix: input.prefix,
+    limits: input.limits,
+    portVars: input.portVars,
+    runToken: input.runToken,
+    signal: input.signal,
+  };
 }
 
 export { startPrivateStack } from '../stack/sandbox/private-stack.js';

@@ -11,18 +11,33 @@ import type { StepResult } from './results.js';
 import { execBackground, execService, serviceContainerId } from '../stack/sandbox/containers.js';
 import { runGradingCommand } from './run-command.js';
 import { BuildFailure, buildLearnerImage } from '../stack/sandbox/learner-build.js';
-import { composeFailureCause, composeRisks, confineLearnerCompose, interpolationEnv, LearnerComposeRefused, renderLearnerCompose, writeRendered } from '../stack/sandbox/learner-compose.js';
+import {
+  composeFailureCause,
+  composeRisks,
+  confineLearnerCompose,
+  interpolationEnv,
+  LearnerComposeRefused,
+  renderLearnerCompose,
+  writeRendered,
+} from '../stack/sandbox/learner-compose.js';
 import { composeDown } from '../stack/sandbox/private-stack.js';
 import { dropEscapingLinks } from '../stack/sandbox/folders.js';
 
 class StepFailure extends Error {
-  constructor(message: string, readonly output?: string) {
+  constructor(
+    message: string,
+    readonly output?: string,
+  ) {
     super(message);
   }
 }
 
 function tail(text: string, lines = 15): string {
-  return text.split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-lines)
+    .join('\n');
 }
 
 async function buildImage(ctx: RunContext, step: Extract<Step, { kind: 'docker-build' }>): Promise<string> {
@@ -58,9 +73,15 @@ async function runCommand(ctx: RunContext, step: Extract<Step, { kind: 'command'
   const result = await runGradingCommand(ctx, step, command, { writable: true });
   const output = tail(`${result.stdout}\n${result.stderr}`);
   const last = lastErrorLine(`${result.stdout}\n${result.stderr}`);
-  if (result.timedOut) throw new StepFailure(`timed out after ${step.timeoutSec} s${output ? `; its last output: ${last}` : ' without any output'}`, output);
-  if (step.mustSucceed && result.exitCode === 137) throw new StepFailure('was killed (exit 137, most often the container ran out of memory)', output);
-  if (step.mustSucceed && result.exitCode !== 0) throw new StepFailure(`exited with code ${result.exitCode}: ${last}`, output);
+  if (result.timedOut)
+    throw new StepFailure(
+      `timed out after ${step.timeoutSec} s${output ? `; its last output: ${last}` : ' without any output'}`,
+      output,
+    );
+  if (step.mustSucceed && result.exitCode === 137)
+    throw new StepFailure('was killed (exit 137, most often the container ran out of memory)', output);
+  if (step.mustSucceed && result.exitCode !== 0)
+    throw new StepFailure(`exited with code ${result.exitCode}: ${last}`, output);
   // A step allowed to fail still says that it did, so a learner reading the log is not misled.
   if (result.exitCode !== 0) return `exit ${result.exitCode} (allowed): ${last}${output ? `\n${output}` : ''}`;
   return output;
@@ -70,11 +91,21 @@ async function stopBackground(ctx: RunContext, step: Extract<Step, { kind: 'stop
   const running = ctx.background.get(step.step);
   if (!running) throw new StepFailure(`no background step called ${step.step} is running`);
   const signal = step.signal.replace('SIG', '');
-  await execService({ docker: ctx.docker, containerId: running.containerId, command: ['sh', '-c', `kill -${signal} "$(cat ${running.pidFile})" 2>/dev/null; true`], timeoutMs: 10_000 });
+  await execService({
+    docker: ctx.docker,
+    containerId: running.containerId,
+    command: ['sh', '-c', `kill -${signal} "$(cat ${running.pidFile})" 2>/dev/null; true`],
+    timeoutMs: 10_000,
+  });
   const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), step.timeoutSec * 1000));
   const outcome = await Promise.race([running.finished.then(() => 'done' as const), deadline]);
   if (outcome === 'late') {
-    await execService({ docker: ctx.docker, containerId: running.containerId, command: ['sh', '-c', `kill -KILL "$(cat ${running.pidFile})" 2>/dev/null; true`], timeoutMs: 10_000 });
+    await execService({
+      docker: ctx.docker,
+      containerId: running.containerId,
+      command: ['sh', '-c', `kill -KILL "$(cat ${running.pidFile})" 2>/dev/null; true`],
+      timeoutMs: 10_000,
+    });
   }
   ctx.background.delete(step.step);
   return outcome === 'late' ? `killed after ${step.timeoutSec} s` : 'stopped';
@@ -89,10 +120,18 @@ async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-u
   if (!existsSync(file)) throw new StepFailure(`${step.file} does not exist`);
   let rendered;
   try {
-    const config = await renderLearnerCompose({ file, folder: ctx.workdir, project: step.project, env: interpolationEnv(step.env, ctx.prefix) });
+    const config = await renderLearnerCompose({
+      file,
+      folder: ctx.workdir,
+      project: step.project,
+      env: interpolationEnv(step.env, ctx.prefix),
+    });
     const risks = composeRisks(config, ctx.workdir);
     if (risks.length > 0) throw new LearnerComposeRefused(`is refused for safety: ${risks.join('; ')}`);
-    rendered = await confineLearnerCompose(config, { limits: ctx.limits, labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading' } });
+    rendered = await confineLearnerCompose(config, {
+      limits: ctx.limits,
+      labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading' },
+    });
   } catch (error) {
     if (error instanceof LearnerComposeRefused) throw new StepFailure(`${step.file} ${error.message}`, error.detail);
     throw error;
@@ -104,18 +143,48 @@ async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-u
   ctx.containment.composeConfined = true;
   const renderedFile = writeRendered(rendered.config, ctx.privateDir, step.project);
   ctx.composeProjects.add(step.project);
-  const args = ['compose', '-p', step.project, '-f', renderedFile, '--project-directory', ctx.workdir, 'up', '-d', '--pull', 'never', ...(step.wait ? ['--wait', '--wait-timeout', String(step.timeoutSec)] : [])];
-  const result = await execa('docker', args, { env: composeEnv(ctx), reject: false, all: true, timeout: (step.timeoutSec + 30) * 1000, cwd: ctx.workdir });
+  const args = [
+    'compose',
+    '-p',
+    step.project,
+    '-f',
+    renderedFile,
+    '--project-directory',
+    ctx.workdir,
+    'up',
+    '-d',
+    '--pull',
+    'never',
+    ...(step.wait ? ['--wait', '--wait-timeout', String(step.timeoutSec)] : []),
+  ];
+  const result = await execa('docker', args, {
+    env: composeEnv(ctx),
+    reject: false,
+    all: true,
+    timeout: (step.timeoutSec + 30) * 1000,
+    cwd: ctx.workdir,
+  });
   if (result.exitCode !== 0) {
     const cause = await composeFailureCause(ctx.docker, step.project);
     const first = cause?.split('\n')[0];
-    throw new StepFailure(first ? `docker compose up failed: ${first.replace(/; last log lines:$/, '')}` : `docker compose up failed: ${lastLine(String(result.all))}`, cause ?? tail(String(result.all)));
+    throw new StepFailure(
+      first
+        ? `docker compose up failed: ${first.replace(/; last log lines:$/, '')}`
+        : `docker compose up failed: ${lastLine(String(result.all))}`,
+      cause ?? tail(String(result.all)),
+    );
   }
   return tail(String(result.all), 5);
 }
 
 function lastLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? 'no output';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? 'no output'
+  );
 }
 
 export { composeDown };
@@ -148,18 +217,40 @@ export async function runStep(ctx: RunContext, raw: Step): Promise<StepResult> {
       case 'compose-up':
         return composeUp(ctx, step);
       case 'compose-down':
-        await execa('docker', ['compose', '-p', step.project, 'down', '--timeout', '10'], { env: composeEnv(ctx), reject: false, timeout: step.timeoutSec * 1000 });
+        await execa('docker', ['compose', '-p', step.project, 'down', '--timeout', '10'], {
+          env: composeEnv(ctx),
+          reject: false,
+          timeout: step.timeoutSec * 1000,
+        });
         return '';
       case 'cleanup':
         return cleanup(ctx, step);
     }
   })();
   const what = step.title ? tr(step.title) : step.kind;
-  const limit = new Promise<never>((_, reject) => setTimeout(() => reject(new StepFailure(`timed out after ${step.timeoutSec} s while it was waiting for: ${what}`)), step.timeoutSec * 1000 + 15_000).unref());
+  const limit = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new StepFailure(`timed out after ${step.timeoutSec} s while it was waiting for: ${what}`)),
+      step.timeoutSec * 1000 + 15_000,
+    ).unref(),
+  );
   try {
     const output = await Promise.race([work, limit]);
-    return { id: step.id, kind: step.kind, ok: true, seconds: (Date.now() - started) / 1000, output: output || undefined };
+    return {
+      id: step.id,
+      kind: step.kind,
+      ok: true,
+      seconds: (Date.now() - started) / 1000,
+      output: output || undefined,
+    };
   } catch (error) {
-    return { id: step.id, kind: step.kind, ok: false, seconds: (Date.now() - started) / 1000, error: errorMessage(error), output: (error as StepFailure).output };
+    return {
+      id: step.id,
+      kind: step.kind,
+      ok: false,
+      seconds: (Date.now() - started) / 1000,
+      error: errorMessage(error),
+      output: (error as StepFailure).output,
+    };
   }
 }

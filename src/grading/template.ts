@@ -6,13 +6,16 @@ export type Vars = Record<string, string>;
  * braces in commands survive.
  */
 export function fill(text: string, vars: Vars): string {
-  return text.replace(/\{([a-z][a-zA-Z]*(?::[0-9]+)?)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? vars[name]! : whole));
+  return text.replace(/\{([a-z][a-zA-Z]*(?::[0-9]+)?)\}/g, (whole, name: string) =>
+    Object.hasOwn(vars, name) ? vars[name]! : whole,
+  );
 }
 
 export function fillDeep<T>(value: T, vars: Vars): T {
   if (typeof value === 'string') return fill(value, vars) as T;
   if (Array.isArray(value)) return value.map((item) => fillDeep(item, vars)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillDeep(item, vars)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillDeep(item, vars)])) as T;
   return value;
 }
 

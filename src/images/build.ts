@@ -6,7 +6,14 @@ import { imagesDir } from '../core/paths.js';
 import { tr } from '../i18n/lang.js';
 import { engine } from '../stack/engine.js';
 import { loadConfig } from '../config/config.js';
-import { describePackageSource, missingPackageError, packageSource, placePackages, sourcesToProbe, type PackageSource } from './packages.js';
+import {
+  describePackageSource,
+  missingPackageError,
+  packageSource,
+  placePackages,
+  sourcesToProbe,
+  type PackageSource,
+} from './packages.js';
 import { probe } from './probe.js';
 import { imageTag, type Recipe } from './recipes.js';
 
@@ -35,7 +42,11 @@ export interface BuildResult {
 }
 
 /** Refuses early, with the registry's name, when a source the recipe needs cannot be reached. */
-export async function requireSources(recipe: Recipe, caFile: string, sources: Recipe['sources'] = recipe.sources): Promise<void> {
+export async function requireSources(
+  recipe: Recipe,
+  caFile: string,
+  sources: Recipe['sources'] = recipe.sources,
+): Promise<void> {
   const results = await Promise.all(sources.map((source) => probe(source, caFile)));
   const down = results.find((result) => !result.reachable);
   if (down) {
@@ -69,7 +80,10 @@ export async function requireSources(recipe: Recipe, caFile: string, sources: Re
  */
 function prepareContext(recipe: Recipe, caFile: string, packages: PackageSource, root = imagesDir): string {
   const dir = mkdtempSync(join(tmpdir(), `de-lab-build-${recipe.name}-`));
-  cpSync(join(root, '_shared'), join(dir, '_shared'), { recursive: true, filter: (src) => !src.endsWith('extra-ca.pem') });
+  cpSync(join(root, '_shared'), join(dir, '_shared'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('extra-ca.pem'),
+  });
   if (caFile) writeFileSync(join(dir, '_shared', 'extra-ca.pem'), readFileSync(caFile));
   const handPlaced = join(recipe.dir, 'packages');
   cpSync(recipe.dir, join(dir, recipe.name), {
@@ -84,17 +98,26 @@ function prepareContext(recipe: Recipe, caFile: string, packages: PackageSource,
 export function buildFailureHint(output: string): string {
   if (/x509|unknown authority|PKIX path|CERTIFICATE_VERIFY_FAILED|self[- ]signed certificate/i.test(output)) {
     return tr({
-      en: 'A download inside the build did not trust the TLS certificate: configure your proxy\'s CA with `de-lab config set caFile /path/to/ca.pem` and build again.',
+      en: "A download inside the build did not trust the TLS certificate: configure your proxy's CA with `de-lab config set caFile /path/to/ca.pem` and build again.",
       ko: '빌드 중 다운로드가 TLS 인증서를 신뢰하지 못했습니다. `de-lab config set caFile /path/to/ca.pem`으로 프록시 CA를 설정하고 다시 빌드하세요.',
     });
   }
   if (/no space left on device/i.test(output)) {
-    return tr({ en: 'The engine ran out of disk: free space or run `docker system prune`, then build again.', ko: '엔진 디스크가 가득 찼습니다. 공간을 비우거나 `docker system prune` 후 다시 빌드하세요.' });
+    return tr({
+      en: 'The engine ran out of disk: free space or run `docker system prune`, then build again.',
+      ko: '엔진 디스크가 가득 찼습니다. 공간을 비우거나 `docker system prune` 후 다시 빌드하세요.',
+    });
   }
   if (/Could not resolve|Temporary failure resolving|Name or service not known|Connection timed out/i.test(output)) {
-    return tr({ en: 'A registry could not be reached from inside the build: check the network or proxy, then build again.', ko: '빌드 안에서 레지스트리에 닿지 못했습니다. 네트워크나 프록시를 확인한 뒤 다시 빌드하세요.' });
+    return tr({
+      en: 'A registry could not be reached from inside the build: check the network or proxy, then build again.',
+      ko: '빌드 안에서 레지스트리에 닿지 못했습니다. 네트워크나 프록시를 확인한 뒤 다시 빌드하세요.',
+    });
   }
-  return tr({ en: 'Read the build output above; run again with --verbose for all of it.', ko: '위 빌드 출력을 확인하세요. 전체는 --verbose로 다시 실행하면 보입니다.' });
+  return tr({
+    en: 'Read the build output above; run again with --verbose for all of it.',
+    ko: '위 빌드 출력을 확인하세요. 전체는 --verbose로 다시 실행하면 보입니다.',
+  });
 }
 
 export async function buildImage(recipe: Recipe, options: BuildOptions): Promise<BuildResult> {
@@ -140,12 +163,27 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
   } catch (error) {
     const output = `${tail.join('\n')}\n${errorMessage(error)}`;
     throw new DeLabError(
-      tr({ en: `Building ${tag} failed: ${errorMessage(error).split('\n')[0]}`, ko: `${tag} 빌드 실패: ${errorMessage(error).split('\n')[0]}` }),
-      { hint: `${buildFailureHint(output)}\n${tail.slice(-12).map((line) => `    ${line}`).join('\n')}`, code: 'E_BUILD' },
+      tr({
+        en: `Building ${tag} failed: ${errorMessage(error).split('\n')[0]}`,
+        ko: `${tag} 빌드 실패: ${errorMessage(error).split('\n')[0]}`,
+      }),
+      {
+        hint: `${buildFailureHint(output)}\n${tail
+          .slice(-12)
+          .map((line) => `    ${line}`)
+          .join('\n')}`,
+        code: 'E_BUILD',
+      },
     );
   } finally {
     rmSync(context, { recursive: true, force: true });
   }
   const inspected = await docker.getImage(tag).inspect();
-  return { name: recipe.name, tag, id: inspected.Id, seconds: Math.round((Date.now() - started) / 100) / 10, packages: describePackageSource(packages) };
+  return {
+    name: recipe.name,
+    tag,
+    id: inspected.Id,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    packages: describePackageSource(packages),
+  };
 }

@@ -18,10 +18,13 @@ export async function neededImages(docker: Dockerode, prefix: string, composeFil
   for (const ref of refs) {
     const [recipe] = findRecipes([ref.name], recipes);
     if (recipe!.version !== ref.version) {
-      throw new DeLabError(`${composeFile}: service ${ref.service} uses ${ref.name}:${ref.version}, but the recipe builds ${ref.name}:${recipe!.version}.`, {
-        hint: 'Make the compose file and labs/images/<name>/image.yaml name the same version.',
-        code: 'E_RECIPE',
-      });
+      throw new DeLabError(
+        `${composeFile}: service ${ref.service} uses ${ref.name}:${ref.version}, but the recipe builds ${ref.name}:${recipe!.version}.`,
+        {
+          hint: 'Make the compose file and labs/images/<name>/image.yaml name the same version.',
+          code: 'E_RECIPE',
+        },
+      );
     }
     if (result.some((image) => image.recipe.name === ref.name)) continue;
     const state = await imageState(docker, prefix, recipe!);
@@ -40,8 +43,17 @@ export function shouldTryPull(prefixOrigin: string): boolean {
 
 export function missingImagesError(missing: NeededImage[]): DeLabError {
   return new DeLabError(
-    tr({ en: `Images missing: ${missing.map((m) => m.tag).join(', ')}.`, ko: `이미지가 없습니다: ${missing.map((m) => m.tag).join(', ')}.` }),
-    { hint: tr({ en: 'Build them with `de-lab images build`, or pass --yes to build them while starting.', ko: '`de-lab images build`로 빌드하거나, --yes를 주어 시작하면서 빌드하세요.' }), code: 'E_IMAGES_MISSING' },
+    tr({
+      en: `Images missing: ${missing.map((m) => m.tag).join(', ')}.`,
+      ko: `이미지가 없습니다: ${missing.map((m) => m.tag).join(', ')}.`,
+    }),
+    {
+      hint: tr({
+        en: 'Build them with `de-lab images build`, or pass --yes to build them while starting.',
+        ko: '`de-lab images build`로 빌드하거나, --yes를 주어 시작하면서 빌드하세요.',
+      }),
+      code: 'E_IMAGES_MISSING',
+    },
   );
 }
 
@@ -58,19 +70,40 @@ export interface ImageWork {
  * show the work (`pulls`, `builds`: e.g. listr2 tasks or one line each). Returns what was built.
  */
 export async function ensureDayImages(
-  input: { docker: Dockerode; composeFile: string; prefix: string; caFile: string; packages?: string; tryPull: boolean },
+  input: {
+    docker: Dockerode;
+    composeFile: string;
+    prefix: string;
+    caFile: string;
+    packages?: string;
+    tryPull: boolean;
+  },
   show: { pulls?: (work: ImageWork[]) => Promise<void>; builds: (work: ImageWork[]) => Promise<void> },
 ): Promise<NeededImage[]> {
-  const missing = async () => (await neededImages(input.docker, input.prefix, input.composeFile)).filter((image) => !image.present);
+  const missing = async () =>
+    (await neededImages(input.docker, input.prefix, input.composeFile)).filter((image) => !image.present);
   let todo = await missing();
   if (todo.length === 0) return [];
   if (input.tryPull && show.pulls) {
     const { pullImage } = await import('./pull.js');
-    await show.pulls(todo.map((image) => ({ image, run: async (onProgress) => void (await pullImage(image.tag, onProgress)) }))).catch(() => undefined);
+    await show
+      .pulls(todo.map((image) => ({ image, run: async (onProgress) => void (await pullImage(image.tag, onProgress)) })))
+      .catch(() => undefined);
     todo = await missing();
     if (todo.length === 0) return [];
   }
   const { buildImage } = await import('./build.js');
-  await show.builds(todo.map((image) => ({ image, run: async (onProgress) => void (await buildImage(image.recipe, { prefix: input.prefix, caFile: input.caFile, packages: input.packages, onProgress: (event) => event.step && onProgress(event.step) })) })));
+  await show.builds(
+    todo.map((image) => ({
+      image,
+      run: async (onProgress) =>
+        void (await buildImage(image.recipe, {
+          prefix: input.prefix,
+          caFile: input.caFile,
+          packages: input.packages,
+          onProgress: (event) => event.step && onProgress(event.step),
+        })),
+    })),
+  );
   return todo;
 }

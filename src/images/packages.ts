@@ -26,7 +26,10 @@ export interface PackageSource {
 }
 
 function matches(pattern: string, name: string): boolean {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+  const escaped = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
   return new RegExp(`^${escaped}$`).test(name);
 }
 
@@ -83,7 +86,9 @@ export function missingPackageError(recipe: Pick<Recipe, 'name'>, source: Packag
 export function sourcesToProbe(recipe: Pick<Recipe, 'sources' | 'packages'>, source: PackageSource): Recipe['sources'] {
   if (source.from !== 'folder' || !recipe.packages) return recipe.sources;
   const { registry, stillProbe } = recipe.packages;
-  return recipe.sources.flatMap((s) => (s.name !== registry ? [s] : stillProbe ? [{ name: s.name, url: stillProbe }] : []));
+  return recipe.sources.flatMap((s) =>
+    s.name !== registry ? [s] : stillProbe ? [{ name: s.name, url: stillProbe }] : [],
+  );
 }
 
 /** Copies the matched files into <context>/<recipe>/packages/, keeping their paths inside the folder. */
@@ -100,7 +105,8 @@ export function placePackages(source: PackageSource, target: string): void {
 export function listedSources(recipe: Pick<Recipe, 'sources' | 'packages'>, source: PackageSource): string[] {
   return recipe.sources.map((s) => {
     if (s.name !== source.registry) return s.name;
-    if (source.from === 'folder') return recipe.packages?.stillProbe ? `${s.name} + folder ${source.folder}` : `folder ${source.folder}`;
+    if (source.from === 'folder')
+      return recipe.packages?.stillProbe ? `${s.name} + folder ${source.folder}` : `folder ${source.folder}`;
     return source.missing ? `${s.name} (${source.folder} lacks ${source.missing})` : s.name;
   });
 }

@@ -20,12 +20,18 @@ export function probe(source: { name: string; url: string }, caFile: string, tim
   const ca = caFile ? [...rootCertificates, readFileSync(caFile, 'utf8')] : undefined;
   const once = (method: 'HEAD' | 'GET') =>
     new Promise<ProbeResult>((resolve) => {
-      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, timeout: timeoutMs, ...(ca && url.protocol === 'https:' ? { ca } : {}) }, (response) => {
-        response.resume();
-        const status = response.statusCode ?? 0;
-        resolve({ ...source, reachable: status >= 200 && status < 400, status });
-      });
-      request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+        url,
+        { method, timeout: timeoutMs, ...(ca && url.protocol === 'https:' ? { ca } : {}) },
+        (response) => {
+          response.resume();
+          const status = response.statusCode ?? 0;
+          resolve({ ...source, reachable: status >= 200 && status < 400, status });
+        },
+      );
+      request.on('timeout', () =>
+        request.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })),
+      );
       request.on('error', (error) => resolve({ ...source, reachable: false, error: error.message }));
       request.end();
     });

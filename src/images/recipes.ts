@@ -23,7 +23,13 @@ export const recipeSchema = z
     packages: z
       .object({
         registry: z.string(),
-        files: z.array(z.string().refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'a path inside the folder')).min(1),
+        files: z
+          .array(
+            z
+              .string()
+              .refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'a path inside the folder'),
+          )
+          .min(1),
         stillProbe: z.string().url().optional(),
       })
       .strict()
@@ -39,14 +45,22 @@ export interface Recipe extends z.infer<typeof recipeSchema> {
 export function loadRecipes(root = imagesDir): Recipe[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && existsSync(join(root, entry.name, 'image.yaml')))
+    .filter(
+      (entry) => entry.isDirectory() && !entry.name.startsWith('_') && existsSync(join(root, entry.name, 'image.yaml')),
+    )
     .map((entry) => {
       const recipe = loadYaml(join(root, entry.name, 'image.yaml'), recipeSchema);
       if (recipe.name !== entry.name) {
-        throw new DeLabError(`${join(root, entry.name, 'image.yaml')}: name "${recipe.name}" must equal its folder "${entry.name}".`, { code: 'E_RECIPE' });
+        throw new DeLabError(
+          `${join(root, entry.name, 'image.yaml')}: name "${recipe.name}" must equal its folder "${entry.name}".`,
+          { code: 'E_RECIPE' },
+        );
       }
       if (recipe.packages && !recipe.sources.some((source) => source.name === recipe.packages!.registry)) {
-        throw new DeLabError(`${join(root, entry.name, 'image.yaml')}: packages.registry "${recipe.packages.registry}" names none of its sources.`, { code: 'E_RECIPE' });
+        throw new DeLabError(
+          `${join(root, entry.name, 'image.yaml')}: packages.registry "${recipe.packages.registry}" names none of its sources.`,
+          { code: 'E_RECIPE' },
+        );
       }
       return { ...recipe, dir: join(root, entry.name), dockerfile: `${entry.name}/Dockerfile` };
     })
@@ -62,7 +76,11 @@ export function findRecipes(names: string[], recipes = loadRecipes()): Recipe[] 
   return names.map((name) => {
     const recipe = recipes.find((candidate) => candidate.name === name);
     if (!recipe) {
-      throw new DeLabError(`There is no image recipe called "${name}".`, { hint: `Images: ${recipes.map((r) => r.name).join(', ')}.`, code: 'E_NO_IMAGE', exitCode: 2 });
+      throw new DeLabError(`There is no image recipe called "${name}".`, {
+        hint: `Images: ${recipes.map((r) => r.name).join(', ')}.`,
+        code: 'E_NO_IMAGE',
+        exitCode: 2,
+      });
     }
     return recipe;
   });

@@ -15,11 +15,28 @@ export async function requireDayStack(docker: Dockerode, lab: Lab, workspaceRoot
   const project = `de-lab-${lab.id}`;
   const states = await projectContainers(docker, project);
   const specs = composeServices(lab.composeFile);
-  const notReady = specs.filter((spec) => !READY.has(phaseOf(spec, states.find((s) => s.service === spec.name))));
+  const notReady = specs.filter(
+    (spec) =>
+      !READY.has(
+        phaseOf(
+          spec,
+          states.find((s) => s.service === spec.name),
+        ),
+      ),
+  );
   if (notReady.length > 0) {
     throw new DeLabError(
-      tr({ en: `${lab.id}'s stack is not running (${notReady.map((s) => s.name).join(', ')} not ready).`, ko: `${lab.id} 스택이 실행 중이 아닙니다(${notReady.map((s) => s.name).join(', ')} 준비 안 됨).` }),
-      { hint: tr({ en: `Start it with \`de-lab start ${lab.id}\`, then check again.`, ko: `\`de-lab start ${lab.id}\`로 시작한 뒤 다시 검사하세요.` }), code: 'E_STACK_DOWN' },
+      tr({
+        en: `${lab.id}'s stack is not running (${notReady.map((s) => s.name).join(', ')} not ready).`,
+        ko: `${lab.id} 스택이 실행 중이 아닙니다(${notReady.map((s) => s.name).join(', ')} 준비 안 됨).`,
+      }),
+      {
+        hint: tr({
+          en: `Start it with \`de-lab start ${lab.id}\`, then check again.`,
+          ko: `\`de-lab start ${lab.id}\`로 시작한 뒤 다시 검사하세요.`,
+        }),
+        code: 'E_STACK_DOWN',
+      },
     );
   }
   if (lab.workspaceMount) {
@@ -29,8 +46,17 @@ export async function requireDayStack(docker: Dockerode, lab: Lab, workspaceRoot
       const mount = (info.Mounts ?? []).find((m: { Destination: string }) => m.Destination === lab.workspaceMount);
       if (mount && resolve(mount.Source) !== expected) {
         throw new DeLabError(
-          tr({ en: `${lab.id}'s stack mounts ${mount.Source}, not this workspace (${expected}).`, ko: `${lab.id} 스택은 이 작업 공간(${expected})이 아니라 ${mount.Source}를 마운트하고 있습니다.` }),
-          { hint: tr({ en: `Restart it from this workspace: \`de-lab stop ${lab.id} && de-lab start ${lab.id}\`.`, ko: `이 작업 공간에서 다시 시작하세요: \`de-lab stop ${lab.id} && de-lab start ${lab.id}\`.` }), code: 'E_WRONG_WORKSPACE' },
+          tr({
+            en: `${lab.id}'s stack mounts ${mount.Source}, not this workspace (${expected}).`,
+            ko: `${lab.id} 스택은 이 작업 공간(${expected})이 아니라 ${mount.Source}를 마운트하고 있습니다.`,
+          }),
+          {
+            hint: tr({
+              en: `Restart it from this workspace: \`de-lab stop ${lab.id} && de-lab start ${lab.id}\`.`,
+              ko: `이 작업 공간에서 다시 시작하세요: \`de-lab stop ${lab.id} && de-lab start ${lab.id}\`.`,
+            }),
+            code: 'E_WRONG_WORKSPACE',
+          },
         );
       }
     }

@@ -26,13 +26,23 @@ function readJson(path: string): Record<string, unknown> | undefined {
 }
 
 /** The engine address the docker CLI would use: DOCKER_HOST, then DOCKER_CONTEXT / the current context, then the default socket. */
-export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): EngineEndpoint {
+export function resolveEndpoint(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): EngineEndpoint {
   if (env.DOCKER_HOST && env.DOCKER_HOST.trim() !== '') return { host: env.DOCKER_HOST.trim(), source: 'DOCKER_HOST' };
   const configDir = dockerConfigDir(env);
-  const context = env.DOCKER_CONTEXT || (readJson(join(configDir, 'config.json'))?.currentContext as string | undefined);
+  const context =
+    env.DOCKER_CONTEXT || (readJson(join(configDir, 'config.json'))?.currentContext as string | undefined);
   if (context && context !== 'default') {
     // The CLI stores a context's metadata under the SHA-256 of its name.
-    const metaPath = join(configDir, 'contexts', 'meta', createHash('sha256').update(context).digest('hex'), 'meta.json');
+    const metaPath = join(
+      configDir,
+      'contexts',
+      'meta',
+      createHash('sha256').update(context).digest('hex'),
+      'meta.json',
+    );
     const endpoints = readJson(metaPath)?.Endpoints as Record<string, { Host?: string }> | undefined;
     const host = endpoints?.docker?.Host;
     if (host) return { host, source: `context:${context}` };
@@ -60,11 +70,21 @@ export function modemOptions(host: string, env: NodeJS.ProcessEnv = process.env)
     return { protocol: 'ssh', host: url.hostname, port: url.port || 22, username: url.username || undefined };
   }
   if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
-    const tls = url.protocol === 'https:' || (env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0');
-    const options: ModemOptions = { host: url.hostname, port: url.port || (tls ? 2376 : 2375), protocol: tls ? 'https' : 'http' };
+    const tls =
+      url.protocol === 'https:' ||
+      (env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0');
+    const options: ModemOptions = {
+      host: url.hostname,
+      port: url.port || (tls ? 2376 : 2375),
+      protocol: tls ? 'https' : 'http',
+    };
     const certPath = env.DOCKER_CERT_PATH;
     if (tls && certPath) {
-      for (const [field, file] of [['ca', 'ca.pem'], ['cert', 'cert.pem'], ['key', 'key.pem']] as const) {
+      for (const [field, file] of [
+        ['ca', 'ca.pem'],
+        ['cert', 'cert.pem'],
+        ['key', 'key.pem'],
+      ] as const) {
         const path = join(certPath, file);
         if (existsSync(path)) options[field] = readFileSync(path);
       }

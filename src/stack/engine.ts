@@ -10,14 +10,19 @@ export function classifyEngineError(error: unknown): EngineProblem {
   const code = (error as { code?: string })?.code ?? '';
   const message = errorMessage(error);
   if (code === 'EACCES' || code === 'EPERM' || /permission denied/i.test(message)) return 'permission-denied';
-  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || /ENOENT|ECONNREFUSED/.test(message)) return 'not-running';
+  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || /ENOENT|ECONNREFUSED/.test(message))
+    return 'not-running';
   if (['ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'].includes(code)) return 'unreachable';
   if (/unsupported engine address|Invalid URL/i.test(message)) return 'bad-address';
   return 'error';
 }
 
 /** One sentence of what to do, per problem and platform. */
-export function engineFix(problem: EngineProblem, endpoint: EngineEndpoint, platform: NodeJS.Platform = process.platform): string {
+export function engineFix(
+  problem: EngineProblem,
+  endpoint: EngineEndpoint,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const desktop = platform === 'darwin' || platform === 'win32';
   const host = endpoint.host;
   switch (problem) {
@@ -76,18 +81,30 @@ export function engineProblemSentence(problem: EngineProblem, endpoint: EngineEn
   const host = endpoint.host;
   switch (problem) {
     case 'not-running':
-      return tr({ en: `The Docker engine is not running (nothing answers at ${host}).`, ko: `Docker 엔진이 실행 중이 아닙니다(${host}에서 응답이 없음).` });
+      return tr({
+        en: `The Docker engine is not running (nothing answers at ${host}).`,
+        ko: `Docker 엔진이 실행 중이 아닙니다(${host}에서 응답이 없음).`,
+      });
     case 'permission-denied':
       return tr({
         en: `You are not allowed to use the Docker engine at ${host} (permission denied on the socket).`,
         ko: `${host}의 Docker 엔진을 사용할 권한이 없습니다(소켓 권한 거부).`,
       });
     case 'unreachable':
-      return tr({ en: `The Docker engine at ${host} cannot be reached.`, ko: `${host}의 Docker 엔진에 연결할 수 없습니다.` });
+      return tr({
+        en: `The Docker engine at ${host} cannot be reached.`,
+        ko: `${host}의 Docker 엔진에 연결할 수 없습니다.`,
+      });
     case 'bad-address':
-      return tr({ en: `The Docker engine address ${host} is not understood.`, ko: `Docker 엔진 주소 ${host}를 해석할 수 없습니다.` });
+      return tr({
+        en: `The Docker engine address ${host} is not understood.`,
+        ko: `Docker 엔진 주소 ${host}를 해석할 수 없습니다.`,
+      });
     default:
-      return tr({ en: `The Docker engine at ${host} did not answer properly.`, ko: `${host}의 Docker 엔진이 제대로 응답하지 않았습니다.` });
+      return tr({
+        en: `The Docker engine at ${host} did not answer properly.`,
+        ko: `${host}의 Docker 엔진이 제대로 응답하지 않았습니다.`,
+      });
   }
 }
 
@@ -107,7 +124,11 @@ export async function engine(env: NodeJS.ProcessEnv = process.env): Promise<Engi
   try {
     docker = new Docker({ ...modemOptions(endpoint.host, env), timeout: 0 } as Dockerode.DockerOptions);
   } catch (error) {
-    throw new DeLabError(engineProblemSentence('bad-address', endpoint), { hint: engineFix('bad-address', endpoint), code: 'E_ENGINE', cause: error });
+    throw new DeLabError(engineProblemSentence('bad-address', endpoint), {
+      hint: engineFix('bad-address', endpoint),
+      code: 'E_ENGINE',
+      cause: error,
+    });
   }
   const result = { docker, endpoint };
   if (env === process.env) cached = result;
@@ -121,7 +142,11 @@ export async function requireEngine(env: NodeJS.ProcessEnv = process.env, timeou
     await withTimeout(result.docker.ping(), timeoutMs, 'ETIMEDOUT');
   } catch (error) {
     const problem = classifyEngineError(error);
-    throw new DeLabError(engineProblemSentence(problem, result.endpoint), { hint: engineFix(problem, result.endpoint), code: 'E_ENGINE', cause: error });
+    throw new DeLabError(engineProblemSentence(problem, result.endpoint), {
+      hint: engineFix(problem, result.endpoint),
+      code: 'E_ENGINE',
+      cause: error,
+    });
   }
   return result;
 }

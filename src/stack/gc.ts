@@ -35,7 +35,10 @@ export function ownerAlive(owner: string | undefined, host = hostname()): boolea
 export async function planGc(docker: Dockerode, ownedProjects: string[]): Promise<GcPlan> {
   const all = await docker.listContainers({ all: true });
   // Projects in use by a running selftest or grade count as owned.
-  const busy = all.filter((c) => ownerAlive(c.Labels?.[OWNER_LABEL])).map((c) => c.Labels[PROJECT_LABEL]).filter((p): p is string => Boolean(p));
+  const busy = all
+    .filter((c) => ownerAlive(c.Labels?.[OWNER_LABEL]))
+    .map((c) => c.Labels[PROJECT_LABEL])
+    .filter((p): p is string => Boolean(p));
   const owned = new Set([...ownedProjects, ...busy]);
   const orphan = (labels: Record<string, string> | undefined) => {
     const project = labels?.[PROJECT_LABEL];
@@ -45,10 +48,15 @@ export async function planGc(docker: Dockerode, ownedProjects: string[]): Promis
   // A container also carries its image's labels, and every de-lab image is labelled
   // de-lab.managed: outside a project, only containers de-lab itself ran (they say why, in
   // de-lab.purpose) are its own; a learner's `docker run de-lab/mariadb` is not.
-  const ownContainer = (labels: Record<string, string> | undefined) => (labels?.[PROJECT_LABEL] ? orphan(labels) : orphan(labels) && labels?.['de-lab.purpose'] !== undefined);
+  const ownContainer = (labels: Record<string, string> | undefined) =>
+    labels?.[PROJECT_LABEL] ? orphan(labels) : orphan(labels) && labels?.['de-lab.purpose'] !== undefined;
   const containers = all
     .filter((c) => ownContainer(c.Labels))
-    .map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12), project: c.Labels[PROJECT_LABEL] }));
+    .map((c) => ({
+      id: c.Id,
+      name: c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12),
+      project: c.Labels[PROJECT_LABEL],
+    }));
   const networks = (await docker.listNetworks())
     .filter((n) => orphan(n.Labels))
     .map((n) => ({ id: n.Id, name: n.Name, project: n.Labels?.[PROJECT_LABEL] }));
@@ -58,12 +66,15 @@ export async function planGc(docker: Dockerode, ownedProjects: string[]): Promis
   const inUse = new Set(all.map((c) => c.ImageID));
   const images = (await docker.listImages())
     .filter((image) => !inUse.has(image.Id))
-    .flatMap((image) => (image.RepoTags ?? []).filter((tag) => tag.startsWith(CHECK_IMAGE_PREFIX)).map((tag) => ({ id: image.Id, tag })));
+    .flatMap((image) =>
+      (image.RepoTags ?? []).filter((tag) => tag.startsWith(CHECK_IMAGE_PREFIX)).map((tag) => ({ id: image.Id, tag })),
+    );
   return { containers, networks, volumes, images };
 }
 
 export async function applyGc(docker: Dockerode, plan: GcPlan): Promise<void> {
-  for (const container of plan.containers) await docker.getContainer(container.id).remove({ force: true, v: true }).catch(ignoreMissing);
+  for (const container of plan.containers)
+    await docker.getContainer(container.id).remove({ force: true, v: true }).catch(ignoreMissing);
   for (const network of plan.networks) await docker.getNetwork(network.id).remove().catch(ignoreMissing);
   for (const volume of plan.volumes) await docker.getVolume(volume.name).remove().catch(ignoreMissing);
   // By tag: an image that also carries another tag keeps it. A check that started using it since is left alone (409).

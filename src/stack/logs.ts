@@ -13,7 +13,9 @@ export async function streamLogs(input: {
   write: (line: string) => void;
   signal?: AbortSignal;
 }): Promise<number> {
-  const states = (await projectContainers(input.docker, input.project)).filter((s) => !input.service || s.service === input.service);
+  const states = (await projectContainers(input.docker, input.project)).filter(
+    (s) => !input.service || s.service === input.service,
+  );
   const width = Math.max(...states.map((s) => s.service.length), 1);
   const since = input.since ? parseSince(input.since) : undefined;
   await Promise.all(
@@ -21,7 +23,13 @@ export async function streamLogs(input: {
       const container = input.docker.getContainer(state.id);
       const info = await container.inspect();
       const prefix = `${state.service.padEnd(width)} | `;
-      const options = { stdout: true, stderr: true, timestamps: false, tail: input.tail ?? (input.follow ? 50 : 'all'), since } as const;
+      const options = {
+        stdout: true,
+        stderr: true,
+        timestamps: false,
+        tail: input.tail ?? (input.follow ? 50 : 'all'),
+        since,
+      } as const;
       const emitText = (text: string, carry: { rest: string }) => {
         const lines = (carry.rest + text).split('\n');
         carry.rest = lines.pop() ?? '';
@@ -35,7 +43,10 @@ export async function streamLogs(input: {
         if (carry.rest) input.write(prefix + carry.rest);
         return;
       }
-      const stream = (await container.logs({ ...options, follow: true } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+      const stream = (await container.logs({
+        ...options,
+        follow: true,
+      } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
       const out = new PassThrough();
       const carry = { rest: '' };
       out.on('data', (chunk: Buffer) => emitText(chunk.toString('utf8'), carry));
@@ -44,7 +55,14 @@ export async function streamLogs(input: {
       await new Promise<void>((resolve) => {
         stream.on('end', resolve);
         stream.on('close', resolve);
-        input.signal?.addEventListener('abort', () => { stream.destroy(); resolve(); }, { once: true });
+        input.signal?.addEventListener(
+          'abort',
+          () => {
+            stream.destroy();
+            resolve();
+          },
+          { once: true },
+        );
       });
     }),
   );

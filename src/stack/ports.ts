@@ -21,7 +21,10 @@ export async function portHolder(port: number): Promise<string | undefined> {
     // ss is Linux-only
   }
   try {
-    const { stdout } = await execa('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], { timeout: 3000, reject: false });
+    const { stdout } = await execa('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], {
+      timeout: 3000,
+      reject: false,
+    });
     const pid = /^p(\d+)/m.exec(stdout)?.[1];
     const command = /^c(.+)$/m.exec(stdout)?.[1];
     if (pid) return `${command ?? 'process'} (pid ${pid})`;

@@ -10,12 +10,23 @@ import { PROJECT_LABEL, SERVICE_LABEL } from './project.js';
 const MiB = 1024 * 1024;
 
 export async function requireCompose(): Promise<void> {
-  const result = await execa('docker', ['compose', 'version', '--short'], { reject: false, timeout: 15_000 }).catch(() => ({ exitCode: 1, stdout: '' }));
+  const result = await execa('docker', ['compose', 'version', '--short'], { reject: false, timeout: 15_000 }).catch(
+    () => ({ exitCode: 1, stdout: '' }),
+  );
   if (result.exitCode !== 0 || !/^v?2\./.test(String(result.stdout).trim())) {
-    throw new DeLabError(tr({ en: 'Docker Compose v2 is missing (`docker compose version` failed).', ko: 'Docker Compose v2가 없습니다(`docker compose version` 실패).' }), {
-      hint: tr({ en: 'Install the Compose v2 plugin or update Docker Desktop; `de-lab doctor` explains.', ko: 'Compose v2 플러그인을 설치하거나 Docker Desktop을 업데이트하세요. `de-lab doctor`가 설명합니다.' }),
-      code: 'E_COMPOSE_MISSING',
-    });
+    throw new DeLabError(
+      tr({
+        en: 'Docker Compose v2 is missing (`docker compose version` failed).',
+        ko: 'Docker Compose v2가 없습니다(`docker compose version` 실패).',
+      }),
+      {
+        hint: tr({
+          en: 'Install the Compose v2 plugin or update Docker Desktop; `de-lab doctor` explains.',
+          ko: 'Compose v2 플러그인을 설치하거나 Docker Desktop을 업데이트하세요. `de-lab doctor`가 설명합니다.',
+        }),
+        code: 'E_COMPOSE_MISSING',
+      },
+    );
   }
 }
 
@@ -28,19 +39,34 @@ export async function describePortHolder(docker: Dockerode, port: number): Promi
     const name = holder.Names[0]?.replace(/^\//, '') ?? holder.Id.slice(0, 12);
     if (project?.startsWith('de-lab-')) {
       const day = project.replace('de-lab-', '');
-      return { holder: tr({ en: `container ${name} of ${day}`, ko: `${day}의 컨테이너 ${name}` }), fix: tr({ en: `stop it with \`de-lab stop ${day}\``, ko: `\`de-lab stop ${day}\`로 멈추세요` }) };
+      return {
+        holder: tr({ en: `container ${name} of ${day}`, ko: `${day}의 컨테이너 ${name}` }),
+        fix: tr({ en: `stop it with \`de-lab stop ${day}\``, ko: `\`de-lab stop ${day}\`로 멈추세요` }),
+      };
     }
-    return { holder: tr({ en: `container ${name}`, ko: `컨테이너 ${name}` }), fix: tr({ en: `stop it with \`docker stop ${name}\``, ko: `\`docker stop ${name}\`로 멈추세요` }) };
+    return {
+      holder: tr({ en: `container ${name}`, ko: `컨테이너 ${name}` }),
+      fix: tr({ en: `stop it with \`docker stop ${name}\``, ko: `\`docker stop ${name}\`로 멈추세요` }),
+    };
   }
   const process = await portHolder(port);
   return process
-    ? { holder: process, fix: tr({ en: 'stop that program or change its port', ko: '그 프로그램을 멈추거나 포트를 바꾸세요' }) }
-    : { holder: tr({ en: 'another program', ko: '다른 프로그램' }), fix: tr({ en: 'find it with `ss -ltnp` or `lsof -i`', ko: '`ss -ltnp` 또는 `lsof -i`로 찾으세요' }) };
+    ? {
+        holder: process,
+        fix: tr({ en: 'stop that program or change its port', ko: '그 프로그램을 멈추거나 포트를 바꾸세요' }),
+      }
+    : {
+        holder: tr({ en: 'another program', ko: '다른 프로그램' }),
+        fix: tr({ en: 'find it with `ss -ltnp` or `lsof -i`', ko: '`ss -ltnp` 또는 `lsof -i`로 찾으세요' }),
+      };
 }
 
 /** The busy-port sentence: who holds it, then what to do, in a word order that reads in each language. */
 export function portTakenMessage(labId: string, port: number, who: { holder: string; fix: string }): string {
-  return tr({ en: `Port ${port}, which ${labId} needs, is in use by ${who.holder} (${who.fix}).`, ko: `${labId}에 필요한 포트 ${port}를 ${who.holder}에서 쓰고 있습니다. ${who.fix}.` });
+  return tr({
+    en: `Port ${port}, which ${labId} needs, is in use by ${who.holder} (${who.fix}).`,
+    ko: `${labId}에 필요한 포트 ${port}를 ${who.holder}에서 쓰고 있습니다. ${who.fix}.`,
+  });
 }
 
 /** Every host port the day publishes is free, or already held by this same project (a restart). */
@@ -51,16 +77,23 @@ export async function checkPorts(docker: Dockerode, lab: Lab, project: string): 
   for (const port of ports) {
     if (ownPorts.has(port)) continue;
     if (!(await isPortFree(port))) {
-      throw new DeLabError(
-        portTakenMessage(lab.id, port, await describePortHolder(docker, port)),
-        { hint: tr({ en: 'Free the port, then run the same command again; nothing was created.', ko: '포트를 비운 뒤 같은 명령을 다시 실행하세요. 아무것도 만들지 않았습니다.' }), code: 'E_PORT_TAKEN' },
-      );
+      throw new DeLabError(portTakenMessage(lab.id, port, await describePortHolder(docker, port)), {
+        hint: tr({
+          en: 'Free the port, then run the same command again; nothing was created.',
+          ko: '포트를 비운 뒤 같은 명령을 다시 실행하세요. 아무것도 만들지 않았습니다.',
+        }),
+        code: 'E_PORT_TAKEN',
+      });
     }
   }
 }
 
 /** The engine's memory fits the day's budget. `info` may be a docker.info() already under way (start shares one). */
-export async function checkMemory(docker: Dockerode, lab: Lab, info: Promise<{ MemTotal?: number }> = docker.info()): Promise<void> {
+export async function checkMemory(
+  docker: Dockerode,
+  lab: Lab,
+  info: Promise<{ MemTotal?: number }> = docker.info(),
+): Promise<void> {
   const { MemTotal } = await info;
   const total = Number(MemTotal ?? 0);
   if (total > 0 && total < lab.memoryMiB * MiB) {
@@ -69,7 +102,13 @@ export async function checkMemory(docker: Dockerode, lab: Lab, info: Promise<{ M
         en: `${lab.id} needs about ${lab.memoryMiB} MiB of memory but the engine has ${Math.round(total / MiB)} MiB.`,
         ko: `${lab.id}에는 메모리 약 ${lab.memoryMiB} MiB가 필요하지만 엔진에는 ${Math.round(total / MiB)} MiB뿐입니다.`,
       }),
-      { hint: tr({ en: 'Give the engine more memory (Docker Desktop → Settings → Resources), then start again.', ko: '엔진 메모리를 늘린 뒤(Docker Desktop → Settings → Resources) 다시 시작하세요.' }), code: 'E_MEMORY' },
+      {
+        hint: tr({
+          en: 'Give the engine more memory (Docker Desktop → Settings → Resources), then start again.',
+          ko: '엔진 메모리를 늘린 뒤(Docker Desktop → Settings → Resources) 다시 시작하세요.',
+        }),
+        code: 'E_MEMORY',
+      },
     );
   }
 }
@@ -97,7 +136,12 @@ export interface DayConflict {
  * needs, and, when the budgets of everything together exceed the engine's memory, as many of the
  * others (largest first) as it takes to fit. Days that conflict in nothing keep running.
  */
-export function dayConflicts(lab: { id: string; memoryMiB: number }, labPorts: number[], running: RunningDay[], engineMemoryBytes: number): DayConflict[] {
+export function dayConflicts(
+  lab: { id: string; memoryMiB: number },
+  labPorts: number[],
+  running: RunningDay[],
+  engineMemoryBytes: number,
+): DayConflict[] {
   const others = running.filter((day) => day.id !== lab.id);
   const conflicts = new Map<string, DayConflict>();
   for (const day of others) {
@@ -106,7 +150,8 @@ export function dayConflicts(lab: { id: string; memoryMiB: number }, labPorts: n
   }
   if (engineMemoryBytes > 0) {
     const budget = Math.floor(engineMemoryBytes / MiB);
-    let used = lab.memoryMiB + others.filter((day) => !conflicts.has(day.id)).reduce((sum, day) => sum + day.memoryMiB, 0);
+    let used =
+      lab.memoryMiB + others.filter((day) => !conflicts.has(day.id)).reduce((sum, day) => sum + day.memoryMiB, 0);
     for (const day of [...others].filter((d) => !conflicts.has(d.id)).sort((a, b) => b.memoryMiB - a.memoryMiB)) {
       if (used <= budget) break;
       conflicts.set(day.id, { day: day.id, ports: [], memory: true });
@@ -119,6 +164,12 @@ export function dayConflicts(lab: { id: string; memoryMiB: number }, labPorts: n
 /** "day1 (port 13306)", "day4 (memory: …)": why a running day has to stop. */
 export function conflictReason(conflict: DayConflict, labId: string): string {
   return conflict.ports.length > 0
-    ? tr({ en: `${conflict.day} uses port ${conflict.ports.join(', ')} that ${labId} needs`, ko: `${conflict.day}가 ${labId}에 필요한 포트 ${conflict.ports.join(', ')}를 씁니다` })
-    : tr({ en: `${conflict.day} and ${labId} together need more memory than the engine has`, ko: `${conflict.day}와 ${labId}를 함께 돌리기에는 엔진 메모리가 부족합니다` });
+    ? tr({
+        en: `${conflict.day} uses port ${conflict.ports.join(', ')} that ${labId} needs`,
+        ko: `${conflict.day}가 ${labId}에 필요한 포트 ${conflict.ports.join(', ')}를 씁니다`,
+      })
+    : tr({
+        en: `${conflict.day} and ${labId} together need more memory than the engine has`,
+        ko: `${conflict.day}와 ${labId}를 함께 돌리기에는 엔진 메모리가 부족합니다`,
+      });
 }

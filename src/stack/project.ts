@@ -26,8 +26,11 @@ export async function projectContainers(docker: Dockerode, project: string): Pro
       id: container.Id,
       state: container.State,
       health,
-      exitCode: container.State === 'exited' ? Number(/Exited \((\d+)\)/.exec(container.Status)?.[1] ?? NaN) : undefined,
-      ports: (container.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ host: p.PublicPort, container: p.PrivatePort, ip: p.IP })),
+      exitCode:
+        container.State === 'exited' ? Number(/Exited \((\d+)\)/.exec(container.Status)?.[1] ?? NaN) : undefined,
+      ports: (container.Ports ?? [])
+        .filter((p) => p.PublicPort)
+        .map((p) => ({ host: p.PublicPort, container: p.PrivatePort, ip: p.IP })),
     };
   });
 }
@@ -35,7 +38,9 @@ export async function projectContainers(docker: Dockerode, project: string): Pro
 /** Projects of de-lab days that have containers running now, e.g. ["de-lab-day3"]. */
 export async function runningDeLabProjects(docker: Dockerode): Promise<string[]> {
   const list = await docker.listContainers({ filters: { label: [PROJECT_LABEL], status: ['running'] } });
-  return [...new Set(list.map((c) => c.Labels[PROJECT_LABEL]!).filter((project) => /^de-lab-day[1-9]$/.test(project)))].sort();
+  return [
+    ...new Set(list.map((c) => c.Labels[PROJECT_LABEL]!).filter((project) => /^de-lab-day[1-9]$/.test(project))),
+  ].sort();
 }
 
 /** Last lines of a container's output (stdout and stderr), for failure reports. */
@@ -44,7 +49,10 @@ export async function logTail(docker: Dockerode, id: string, lines = 30): Promis
     const container = docker.getContainer(id);
     const info = await container.inspect();
     const raw = (await container.logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
-    return demuxToText(raw, info.Config.Tty).split('\n').filter((line) => line.trim() !== '').slice(-lines);
+    return demuxToText(raw, info.Config.Tty)
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-lines);
   } catch {
     return [];
   }

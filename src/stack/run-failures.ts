@@ -19,7 +19,7 @@ export const defaultFailureSignatures: FailureSignature[] = [
     id: 'kafka-missing-topic',
     match: 'UnknownTopicOrPartitionException|UNKNOWN_TOPIC_OR_PARTITION|not present in metadata',
     message: {
-      en: 'The Kafka topic your program reads does not exist yet: produce the day\'s data with `de-lab gen {day}`, then `de-lab run {day} {exercise}` again.',
+      en: "The Kafka topic your program reads does not exist yet: produce the day's data with `de-lab gen {day}`, then `de-lab run {day} {exercise}` again.",
       ko: '프로그램이 읽는 Kafka 토픽이 아직 없습니다. `de-lab gen {day}`로 데이터를 만든 뒤 `de-lab run {day} {exercise}`를 다시 실행하세요.',
     },
   },
@@ -82,7 +82,12 @@ export interface RecognisedFailure {
  * The first signature that matches a failed run (lab's first, then de-lab's), with its message
  * filled in: {day}, {exercise}, {file}, {dir}, {error} (the matched text) and {1}… (regex groups).
  */
-export function recogniseFailure(output: string, exitCode: number, signatures: FailureSignature[], vars: Record<string, string>): RecognisedFailure | undefined {
+export function recogniseFailure(
+  output: string,
+  exitCode: number,
+  signatures: FailureSignature[],
+  vars: Record<string, string>,
+): RecognisedFailure | undefined {
   if (exitCode === 0) return undefined;
   for (const signature of signatures) {
     if (signature.exitCode !== undefined && signature.exitCode !== exitCode) continue;
@@ -98,7 +103,13 @@ export function recogniseFailure(output: string, exitCode: number, signatures: F
       groups = [...found];
     }
     const fill = (text: string) =>
-      text.replace(/\{(\w+)\}/g, (whole, key: string) => (/^\d+$/.test(key) ? groups[Number(key)] ?? whole : key === 'error' ? (groups[1] ?? groups[0] ?? whole).trim() : vars[key] ?? whole));
+      text.replace(/\{(\w+)\}/g, (whole, key: string) =>
+        /^\d+$/.test(key)
+          ? (groups[Number(key)] ?? whole)
+          : key === 'error'
+            ? (groups[1] ?? groups[0] ?? whole).trim()
+            : (vars[key] ?? whole),
+      );
     return { id: signature.id, message: { en: fill(signature.message.en), ko: fill(signature.message.ko) } };
   }
   return undefined;

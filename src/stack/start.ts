@@ -27,7 +27,8 @@ export const READY: ReadonlySet<Phase> = new Set(['healthy', 'running', 'done'])
 /** The phase of one service from its container (or its absence). */
 export function phaseOf(spec: ServiceSpec, state: ServiceState | undefined): Phase {
   if (!state) return 'creating';
-  if (state.state === 'created' || state.state === 'restarting') return state.state === 'created' ? 'creating' : 'failed';
+  if (state.state === 'created' || state.state === 'restarting')
+    return state.state === 'created' ? 'creating' : 'failed';
   if (state.state === 'running') {
     if (!spec.hasHealthcheck && state.health === undefined) return spec.oneshot ? 'starting' : 'running';
     if (state.health === 'healthy') return 'healthy';
@@ -40,20 +41,35 @@ export function phaseOf(spec: ServiceSpec, state: ServiceState | undefined): Pha
 }
 
 /** A service failed to come up: the reason, its log tail and, where recognised, cause and fix. */
-export async function serviceFailure(docker: Dockerode, lab: Lab, state: ServiceState | undefined, service: string, reason: string): Promise<DeLabError> {
+export async function serviceFailure(
+  docker: Dockerode,
+  lab: Lab,
+  state: ServiceState | undefined,
+  service: string,
+  reason: string,
+): Promise<DeLabError> {
   let logs: string[] = [];
   let oomKilled = false;
   let exitCode = state?.exitCode;
   if (state) {
     logs = await logTail(docker, state.id, 20);
-    const info = await docker.getContainer(state.id).inspect().catch(() => undefined);
+    const info = await docker
+      .getContainer(state.id)
+      .inspect()
+      .catch(() => undefined);
     oomKilled = info?.State.OOMKilled === true;
     exitCode = info?.State.ExitCode ?? exitCode;
   }
   const known = diagnose({ exitCode, oomKilled, logs });
-  const tail = logs.length > 0 ? `\n${tr({ en: 'Last log lines', ko: '마지막 로그' })} (${service}):\n${logs.map((line) => `    ${line}`).join('\n')}` : '';
+  const tail =
+    logs.length > 0
+      ? `\n${tr({ en: 'Last log lines', ko: '마지막 로그' })} (${service}):\n${logs.map((line) => `    ${line}`).join('\n')}`
+      : '';
   const error = new DeLabError(
-    tr({ en: `The ${service} service of ${lab.id} ${reason}${known ? `: ${known.cause}` : ''}.`, ko: `${lab.id}의 ${service} 서비스가 ${reason}${known ? `: ${known.cause}` : ''}.` }),
+    tr({
+      en: `The ${service} service of ${lab.id} ${reason}${known ? `: ${known.cause}` : ''}.`,
+      ko: `${lab.id}의 ${service} 서비스가 ${reason}${known ? `: ${known.cause}` : ''}.`,
+    }),
     {
       hint: `${known?.fix ?? tr({ en: `Read its log below; \`de-lab logs ${lab.id} ${service}\` shows all of it.`, ko: `아래 로그를 확인하세요. 전체는 \`de-lab logs ${lab.id} ${service}\`로 볼 수 있습니다.` })}${tail}`,
       code: 'E_SERVICE_FAILED',
@@ -66,8 +82,11 @@ export async function serviceFailure(docker: Dockerode, lab: Lab, state: Service
 export function failureReason(phase: Phase, state: ServiceState | undefined): string {
   if (state?.health === 'unhealthy') return tr({ en: 'turned unhealthy', ko: 'unhealthy 상태가 되었습니다' });
   if (state?.state === 'restarting') return tr({ en: 'keeps restarting', ko: '계속 재시작합니다' });
-  if (state?.exitCode !== undefined && !Number.isNaN(state.exitCode)) return tr({ en: `exited with code ${state.exitCode}`, ko: `종료 코드 ${state.exitCode}로 끝났습니다` });
-  return phase === 'failed' ? tr({ en: 'stopped', ko: '멈췄습니다' }) : tr({ en: 'did not become ready in time', ko: '제시간에 준비되지 않았습니다' });
+  if (state?.exitCode !== undefined && !Number.isNaN(state.exitCode))
+    return tr({ en: `exited with code ${state.exitCode}`, ko: `종료 코드 ${state.exitCode}로 끝났습니다` });
+  return phase === 'failed'
+    ? tr({ en: 'stopped', ko: '멈췄습니다' })
+    : tr({ en: 'did not become ready in time', ko: '제시간에 준비되지 않았습니다' });
 }
 
 /**
@@ -82,7 +101,9 @@ class ChangeWaiter {
 
   async watch(docker: Dockerode, project: string): Promise<void> {
     try {
-      const stream = (await docker.getEvents({ filters: { type: ['container'], label: [`${PROJECT_LABEL}=${project}`] } })) as NodeJS.ReadableStream;
+      const stream = (await docker.getEvents({
+        filters: { type: ['container'], label: [`${PROJECT_LABEL}=${project}`] },
+      })) as NodeJS.ReadableStream;
       this.stream = stream;
       stream.on('data', () => this.notify());
       stream.on('error', () => undefined);
@@ -141,7 +162,8 @@ export async function startStack(input: {
     const states = await projectContainers(docker, target.project);
     return specs.map((spec) => ({ spec, state: states.find((s) => s.service === spec.name) }));
   };
-  const allReady = (rows: Awaited<ReturnType<typeof snapshot>>) => rows.every(({ spec, state }) => READY.has(phaseOf(spec, state)));
+  const allReady = (rows: Awaited<ReturnType<typeof snapshot>>) =>
+    rows.every(({ spec, state }) => READY.has(phaseOf(spec, state)));
 
   const before = await snapshot();
   if (allReady(before)) {
@@ -161,7 +183,11 @@ export async function startStack(input: {
   const deadline = started + (input.timeoutMs ?? 10 * 60_000);
   try {
     for (;;) {
-      if (signal?.aborted) throw new DeLabError(tr({ en: 'Start was interrupted.', ko: '시작이 중단되었습니다.' }), { code: 'E_INTERRUPTED', exitCode: 130 });
+      if (signal?.aborted)
+        throw new DeLabError(tr({ en: 'Start was interrupted.', ko: '시작이 중단되었습니다.' }), {
+          code: 'E_INTERRUPTED',
+          exitCode: 130,
+        });
       const rows = await snapshot();
       for (const { spec, state } of rows) {
         const phase = phaseOf(spec, state);
@@ -177,15 +203,39 @@ export async function startStack(input: {
       if (upResult !== undefined && upResult.exitCode !== 0) {
         const output = String(upResult.all ?? '').trim();
         const unhealthy = rows.find(({ spec, state }) => phaseOf(spec, state) === 'failed');
-        if (unhealthy) throw await serviceFailure(docker, lab, unhealthy.state, unhealthy.spec.name, failureReason('failed', unhealthy.state));
-        throw new DeLabError(tr({ en: `docker compose up failed for ${lab.id}: ${output.split('\n').pop()}`, ko: `${lab.id}의 docker compose up 실패: ${output.split('\n').pop()}` }), { hint: composeHint(output), code: 'E_COMPOSE' });
+        if (unhealthy)
+          throw await serviceFailure(
+            docker,
+            lab,
+            unhealthy.state,
+            unhealthy.spec.name,
+            failureReason('failed', unhealthy.state),
+          );
+        throw new DeLabError(
+          tr({
+            en: `docker compose up failed for ${lab.id}: ${output.split('\n').pop()}`,
+            ko: `${lab.id}의 docker compose up 실패: ${output.split('\n').pop()}`,
+          }),
+          { hint: composeHint(output), code: 'E_COMPOSE' },
+        );
       }
       if (upResult !== undefined && allReady(rows)) {
-        return { project: target.project, alreadyRunning: false, seconds: (Date.now() - started) / 1000, services: rows.map((row) => row.state!) };
+        return {
+          project: target.project,
+          alreadyRunning: false,
+          seconds: (Date.now() - started) / 1000,
+          services: rows.map((row) => row.state!),
+        };
       }
       if (Date.now() > deadline) {
         const slow = rows.find(({ spec, state }) => !READY.has(phaseOf(spec, state)));
-        throw await serviceFailure(docker, lab, slow?.state, slow?.spec.name ?? '?', failureReason('starting', slow?.state));
+        throw await serviceFailure(
+          docker,
+          lab,
+          slow?.state,
+          slow?.spec.name ?? '?',
+          failureReason('starting', slow?.state),
+        );
       }
       // Health changes arrive as events; the timer covers anything the event stream misses.
       await changes.next(1000, signal);

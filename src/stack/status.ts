@@ -27,13 +27,19 @@ export function cpuPercent(stats: any): number | undefined {
 export function memoryUsed(stats: any): number | undefined {
   const usage = stats?.memory_stats?.usage;
   if (usage === undefined) return undefined;
-  const cache = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? stats.memory_stats.stats?.cache ?? 0;
+  const cache =
+    stats.memory_stats.stats?.inactive_file ??
+    stats.memory_stats.stats?.total_inactive_file ??
+    stats.memory_stats.stats?.cache ??
+    0;
   return usage - cache;
 }
 
 export async function dayStatus(docker: Dockerode, projects?: string[]): Promise<ServiceStatus[]> {
   const all = await docker.listContainers({ all: true, filters: { label: [PROJECT_LABEL] } });
-  const names = projects ?? [...new Set(all.map((c) => c.Labels[PROJECT_LABEL]!).filter((p) => /^de-lab-day[1-9]$/.test(p)))].sort();
+  const names =
+    projects ??
+    [...new Set(all.map((c) => c.Labels[PROJECT_LABEL]!).filter((p) => /^de-lab-day[1-9]$/.test(p)))].sort();
   const rows: ServiceStatus[] = [];
   for (const project of names) {
     const states = await projectContainers(docker, project);
@@ -49,11 +55,15 @@ export async function dayStatus(docker: Dockerode, projects?: string[]): Promise
         };
         if (state.state === 'running') {
           const container = docker.getContainer(state.id);
-          const [stats, info] = await Promise.all([container.stats({ stream: false }).catch(() => undefined), container.inspect().catch(() => undefined)]);
+          const [stats, info] = await Promise.all([
+            container.stats({ stream: false }).catch(() => undefined),
+            container.inspect().catch(() => undefined),
+          ]);
           row.cpuPercent = cpuPercent(stats);
           row.memoryBytes = memoryUsed(stats);
           row.memoryLimitBytes = (stats as any)?.memory_stats?.limit;
-          if (info?.State.StartedAt) row.uptimeSeconds = Math.round((Date.now() - Date.parse(info.State.StartedAt)) / 1000);
+          if (info?.State.StartedAt)
+            row.uptimeSeconds = Math.round((Date.now() - Date.parse(info.State.StartedAt)) / 1000);
         }
         return row;
       }),

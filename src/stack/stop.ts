@@ -17,15 +17,37 @@ export interface StopResult {
 export async function stopProject(project: string, purge: boolean): Promise<StopResult> {
   const { docker } = await engine();
   const containers = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
-  const volumes = purge ? ((await docker.listVolumes({ filters: { label: [`${PROJECT_LABEL}=${project}`] } })).Volumes ?? []).map((v) => v.Name) : [];
-  const args = ['compose', '--project-name', project, 'down', '--remove-orphans', '--timeout', '20', ...(purge ? ['--volumes'] : [])];
+  const volumes = purge
+    ? ((await docker.listVolumes({ filters: { label: [`${PROJECT_LABEL}=${project}`] } })).Volumes ?? []).map(
+        (v) => v.Name,
+      )
+    : [];
+  const args = [
+    'compose',
+    '--project-name',
+    project,
+    'down',
+    '--remove-orphans',
+    '--timeout',
+    '20',
+    ...(purge ? ['--volumes'] : []),
+  ];
   try {
     await execa('docker', args, { stdin: 'ignore', timeout: 5 * 60_000 });
   } catch (error) {
-    throw new DeLabError(tr({ en: `Stopping ${project} failed: ${errorMessage(error).split('\n').pop()}`, ko: `${project} 중지 실패: ${errorMessage(error).split('\n').pop()}` }), {
-      hint: tr({ en: 'Check `docker ps` and try again; `de-lab gc` removes leftovers.', ko: '`docker ps`를 확인하고 다시 시도하세요. `de-lab gc`로 남은 것을 지울 수 있습니다.' }),
-      code: 'E_STOP',
-    });
+    throw new DeLabError(
+      tr({
+        en: `Stopping ${project} failed: ${errorMessage(error).split('\n').pop()}`,
+        ko: `${project} 중지 실패: ${errorMessage(error).split('\n').pop()}`,
+      }),
+      {
+        hint: tr({
+          en: 'Check `docker ps` and try again; `de-lab gc` removes leftovers.',
+          ko: '`docker ps`를 확인하고 다시 시도하세요. `de-lab gc`로 남은 것을 지울 수 있습니다.',
+        }),
+        code: 'E_STOP',
+      },
+    );
   }
   return { project, containers: containers.length, volumesRemoved: volumes };
 }
@@ -39,6 +61,8 @@ export async function existingDayProjects(includeVolumes: boolean): Promise<stri
   const { docker } = await engine();
   const containers = await docker.listContainers({ all: true, filters: { label: [PROJECT_LABEL] } });
   const projects = new Set(containers.map((c) => c.Labels[PROJECT_LABEL]!));
-  if (includeVolumes) for (const volume of (await docker.listVolumes({ filters: { label: [PROJECT_LABEL] } })).Volumes ?? []) projects.add(volume.Labels?.[PROJECT_LABEL] ?? '');
+  if (includeVolumes)
+    for (const volume of (await docker.listVolumes({ filters: { label: [PROJECT_LABEL] } })).Volumes ?? [])
+      projects.add(volume.Labels?.[PROJECT_LABEL] ?? '');
   return [...projects].filter((project) => /^de-lab-day[1-9]$/.test(project)).sort();
 }

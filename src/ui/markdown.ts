@@ -1,7 +1,9 @@
 import { style } from './style.js';
 
 function inline(text: string): string {
-  return text.replace(/`([^`]+)`/g, (_m, code: string) => style.code(code)).replace(/\*\*([^*]+)\*\*/g, (_m, bold: string) => style.bold(bold));
+  return text
+    .replace(/`([^`]+)`/g, (_m, code: string) => style.code(code))
+    .replace(/\*\*([^*]+)\*\*/g, (_m, bold: string) => style.bold(bold));
 }
 
 /**
@@ -25,5 +27,8 @@ export function renderMarkdown(markdown: string): string {
     const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     out.push(heading ? style.bold(heading[2]!.replace(/`([^`]+)`/g, '$1')) : inline(line));
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd();
 }

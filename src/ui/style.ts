@@ -2,7 +2,11 @@ import chalk from 'chalk';
 import { createRequire } from 'node:module';
 
 /** Colour off for --no-color, NO_COLOR (any non-empty value) and output that is not a terminal. */
-export function configureColor(flag: boolean, env: NodeJS.ProcessEnv = process.env, stream: { isTTY?: boolean } = process.stdout): void {
+export function configureColor(
+  flag: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+  stream: { isTTY?: boolean } = process.stdout,
+): void {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   if (!flag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || (!stream.isTTY && !forced)) chalk.level = 0;
 }
@@ -27,7 +31,8 @@ let wideWidth: ((text: string) => number) | undefined;
  */
 export function displayWidth(text: string): number {
   // Latin, punctuation, arrows, box drawing and de-lab's marks (✔ ✖): one column per code unit.
-  if (/^[\x00-\u02ff\u2010-\u2027\u2190-\u21ff\u2500-\u259f\u2713-\u2718]*$/.test(text)) return text.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\x00-\x1f\x7f]/g, '').length;
+  if (/^[\x00-\u02ff\u2010-\u2027\u2190-\u21ff\u2500-\u259f\u2713-\u2718]*$/.test(text))
+    return text.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\x00-\x1f\x7f]/g, '').length;
   wideWidth ??= (createRequire(import.meta.url)('string-width') as { default: (text: string) => number }).default;
   return wideWidth(text);
 }
@@ -40,6 +45,13 @@ export function table(rows: string[][], gap = 2): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell))));
   return rows
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - displayWidth(cell) + gap))).join('').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - displayWidth(cell) + gap),
+        )
+        .join('')
+        .trimEnd(),
+    )
     .join('\n');
 }

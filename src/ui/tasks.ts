@@ -4,7 +4,10 @@ import type { ListrTask } from 'listr2';
  * Runs listr2 tasks with a renderer that fits the output: live rows on a terminal, plain
  * timestamped lines in CI or a pipe, nothing under --json (the command prints the result).
  */
-export async function runTasks<C extends object>(tasks: ListrTask<C>[], options: { json: boolean; concurrent?: boolean | number; exitOnError?: boolean; ctx?: C }): Promise<C> {
+export async function runTasks<C extends object>(
+  tasks: ListrTask<C>[],
+  options: { json: boolean; concurrent?: boolean | number; exitOnError?: boolean; ctx?: C },
+): Promise<C> {
   const { Listr } = await import('listr2');
   const tty = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
   const list = new Listr<C>(tasks, {

@@ -9,7 +9,14 @@ export const bin = join(repoRoot, 'bin', 'de-lab.js');
 /** A private config file, so tests never read or write the developer's own settings. */
 export function isolatedEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'de-lab-test-home-'));
-  return { ...process.env, NO_COLOR: '1', CI: 'true', DE_LAB_CONFIG: join(home, 'config.yaml'), XDG_DATA_HOME: join(home, 'data'), ...extra };
+  return {
+    ...process.env,
+    NO_COLOR: '1',
+    CI: 'true',
+    DE_LAB_CONFIG: join(home, 'config.yaml'),
+    XDG_DATA_HOME: join(home, 'data'),
+    ...extra,
+  };
 }
 
 export interface CliResult {
@@ -20,6 +27,13 @@ export interface CliResult {
 
 /** Runs the built CLI exactly as a user would; never throws on a non-zero exit. */
 export async function deLab(args: string[], options: Options = {}): Promise<CliResult> {
-  const result = await execa('node', [bin, ...args], { reject: false, env: isolatedEnv(), extendEnv: false, stdin: 'ignore', timeout: 15 * 60_000, ...options });
+  const result = await execa('node', [bin, ...args], {
+    reject: false,
+    env: isolatedEnv(),
+    extendEnv: false,
+    stdin: 'ignore',
+    timeout: 15 * 60_000,
+    ...options,
+  });
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

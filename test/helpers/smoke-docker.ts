@@ -27,7 +27,9 @@ export async function docker(args: string[], options: Options = {}): Promise<Doc
 export async function dockerOk(args: string[], options: Options = {}): Promise<DockerResult> {
   const result = await docker(args, options);
   if (result.exitCode !== 0) {
-    throw new Error(`docker ${args.join(' ')} exited ${result.exitCode}\n--- stderr ---\n${result.stderr.slice(-4000)}\n--- stdout ---\n${result.stdout.slice(-2000)}`);
+    throw new Error(
+      `docker ${args.join(' ')} exited ${result.exitCode}\n--- stderr ---\n${result.stderr.slice(-4000)}\n--- stdout ---\n${result.stdout.slice(-2000)}`,
+    );
   }
   return result;
 }
@@ -100,12 +102,16 @@ export async function waitHealthy(container: string, timeoutMs = 180_000): Promi
     }
     if (state.Status !== 'running' || state.Health.Status === 'unhealthy') {
       const logs = await docker(['logs', '--tail', '60', container]);
-      throw new Error(`${container} is ${state.Status}/${state.Health.Status} (exit ${state.ExitCode}); last check: ${last}\n--- logs ---\n${logs.stdout}${logs.stderr}`);
+      throw new Error(
+        `${container} is ${state.Status}/${state.Health.Status} (exit ${state.ExitCode}); last check: ${last}\n--- logs ---\n${logs.stdout}${logs.stderr}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const logs = await docker(['logs', '--tail', '60', container]);
-  throw new Error(`${container} not healthy within ${timeoutMs / 1000} s; last check: ${last}\n--- logs ---\n${logs.stdout}${logs.stderr}`);
+  throw new Error(
+    `${container} not healthy within ${timeoutMs / 1000} s; last check: ${last}\n--- logs ---\n${logs.stdout}${logs.stderr}`,
+  );
 }
 
 /** Polls `check` (every 250 ms) until it returns a value other than undefined. */
@@ -133,11 +139,15 @@ export interface SourceProbe {
 export function probeUrl(source: { name: string; url: string }, timeoutMs = 10_000): Promise<SourceProbe> {
   const url = new URL(source.url);
   return new Promise((resolve) => {
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', timeout: timeoutMs }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      resolve({ ...source, reachable: status >= 200 && status < 400, detail: `HTTP ${status}` });
-    });
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { method: 'GET', timeout: timeoutMs },
+      (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        resolve({ ...source, reachable: status >= 200 && status < 400, detail: `HTTP ${status}` });
+      },
+    );
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     request.on('error', (error) => resolve({ ...source, reachable: false, detail: error.message }));
     request.end();

@@ -17,7 +17,13 @@ const rowsOf = (stdout: string): Row[] => {
   const parsed = JSON.parse(stdout) as { rows?: Row[] } | Row[];
   return Array.isArray(parsed) ? parsed : (parsed.rows ?? []);
 };
-const describeRows = (rows: Row[]) => rows.map((r) => `${r.exercise}: ${r.verdict}${r.reason ? ` (${r.reason})` : ''} starter=${JSON.stringify(r.starter?.failing)} solution=${JSON.stringify(r.solution?.failing)}`).join('\n');
+const describeRows = (rows: Row[]) =>
+  rows
+    .map(
+      (r) =>
+        `${r.exercise}: ${r.verdict}${r.reason ? ` (${r.reason})` : ''} starter=${JSON.stringify(r.starter?.failing)} solution=${JSON.stringify(r.solution?.failing)}`,
+    )
+    .join('\n');
 const failingIds = (row: Row | undefined) => (row?.starter?.failing ?? []).map((f) => f.split(' ')[0]).sort();
 
 /**
@@ -29,9 +35,14 @@ describe('day1 selftest', () => {
     const result = await deLab(['selftest', 'day1', '--json'], { timeout: 20 * 60_000 });
     const rows = rowsOf(result.stdout);
     const summary = describeRows(rows);
-    expect(rows.map((r) => r.exercise).sort(), summary).toEqual(
-      ['compose-healthcheck', 'dockerfile-data-tool', 'env-config', 'memory-limit-oom', 'named-volume-persistence', 'service-discovery'],
-    );
+    expect(rows.map((r) => r.exercise).sort(), summary).toEqual([
+      'compose-healthcheck',
+      'dockerfile-data-tool',
+      'env-config',
+      'memory-limit-oom',
+      'named-volume-persistence',
+      'service-discovery',
+    ]);
     for (const row of rows) {
       expect(row.verdict, summary).toBe('ok');
       expect(row.starter?.passed, summary).toBe(false);
@@ -59,7 +70,22 @@ describe('day1 graders against hard-coded submissions', () => {
 
   /** Runs python3 in the tools image with `dir` at /work; returns its stdout. */
   async function python(dir: string, args: string[], extraEnv: string[] = []): Promise<string> {
-    const run = await execa('docker', ['run', '--rm', '--network', 'none', '-v', `${dir}:/work:ro`, ...extraEnv.flatMap((e) => ['-e', e]), tools, 'python3', ...args], { reject: false });
+    const run = await execa(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '-v',
+        `${dir}:/work:ro`,
+        ...extraEnv.flatMap((e) => ['-e', e]),
+        tools,
+        'python3',
+        ...args,
+      ],
+      { reject: false },
+    );
     if (run.exitCode !== 0) throw new Error(`python3 ${args.join(' ')} failed: ${run.stderr}`);
     return String(run.stdout);
   }
@@ -71,7 +97,24 @@ describe('day1 graders against hard-coded submissions', () => {
     const data = exercise('dockerfile-data-tool');
     const csv = await python(join(data, 'starter'), ['/work/make_sales.py', '--seed', String(SEED_A)]);
     writeFileSync(join(work, 'a.csv'), csv);
-    const summarise = (args: string[]) => execa('docker', ['run', '--rm', '-i', '--network', 'none', '-v', `${join(data, 'starter')}:/work:ro`, tools, 'python3', '/work/summarize.py', ...args], { input: csv }).then((r) => String(r.stdout) + '\n');
+    const summarise = (args: string[]) =>
+      execa(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '-i',
+          '--network',
+          'none',
+          '-v',
+          `${join(data, 'starter')}:/work:ro`,
+          tools,
+          'python3',
+          '/work/summarize.py',
+          ...args,
+        ],
+        { input: csv },
+      ).then((r) => String(r.stdout) + '\n');
     const byDefault = await summarise(['--column', 'amount']);
     const byRegion = await summarise(['--column', 'quantity', '--by', 'region']);
     const fake = `import sys\nsys.stdout.write(${JSON.stringify(byRegion)} if "--by" in sys.argv else ${JSON.stringify(byDefault)})\n`;
@@ -97,13 +140,31 @@ describe('day1 graders against hard-coded submissions', () => {
     // interval long enough for MariaDB to be ready by then, so app still starts at a good moment).
     const health = exercise('compose-healthcheck');
     const alwaysHealthy = readFileSync(join(health, 'solution', 'compose.yaml'), 'utf8')
-      .replace('test: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://localhost:8080/health"]', 'test: ["CMD", "true"]')
-      .replace(/test: \["CMD-SHELL", "mariadb [^\n]*\n      interval: 2s/, 'test: ["CMD", "true"]\n      interval: 40s');
+      .replace(
+        'test: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://localhost:8080/health"]',
+        'test: ["CMD", "true"]',
+      )
+      .replace(
+        /test: \["CMD-SHELL", "mariadb [^\n]*\n      interval: 2s/,
+        'test: ["CMD", "true"]\n      interval: 40s',
+      );
     expect(alwaysHealthy.match(/test: \["CMD", "true"\]/g)).toHaveLength(2);
     expect(alwaysHealthy).toContain('interval: 40s');
     writeFileSync(join(health, 'starter', 'compose.yaml'), alwaysHealthy);
 
-    const underA = await deLab(['selftest', 'day1', '--exercise', 'dockerfile-data-tool', 'memory-limit-oom', '--seed', String(SEED_A), '--json'], { env, timeout: 20 * 60_000 });
+    const underA = await deLab(
+      [
+        'selftest',
+        'day1',
+        '--exercise',
+        'dockerfile-data-tool',
+        'memory-limit-oom',
+        '--seed',
+        String(SEED_A),
+        '--json',
+      ],
+      { env, timeout: 20 * 60_000 },
+    );
     const rowsA = rowsOf(underA.stdout);
     const summaryA = describeRows(rowsA);
     expect(rowsA.map((r) => r.exercise).sort(), summaryA).toEqual(['dockerfile-data-tool', 'memory-limit-oom']);
@@ -112,7 +173,20 @@ describe('day1 graders against hard-coded submissions', () => {
       expect(row.solution?.passed, summaryA).toBe(true);
     }
 
-    const underB = await deLab(['selftest', 'day1', '--exercise', 'dockerfile-data-tool', 'memory-limit-oom', 'compose-healthcheck', '--seed', String(SEED_B), '--json'], { env, timeout: 20 * 60_000 });
+    const underB = await deLab(
+      [
+        'selftest',
+        'day1',
+        '--exercise',
+        'dockerfile-data-tool',
+        'memory-limit-oom',
+        'compose-healthcheck',
+        '--seed',
+        String(SEED_B),
+        '--json',
+      ],
+      { env, timeout: 20 * 60_000 },
+    );
     const rowsB = rowsOf(underB.stdout);
     const summaryB = describeRows(rowsB);
     const byId = Object.fromEntries(rowsB.map((r) => [r.exercise, r]));
@@ -120,8 +194,12 @@ describe('day1 graders against hard-coded submissions', () => {
     expect(byId['dockerfile-data-tool']?.starter?.failing.join(' '), summaryB).toMatch(/line \d+: /);
     expect(failingIds(byId['memory-limit-oom']), summaryB).toEqual(['small-job-fits']);
     expect(byId['memory-limit-oom']?.starter?.failing[0], summaryB).toMatch(/checksum/);
-    expect(failingIds(byId['compose-healthcheck']), summaryB).toEqual(['app-health-notices-failure', 'db-health-notices-hang']);
-    for (const failing of byId['compose-healthcheck']?.starter?.failing ?? []) expect(failing, summaryB).toMatch(/still healthy/);
+    expect(failingIds(byId['compose-healthcheck']), summaryB).toEqual([
+      'app-health-notices-failure',
+      'db-health-notices-hang',
+    ]);
+    for (const failing of byId['compose-healthcheck']?.starter?.failing ?? [])
+      expect(failing, summaryB).toMatch(/still healthy/);
     for (const row of rowsB) {
       expect(row.verdict, summaryB).toBe('ok');
       expect(row.solution?.passed, summaryB).toBe(true);

@@ -5,7 +5,15 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv } from '../helpers/cli.js';
 
-const EXERCISES = ['dataframe-basics', 'partitions', 'skew-join', 'broadcast-join', 'cache-reuse', 'partition-pruning', 'bucketing'];
+const EXERCISES = [
+  'dataframe-basics',
+  'partitions',
+  'skew-join',
+  'broadcast-join',
+  'cache-reuse',
+  'partition-pruning',
+  'bucketing',
+];
 
 interface Row {
   exercise: string;
@@ -16,34 +24,45 @@ interface Row {
 }
 
 describe('day 3: Spark batch and tuning', () => {
-  it('selftest: every starter fails (the tuning check says what Spark did) and every reference solution passes', async () => {
-    const result = await deLab(['selftest', 'day3', '--json'], { timeout: 25 * 60_000 });
-    const data = JSON.parse(result.stdout) as { rows: Row[]; ok: boolean };
-    expect(data.rows.map((row) => row.exercise)).toEqual(EXERCISES);
-    for (const row of data.rows) {
-      expect(row.verdict, `${row.exercise}: ${row.reason ?? ''}`).toBe('ok');
-      expect(row.starter?.passed, `${row.exercise} starter`).toBe(false);
-      expect(row.solution?.passed, `${row.exercise} solution: ${row.solution?.failing.join('; ')}`).toBe(true);
-    }
-    // The tuning starters get the result right the slow way: only the event-log check fails, and
-    // its message says what Spark did and where to see it.
-    for (const id of ['skew-join', 'broadcast-join', 'cache-reuse', 'bucketing']) {
-      const failing = data.rows.find((row) => row.exercise === id)!.starter!.failing;
-      expect(failing.some((f) => f.startsWith('same-result')), `${id}: ${failing.join('; ')}`).toBe(false);
-      expect(failing.join('; '), id).toMatch(/http:\/\/localhost:18080\/history\/local-\d+\//);
-    }
-    const skew = data.rows.find((row) => row.exercise === 'skew-join')!.starter!.failing.join('; ');
-    expect(skew).toMatch(/the longest task read [\d.]+[kM]? records, the median [\d.]+[kM]? \(×[\d.]+\): skewed/);
-    expect(data.ok).toBe(true);
-    expect(result.exitCode, result.stderr).toBe(0);
-  }, 30 * 60_000);
+  it(
+    'selftest: every starter fails (the tuning check says what Spark did) and every reference solution passes',
+    async () => {
+      const result = await deLab(['selftest', 'day3', '--json'], { timeout: 25 * 60_000 });
+      const data = JSON.parse(result.stdout) as { rows: Row[]; ok: boolean };
+      expect(data.rows.map((row) => row.exercise)).toEqual(EXERCISES);
+      for (const row of data.rows) {
+        expect(row.verdict, `${row.exercise}: ${row.reason ?? ''}`).toBe('ok');
+        expect(row.starter?.passed, `${row.exercise} starter`).toBe(false);
+        expect(row.solution?.passed, `${row.exercise} solution: ${row.solution?.failing.join('; ')}`).toBe(true);
+      }
+      // The tuning starters get the result right the slow way: only the event-log check fails, and
+      // its message says what Spark did and where to see it.
+      for (const id of ['skew-join', 'broadcast-join', 'cache-reuse', 'bucketing']) {
+        const failing = data.rows.find((row) => row.exercise === id)!.starter!.failing;
+        expect(
+          failing.some((f) => f.startsWith('same-result')),
+          `${id}: ${failing.join('; ')}`,
+        ).toBe(false);
+        expect(failing.join('; '), id).toMatch(/http:\/\/localhost:18080\/history\/local-\d+\//);
+      }
+      const skew = data.rows.find((row) => row.exercise === 'skew-join')!.starter!.failing.join('; ');
+      expect(skew).toMatch(/the longest task read [\d.]+[kM]? records, the median [\d.]+[kM]? \(×[\d.]+\): skewed/);
+      expect(data.ok).toBe(true);
+      expect(result.exitCode, result.stderr).toBe(0);
+    },
+    30 * 60_000,
+  );
 
   describe('de-lab gen day3', () => {
     // The learner's day3 stack in a private workspace (the History Server comes up with it).
     const workspace = mkdtempSync(join(tmpdir(), 'de-lab-day3-gen-'));
     const env = isolatedEnv({ DE_LAB_WORKSPACE: workspace });
     const cli = (args: string[]) => deLab(args, { env });
-    type Summary = { rows: number; hotProduct: number; tables: Record<string, { rows: number; files: number; checksum: string }> };
+    type Summary = {
+      rows: number;
+      hotProduct: number;
+      tables: Record<string, { rows: number; files: number; checksum: string }>;
+    };
     const gen = async (seed: number): Promise<Summary> => {
       const result = await cli(['gen', 'day3', '--seed', String(seed), '--count', '20000', '--json']);
       expect(result.exitCode, result.stderr + result.stdout).toBe(0);
@@ -57,23 +76,30 @@ describe('day 3: Spark batch and tuning', () => {
 
     afterAll(async () => {
       await cli(['stop', 'day3', '--yes']);
-      await execa('docker', ['compose', '-p', 'de-lab-day3', 'down', '-v', '--remove-orphans', '--timeout', '5'], { reject: false });
+      await execa('docker', ['compose', '-p', 'de-lab-day3', 'down', '-v', '--remove-orphans', '--timeout', '5'], {
+        reject: false,
+      });
     }, 5 * 60_000);
 
-    it('writes every table into <workspace>/day3/data; the same seed gives the same rows, another seed other rows', async () => {
-      const first = await gen(7);
-      expect(first.rows).toBe(20000);
-      expect(first.tables.sales).toMatchObject({ rows: 20000, files: 8 });
-      expect(Object.keys(first.tables).sort()).toEqual(['basics', 'customers', 'products', 'sales', 'stores']);
-      const data = join(workspace, 'day3', 'data');
-      expect(readdirSync(join(data, 'sales')).filter((n) => n.endsWith('.parquet'))).toHaveLength(8);
-      expect(existsSync(join(data, 'basics', 'orders.csv'))).toBe(true);
+    it(
+      'writes every table into <workspace>/day3/data; the same seed gives the same rows, another seed other rows',
+      async () => {
+        const first = await gen(7);
+        expect(first.rows).toBe(20000);
+        expect(first.tables.sales).toMatchObject({ rows: 20000, files: 8 });
+        expect(Object.keys(first.tables).sort()).toEqual(['basics', 'customers', 'products', 'sales', 'stores']);
+        const data = join(workspace, 'day3', 'data');
+        expect(readdirSync(join(data, 'sales')).filter((n) => n.endsWith('.parquet'))).toHaveLength(8);
+        expect(existsSync(join(data, 'basics', 'orders.csv'))).toBe(true);
 
-      const again = await gen(7);
-      expect(again.tables).toEqual(first.tables);
-      const other = await gen(8);
-      for (const name of Object.keys(first.tables)) expect(other.tables[name]!.checksum, name).not.toBe(first.tables[name]!.checksum);
-    }, 5 * 60_000);
+        const again = await gen(7);
+        expect(again.tables).toEqual(first.tables);
+        const other = await gen(8);
+        for (const name of Object.keys(first.tables))
+          expect(other.tables[name]!.checksum, name).not.toBe(first.tables[name]!.checksum);
+      },
+      5 * 60_000,
+    );
 
     it('refuses an option the generator does not have, with the next step', async () => {
       const result = await cli(['gen', 'day3', '--wave', '2']);

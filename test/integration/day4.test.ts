@@ -17,20 +17,24 @@ interface Row {
 }
 
 describe('day 4: Kafka and Spark Structured Streaming', () => {
-  it('selftest: every starter fails at least one check and every reference solution passes all', async () => {
-    // About 9 minutes on an idle 2-core machine; several times that when other jobs share the CPU.
-    const result = await deLab(['selftest', 'day4', '--json'], { timeout: 60 * 60_000 });
-    const data = JSON.parse(result.stdout) as { rows: Row[]; ok: boolean };
-    expect(data.rows.map((row) => row.exercise)).toEqual(EXERCISES);
-    for (const row of data.rows) {
-      expect(row.verdict, `${row.exercise}: ${row.reason ?? ''}`).toBe('ok');
-      expect(row.starter?.passed, `${row.exercise} starter`).toBe(false);
-      expect(row.starter?.failing.length, `${row.exercise} starter`).toBeGreaterThan(0);
-      expect(row.solution?.passed, `${row.exercise} solution: ${row.solution?.failing.join('; ')}`).toBe(true);
-    }
-    expect(data.ok).toBe(true);
-    expect(result.exitCode, result.stderr).toBe(0);
-  }, 65 * 60_000);
+  it(
+    'selftest: every starter fails at least one check and every reference solution passes all',
+    async () => {
+      // About 9 minutes on an idle 2-core machine; several times that when other jobs share the CPU.
+      const result = await deLab(['selftest', 'day4', '--json'], { timeout: 60 * 60_000 });
+      const data = JSON.parse(result.stdout) as { rows: Row[]; ok: boolean };
+      expect(data.rows.map((row) => row.exercise)).toEqual(EXERCISES);
+      for (const row of data.rows) {
+        expect(row.verdict, `${row.exercise}: ${row.reason ?? ''}`).toBe('ok');
+        expect(row.starter?.passed, `${row.exercise} starter`).toBe(false);
+        expect(row.starter?.failing.length, `${row.exercise} starter`).toBeGreaterThan(0);
+        expect(row.solution?.passed, `${row.exercise} solution: ${row.solution?.failing.join('; ')}`).toBe(true);
+      }
+      expect(data.ok).toBe(true);
+      expect(result.exitCode, result.stderr).toBe(0);
+    },
+    65 * 60_000,
+  );
 
   describe('de-lab gen', () => {
     // The learner's day4 stack, in a private workspace; `start` itself opens <workspace>/day4 for
@@ -47,59 +51,109 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
 
     afterAll(async () => {
       await cli(['stop', 'day4', '--yes']);
-      await execa('docker', ['compose', '-p', 'de-lab-day4', 'down', '-v', '--remove-orphans', '--timeout', '5'], { reject: false });
+      await execa('docker', ['compose', '-p', 'de-lab-day4', 'down', '-v', '--remove-orphans', '--timeout', '5'], {
+        reject: false,
+      });
     }, 5 * 60_000);
 
-    it('produces N records of two waves to a new topic, as Kafka itself counts them', async () => {
-      const result = await cli(['gen', 'day4', '--topic', topic, '--wave', '1-2', '--count', '150', '--seed', '7', '--late-share', '0.1', '--json']);
-      expect(result.exitCode, result.stderr + result.stdout).toBe(0);
-      const data = JSON.parse(result.stdout) as { records: number; waves: number[]; runs: Array<{ summary: { events: number; late: number } }> };
-      expect(data.waves).toEqual([1, 2]);
-      expect(data.records).toBe(300);
-      expect(data.runs[1]!.summary.late).toBe(15);
+    it(
+      'produces N records of two waves to a new topic, as Kafka itself counts them',
+      async () => {
+        const result = await cli([
+          'gen',
+          'day4',
+          '--topic',
+          topic,
+          '--wave',
+          '1-2',
+          '--count',
+          '150',
+          '--seed',
+          '7',
+          '--late-share',
+          '0.1',
+          '--json',
+        ]);
+        expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+        const data = JSON.parse(result.stdout) as {
+          records: number;
+          waves: number[];
+          runs: Array<{ summary: { events: number; late: number } }>;
+        };
+        expect(data.waves).toEqual([1, 2]);
+        expect(data.records).toBe(300);
+        expect(data.runs[1]!.summary.late).toBe(15);
 
-      // Kafka's own tool, inside the broker container: end offsets minus start offsets per partition.
-      const kafka = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'kafka'])).stdout.trim();
-      const offsets = async (time: string) =>
-        (await execa('docker', ['exec', kafka, 'kafka-get-offsets.sh', '--bootstrap-server', 'localhost:9094', '--topic', topic, '--time', time])).stdout
-          .split('\n')
-          .filter((line) => line.startsWith(`${topic}:`))
-          .reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
-      expect((await offsets('-1')) - (await offsets('-2'))).toBe(300);
-    }, 5 * 60_000);
+        // Kafka's own tool, inside the broker container: end offsets minus start offsets per partition.
+        const kafka = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'kafka'])).stdout.trim();
+        const offsets = async (time: string) =>
+          (
+            await execa('docker', [
+              'exec',
+              kafka,
+              'kafka-get-offsets.sh',
+              '--bootstrap-server',
+              'localhost:9094',
+              '--topic',
+              topic,
+              '--time',
+              time,
+            ])
+          ).stdout
+            .split('\n')
+            .filter((line) => line.startsWith(`${topic}:`))
+            .reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
+        expect((await offsets('-1')) - (await offsets('-2'))).toBe(300);
+      },
+      5 * 60_000,
+    );
 
-    it('click-attribution under another seed: a join without watermarks attributes the right clicks but fails state-bounded, which a separate Spark application reads from the checkpoint', async () => {
-      // The cheapest wrong submission of this exercise: the time bound without watermarks. The
-      // matches are right (inner join), but the join can never forget an impression.
-      const init = await cli(['init', workspace, '--json']);
-      expect(init.exitCode, init.stderr + init.stdout).toBe(0);
-      const solution = readFileSync(resolve('labs/day4/exercises/click-attribution/solution/click_attribution.py'), 'utf8');
-      const noWatermarks = solution.replace(/\n\s*\.withWatermark\("(imp|click)_time", "10 minutes"\)\)/g, ')');
-      expect(noWatermarks).not.toContain('withWatermark(');
-      writeFileSync(join(workspace, 'day4', 'click-attribution', 'click_attribution.py'), noWatermarks);
-
-      const seed = 7;
-      const result = await cli(['check', 'day4', 'click-attribution', '--seed', String(seed), '--json']);
-      expect(result.exitCode, result.stderr).toBe(1);
-      const report = JSON.parse(result.stdout) as { results?: Array<{ checks: Array<{ id: string; status: string; found?: string; expected?: string }> }> };
-      expect(report.results, result.stdout).toBeDefined();
-      const checks = report.results![0]!.checks;
-      const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
-      expect(byId['same-matches']?.status, JSON.stringify(byId['same-matches'])).toBe('passed');
-      expect(byId['state-bounded']?.status, JSON.stringify(byId['state-bounded'])).toBe('failed');
-      expect(byId['state-bounded']?.found).toMatch(/NOT bounded/);
-
-      // The attributed clicks under seed 7 are what the generator predicts for seed 7 (clicks
-      // within 15 minutes of a valid impression), and not the default seed's number.
-      const predicted = (s: number) =>
-        (JSON.parse(execFileSync('python3', [resolve('labs/day4/gen/events.py'), 'plan', '--seed', String(s), '--waves', '1,2', '--events', '200'], { encoding: 'utf8' })) as { waves: Array<{ clicks_within_15_minutes: number }> }).waves.reduce(
-          (sum, wave) => sum + wave.clicks_within_15_minutes,
-          0,
+    it(
+      'click-attribution under another seed: a join without watermarks attributes the right clicks but fails state-bounded, which a separate Spark application reads from the checkpoint',
+      async () => {
+        // The cheapest wrong submission of this exercise: the time bound without watermarks. The
+        // matches are right (inner join), but the join can never forget an impression.
+        const init = await cli(['init', workspace, '--json']);
+        expect(init.exitCode, init.stderr + init.stdout).toBe(0);
+        const solution = readFileSync(
+          resolve('labs/day4/exercises/click-attribution/solution/click_attribution.py'),
+          'utf8',
         );
-      const matched = Number(/^(\d+) matching rows/.exec(byId['same-matches']!.found ?? '')?.[1]);
-      expect(matched).toBe(predicted(seed));
-      expect(matched).not.toBe(predicted(20261123));
-    }, 15 * 60_000);
+        const noWatermarks = solution.replace(/\n\s*\.withWatermark\("(imp|click)_time", "10 minutes"\)\)/g, ')');
+        expect(noWatermarks).not.toContain('withWatermark(');
+        writeFileSync(join(workspace, 'day4', 'click-attribution', 'click_attribution.py'), noWatermarks);
+
+        const seed = 7;
+        const result = await cli(['check', 'day4', 'click-attribution', '--seed', String(seed), '--json']);
+        expect(result.exitCode, result.stderr).toBe(1);
+        const report = JSON.parse(result.stdout) as {
+          results?: Array<{ checks: Array<{ id: string; status: string; found?: string; expected?: string }> }>;
+        };
+        expect(report.results, result.stdout).toBeDefined();
+        const checks = report.results![0]!.checks;
+        const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+        expect(byId['same-matches']?.status, JSON.stringify(byId['same-matches'])).toBe('passed');
+        expect(byId['state-bounded']?.status, JSON.stringify(byId['state-bounded'])).toBe('failed');
+        expect(byId['state-bounded']?.found).toMatch(/NOT bounded/);
+
+        // The attributed clicks under seed 7 are what the generator predicts for seed 7 (clicks
+        // within 15 minutes of a valid impression), and not the default seed's number.
+        const predicted = (s: number) =>
+          (
+            JSON.parse(
+              execFileSync(
+                'python3',
+                [resolve('labs/day4/gen/events.py'), 'plan', '--seed', String(s), '--waves', '1,2', '--events', '200'],
+                { encoding: 'utf8' },
+              ),
+            ) as { waves: Array<{ clicks_within_15_minutes: number }> }
+          ).waves.reduce((sum, wave) => sum + wave.clicks_within_15_minutes, 0);
+        const matched = Number(/^(\d+) matching rows/.exec(byId['same-matches']!.found ?? '')?.[1]);
+        expect(matched).toBe(predicted(seed));
+        expect(matched).not.toBe(predicted(20261123));
+      },
+      15 * 60_000,
+    );
 
     it('refuses a bad option with one sentence and the next step', async () => {
       const result = await cli(['gen', 'day4', '--late-share', '2']);

@@ -14,7 +14,8 @@ import { repoRoot } from '../helpers/cli.js';
  * the SQL counts must match what went in exactly.
  */
 
-const recipe = (name: string) => parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as { version: string };
+const recipe = (name: string) =>
+  parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as { version: string };
 const DRUID = `de-lab/druid:${recipe('druid').version}`;
 const KAFKA = `de-lab/kafka:${recipe('kafka').version}`;
 
@@ -41,13 +42,18 @@ const KAFKA_RECORDS = 120;
 const KAFKA_USERS = 6;
 
 async function docker(args: string[], options: { input?: string; timeout?: number } = {}) {
-  const result = await execa('docker', args, { reject: false, timeout: options.timeout ?? 120_000, ...(options.input === undefined ? {} : { input: options.input }) });
+  const result = await execa('docker', args, {
+    reject: false,
+    timeout: options.timeout ?? 120_000,
+    ...(options.input === undefined ? {} : { input: options.input }),
+  });
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 async function dockerOk(args: string[], options: { input?: string; timeout?: number } = {}) {
   const result = await docker(args, options);
-  if (result.exitCode !== 0) throw new Error(`docker ${args.join(' ')} failed (${result.exitCode}): ${result.stderr.trim()}`);
+  if (result.exitCode !== 0)
+    throw new Error(`docker ${args.join(' ')} failed (${result.exitCode}): ${result.stderr.trim()}`);
   return result;
 }
 
@@ -57,18 +63,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitHealthy(name: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const state = (await docker(['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name])).stdout.trim();
+    const state = (
+      await docker(['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name])
+    ).stdout.trim();
     if (state === 'running healthy') return Date.now() - started;
     if (!state.startsWith('running') || state.endsWith('unhealthy') || Date.now() - started > timeoutMs) {
       const logs = await docker(['logs', '--tail', '60', name]);
-      throw new Error(`${name} did not become healthy (state "${state}" after ${Math.round((Date.now() - started) / 1000)} s):\n${logs.stdout}${logs.stderr}`);
+      throw new Error(
+        `${name} did not become healthy (state "${state}" after ${Math.round((Date.now() - started) / 1000)} s):\n${logs.stdout}${logs.stderr}`,
+      );
     }
     await sleep(2000);
   }
 }
 
 /** Polls `probe` until it returns a value other than undefined, or throws with `what` after the deadline. */
-async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 2000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  intervalMs = 2000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -80,7 +95,11 @@ async function eventually<T>(what: string, timeoutMs: number, probe: () => Promi
 
 let router = '';
 
-async function http(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
+async function http(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; text: string }> {
   const response = await fetch(`${router}${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -113,7 +132,9 @@ async function sqlOnceThere<T = Record<string, unknown>>(query: string): Promise
 
 async function taskStatus(taskId: string): Promise<string> {
   const result = await http('GET', `/druid/indexer/v1/task/${encodeURIComponent(taskId)}/status`);
-  return ((result.json as { status?: { statusCode?: string } } | undefined)?.status?.statusCode) ?? `HTTP ${result.status}`;
+  return (
+    (result.json as { status?: { statusCode?: string } } | undefined)?.status?.statusCode ?? `HTTP ${result.status}`
+  );
 }
 
 async function taskLog(taskId: string): Promise<string> {
@@ -133,15 +154,42 @@ describe('druid image', () => {
     await dockerOk(['network', 'create', '--label', 'de-lab.test=druid-smoke', network]);
     // The small budget the recipe is sized for; router on a random loopback port of the host.
     await dockerOk([
-      'run', '-d', '--name', druid, '--network', network, ...NOT_GC,
-      '--memory', '3g', '--memory-swap', '3g', '-p', '127.0.0.1::8888',
+      'run',
+      '-d',
+      '--name',
+      druid,
+      '--network',
+      network,
+      ...NOT_GC,
+      '--memory',
+      '3g',
+      '--memory-swap',
+      '3g',
+      '-p',
+      '127.0.0.1::8888',
       DRUID,
     ]);
     // Kafka starts alongside (as in labs/day4/compose.yaml); Druid's tasks reach it as kafka:9092.
     await dockerOk([
-      'run', '-d', '--name', kafka, '--network', network, '--network-alias', 'kafka', ...NOT_GC,
-      '-e', 'KAFKA_INTERNAL_HOST=kafka', '-e', 'KAFKA_HEAP_OPTS=-Xmx384m -Xms384m',
-      '--memory', '768m', '--memory-swap', '768m', '--health-interval', '2s',
+      'run',
+      '-d',
+      '--name',
+      kafka,
+      '--network',
+      network,
+      '--network-alias',
+      'kafka',
+      ...NOT_GC,
+      '-e',
+      'KAFKA_INTERNAL_HOST=kafka',
+      '-e',
+      'KAFKA_HEAP_OPTS=-Xmx384m -Xms384m',
+      '--memory',
+      '768m',
+      '--memory-swap',
+      '768m',
+      '--health-interval',
+      '2s',
       KAFKA,
     ]);
     const port = (await dockerOk(['port', druid, '8888/tcp'])).stdout.trim().split('\n')[0]!;
@@ -187,7 +235,9 @@ describe('druid image', () => {
 
     const final = await eventually(`task ${taskId}`, 4 * 60_000, async () => {
       const code = await taskStatus(taskId);
-      return code === 'RUNNING' || code === 'WAITING' || code === 'PENDING' || code.startsWith('HTTP') ? undefined : code;
+      return code === 'RUNNING' || code === 'WAITING' || code === 'PENDING' || code.startsWith('HTTP')
+        ? undefined
+        : code;
     });
     expect(final, final === 'SUCCESS' ? '' : await taskLog(taskId)).toBe('SUCCESS');
 
@@ -201,7 +251,9 @@ describe('druid image', () => {
       `SELECT APPROX_COUNT_DISTINCT_DS_THETA("user") AS users, SUM(n) AS total, MIN(__time) AS "first" FROM smoke`,
     );
     expect(summary).toEqual({ users: 4, total: 28, first: '2024-05-01T10:00:00.000Z' });
-    const perUser = await sql<{ user: string; events: number }>('SELECT "user", COUNT(*) AS events FROM smoke GROUP BY 1 ORDER BY 1');
+    const perUser = await sql<{ user: string; events: number }>(
+      'SELECT "user", COUNT(*) AS events FROM smoke GROUP BY 1 ORDER BY 1',
+    );
     expect(perUser).toEqual([
       { user: 'ana', events: 3 },
       { user: 'ben', events: 2 },
@@ -213,7 +265,20 @@ describe('druid image', () => {
   it(`ingests ${KAFKA_RECORDS} records from a Kafka topic through a supervisor, exactly once`, async () => {
     await waitHealthy(kafka, 3 * 60_000);
     const topic = `druid-smoke-${id}`;
-    const created = await dockerOk(['exec', kafka, 'kafka-topics.sh', '--bootstrap-server', '127.0.0.1:9094', '--create', '--topic', topic, '--partitions', '2', '--replication-factor', '1']);
+    const created = await dockerOk([
+      'exec',
+      kafka,
+      'kafka-topics.sh',
+      '--bootstrap-server',
+      '127.0.0.1:9094',
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      '2',
+      '--replication-factor',
+      '1',
+    ]);
     expect(created.stdout).toContain(`Created topic ${topic}.`);
 
     const now = Date.now();
@@ -221,11 +286,35 @@ describe('druid image', () => {
       JSON.stringify({ ts: new Date(now - 120_000 + i * 1000).toISOString(), user: `u${i % KAFKA_USERS}`, n: i + 1 }),
     );
     await dockerOk(
-      ['exec', '-i', kafka, 'kafka-console-producer.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic, '--request-required-acks', 'all'],
+      [
+        'exec',
+        '-i',
+        kafka,
+        'kafka-console-producer.sh',
+        '--bootstrap-server',
+        '127.0.0.1:9094',
+        '--topic',
+        topic,
+        '--request-required-acks',
+        'all',
+      ],
       { input: `${lines.join('\n')}\n` },
     );
-    const offsets = await dockerOk(['exec', kafka, 'kafka-get-offsets.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic, '--time', '-1']);
-    const produced = offsets.stdout.trim().split('\n').reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
+    const offsets = await dockerOk([
+      'exec',
+      kafka,
+      'kafka-get-offsets.sh',
+      '--bootstrap-server',
+      '127.0.0.1:9094',
+      '--topic',
+      topic,
+      '--time',
+      '-1',
+    ]);
+    const produced = offsets.stdout
+      .trim()
+      .split('\n')
+      .reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
     expect(produced).toBe(KAFKA_RECORDS);
 
     const supervisor = await http('POST', '/druid/indexer/v1/supervisor', {
@@ -254,21 +343,34 @@ describe('druid image', () => {
 
     // Real-time rows are queryable from the ingestion task before any segment is published.
     const started = Date.now();
-    const reached = await eventually(`SQL to count ${KAFKA_RECORDS} Kafka records`, 4 * 60_000, async () => {
-      const rows = await sqlOnceThere<{ rows: number }>('SELECT COUNT(*) AS "rows" FROM smoke_kafka');
-      const count = rows?.[0]?.rows ?? 0;
-      return count >= KAFKA_RECORDS ? count : undefined;
-    }, 3000);
-    console.log(`[druid] Kafka records queryable ${Math.round((Date.now() - started) / 1000)} s after the supervisor was submitted`);
+    const reached = await eventually(
+      `SQL to count ${KAFKA_RECORDS} Kafka records`,
+      4 * 60_000,
+      async () => {
+        const rows = await sqlOnceThere<{ rows: number }>('SELECT COUNT(*) AS "rows" FROM smoke_kafka');
+        const count = rows?.[0]?.rows ?? 0;
+        return count >= KAFKA_RECORDS ? count : undefined;
+      },
+      3000,
+    );
+    console.log(
+      `[druid] Kafka records queryable ${Math.round((Date.now() - started) / 1000)} s after the supervisor was submitted`,
+    );
     // No duplicates either: still exactly N a little later, with every record and user present.
     await sleep(5000);
     expect(reached).toBe(KAFKA_RECORDS);
     const [summary] = await sql<{ rows: number; users: number; total: number }>(
       'SELECT COUNT(*) AS "rows", COUNT(DISTINCT "user") AS users, SUM(n) AS total FROM smoke_kafka',
     );
-    expect(summary).toEqual({ rows: KAFKA_RECORDS, users: KAFKA_USERS, total: (KAFKA_RECORDS * (KAFKA_RECORDS + 1)) / 2 });
+    expect(summary).toEqual({
+      rows: KAFKA_RECORDS,
+      users: KAFKA_USERS,
+      total: (KAFKA_RECORDS * (KAFKA_RECORDS + 1)) / 2,
+    });
 
-    const status = (await http('GET', '/druid/indexer/v1/supervisor/smoke_kafka/status')).json as { payload: { state: string; healthy: boolean } };
+    const status = (await http('GET', '/druid/indexer/v1/supervisor/smoke_kafka/status')).json as {
+      payload: { state: string; healthy: boolean };
+    };
     expect(status.payload).toMatchObject({ state: 'RUNNING', healthy: true });
   });
 });

@@ -14,7 +14,9 @@ describe('gc and the images checks build', () => {
 
   it('lists a check image no container uses, and removes it', async () => {
     // Its own image id (a label), as a check's build would make; a plain tag would share the id of an image containers use.
-    await execa('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM debian:bookworm-slim\nLABEL de-lab.test=gc-${process.pid}\n` });
+    await execa('docker', ['build', '-q', '-t', tag, '-'], {
+      input: `FROM debian:bookworm-slim\nLABEL de-lab.test=gc-${process.pid}\n`,
+    });
     const dry = await deLab(['gc', '--dry-run', '--json']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout).wouldRemove as { images: Array<{ tag: string }> };
@@ -22,7 +24,12 @@ describe('gc and the images checks build', () => {
     expect(mine).toHaveLength(1);
     const text = await deLab(['gc', '--dry-run']);
     expect(text.stdout).toContain(`image     ${tag}`);
-    await applyGc(new Dockerode(), { containers: [], networks: [], volumes: [], images: mine as Array<{ id: string; tag: string }> });
+    await applyGc(new Dockerode(), {
+      containers: [],
+      networks: [],
+      volumes: [],
+      images: mine as Array<{ id: string; tag: string }>,
+    });
     expect((await execa('docker', ['image', 'inspect', tag], { reject: false })).exitCode).not.toBe(0);
     // The base image it was built from is untouched.
     expect((await execa('docker', ['image', 'inspect', 'debian:bookworm-slim'])).exitCode).toBe(0);

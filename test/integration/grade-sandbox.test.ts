@@ -43,17 +43,43 @@ const learners: Record<string, Record<string, string>> = {
   // Publishes nothing, while something else listens on 18081 (the test's own server).
   nothing: { 'compose.yaml': good.replace('    ports: ["127.0.0.1:18081:8080"]\n', '') },
   // Serves a report of its own from a folder that is not one of the exercise's files.
-  hardcoded: { 'compose.yaml': good.replace('./data:/data:ro', './mine:/data:ro'), 'mine/report.txt': 'report for seed 20261123\n', 'data/report.txt': 'report for seed 20261123\n' },
+  hardcoded: {
+    'compose.yaml': good.replace('./data:/data:ro', './mine:/data:ro'),
+    'mine/report.txt': 'report for seed 20261123\n',
+    'data/report.txt': 'report for seed 20261123\n',
+  },
   // A named volume whose driver options bind the host's /tmp.
-  hostvolume: { 'compose.yaml': withWeb('    volumes: ["loot:/data"]\n', 'volumes:\n  loot:\n    driver: local\n    driver_opts: { type: none, o: bind, device: /tmp }\n') },
+  hostvolume: {
+    'compose.yaml': withWeb(
+      '    volumes: ["loot:/data"]\n',
+      'volumes:\n  loot:\n    driver: local\n    driver_opts: { type: none, o: bind, device: /tmp }\n',
+    ),
+  },
   // A secret read from a host file.
-  hostsecret: { 'compose.yaml': withWeb('    volumes: ["./data:/data:ro"]\n    secrets: [pw]\n', 'secrets:\n  pw:\n    file: /etc/hostname\n') },
+  hostsecret: {
+    'compose.yaml': withWeb(
+      '    volumes: ["./data:/data:ro"]\n    secrets: [pw]\n',
+      'secrets:\n  pw:\n    file: /etc/hostname\n',
+    ),
+  },
   // An env file outside the folder.
   hostenvfile: { 'compose.yaml': withWeb('    volumes: ["./data:/data:ro"]\n    env_file: [/etc/os-release]\n') },
   // ${VAR} interpolation from the grader's environment.
-  interpolation: { 'compose.yaml': withWeb('    volumes: ["./data:/data:ro"]\n    labels: { leak: "${DE_LAB_TEST_SECRET:-none}" }\n').replace('REPORT_TITLE: ${REPORT_TITLE:-unset}', 'REPORT_TITLE: ${REPORT_TITLE:-unset}\n      LEAK: "${DE_LAB_TEST_SECRET:-none}${HOST_FILE_CANARY:-}"') },
+  interpolation: {
+    'compose.yaml': withWeb(
+      '    volumes: ["./data:/data:ro"]\n    labels: { leak: "${DE_LAB_TEST_SECRET:-none}" }\n',
+    ).replace(
+      'REPORT_TITLE: ${REPORT_TITLE:-unset}',
+      'REPORT_TITLE: ${REPORT_TITLE:-unset}\n      LEAK: "${DE_LAB_TEST_SECRET:-none}${HOST_FILE_CANARY:-}"',
+    ),
+  },
   // A fork bomb next to the server, and 300 MB written to stdout.
-  forkbomb: { 'compose.yaml': good.replace('command: ["python3", "-m", "http.server", "8080", "-d", "/data"]', 'command: ["sh", "-c", "head -c 300000000 /dev/zero | tr \'\\\\0\' x; for i in $(seq 1 2000); do sleep 300 & done; exec python3 -m http.server 8080 -d /data"]') },
+  forkbomb: {
+    'compose.yaml': good.replace(
+      'command: ["python3", "-m", "http.server", "8080", "-d", "/data"]',
+      'command: ["sh", "-c", "head -c 300000000 /dev/zero | tr \'\\\\0\' x; for i in $(seq 1 2000); do sleep 300 & done; exec python3 -m http.server 8080 -d /data"]',
+    ),
+  },
 };
 
 function write(root: string, files: Record<string, string>): void {
@@ -64,10 +90,12 @@ function write(root: string, files: Record<string, string>): void {
 }
 
 function allText(dir: string): string {
-  return readdirSync(dir).map((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? allText(path) : readFileSync(path, 'utf8');
-  }).join('\n');
+  return readdirSync(dir)
+    .map((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? allText(path) : readFileSync(path, 'utf8');
+    })
+    .join('\n');
 }
 
 interface Learner {
@@ -76,7 +104,11 @@ interface Learner {
   score: number;
   maxScore: number;
   reason?: string;
-  exercises: Array<{ id: string; reason?: string; checks: Array<{ id: string; status: string; found?: string; message?: string }> }>;
+  exercises: Array<{
+    id: string;
+    reason?: string;
+    checks: Array<{ id: string; status: string; found?: string; message?: string }>;
+  }>;
 }
 
 describe('grading sandbox (day8 fixture)', () => {
@@ -85,7 +117,8 @@ describe('grading sandbox (day8 fixture)', () => {
   const logSizes = new Map<string, number>();
 
   beforeAll(async () => {
-    for (const [name, files] of Object.entries(learners)) write(join(submissions, name, 'day8', 'publish-report'), files);
+    for (const [name, files] of Object.entries(learners))
+      write(join(submissions, name, 'day8', 'publish-report'), files);
     // Something else holds the port the exercise publishes: it must change no verdict.
     blocker = createServer((socket) => socket.end('HTTP/1.0 200 OK\r\n\r\nreport for seed 20261123\n'));
     await new Promise<void>((resolve) => blocker.listen(18081, '127.0.0.1', resolve));
@@ -109,7 +142,22 @@ describe('grading sandbox (day8 fixture)', () => {
     const both = await Promise.all(
       [7, 8].map(async (seed) => {
         const out = join(work, `out-${seed}`);
-        const run = await deLab(['grade', 'day8', '--submissions', submissions, '--out', out, '--seed', String(seed), '--parallel', '2', '--json'], { env, timeout: 10 * 60_000 });
+        const run = await deLab(
+          [
+            'grade',
+            'day8',
+            '--submissions',
+            submissions,
+            '--out',
+            out,
+            '--seed',
+            String(seed),
+            '--parallel',
+            '2',
+            '--json',
+          ],
+          { env, timeout: 10 * 60_000 },
+        );
         expect(run.exitCode, run.stderr + run.stdout.slice(0, 2000)).toBe(0);
         return { results: JSON.parse(run.stdout), out };
       }),
@@ -148,7 +196,9 @@ describe('grading sandbox (day8 fixture)', () => {
   it('refuses host volumes, host secrets and host env files, naming the key', () => {
     expect(learner(0, 'hostvolume').exercises[0]!.reason).toContain('volumes.loot.driver_opts is not allowed');
     expect(learner(0, 'hostsecret').exercises[0]!.reason).toMatch(/secrets/);
-    expect(learner(0, 'hostenvfile').exercises[0]!.reason).toContain('env_file /etc/os-release is outside the exercise folder');
+    expect(learner(0, 'hostenvfile').exercises[0]!.reason).toContain(
+      'env_file /etc/os-release is outside the exercise folder',
+    );
     for (const name of ['hostvolume', 'hostsecret', 'hostenvfile']) expect(learner(0, name).score).toBe(0);
   });
 
@@ -168,13 +218,31 @@ describe('grading sandbox (day8 fixture)', () => {
     expect(biggest).toBeGreaterThan(1024 * 1024); // the flood happened
     expect(biggest).toBeLessThanOrEqual(10 * 1024 * 1024 + 256 * 1024); // and was capped at 10 MiB
     const results = JSON.parse(readFileSync(join(runs[0]!.out, 'results.json'), 'utf8'));
-    expect(results.limits.applied).toMatchObject({ memoryBytes: 536870912, pids: 256, cpus: 1, logCapBytes: 10485760, composeConfined: true });
+    expect(results.limits.applied).toMatchObject({
+      memoryBytes: 536870912,
+      pids: 256,
+      cpus: 1,
+      logCapBytes: 10485760,
+      composeConfined: true,
+    });
   });
 
   it('keeps two runs of one day apart and leaves nothing behind', async () => {
-    const failing = (l: Learner) => l.exercises[0]!.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id}: ${c.found ?? c.message}`).join('; ');
-    for (const name of Object.keys(learners)) expect(learner(1, name).score, `${name}: ${failing(learner(0, name))} | ${failing(learner(1, name))}`).toBe(learner(0, name).score);
-    const ps = await execa('docker', ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}'], { reject: false });
-    expect(String(ps.stdout).split('\n').filter((p) => p.startsWith('de-lab-grade-day8'))).toEqual([]);
+    const failing = (l: Learner) =>
+      l.exercises[0]!.checks.filter((c) => c.status !== 'passed')
+        .map((c) => `${c.id}: ${c.found ?? c.message}`)
+        .join('; ');
+    for (const name of Object.keys(learners))
+      expect(learner(1, name).score, `${name}: ${failing(learner(0, name))} | ${failing(learner(1, name))}`).toBe(
+        learner(0, name).score,
+      );
+    const ps = await execa('docker', ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}'], {
+      reject: false,
+    });
+    expect(
+      String(ps.stdout)
+        .split('\n')
+        .filter((p) => p.startsWith('de-lab-grade-day8')),
+    ).toEqual([]);
   });
 });

@@ -17,15 +17,22 @@ const fixtures = join(labsDir, 'submissions-day7');
 const work = mkdtempSync(join(tmpdir(), 'de-lab-grade-it-'));
 const submissions = join(work, 'submissions');
 const env = isolatedEnv({ DE_LAB_LABS_DIR: labsDir });
-const grade = (args: string[]) => deLab(['grade', 'day7', '--submissions', submissions, ...args], { env, timeout: 5 * 60_000 });
+const grade = (args: string[]) =>
+  deLab(['grade', 'day7', '--submissions', submissions, ...args], { env, timeout: 5 * 60_000 });
 
 function files(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name), base) : [relative(base, join(dir, name))]));
+  return readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? files(join(dir, name), base) : [relative(base, join(dir, name))],
+  );
 }
 
 async function leftovers(): Promise<string[]> {
-  const ps = await execa('docker', ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}'], { reject: false });
-  return String(ps.stdout).split('\n').filter((p) => p.startsWith('de-lab-grade-day7-'));
+  const ps = await execa('docker', ['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}'], {
+    reject: false,
+  });
+  return String(ps.stdout)
+    .split('\n')
+    .filter((p) => p.startsWith('de-lab-grade-day7-'));
 }
 
 interface Learner {
@@ -37,14 +44,32 @@ interface Learner {
   notes: string[];
   gradedAt: string;
   seed: number;
-  exercises: Array<{ id: string; status: string; score: number; reason?: string; checks: Array<{ id: string; status: string; points: number; found?: string }> }>;
+  exercises: Array<{
+    id: string;
+    status: string;
+    score: number;
+    reason?: string;
+    checks: Array<{ id: string; status: string; points: number; found?: string }>;
+  }>;
 }
 
 const byName = (results: { learners: Learner[] }) => Object.fromEntries(results.learners.map((l) => [l.learner, l]));
 /** What must not depend on timing or on which grader ran it. */
 /** A reason without the program's own last words (a fork bomb's shell words them differently each time). */
 const cause = (reason?: string) => reason?.replace(/(exited with code \d+): .*/, '$1');
-const outcome = (l: Learner) => ({ learner: l.learner, status: l.status, score: l.score, reason: cause(l.reason), exercises: l.exercises.map((e) => ({ id: e.id, status: e.status, score: e.score, reason: cause(e.reason), checks: e.checks.map((c) => `${c.id}:${c.status}:${c.points}`) })) });
+const outcome = (l: Learner) => ({
+  learner: l.learner,
+  status: l.status,
+  score: l.score,
+  reason: cause(l.reason),
+  exercises: l.exercises.map((e) => ({
+    id: e.id,
+    status: e.status,
+    score: e.score,
+    reason: cause(e.reason),
+    checks: e.checks.map((c) => `${c.id}:${c.status}:${c.points}`),
+  })),
+});
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('de-lab grade (instructor grading of a class)', () => {
@@ -52,18 +77,33 @@ describe('de-lab grade (instructor grading of a class)', () => {
   const out1 = join(work, 'out-serial');
 
   beforeAll(async () => {
-    for (const name of ['carol', 'dave', 'erin', 'frank']) cpSync(join(fixtures, name), join(submissions, name), { recursive: true });
+    for (const name of ['carol', 'dave', 'erin', 'frank'])
+      cpSync(join(fixtures, name), join(submissions, name), { recursive: true });
     const alice = join(fixtures, 'alice');
-    const tar: TarEntry[] = files(alice).map((f) => ({ name: `alice/${f}`, data: readFileSync(join(alice, f), 'utf8'), mode: 0o755 }));
+    const tar: TarEntry[] = files(alice).map((f) => ({
+      name: `alice/${f}`,
+      data: readFileSync(join(alice, f), 'utf8'),
+      mode: 0o755,
+    }));
     writeFileSync(join(submissions, 'alice.tar.gz'), await tarGzBytes(tar));
     const bob = join(fixtures, 'bob');
     const zip: ZipEntry[] = files(bob).map((f) => ({ name: f, data: readFileSync(join(bob, f)) }));
     writeFileSync(join(submissions, 'bob.zip'), zipBytes(zip));
-    writeFileSync(join(submissions, 'mallory.zip'), zipBytes([{ name: 'day7/seeded-squares/squares.sh', data: readFileSync(join(fixtures, 'alice/day7/seeded-squares/squares.sh')) }, { name: '../../evil.sh', data: 'echo pwned\n' }]));
+    writeFileSync(
+      join(submissions, 'mallory.zip'),
+      zipBytes([
+        {
+          name: 'day7/seeded-squares/squares.sh',
+          data: readFileSync(join(fixtures, 'alice/day7/seeded-squares/squares.sh')),
+        },
+        { name: '../../evil.sh', data: 'echo pwned\n' },
+      ]),
+    );
   });
 
   afterAll(async () => {
-    for (const project of await leftovers()) await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
+    for (const project of await leftovers())
+      await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -85,13 +125,20 @@ describe('de-lab grade (instructor grading of a class)', () => {
       mallory: 'rejected 0/6',
     });
     expect(l.alice!.reason).toBeUndefined();
-    expect(l.bob!.exercises.find((e) => e.id === 'image-user')!.checks.map((c) => c.status)).toEqual(['failed', 'failed']);
-    expect(l.carol!.exercises.find((e) => e.id === 'seeded-squares')!.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['output-exists:passed', 'same-as-reference:failed']);
+    expect(l.bob!.exercises.find((e) => e.id === 'image-user')!.checks.map((c) => c.status)).toEqual([
+      'failed',
+      'failed',
+    ]);
+    expect(l.carol!.exercises.find((e) => e.id === 'seeded-squares')!.checks.map((c) => `${c.id}:${c.status}`)).toEqual(
+      ['output-exists:passed', 'same-as-reference:failed'],
+    );
     // The hanging script is stopped at the step's deadline; its checks earn nothing, the other exercise counts.
     expect(l.erin!.reason).toBe('seeded-squares: step run failed: timed out after 20 s without any output');
     expect(l.erin!.exercises[0]!.checks.every((c) => c.status === 'skipped')).toBe(true);
     // The fork bomb hits the pids limit of its own box; the stack is recreated; image-user still passes.
-    expect(l.frank!.reason, JSON.stringify(l.frank, null, 1)).toMatch(/^seeded-squares: step run failed: exited with code 2: .*Cannot fork$/);
+    expect(l.frank!.reason, JSON.stringify(l.frank, null, 1)).toMatch(
+      /^seeded-squares: step run failed: exited with code 2: .*Cannot fork$/,
+    );
     expect(l.frank!.notes.join('\n')).toMatch(/the pids limit of box \(64\) refused \d+ forks/);
     expect(l.frank!.notes.join('\n')).toMatch(/seeded-squares: the private stack was recreated for the next exercise/);
     expect(l.frank!.notes.join('\n')).not.toMatch(/image-user:/);
@@ -103,7 +150,11 @@ describe('de-lab grade (instructor grading of a class)', () => {
     expect(await leftovers()).toEqual([]);
     expect((await execa('docker', ['info', '--format', '{{.ServerVersion}}'])).exitCode).toBe(0);
     const images = await execa('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}']);
-    expect(String(images.stdout).split('\n').filter((t) => /:l-(alice|bob|carol|dave|erin|frank)$/.test(t))).toEqual([]);
+    expect(
+      String(images.stdout)
+        .split('\n')
+        .filter((t) => /:l-(alice|bob|carol|dave|erin|frank)$/.test(t)),
+    ).toEqual([]);
   });
 
   it('writes results.json, gradebook.csv, junit.xml and HTML reports that agree', () => {
@@ -120,13 +171,18 @@ describe('de-lab grade (instructor grading of a class)', () => {
     const junit = readFileSync(join(out1, 'junit.xml'), 'utf8');
     expect(junit.match(/<testsuite /g)).toHaveLength(7);
     expect(junit.match(/<testcase /g)).toHaveLength(28);
-    const passed = serial.learners.flatMap((l) => l.exercises.flatMap((e) => e.checks)).filter((c) => c.status === 'passed').length;
+    const passed = serial.learners
+      .flatMap((l) => l.exercises.flatMap((e) => e.checks))
+      .filter((c) => c.status === 'passed').length;
     expect(junit.match(/<failure /g)).toHaveLength(28 - passed);
-    expect(junit).toContain('<testsuites name="de-lab grade day7" tests="28" failures="' + (28 - passed) + '" errors="0"');
+    expect(junit).toContain(
+      '<testsuites name="de-lab grade day7" tests="28" failures="' + (28 - passed) + '" errors="0"',
+    );
     const classPage = readFileSync(join(out1, 'class.html'), 'utf8');
     expect(classPage.match(/<svg /g)).toHaveLength(2);
     expect(classPage).not.toMatch(/<script|<link|src=|(href|src)="(https?:)?\/\//);
-    for (const role of ['l-alice', 'l-bob', 'l-carol', 'l-dave', 'l-erin', 'l-frank', 'l-mallory']) expect(existsSync(join(out1, 'learners', `${role}.html`))).toBe(true);
+    for (const role of ['l-alice', 'l-bob', 'l-carol', 'l-dave', 'l-erin', 'l-frank', 'l-mallory'])
+      expect(existsSync(join(out1, 'learners', `${role}.html`))).toBe(true);
     expect(readFileSync(join(out1, 'learners', 'l-erin.html'), 'utf8')).toContain('timed out after 20 s');
   });
 
@@ -145,7 +201,8 @@ describe('de-lab grade (instructor grading of a class)', () => {
     expect(run.stdout).toMatch(/bob\s+4\/4\s+0\/2\s+4\/6/);
     const after = byName(readJson(join(out1, 'results.json')));
     expect(after.bob!.gradedAt).not.toBe(before.bob!.gradedAt);
-    for (const name of ['alice', 'carol', 'dave', 'erin', 'frank', 'mallory']) expect(after[name]!.gradedAt).toBe(before[name]!.gradedAt);
+    for (const name of ['alice', 'carol', 'dave', 'erin', 'frank', 'mallory'])
+      expect(after[name]!.gradedAt).toBe(before[name]!.gradedAt);
   });
 
   it('continues an interrupted run with --resume, grading only the learners not done', async () => {
@@ -158,7 +215,8 @@ describe('de-lab grade (instructor grading of a class)', () => {
     expect(Object.keys(after)).toHaveLength(7);
     expect(outcome(after.carol!)).toEqual(outcome(before.carol!));
     expect(after.carol!.gradedAt).not.toBe(before.carol!.gradedAt);
-    for (const name of ['alice', 'bob', 'dave', 'erin', 'frank', 'mallory']) expect(after[name]!.gradedAt).toBe(before[name]!.gradedAt);
+    for (const name of ['alice', 'bob', 'dave', 'erin', 'frank', 'mallory'])
+      expect(after[name]!.gradedAt).toBe(before[name]!.gradedAt);
   });
 
   it('catches output hard-coded for the course seed under a hidden --seed', async () => {
@@ -167,7 +225,10 @@ describe('de-lab grade (instructor grading of a class)', () => {
     const dave = byName(JSON.parse(run.stdout)).dave!;
     expect(dave.seed).toBe(7);
     expect(`${dave.score}/${dave.maxScore}`).toBe('3/6');
-    expect(dave.exercises[0]!.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['output-exists:passed', 'same-as-reference:failed']);
+    expect(dave.exercises[0]!.checks.map((c) => `${c.id}:${c.status}`)).toEqual([
+      'output-exists:passed',
+      'same-as-reference:failed',
+    ]);
     expect(readFileSync(join(work, 'out-hidden', 'learners', 'l-dave.html'), 'utf8')).not.toContain('seed 7');
   });
 

@@ -14,8 +14,14 @@ import { probeUrl } from '../helpers/smoke-docker.js';
  * The folder used is DE_LAB_PACKAGES (CI: ../shared/vendor), else ../shared/vendor.
  */
 
-interface Recipe { name: string; version: string; sources: Array<{ name: string; url: string }>; packages: { registry: string; stillProbe?: string } }
-const recipe = (name: string) => parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as Recipe;
+interface Recipe {
+  name: string;
+  version: string;
+  sources: Array<{ name: string; url: string }>;
+  packages: { registry: string; stillProbe?: string };
+}
+const recipe = (name: string) =>
+  parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as Recipe;
 const vendor = process.env.DE_LAB_PACKAGES || join(repoRoot, '..', 'shared', 'vendor');
 /** The environment without any package folder. */
 const noFolder = () => isolatedEnv({ DE_LAB_PACKAGES: '' });
@@ -24,7 +30,10 @@ describe('offline package folders', () => {
   it('images list shows the folder in place of rubygems / next to npm, and the registries without it', async () => {
     const withFolder = await deLab(['images', 'list', '--json'], { env: isolatedEnv({ DE_LAB_PACKAGES: vendor }) });
     expect(withFolder.exitCode, withFolder.stderr).toBe(0);
-    const listed = JSON.parse(withFolder.stdout) as { packages: string; images: Array<{ name: string; sources: string[]; packages?: { from: string } }> };
+    const listed = JSON.parse(withFolder.stdout) as {
+      packages: string;
+      images: Array<{ name: string; sources: string[]; packages?: { from: string } }>;
+    };
     expect(listed.packages).toBe(vendor);
     const byName = (name: string) => listed.images.find((image) => image.name === name)!;
     expect(byName('fluentd').sources).toEqual(['Debian', `folder ${vendor}`]);
@@ -40,38 +49,51 @@ describe('offline package folders', () => {
 
   it('a folder that lacks a file the recipe needs is refused in one sentence naming the file, before any build step', async () => {
     const lacking = mkdtempSync(join(tmpdir(), 'de-lab-lacking-'));
-    cpSync(join(vendor, 'gems'), join(lacking, 'gems'), { recursive: true, filter: (src) => !/ltsv-[^/]*\.gem$/.test(src) });
+    cpSync(join(vendor, 'gems'), join(lacking, 'gems'), {
+      recursive: true,
+      filter: (src) => !/ltsv-[^/]*\.gem$/.test(src),
+    });
     expect(readdirSync(join(lacking, 'gems')).length).toBe(readdirSync(join(vendor, 'gems')).length - 1);
     const result = await deLab(['images', 'build', 'fluentd', '--packages', lacking], { env: noFolder() });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`The package folder ${lacking} has no gems/ltsv-*.gem, which the fluentd image needs.`);
+    expect(result.stderr).toContain(
+      `The package folder ${lacking} has no gems/ltsv-*.gem, which the fluentd image needs.`,
+    );
     expect(result.stdout + result.stderr).not.toMatch(/Step \d+\/\d+/);
     // The flag wins over DE_LAB_PACKAGES (same order as caFile).
-    const flagWins = await deLab(['images', 'build', 'fluentd', '--packages', lacking], { env: isolatedEnv({ DE_LAB_PACKAGES: vendor }) });
+    const flagWins = await deLab(['images', 'build', 'fluentd', '--packages', lacking], {
+      env: isolatedEnv({ DE_LAB_PACKAGES: vendor }),
+    });
     expect(flagWins.stderr).toContain(`The package folder ${lacking} has no gems/ltsv-*.gem`);
   });
 
   it('a --packages path that is no folder is refused with the setting named', async () => {
-    const result = await deLab(['images', 'build', 'fluentd', '--packages', join(vendor, 'README.md')], { env: noFolder() });
+    const result = await deLab(['images', 'build', 'fluentd', '--packages', join(vendor, 'README.md')], {
+      env: noFolder(),
+    });
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('The setting packages given as a flag is invalid: no folder at');
   });
 
-  it.each(['fluentd', 'turnilo'])('without a folder, building %s needs its registry: refused with "cannot be built here: … unreachable" exactly when a source is unreachable', async (name) => {
-    const { sources, packages } = recipe(name);
-    const probes = await Promise.all(sources.map((source) => probeUrl(source)));
-    const down = probes.find((p) => !p.reachable);
-    const outcome = await deLab(['images', 'build', name], { env: noFolder(), timeout: 30 * 60_000 });
-    if (down) {
-      expect(outcome.exitCode, outcome.stdout).not.toBe(0);
-      expect(outcome.stderr).toContain(`cannot be built here: ${down.name} unreachable (${down.url}`);
-      // and says what to do instead: a package folder when the folder stands in for that registry, or a bundle
-      if (down.name === packages.registry) expect(outcome.stdout + outcome.stderr).toContain('--packages DIR');
-      expect(outcome.stdout + outcome.stderr).toContain('de-lab images load');
-      expect(outcome.stdout + outcome.stderr).not.toMatch(/Step \d+\/\d+/);
-    } else {
-      // Where the registry is reachable the recipe really builds from it.
-      expect(outcome.exitCode, outcome.stderr).toBe(0);
-    }
-  }, 35 * 60_000);
+  it.each(['fluentd', 'turnilo'])(
+    'without a folder, building %s needs its registry: refused with "cannot be built here: … unreachable" exactly when a source is unreachable',
+    async (name) => {
+      const { sources, packages } = recipe(name);
+      const probes = await Promise.all(sources.map((source) => probeUrl(source)));
+      const down = probes.find((p) => !p.reachable);
+      const outcome = await deLab(['images', 'build', name], { env: noFolder(), timeout: 30 * 60_000 });
+      if (down) {
+        expect(outcome.exitCode, outcome.stdout).not.toBe(0);
+        expect(outcome.stderr).toContain(`cannot be built here: ${down.name} unreachable (${down.url}`);
+        // and says what to do instead: a package folder when the folder stands in for that registry, or a bundle
+        if (down.name === packages.registry) expect(outcome.stdout + outcome.stderr).toContain('--packages DIR');
+        expect(outcome.stdout + outcome.stderr).toContain('de-lab images load');
+        expect(outcome.stdout + outcome.stderr).not.toMatch(/Step \d+\/\d+/);
+      } else {
+        // Where the registry is reachable the recipe really builds from it.
+        expect(outcome.exitCode, outcome.stderr).toBe(0);
+      }
+    },
+    35 * 60_000,
+  );
 });

@@ -44,17 +44,48 @@ describe('image smoke: kafka + spark', () => {
     // As labs/day4/compose.yaml runs it (internal listener reached by the container name),
     // with its faster health interval; no host port published (tests must not clash with stacks).
     await dockerOk([
-      'run', '-d', '--name', kafka, '--network', network, '--label', 'de-lab.test=smoke',
-      '-e', `KAFKA_INTERNAL_HOST=${kafka}`, '-e', 'KAFKA_EXTERNAL_HOST=localhost', '-e', 'KAFKA_EXTERNAL_PORT=29092',
-      '-e', 'KAFKA_NUM_PARTITIONS=3', '-e', 'KAFKA_HEAP_OPTS=-Xmx384m -Xms384m',
-      '--health-interval', '2s', '--memory', '768m',
+      'run',
+      '-d',
+      '--name',
+      kafka,
+      '--network',
+      network,
+      '--label',
+      'de-lab.test=smoke',
+      '-e',
+      `KAFKA_INTERNAL_HOST=${kafka}`,
+      '-e',
+      'KAFKA_EXTERNAL_HOST=localhost',
+      '-e',
+      'KAFKA_EXTERNAL_PORT=29092',
+      '-e',
+      'KAFKA_NUM_PARTITIONS=3',
+      '-e',
+      'KAFKA_HEAP_OPTS=-Xmx384m -Xms384m',
+      '--health-interval',
+      '2s',
+      '--memory',
+      '768m',
       KAFKA,
     ]);
     // Spark starts in parallel (it does not need Kafka until the job runs).
     await dockerOk([
-      'run', '-d', '--name', spark, '--network', network, '--label', 'de-lab.test=smoke',
-      '-v', `${sparkDir}:/home/spark/work/smoke`, '-w', '/home/spark/work/smoke',
-      '--health-interval', '2s', '--memory', '2g',
+      'run',
+      '-d',
+      '--name',
+      spark,
+      '--network',
+      network,
+      '--label',
+      'de-lab.test=smoke',
+      '-v',
+      `${sparkDir}:/home/spark/work/smoke`,
+      '-w',
+      '/home/spark/work/smoke',
+      '--health-interval',
+      '2s',
+      '--memory',
+      '2g',
       SPARK,
     ]);
   }, 120_000);
@@ -62,28 +93,90 @@ describe('image smoke: kafka + spark', () => {
   it('kafka: becomes healthy, and 1,000 records produced with the console producer come back', async () => {
     await waitHealthy(kafka, 180_000);
 
-    const created = await dockerOk(['exec', kafka, 'kafka-topics.sh', '--bootstrap-server', '127.0.0.1:9094', '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1']);
+    const created = await dockerOk([
+      'exec',
+      kafka,
+      'kafka-topics.sh',
+      '--bootstrap-server',
+      '127.0.0.1:9094',
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      '3',
+      '--replication-factor',
+      '1',
+    ]);
     expect(created.stdout).toContain(`Created topic ${topic}.`);
-    const described = await dockerOk(['exec', kafka, 'kafka-topics.sh', '--bootstrap-server', '127.0.0.1:9094', '--describe', '--topic', topic]);
+    const described = await dockerOk([
+      'exec',
+      kafka,
+      'kafka-topics.sh',
+      '--bootstrap-server',
+      '127.0.0.1:9094',
+      '--describe',
+      '--topic',
+      topic,
+    ]);
     expect(described.stdout).toMatch(new RegExp(`Topic: ${topic}\\s.*PartitionCount: 3`));
 
     const produced = await docker(
-      ['exec', '-i', kafka, 'kafka-console-producer.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic,
-        '--property', 'parse.key=true', '--property', 'key.separator=:', '--request-required-acks', 'all'],
+      [
+        'exec',
+        '-i',
+        kafka,
+        'kafka-console-producer.sh',
+        '--bootstrap-server',
+        '127.0.0.1:9094',
+        '--topic',
+        topic,
+        '--property',
+        'parse.key=true',
+        '--property',
+        'key.separator=:',
+        '--request-required-acks',
+        'all',
+      ],
       { input: `${expectedLines.join('\n')}\n`, stdin: undefined },
     );
     expect(produced.exitCode, produced.stderr).toBe(0);
 
     // The broker's own count: the end offsets of the three partitions add up to 1,000.
-    const offsets = await dockerOk(['exec', kafka, 'kafka-get-offsets.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic, '--time', '-1']);
-    const ends = offsets.stdout.trim().split('\n').map((line) => Number(line.split(':')[2]));
+    const offsets = await dockerOk([
+      'exec',
+      kafka,
+      'kafka-get-offsets.sh',
+      '--bootstrap-server',
+      '127.0.0.1:9094',
+      '--topic',
+      topic,
+      '--time',
+      '-1',
+    ]);
+    const ends = offsets.stdout
+      .trim()
+      .split('\n')
+      .map((line) => Number(line.split(':')[2]));
     expect(ends).toHaveLength(3);
     expect(ends.reduce((a, b) => a + b, 0)).toBe(RECORDS);
 
     const consumed = await docker([
-      'exec', kafka, 'kafka-console-consumer.sh', '--bootstrap-server', '127.0.0.1:9094', '--topic', topic,
-      '--from-beginning', '--max-messages', String(RECORDS), '--timeout-ms', '60000',
-      '--property', 'print.key=true', '--property', 'key.separator=:',
+      'exec',
+      kafka,
+      'kafka-console-consumer.sh',
+      '--bootstrap-server',
+      '127.0.0.1:9094',
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      String(RECORDS),
+      '--timeout-ms',
+      '60000',
+      '--property',
+      'print.key=true',
+      '--property',
+      'key.separator=:',
     ]);
     expect(consumed.exitCode, consumed.stderr).toBe(0);
     expect(consumed.stderr).toContain(`Processed a total of ${RECORDS} messages`);
@@ -102,17 +195,44 @@ describe('image smoke: kafka + spark', () => {
     const started = Date.now();
     // No --packages: the Kafka connector is in the image's jars/ (nothing is downloaded here).
     const job = await docker(
-      ['exec', spark, 'spark-submit', '--master', 'local[2]', 'job.py', `${kafka}:9092`, topic, '/home/spark/work/smoke/out'],
+      [
+        'exec',
+        spark,
+        'spark-submit',
+        '--master',
+        'local[2]',
+        'job.py',
+        `${kafka}:9092`,
+        topic,
+        '/home/spark/work/smoke/out',
+      ],
       { timeout: 8 * 60_000 },
     );
     expect(job.exitCode, `${job.stderr.slice(-4000)}\n${job.stdout}`).toBe(0);
     expect(job.stdout + job.stderr).not.toMatch(/Ivy Default Cache|resolving dependencies|downloading/i);
 
     const result = JSON.parse(readFileSync(join(sparkDir, 'out', 'result.json'), 'utf8')) as {
-      appId: string; sparkVersion: string; user: string; count: number; sum: number; min: number; max: number;
-      distinctValues: number; partitions: number; perKey: Record<string, { count: number; sum: number }>;
+      appId: string;
+      sparkVersion: string;
+      user: string;
+      count: number;
+      sum: number;
+      min: number;
+      max: number;
+      distinctValues: number;
+      partitions: number;
+      perKey: Record<string, { count: number; sum: number }>;
     };
-    expect(result).toMatchObject({ sparkVersion: '4.0.0', user: 'spark', count: RECORDS, sum: 500500, min: 1, max: RECORDS, distinctValues: RECORDS, partitions: 3 });
+    expect(result).toMatchObject({
+      sparkVersion: '4.0.0',
+      user: 'spark',
+      count: RECORDS,
+      sum: 500500,
+      min: 1,
+      max: RECORDS,
+      distinctValues: RECORDS,
+      partitions: 3,
+    });
     expect(result.perKey).toEqual(expectedPerKey);
 
     // The per-key counts written by Spark's own CSV writer (one part file after coalesce(1)).
@@ -121,18 +241,31 @@ describe('image smoke: kafka + spark', () => {
     const part = readdirSync(csvDir).find((f) => f.startsWith('part-') && f.endsWith('.csv'))!;
     const csv = readFileSync(join(csvDir, part), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('key,count,sum');
-    expect(csv.slice(1)).toEqual(Object.entries(expectedPerKey).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k},${v.count},${v.sum}`));
+    expect(csv.slice(1)).toEqual(
+      Object.entries(expectedPerKey)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k},${v.count},${v.sum}`),
+    );
     // Files the job wrote belong to uid 1000 (spark), not root.
     expect(statSync(join(sparkDir, 'out', 'result.json')).uid).toBe(1000);
 
     // spark.eventLog.dir file:///opt/spark-events, uncompressed and not rolling: one JSON-lines
     // file named after the application, finished (no .inprogress), owned by spark.
     expect(result.appId).toMatch(/^local-\d+$/);
-    const events = await dockerOk(['exec', spark, 'sh', '-c', `ls /opt/spark-events; stat -c %U /opt/spark-events/${result.appId}; cat /opt/spark-events/${result.appId}`]);
+    const events = await dockerOk([
+      'exec',
+      spark,
+      'sh',
+      '-c',
+      `ls /opt/spark-events; stat -c %U /opt/spark-events/${result.appId}; cat /opt/spark-events/${result.appId}`,
+    ]);
     const [listing, ...rest] = events.stdout.split('\n');
     expect(listing).toBe(result.appId);
     expect(rest[0]).toBe('spark');
-    const eventLines = rest.slice(1).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { Event: string; 'App ID'?: string; Timestamp?: number });
+    const eventLines = rest
+      .slice(1)
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { Event: string; 'App ID'?: string; Timestamp?: number });
     const kinds = eventLines.map((e) => e.Event);
     expect(kinds[0]).toBe('SparkListenerLogStart');
     expect(kinds).toContain('SparkListenerJobEnd');
@@ -150,26 +283,59 @@ describe('image smoke: mariadb + tools', () => {
   beforeAll(async () => {
     await dockerOk(['network', 'create', '--label', 'de-lab.test=smoke', network]);
     await dockerOk([
-      'run', '-d', '--name', mariadb, '--network', network, '--label', 'de-lab.test=smoke',
-      '-e', 'MARIADB_ROOT_PASSWORD=smoke-root-pw', '-e', 'MARIADB_DATABASE=shop',
-      '-e', 'MARIADB_USER=learner', '-e', 'MARIADB_PASSWORD=smoke-learner-pw',
+      'run',
+      '-d',
+      '--name',
+      mariadb,
+      '--network',
+      network,
+      '--label',
+      'de-lab.test=smoke',
+      '-e',
+      'MARIADB_ROOT_PASSWORD=smoke-root-pw',
+      '-e',
+      'MARIADB_DATABASE=shop',
+      '-e',
+      'MARIADB_USER=learner',
+      '-e',
+      'MARIADB_PASSWORD=smoke-learner-pw',
       MARIADB,
     ]);
   }, 120_000);
 
   it('mariadb: becomes healthy and answers SQL from the tools container (mysql client) as the app user', async () => {
     await waitHealthy(mariadb, 180_000);
-    const rows = Array.from({ length: 100 }, (_, i) => `(${i + 1}, 'item-${i + 1}', ${(i + 1) * 25}, '${i % 2 === 0 ? '서울' : 'Busan'}')`);
+    const rows = Array.from(
+      { length: 100 },
+      (_, i) => `(${i + 1}, 'item-${i + 1}', ${(i + 1) * 25}, '${i % 2 === 0 ? '서울' : 'Busan'}')`,
+    );
     const sql = [
       'CREATE TABLE orders (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, cents INT NOT NULL, city VARCHAR(20) NOT NULL);',
       `INSERT INTO orders VALUES ${rows.join(', ')};`,
       'SELECT COUNT(*), SUM(id), SUM(cents), MIN(name), MAX(id) FROM orders;',
-      "SELECT city, COUNT(*), SUM(cents) FROM orders GROUP BY city ORDER BY city;",
+      'SELECT city, COUNT(*), SUM(cents) FROM orders GROUP BY city ORDER BY city;',
       'SELECT @@character_set_server, CURRENT_USER(), DATABASE();',
     ].join('\n');
     const client = await docker(
-      ['run', '--rm', '-i', '--network', network, '--label', 'de-lab.test=smoke', TOOLS,
-        'mysql', '-h', mariadb, '-u', 'learner', '-psmoke-learner-pw', 'shop', '--batch', '--skip-column-names'],
+      [
+        'run',
+        '--rm',
+        '-i',
+        '--network',
+        network,
+        '--label',
+        'de-lab.test=smoke',
+        TOOLS,
+        'mysql',
+        '-h',
+        mariadb,
+        '-u',
+        'learner',
+        '-psmoke-learner-pw',
+        'shop',
+        '--batch',
+        '--skip-column-names',
+      ],
       { input: sql, stdin: undefined },
     );
     expect(client.exitCode, client.stderr).toBe(0);
@@ -181,7 +347,23 @@ describe('image smoke: mariadb + tools', () => {
     ]);
 
     // The rows are really in the server (a second connection, as root, over the network).
-    const again = await docker(['run', '--rm', '--network', network, TOOLS, 'mysql', '-h', mariadb, '-u', 'root', '-psmoke-root-pw', '--batch', '--skip-column-names', '-e', 'SELECT COUNT(*) FROM shop.orders WHERE city = "서울"']);
+    const again = await docker([
+      'run',
+      '--rm',
+      '--network',
+      network,
+      TOOLS,
+      'mysql',
+      '-h',
+      mariadb,
+      '-u',
+      'root',
+      '-psmoke-root-pw',
+      '--batch',
+      '--skip-column-names',
+      '-e',
+      'SELECT COUNT(*) FROM shop.orders WHERE city = "서울"',
+    ]);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout.trim()).toBe('50');
   });

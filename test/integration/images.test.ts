@@ -13,9 +13,15 @@ describe('de-lab images', () => {
   it('lists every recipe with its state, sources and the days that use it', async () => {
     const result = await deLab(['images', 'list', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
-    const images = JSON.parse(result.stdout).images as Array<{ name: string; tag: string; present: boolean; sources: string[] }>;
+    const images = JSON.parse(result.stdout).images as Array<{
+      name: string;
+      tag: string;
+      present: boolean;
+      sources: string[];
+    }>;
     const names = images.map((image) => image.name);
-    for (const name of ['kafka', 'spark', 'druid', 'mariadb', 'tools', 'fluentd', 'turnilo']) expect(names).toContain(name);
+    for (const name of ['kafka', 'spark', 'druid', 'mariadb', 'tools', 'fluentd', 'turnilo'])
+      expect(names).toContain(name);
     const mariadb = images.find((image) => image.name === 'mariadb')!;
     expect(mariadb.tag).toBe('de-lab/mariadb:10.11');
     expect(mariadb.present).toBe(true);
@@ -26,9 +32,18 @@ describe('de-lab images', () => {
     const result = await deLab(['images', 'build', 'tools', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).built[0].tag).toBe('de-lab/tools:1.0');
-    const listing = await docker(['run', '--rm', '--entrypoint', 'sh', 'de-lab/tools:1.0', '-c', 'ls /usr/local/share/ca-certificates/ | head -3; grep -c BEGIN /etc/ssl/certs/ca-certificates.crt']);
+    const listing = await docker([
+      'run',
+      '--rm',
+      '--entrypoint',
+      'sh',
+      'de-lab/tools:1.0',
+      '-c',
+      'ls /usr/local/share/ca-certificates/ | head -3; grep -c BEGIN /etc/ssl/certs/ca-certificates.crt',
+    ]);
     // CI and this machine have SSL_CERT_FILE set: that bundle is the extra CA.
-    if (process.env.SSL_CERT_FILE || process.env.NODE_EXTRA_CA_CERTS) expect(listing.stdout).toContain('de-lab-extra-001.crt');
+    if (process.env.SSL_CERT_FILE || process.env.NODE_EXTRA_CA_CERTS)
+      expect(listing.stdout).toContain('de-lab-extra-001.crt');
   });
 
   it('refuses an unknown recipe name with the list of images', async () => {

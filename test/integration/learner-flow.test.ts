@@ -17,7 +17,13 @@ const run = (args: string[]) => deLab(args, { env, cwd: existsSync(ws) ? ws : ro
 const squares = join(ws, 'day7', 'seeded-squares', 'squares.sh');
 
 interface CheckJson {
-  results: Array<{ exercise: string; score: number; maxScore: number; passed: boolean; checks: Array<{ id: string; status: string; found?: string }> }>;
+  results: Array<{
+    exercise: string;
+    score: number;
+    maxScore: number;
+    passed: boolean;
+    checks: Array<{ id: string; status: string; found?: string }>;
+  }>;
 }
 
 describe('learner workflow on a real stack', () => {
@@ -52,7 +58,9 @@ describe('learner workflow on a real stack', () => {
     const check = await run(['check', 'day7', 'seeded-squares']);
     expect(check.exitCode, check.stdout).toBe(0);
     expect(check.stdout).toContain('passed: 4/4 pt');
-    const progress = JSON.parse((await run(['progress', '--json'])).stdout) as { total: { done: number; total: number; score: number } };
+    const progress = JSON.parse((await run(['progress', '--json'])).stdout) as {
+      total: { done: number; total: number; score: number };
+    };
     expect(progress.total).toMatchObject({ done: 1, score: 4 });
   });
 
@@ -65,7 +73,11 @@ describe('learner workflow on a real stack', () => {
 
   it('watch checks at once, then again when the exercise file is saved', async () => {
     writeFileSync(squares, readFileSync(squares, 'utf8').replace('n * n', 'n * 2'));
-    const watcher = execa('node', [bin, 'watch', 'day7', 'seeded-squares', '--runs', '2', '--debounce', '200', '--json'], { env, extendEnv: false, cwd: ws, reject: false, timeout: 120_000 });
+    const watcher = execa(
+      'node',
+      [bin, 'watch', 'day7', 'seeded-squares', '--runs', '2', '--debounce', '200', '--json'],
+      { env, extendEnv: false, cwd: ws, reject: false, timeout: 120_000 },
+    );
     const lines: string[] = [];
     let fixed = false;
     watcher.stdout!.on('data', (chunk: Buffer) => {
@@ -97,7 +109,11 @@ describe('learner workflow on a real stack', () => {
     expect(reset.exitCode, reset.stderr).toBe(0);
     expect(readFileSync(squares, 'utf8')).toContain('TODO');
     const backups = readdirSync(join(ws, '.de-lab', 'backups'));
-    const solved = backups.map((b) => join(ws, '.de-lab', 'backups', b, 'day7', 'seeded-squares', 'squares.sh')).filter(existsSync);
-    expect(solved.map((f) => readFileSync(f, 'utf8'))).toEqual(expect.arrayContaining([mine, expect.stringContaining('n * n')]));
+    const solved = backups
+      .map((b) => join(ws, '.de-lab', 'backups', b, 'day7', 'seeded-squares', 'squares.sh'))
+      .filter(existsSync);
+    expect(solved.map((f) => readFileSync(f, 'utf8'))).toEqual(
+      expect.arrayContaining([mine, expect.stringContaining('n * n')]),
+    );
   });
 });

@@ -22,7 +22,9 @@ describe('run recognises known failures', () => {
     await cleanup();
     cpSync(join(goodCourse, 'day1'), join(labs, 'day6'), { recursive: true });
     rmSync(join(labs, 'day6', 'exercises', 'word-count'), { recursive: true });
-    const lab = readFileSync(join(labs, 'day6', 'lab.yaml'), 'utf8').replace('id: day1', 'id: day6').replace(/exercises:\n(  - .*\n)+/, 'exercises:\n  - hello-file\n');
+    const lab = readFileSync(join(labs, 'day6', 'lab.yaml'), 'utf8')
+      .replace('id: day1', 'id: day6')
+      .replace(/exercises:\n(  - .*\n)+/, 'exercises:\n  - hello-file\n');
     writeFileSync(join(labs, 'day6', 'lab.yaml'), lab);
     writeFileSync(
       join(labs, 'day6', 'compose.yaml'),
@@ -36,8 +38,14 @@ describe('run recognises known failures', () => {
   afterAll(cleanup);
 
   it('a missing Kafka topic: the whole trace, then one sentence with `de-lab gen`', async () => {
-    const trace = Array.from({ length: 120 }, (_, i) => `echo "\tat org.apache.spark.Frame${i}(Frame.java:${i})" >&2`).join('\n');
-    writeFileSync(join(ws, 'day6', 'hello-file', 'hello.sh'), `${trace}\necho "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition." >&2\nexit 1\n`);
+    const trace = Array.from(
+      { length: 120 },
+      (_, i) => `echo "\tat org.apache.spark.Frame${i}(Frame.java:${i})" >&2`,
+    ).join('\n');
+    writeFileSync(
+      join(ws, 'day6', 'hello-file', 'hello.sh'),
+      `${trace}\necho "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition." >&2\nexit 1\n`,
+    );
     const result = await run(['run', 'day6', 'hello-file']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Frame0(Frame.java:0)');

@@ -16,7 +16,8 @@ async function docker(args: string[]): Promise<string> {
 const projectFilter = (project: string) => ['--filter', `label=com.docker.compose.project=${project}`];
 
 async function cleanup(): Promise<void> {
-  for (const project of ['de-lab-day8', 'de-lab-day9']) await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
+  for (const project of ['de-lab-day8', 'de-lab-day9'])
+    await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
 }
 
 describe('day stacks through Docker Compose', () => {
@@ -29,7 +30,9 @@ describe('day stacks through Docker Compose', () => {
     expect(result.stdout).toContain('day9 is ready');
     expect(result.stdout).toContain('http://localhost:18931/');
     expect(result.stdout).toContain('db:80');
-    const [db, app] = await Promise.all(['db', 'app'].map(async (service) => JSON.parse(await docker(['inspect', `de-lab-day9-${service}-1`]))[0]));
+    const [db, app] = await Promise.all(
+      ['db', 'app'].map(async (service) => JSON.parse(await docker(['inspect', `de-lab-day9-${service}-1`]))[0]),
+    );
     expect(db.State.Health.Status).toBe('healthy');
     // app may only start once db is healthy, which takes at least 2 s after db started.
     expect(Date.parse(app.State.StartedAt) - Date.parse(db.State.StartedAt)).toBeGreaterThanOrEqual(2000);
@@ -110,9 +113,15 @@ describe('day stacks through Docker Compose', () => {
   // Starting a day while another runs: see start-conflicts.test.ts (stops another day only for a real conflict).
 
   it('leaves no containers or networks behind when start is interrupted with SIGINT', async () => {
-    const child = execa('node', [bin, 'start', 'day9'], { env: { ...env(), DB_DELAY: '30' }, extendEnv: false, reject: false, stdin: 'ignore' });
+    const child = execa('node', [bin, 'start', 'day9'], {
+      env: { ...env(), DB_DELAY: '30' },
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
     const deadline = Date.now() + 60_000;
-    while ((await docker(['ps', '-aq', ...projectFilter('de-lab-day9')])) === '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((await docker(['ps', '-aq', ...projectFilter('de-lab-day9')])) === '' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(await docker(['ps', '-aq', ...projectFilter('de-lab-day9')])).not.toBe('');
     child.kill('SIGINT');
     const result = await child;
@@ -121,8 +130,14 @@ describe('day stacks through Docker Compose', () => {
     expect(await docker(['network', 'ls', '-q', ...projectFilter('de-lab-day9')])).toBe('');
   });
 
-  it('gc removes labelled leftovers that no day owns and keeps the days\' own', async () => {
-    await docker(['volume', 'create', '--label', 'com.docker.compose.project=de-lab-grade-leftover', 'de-lab-test-leftover']);
+  it("gc removes labelled leftovers that no day owns and keeps the days' own", async () => {
+    await docker([
+      'volume',
+      'create',
+      '--label',
+      'com.docker.compose.project=de-lab-grade-leftover',
+      'de-lab-test-leftover',
+    ]);
     await docker(['volume', 'create', '--label', 'com.docker.compose.project=de-lab-day9', 'de-lab-test-owned']);
     try {
       const dry = await run(['gc', '--dry-run', '--json']);
@@ -140,13 +155,34 @@ describe('day stacks through Docker Compose', () => {
   it('gc leaves a private stack alone while the selftest or grade run that owns it is alive', async () => {
     const dead = execa('true');
     await dead;
-    const label = (project: string, pid: number) => ['--label', `com.docker.compose.project=${project}`, '--label', `de-lab.owner=${pid}@${hostname()}`];
-    await docker(['create', '--name', 'de-lab-test-busy', ...label('de-lab-selftest-busy', process.pid), 'debian:bookworm-slim', 'true']);
-    await docker(['create', '--name', 'de-lab-test-orphan', ...label('de-lab-selftest-orphan', dead.pid!), 'debian:bookworm-slim', 'true']);
+    const label = (project: string, pid: number) => [
+      '--label',
+      `com.docker.compose.project=${project}`,
+      '--label',
+      `de-lab.owner=${pid}@${hostname()}`,
+    ];
+    await docker([
+      'create',
+      '--name',
+      'de-lab-test-busy',
+      ...label('de-lab-selftest-busy', process.pid),
+      'debian:bookworm-slim',
+      'true',
+    ]);
+    await docker([
+      'create',
+      '--name',
+      'de-lab-test-orphan',
+      ...label('de-lab-selftest-orphan', dead.pid!),
+      'debian:bookworm-slim',
+      'true',
+    ]);
     try {
       const gc = await run(['gc', '--yes']);
       expect(gc.exitCode, gc.stderr).toBe(0);
-      expect(await docker(['ps', '-a', '--format', '{{.Names}}', '--filter', 'name=de-lab-test-'])).toBe('de-lab-test-busy');
+      expect(await docker(['ps', '-a', '--format', '{{.Names}}', '--filter', 'name=de-lab-test-'])).toBe(
+        'de-lab-test-busy',
+      );
     } finally {
       await execa('docker', ['rm', '-f', 'de-lab-test-busy', 'de-lab-test-orphan'], { reject: false });
     }

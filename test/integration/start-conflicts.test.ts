@@ -23,10 +23,14 @@ function writeDay(id: string, port: number, memoryMiB: number): void {
 }
 
 const run = (args: string[]) => deLab(args, { env: isolatedEnv({ DE_LAB_LABS_DIR: labs }) });
-const running = async (project: string) => String((await execa('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout).trim() !== '';
+const running = async (project: string) =>
+  String(
+    (await execa('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout,
+  ).trim() !== '';
 
 async function cleanup(): Promise<void> {
-  for (const project of projects) await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
+  for (const project of projects)
+    await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
 }
 
 describe('start while another day runs', () => {

@@ -15,7 +15,8 @@ import { Cleanup, docker, dockerOk, pollUntil, smokeName, waitHealthy } from '..
  * The screenshot is kept in test-artifacts/turnilo-cube.png.
  */
 
-const version = (name: string) => (parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as { version: string }).version;
+const version = (name: string) =>
+  (parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as { version: string }).version;
 const TURNILO = `de-lab/turnilo:${version('turnilo')}`;
 const DRUID = `de-lab/druid:${version('druid')}`;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -31,7 +32,15 @@ const CHANNELS = ['web', 'ios', 'android'];
  * to run and stays below 100, where Turnilo's default format ("0,0.0 a") shows it unabbreviated.
  */
 const ROWS = COUNTRIES.flatMap((country, i) =>
-  CHANNELS.flatMap((channel, j) => [10, 11].map((hour) => ({ ts: `2024-05-01T${hour}:${String(i * 10 + j).padStart(2, '0')}:00Z`, country, channel, user: `u${i}${j}`, added: randomInt(1, 4) }))),
+  CHANNELS.flatMap((channel, j) =>
+    [10, 11].map((hour) => ({
+      ts: `2024-05-01T${hour}:${String(i * 10 + j).padStart(2, '0')}:00Z`,
+      country,
+      channel,
+      user: `u${i}${j}`,
+      added: randomInt(1, 4),
+    })),
+  ),
 );
 const TOTAL = ROWS.reduce((sum, row) => sum + row.added, 0);
 
@@ -46,7 +55,12 @@ afterAll(async () => {
   await cleanup.run();
 }, 120_000);
 
-async function http(base: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
+async function http(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any; text: string }> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -70,15 +84,47 @@ async function druidSql(query: string): Promise<{ status: number; rows: any[]; t
 
 beforeAll(async () => {
   const built = await deLab(['images', 'build', 'turnilo'], { timeout: 30 * 60_000 });
-  expect(built.exitCode, `de-lab images build turnilo failed (give the offline package folder with DE_LAB_PACKAGES):\n${built.stderr}`).toBe(0);
+  expect(
+    built.exitCode,
+    `de-lab images build turnilo failed (give the offline package folder with DE_LAB_PACKAGES):\n${built.stderr}`,
+  ).toBe(0);
   await dockerOk(['image', 'inspect', '-f', '{{.Id}}', DRUID]);
   await dockerOk(['network', 'create', '--label', 'de-lab.test=smoke', network]);
   // As day 5 runs it: the router is http://druid:8888 on the lab network (Turnilo's config).
   await dockerOk([
-    'run', '-d', '--name', druid, '--network', network, '--network-alias', 'druid', ...LABELS,
-    '--memory', '3g', '--memory-swap', '3g', '-p', '127.0.0.1::8888', '--health-start-period', '15m', DRUID,
+    'run',
+    '-d',
+    '--name',
+    druid,
+    '--network',
+    network,
+    '--network-alias',
+    'druid',
+    ...LABELS,
+    '--memory',
+    '3g',
+    '--memory-swap',
+    '3g',
+    '-p',
+    '127.0.0.1::8888',
+    '--health-start-period',
+    '15m',
+    DRUID,
   ]);
-  await dockerOk(['run', '-d', '--name', turnilo, '--network', network, ...LABELS, '--health-interval', '1s', '-p', '127.0.0.1::9090', TURNILO]);
+  await dockerOk([
+    'run',
+    '-d',
+    '--name',
+    turnilo,
+    '--network',
+    network,
+    ...LABELS,
+    '--health-interval',
+    '1s',
+    '-p',
+    '127.0.0.1::9090',
+    TURNILO,
+  ]);
   router = `http://${(await dockerOk(['port', druid, '8888/tcp'])).stdout.trim().split('\n')[0]}`;
   turniloUrl = `http://${(await dockerOk(['port', turnilo, '9090/tcp'])).stdout.trim().split('\n')[0]}`;
 }, 35 * 60_000);
@@ -86,7 +132,13 @@ beforeAll(async () => {
 describe('image smoke: turnilo + druid', () => {
   it('turnilo 1.40.3 serves its app as the turnilo user, without the webpack report files', async () => {
     await waitHealthy(turnilo, 120_000);
-    const info = await dockerOk(['exec', turnilo, 'sh', '-c', 'id -un; turnilo --version; ls /usr/local/lib/node_modules/turnilo/build; cat /usr/local/lib/node_modules/turnilo/node_modules/plywood/package.json']);
+    const info = await dockerOk([
+      'exec',
+      turnilo,
+      'sh',
+      '-c',
+      'id -un; turnilo --version; ls /usr/local/lib/node_modules/turnilo/build; cat /usr/local/lib/node_modules/turnilo/node_modules/plywood/package.json',
+    ]);
     const [user, turniloVersion] = info.stdout.split('\n');
     expect(user).toBe('turnilo');
     expect(turniloVersion).toBe(version('turnilo'));
@@ -97,53 +149,85 @@ describe('image smoke: turnilo + druid', () => {
     expect(page.text).toContain(`<title>Turnilo (${version('turnilo')})</title>`);
   });
 
-  it('Druid ingests the small datasource and SQL returns its total', async () => {
-    // Ready when the image's health check (every Druid service) passes. On a loaded 2-core machine
-    // Druid can need more than the check's 4-minute start period, so the container runs with a
-    // longer one and the wait is on "healthy"; it fails at once if Druid exits.
-    await pollUntil('Druid to become healthy', async () => {
-      const state = (await docker(['inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', druid])).stdout.trim();
-      if (!state.startsWith('running')) throw new Error(`${druid} is ${state}:\n${(await docker(['logs', '--tail', '40', druid])).stdout}`);
-      return state === 'running healthy' ? true : undefined;
-    }, 12 * 60_000);
-    const submit = () => http(router, 'POST', '/druid/indexer/v1/task', {
-      type: 'index_parallel',
-      spec: {
-        dataSchema: {
-          dataSource: DATASOURCE,
-          timestampSpec: { column: 'ts', format: 'iso' },
-          dimensionsSpec: { dimensions: ['country', 'channel', 'user', { type: 'long', name: 'added' }] },
-          granularitySpec: { segmentGranularity: 'day', queryGranularity: 'none', rollup: false },
+  it(
+    'Druid ingests the small datasource and SQL returns its total',
+    async () => {
+      // Ready when the image's health check (every Druid service) passes. On a loaded 2-core machine
+      // Druid can need more than the check's 4-minute start period, so the container runs with a
+      // longer one and the wait is on "healthy"; it fails at once if Druid exits.
+      await pollUntil(
+        'Druid to become healthy',
+        async () => {
+          const state = (
+            await docker(['inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', druid])
+          ).stdout.trim();
+          if (!state.startsWith('running'))
+            throw new Error(`${druid} is ${state}:\n${(await docker(['logs', '--tail', '40', druid])).stdout}`);
+          return state === 'running healthy' ? true : undefined;
         },
-        ioConfig: { type: 'index_parallel', inputSource: { type: 'inline', data: ROWS.map((row) => JSON.stringify(row)).join('\n') }, inputFormat: { type: 'json' } },
-        tuningConfig: { type: 'index_parallel', maxNumConcurrentSubTasks: 1 },
-      },
-    });
-    // The overlord may still be taking leadership right after "healthy" (HTTP 500/503): retry until it accepts.
-    const submitted = await pollUntil('the overlord to accept the task', async () => {
-      const answer = await submit();
-      return answer.status >= 500 ? undefined : answer;
-    }, 3 * 60_000);
-    expect(submitted.status, submitted.text).toBe(200);
-    const task = submitted.json.task as string;
-    const final = await pollUntil(`task ${task}`, async () => {
-      const status = await http(router, 'GET', `/druid/indexer/v1/task/${encodeURIComponent(task)}/status`);
-      const code: string = status.json?.status?.statusCode ?? 'UNKNOWN';
-      return ['SUCCESS', 'FAILED'].includes(code) ? code : undefined;
-    }, 4 * 60_000);
-    expect(final).toBe('SUCCESS');
-    const rows = await pollUntil('the datasource to be queryable', async () => {
-      const result = await druidSql(`SELECT COUNT(*) AS "rows", SUM(added) AS total FROM "${DATASOURCE}"`);
-      return result.status === 200 && result.rows[0]?.rows === ROWS.length ? result.rows : undefined;
-    }, 3 * 60_000);
-    expect(rows).toEqual([{ rows: ROWS.length, total: TOTAL }]);
-  }, 20 * 60_000);
+        12 * 60_000,
+      );
+      const submit = () =>
+        http(router, 'POST', '/druid/indexer/v1/task', {
+          type: 'index_parallel',
+          spec: {
+            dataSchema: {
+              dataSource: DATASOURCE,
+              timestampSpec: { column: 'ts', format: 'iso' },
+              dimensionsSpec: { dimensions: ['country', 'channel', 'user', { type: 'long', name: 'added' }] },
+              granularitySpec: { segmentGranularity: 'day', queryGranularity: 'none', rollup: false },
+            },
+            ioConfig: {
+              type: 'index_parallel',
+              inputSource: { type: 'inline', data: ROWS.map((row) => JSON.stringify(row)).join('\n') },
+              inputFormat: { type: 'json' },
+            },
+            tuningConfig: { type: 'index_parallel', maxNumConcurrentSubTasks: 1 },
+          },
+        });
+      // The overlord may still be taking leadership right after "healthy" (HTTP 500/503): retry until it accepts.
+      const submitted = await pollUntil(
+        'the overlord to accept the task',
+        async () => {
+          const answer = await submit();
+          return answer.status >= 500 ? undefined : answer;
+        },
+        3 * 60_000,
+      );
+      expect(submitted.status, submitted.text).toBe(200);
+      const task = submitted.json.task as string;
+      const final = await pollUntil(
+        `task ${task}`,
+        async () => {
+          const status = await http(router, 'GET', `/druid/indexer/v1/task/${encodeURIComponent(task)}/status`);
+          const code: string = status.json?.status?.statusCode ?? 'UNKNOWN';
+          return ['SUCCESS', 'FAILED'].includes(code) ? code : undefined;
+        },
+        4 * 60_000,
+      );
+      expect(final).toBe('SUCCESS');
+      const rows = await pollUntil(
+        'the datasource to be queryable',
+        async () => {
+          const result = await druidSql(`SELECT COUNT(*) AS "rows", SUM(added) AS total FROM "${DATASOURCE}"`);
+          return result.status === 200 && result.rows[0]?.rows === ROWS.length ? result.rows : undefined;
+        },
+        3 * 60_000,
+      );
+      expect(rows).toEqual([{ rows: ROWS.length, total: TOTAL }]);
+    },
+    20 * 60_000,
+  );
 
-  it('Turnilo discovers the datasource as a data cube, and its total equals Druid SQL\'s', async () => {
-    const cube = await pollUntil('Turnilo to list the data cube', async () => {
-      const sources = await http(turniloUrl, 'GET', '/sources');
-      return (sources.json?.dataCubes as Array<any> | undefined)?.find((c) => c.name === DATASOURCE);
-    }, 2 * 60_000);
+  it("Turnilo discovers the datasource as a data cube, and its total equals Druid SQL's", async () => {
+    const cube = await pollUntil(
+      'Turnilo to list the data cube',
+      async () => {
+        const sources = await http(turniloUrl, 'GET', '/sources');
+        return (sources.json?.dataCubes as Array<any> | undefined)?.find((c) => c.name === DATASOURCE);
+      },
+      2 * 60_000,
+    );
     expect(cube.clusterName).toBe('druid');
     expect(Object.keys(cube.dimensions.byName)).toEqual(expect.arrayContaining(['time', 'country', 'channel', 'user']));
     expect(Object.keys(cube.measures.byName)).toContain('added');
@@ -155,11 +239,23 @@ describe('image smoke: turnilo + druid', () => {
       operand: {
         op: 'filter',
         operand: { op: 'ref', name: 'main' },
-        expression: { op: 'overlap', operand: { op: 'ref', name: '__time' }, expression: { op: 'literal', value: { start: '2024-05-01T00:00:00.000Z', end: '2024-05-02T00:00:00.000Z' }, type: 'TIME_RANGE' } },
+        expression: {
+          op: 'overlap',
+          operand: { op: 'ref', name: '__time' },
+          expression: {
+            op: 'literal',
+            value: { start: '2024-05-01T00:00:00.000Z', end: '2024-05-02T00:00:00.000Z' },
+            type: 'TIME_RANGE',
+          },
+        },
       },
       expression: { op: 'ref', name: 'added' },
     };
-    const viaTurnilo = await http(turniloUrl, 'POST', '/plywood', { dataCube: DATASOURCE, timezone: 'Etc/UTC', expression: sum });
+    const viaTurnilo = await http(turniloUrl, 'POST', '/plywood', {
+      dataCube: DATASOURCE,
+      timezone: 'Etc/UTC',
+      expression: sum,
+    });
     expect(viaTurnilo.status, viaTurnilo.text).toBe(200);
     expect(viaTurnilo.json.result).toBe(total);
     expect(total).toBe(TOTAL);
@@ -168,20 +264,35 @@ describe('image smoke: turnilo + druid', () => {
   it('a real browser (headless chromium) opens the cube page and sees that total rendered', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`).toBe(true);
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${turniloUrl}/#${DATASOURCE}`);
       // The Totals view shows the measure's title and its value, formatted by Turnilo's own numbro
       // with the measure's default format; below 100 that is the exact total, e.g. 57 → "57.0".
-      const formatted = (await dockerOk(['exec', turnilo, 'node', '-e', `process.stdout.write(require("/usr/local/lib/node_modules/turnilo/node_modules/numbro")(${TOTAL}).format("0,0.0 a"))`])).stdout.trim();
+      const formatted = (
+        await dockerOk([
+          'exec',
+          turnilo,
+          'node',
+          '-e',
+          `process.stdout.write(require("/usr/local/lib/node_modules/turnilo/node_modules/numbro")(${TOTAL}).format("0,0.0 a"))`,
+        ])
+      ).stdout.trim();
       expect(formatted).toBe(`${TOTAL}.0`);
       const rendered = page.locator('.total .measure-value', { hasText: formatted });
-      await rendered.first().waitFor({ state: 'visible', timeout: 90_000 }).catch(async (error) => {
-        mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: join(ARTIFACTS, 'turnilo-cube-failed.png') });
-        throw new Error(`${String(error)}\nPage text: ${(await page.locator('body').innerText()).slice(0, 1500)}`);
-      });
+      await rendered
+        .first()
+        .waitFor({ state: 'visible', timeout: 90_000 })
+        .catch(async (error) => {
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, 'turnilo-cube-failed.png') });
+          throw new Error(`${String(error)}\nPage text: ${(await page.locator('body').innerText()).slice(0, 1500)}`);
+        });
       expect((await rendered.first().innerText()).trim()).toBe(formatted);
       expect(await page.title()).toContain('Turnilo');
       await expect(page.locator('.total .measure-name').first().innerText()).resolves.toMatch(/added/i);

@@ -1,10 +1,32 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ARCHIVE_LIMITS, printable, Unpacker, unpackSubmission, UnsafeSubmission, type ArchiveLimits, type SubmissionFormat, type UnpackResult } from '../../src/grading/grade/archive.js';
+import {
+  DEFAULT_ARCHIVE_LIMITS,
+  printable,
+  Unpacker,
+  unpackSubmission,
+  UnsafeSubmission,
+  type ArchiveLimits,
+  type SubmissionFormat,
+  type UnpackResult,
+} from '../../src/grading/grade/archive.js';
 import { dropEscapingLinks, TooManyEntries } from '../../src/stack/sandbox/folders.js';
 import { tarGzBytes, zipBytes, type TarEntry, type ZipEntry } from './grade-archives.js';
 
@@ -41,7 +63,11 @@ interface E {
 }
 
 /** Feeds entries to an Unpacker and finishes it; returns the result or the refusal. */
-async function unpackEntries(entries: E[], limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS, setup?: (boxDir: string) => void): Promise<Outcome> {
+async function unpackEntries(
+  entries: E[],
+  limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+  setup?: (boxDir: string) => void,
+): Promise<Outcome> {
   const b = box();
   setup?.(b.dir);
   const unpacker = new Unpacker(b.root, limits);
@@ -129,9 +155,18 @@ describe('Unpacker: entry names', () => {
 
 describe('Unpacker: symbolic links', () => {
   it('refuses links that leave the root lexically, from any depth', async () => {
-    refused(await unpackEntries([{ name: 'up', kind: 'symlink', link: '..' }]), /symbolic link "up" points to "\.\.", outside the submission/);
-    refused(await unpackEntries([{ name: 'x/y/up3', kind: 'symlink', link: '../../..' }]), /points to "\.\.\/\.\.\/\.\.", outside/);
-    refused(await unpackEntries([{ name: 'l', kind: 'symlink', link: '' }]), /symbolic link "l" points to the absolute path ""/);
+    refused(
+      await unpackEntries([{ name: 'up', kind: 'symlink', link: '..' }]),
+      /symbolic link "up" points to "\.\.", outside the submission/,
+    );
+    refused(
+      await unpackEntries([{ name: 'x/y/up3', kind: 'symlink', link: '../../..' }]),
+      /points to "\.\.\/\.\.\/\.\.", outside/,
+    );
+    refused(
+      await unpackEntries([{ name: 'l', kind: 'symlink', link: '' }]),
+      /symbolic link "l" points to the absolute path ""/,
+    );
     refused(await unpackEntries([{ name: 'l', kind: 'symlink', link: 'C:/Windows' }]), /absolute path "C:\/Windows"/);
     refused(await unpackEntries([{ name: 'l', kind: 'symlink', link: '\\\\server\\share' }]), /absolute path/);
   });
@@ -169,27 +204,42 @@ describe('Unpacker: symbolic links', () => {
   });
 
   it('a chain of such links cannot expose a file outside the root (the unpacked out.csv reads <box>/secret.txt)', async () => {
-    const o = await unpackEntries([
-      { name: 'x/', kind: 'directory' },
-      { name: 'x/up', kind: 'symlink', link: '..' },
-      { name: 'p1', kind: 'symlink', link: 'x/up/..' },
-      { name: 'p2', kind: 'symlink', link: 'p1/..' },
-      { name: 'p3', kind: 'symlink', link: 'p2/..' },
-      { name: 'secret.txt', data: 'decoy' },
-      { name: 'out.csv', kind: 'symlink', link: 'p3/secret.txt' },
-    ], DEFAULT_ARCHIVE_LIMITS, (boxDir) => writeFileSync(join(boxDir, 'secret.txt'), 'host secret'));
+    const o = await unpackEntries(
+      [
+        { name: 'x/', kind: 'directory' },
+        { name: 'x/up', kind: 'symlink', link: '..' },
+        { name: 'p1', kind: 'symlink', link: 'x/up/..' },
+        { name: 'p2', kind: 'symlink', link: 'p1/..' },
+        { name: 'p3', kind: 'symlink', link: 'p2/..' },
+        { name: 'secret.txt', data: 'decoy' },
+        { name: 'out.csv', kind: 'symlink', link: 'p3/secret.txt' },
+      ],
+      DEFAULT_ARCHIVE_LIMITS,
+      (boxDir) => writeFileSync(join(boxDir, 'secret.txt'), 'host secret'),
+    );
     const exposed = o.error === undefined ? readFileSync(join(o.root, 'out.csv'), 'utf8') : undefined;
     expect(exposed).not.toBe('host secret');
   });
 
   it('refuses a loop of links', async () => {
-    refused(await unpackEntries([{ name: 'a', kind: 'symlink', link: 'b' }, { name: 'b', kind: 'symlink', link: 'a' }]), /symbolic link "(a|b)" is part of a loop/);
+    refused(
+      await unpackEntries([
+        { name: 'a', kind: 'symlink', link: 'b' },
+        { name: 'b', kind: 'symlink', link: 'a' },
+      ]),
+      /symbolic link "(a|b)" is part of a loop/,
+    );
   });
 
   it('drops a dangling link with a note', async () => {
-    const o = await unpackEntries([{ name: 'keep.txt', data: 'k' }, { name: 'gone', kind: 'symlink', link: 'missing.txt' }]);
+    const o = await unpackEntries([
+      { name: 'keep.txt', data: 'k' },
+      { name: 'gone', kind: 'symlink', link: 'missing.txt' },
+    ]);
     accepted(o);
-    expect(existsSync(join(o.root, 'gone')) || lstatSync(join(o.root, 'gone'), { throwIfNoEntry: false }) !== undefined).toBe(false);
+    expect(
+      existsSync(join(o.root, 'gone')) || lstatSync(join(o.root, 'gone'), { throwIfNoEntry: false }) !== undefined,
+    ).toBe(false);
     expect(o.result?.notes).toEqual(['dropped the dangling symbolic link gone']);
   });
 
@@ -206,33 +256,77 @@ describe('Unpacker: symbolic links', () => {
 
 describe('Unpacker: hard links, devices, special files', () => {
   it('a hard link becomes an independent copy (no shared inode) and its bytes count', async () => {
-    const o = await unpackEntries([{ name: 'a.txt', data: 'hello' }, { name: 'b.txt', kind: 'hardlink', link: 'a.txt' }]);
+    const o = await unpackEntries([
+      { name: 'a.txt', data: 'hello' },
+      { name: 'b.txt', kind: 'hardlink', link: 'a.txt' },
+    ]);
     accepted(o);
     expect(statSync(join(o.root, 'b.txt')).nlink).toBe(1);
     expect(statSync(join(o.root, 'b.txt')).ino).not.toBe(statSync(join(o.root, 'a.txt')).ino);
     expect(readFileSync(join(o.root, 'b.txt'), 'utf8')).toBe('hello');
     expect(o.result).toMatchObject({ files: 2, bytes: 10 });
     const limits = { maxTotalBytes: 1000, maxFiles: 10, maxFileBytes: 1000 };
-    refused(await unpackEntries([{ name: 'a', data: 'x'.repeat(600) }, { name: 'b', kind: 'hardlink', link: 'a' }], limits), /unpacks to more than 1000 bytes/);
+    refused(
+      await unpackEntries(
+        [
+          { name: 'a', data: 'x'.repeat(600) },
+          { name: 'b', kind: 'hardlink', link: 'a' },
+        ],
+        limits,
+      ),
+      /unpacks to more than 1000 bytes/,
+    );
   });
 
   it('refuses hard links to what is not an earlier file of the submission', async () => {
-    refused(await unpackEntries([{ name: 'b', kind: 'hardlink', link: 'a' }, { name: 'a', data: 'x' }]), /hard link "b" points to "a", which is not a file inside the submission/);
-    refused(await unpackEntries([{ name: 'd/', kind: 'directory' }, { name: 'b', kind: 'hardlink', link: 'd' }]), /hard link "b" points to "d"/);
-    refused(await unpackEntries([{ name: 'a', data: 'x' }, { name: 's', kind: 'symlink', link: 'a' }, { name: 'b', kind: 'hardlink', link: 's' }]), /hard link "b" points to "s"/);
-    refused(await unpackEntries([{ name: 'a', data: 'x' }, { name: 'b', kind: 'hardlink', link: 'x/../a' }]), /hard link "b" points to "x\/\.\.\/a"/);
+    refused(
+      await unpackEntries([
+        { name: 'b', kind: 'hardlink', link: 'a' },
+        { name: 'a', data: 'x' },
+      ]),
+      /hard link "b" points to "a", which is not a file inside the submission/,
+    );
+    refused(
+      await unpackEntries([
+        { name: 'd/', kind: 'directory' },
+        { name: 'b', kind: 'hardlink', link: 'd' },
+      ]),
+      /hard link "b" points to "d"/,
+    );
+    refused(
+      await unpackEntries([
+        { name: 'a', data: 'x' },
+        { name: 's', kind: 'symlink', link: 'a' },
+        { name: 'b', kind: 'hardlink', link: 's' },
+      ]),
+      /hard link "b" points to "s"/,
+    );
+    refused(
+      await unpackEntries([
+        { name: 'a', data: 'x' },
+        { name: 'b', kind: 'hardlink', link: 'x/../a' },
+      ]),
+      /hard link "b" points to "x\/\.\.\/a"/,
+    );
     refused(await unpackEntries([{ name: 'b', kind: 'hardlink', link: '' }]), /hard link "b" points to ""/);
   });
 
   it('refuses devices and special files by kind', async () => {
     refused(await unpackEntries([{ name: 'dev/sda', kind: 'device' }]), /entry "dev\/sda" is a device file/);
-    refused(await unpackEntries([{ name: 'sock', kind: 'special' }]), /entry "sock" is a special file \(FIFO or socket\)/);
+    refused(
+      await unpackEntries([{ name: 'sock', kind: 'special' }]),
+      /entry "sock" is a special file \(FIFO or socket\)/,
+    );
   });
 });
 
 describe('Unpacker: modes, clashes and limits', () => {
   it('keeps only the executable bit: setuid, setgid and sticky bits are dropped', async () => {
-    const o = await unpackEntries([{ name: 'run.sh', data: '#!/bin/sh\n', mode: 0o4755 }, { name: 'lib.py', data: '', mode: 0o2666 }, { name: 'x', data: '', mode: 0o1777 }]);
+    const o = await unpackEntries([
+      { name: 'run.sh', data: '#!/bin/sh\n', mode: 0o4755 },
+      { name: 'lib.py', data: '', mode: 0o2666 },
+      { name: 'x', data: '', mode: 0o1777 },
+    ]);
     accepted(o);
     expect(statSync(join(o.root, 'run.sh')).mode & 0o7000).toBe(0);
     expect(statSync(join(o.root, 'run.sh')).mode & 0o111).toBe(0o111);
@@ -241,14 +335,38 @@ describe('Unpacker: modes, clashes and limits', () => {
   });
 
   it('refuses a folder entry where a file is, and a file where a folder is', async () => {
-    refused(await unpackEntries([{ name: 'a', data: 'x' }, { name: 'a/', kind: 'directory' }]), /entry "a" cannot be unpacked/);
-    refused(await unpackEntries([{ name: 'a/', kind: 'directory' }, { name: 'a', data: 'x' }]), /entry "a" cannot be unpacked \(EISDIR/);
+    refused(
+      await unpackEntries([
+        { name: 'a', data: 'x' },
+        { name: 'a/', kind: 'directory' },
+      ]),
+      /entry "a" cannot be unpacked/,
+    );
+    refused(
+      await unpackEntries([
+        { name: 'a/', kind: 'directory' },
+        { name: 'a', data: 'x' },
+      ]),
+      /entry "a" cannot be unpacked \(EISDIR/,
+    );
   });
 
   it('counts the bytes actually written, not the declared size', async () => {
     const limits = { maxTotalBytes: 1000, maxFiles: 10, maxFileBytes: 600 };
-    refused(await unpackEntries([{ name: 'liar', data: 'x'.repeat(700), size: 1 }], limits), /file "liar" is larger than the per-file limit of 600 bytes/);
-    refused(await unpackEntries([{ name: 'a', data: 'x'.repeat(550), size: 0 }, { name: 'b', data: 'y'.repeat(550), size: 0 }], limits), /unpacks to more than 1000 bytes/);
+    refused(
+      await unpackEntries([{ name: 'liar', data: 'x'.repeat(700), size: 1 }], limits),
+      /file "liar" is larger than the per-file limit of 600 bytes/,
+    );
+    refused(
+      await unpackEntries(
+        [
+          { name: 'a', data: 'x'.repeat(550), size: 0 },
+          { name: 'b', data: 'y'.repeat(550), size: 0 },
+        ],
+        limits,
+      ),
+      /unpacks to more than 1000 bytes/,
+    );
   });
 
   it('refuses by declared size before writing', async () => {
@@ -260,14 +378,28 @@ describe('Unpacker: modes, clashes and limits', () => {
 
   it('counts folders and links toward the entry limit', async () => {
     const limits = { maxTotalBytes: 1000, maxFiles: 4, maxFileBytes: 600 };
-    const five: E[] = [{ name: 'd1/', kind: 'directory' }, { name: 'd2/', kind: 'directory' }, { name: 'f', data: 'x' }, { name: 'l1', kind: 'symlink', link: 'f' }, { name: 'l2', kind: 'symlink', link: 'f' }];
+    const five: E[] = [
+      { name: 'd1/', kind: 'directory' },
+      { name: 'd2/', kind: 'directory' },
+      { name: 'f', data: 'x' },
+      { name: 'l1', kind: 'symlink', link: 'f' },
+      { name: 'l2', kind: 'symlink', link: 'f' },
+    ];
     refused(await unpackEntries(five, limits), /more than 4 files/);
     accepted(await unpackEntries(five.slice(0, 4), limits));
   });
 
   it('an exact fit passes', async () => {
     const limits = { maxTotalBytes: 10, maxFiles: 2, maxFileBytes: 5 };
-    accepted(await unpackEntries([{ name: 'a', data: '12345' }, { name: 'b', data: '67890' }], limits));
+    accepted(
+      await unpackEntries(
+        [
+          { name: 'a', data: '12345' },
+          { name: 'b', data: '67890' },
+        ],
+        limits,
+      ),
+    );
   });
 });
 
@@ -311,14 +443,26 @@ describe('zip and tar.gz: cases not covered by grade-archive.test.ts', () => {
   });
 
   it('zip: device and FIFO entries (by their Unix mode) are refused', async () => {
-    refused(await unpackBytes('zip', patchZip(zipBytes([{ name: 'sda', data: '' }]), { unixMode: 0o060644 })), /entry "sda" is a device file/);
-    refused(await unpackBytes('zip', patchZip(zipBytes([{ name: 'tty', data: '' }]), { unixMode: 0o020644 })), /device file/);
-    refused(await unpackBytes('zip', patchZip(zipBytes([{ name: 'pipe', data: '' }]), { unixMode: 0o010644 })), /special file/);
+    refused(
+      await unpackBytes('zip', patchZip(zipBytes([{ name: 'sda', data: '' }]), { unixMode: 0o060644 })),
+      /entry "sda" is a device file/,
+    );
+    refused(
+      await unpackBytes('zip', patchZip(zipBytes([{ name: 'tty', data: '' }]), { unixMode: 0o020644 })),
+      /device file/,
+    );
+    refused(
+      await unpackBytes('zip', patchZip(zipBytes([{ name: 'pipe', data: '' }]), { unixMode: 0o010644 })),
+      /special file/,
+    );
   });
 
   it('zip: an encrypted entry is refused', async () => {
     // A ZipCrypto entry: 12 header bytes before the data, so the stored size is the real size + 12.
-    const bytes = patchZip(zipBytes([{ name: 'secret.txt', data: Buffer.concat([Buffer.alloc(12, 7), Buffer.from('xxxx')]) }]), { flags: 0x1, uncompressedSize: 4 });
+    const bytes = patchZip(
+      zipBytes([{ name: 'secret.txt', data: Buffer.concat([Buffer.alloc(12, 7), Buffer.from('xxxx')]) }]),
+      { flags: 0x1, uncompressedSize: 4 },
+    );
     refused(await unpackBytes('zip', bytes), /entry "secret\.txt" is encrypted/);
   });
 
@@ -333,16 +477,29 @@ describe('zip and tar.gz: cases not covered by grade-archive.test.ts', () => {
   });
 
   it('tar.gz: a hard link with ".." is refused', async () => {
-    refused(await tgz([{ name: 'evil', type: 'link', linkname: '../../etc/passwd' }]), /hard link "evil" points to "\.\.\/\.\.\/etc\/passwd"/);
+    refused(
+      await tgz([{ name: 'evil', type: 'link', linkname: '../../etc/passwd' }]),
+      /hard link "evil" points to "\.\.\/\.\.\/etc\/passwd"/,
+    );
   });
 
   // Same bug as in "Unpacker: symbolic links", through a real tar.gz. Input: x/ (dir), x/up -> .., y -> x/up/..
   it('tar.gz: a link chain that climbs out through ".." after a link is refused', async () => {
-    refused(await tgz([{ name: 'x/', type: 'directory' }, { name: 'x/up', type: 'symlink', linkname: '..' }, { name: 'y', type: 'symlink', linkname: 'x/up/..' }]), /leads outside/);
+    refused(
+      await tgz([
+        { name: 'x/', type: 'directory' },
+        { name: 'x/up', type: 'symlink', linkname: '..' },
+        { name: 'y', type: 'symlink', linkname: 'x/up/..' },
+      ]),
+      /leads outside/,
+    );
   });
 
   it('tar.gz: a hard link inside becomes a copy', async () => {
-    const o = await tgz([{ name: 'a.txt', data: 'A' }, { name: 'b.txt', type: 'link', linkname: 'a.txt' }]);
+    const o = await tgz([
+      { name: 'a.txt', data: 'A' },
+      { name: 'b.txt', type: 'link', linkname: 'a.txt' },
+    ]);
     accepted(o);
     expect(statSync(join(o.root, 'b.txt')).nlink).toBe(1);
   });
@@ -357,10 +514,12 @@ describe('zip and tar.gz: cases not covered by grade-archive.test.ts', () => {
     expect(ok).toMatchObject({ files: 2, bytes: 2 });
     expect(statSync(join(b.dir, 'out1', 'b.txt')).nlink).toBe(1);
     execFileSync('mkfifo', [join(src, 'pipe')]);
-    await expect(unpackSubmission({ path: src, format: 'folder' }, join(b.dir, 'out2'))).rejects.toMatchObject({ reason: 'entry "pipe" is a special file (FIFO or socket), not a regular file' });
+    await expect(unpackSubmission({ path: src, format: 'folder' }, join(b.dir, 'out2'))).rejects.toMatchObject({
+      reason: 'entry "pipe" is a special file (FIFO or socket), not a regular file',
+    });
   });
 
-  it('refuses to unpack into a folder that is not empty (a plain error, not the learner\'s fault)', async () => {
+  it("refuses to unpack into a folder that is not empty (a plain error, not the learner's fault)", async () => {
     const b = box();
     mkdirSync(b.root, { recursive: true });
     writeFileSync(join(b.root, 'old.txt'), 'keep');
@@ -431,7 +590,9 @@ describe('dropEscapingLinks (before every check)', () => {
     symlinkSync('p2/secret.txt', join(sub, 'out.csv'));
     expect(readFileSync(join(sub, 'out.csv'), 'utf8')).toBe('host secret');
     dropEscapingLinks(work);
-    const still = lstatSync(join(sub, 'out.csv'), { throwIfNoEntry: false }) ? readFileSync(join(sub, 'out.csv'), 'utf8') : undefined;
+    const still = lstatSync(join(sub, 'out.csv'), { throwIfNoEntry: false })
+      ? readFileSync(join(sub, 'out.csv'), 'utf8')
+      : undefined;
     expect(still).not.toBe('host secret');
   });
 

@@ -5,7 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckModule } from '../../src/grading/kinds/module.js';
 import { checkSchema } from '../../src/grading/schema.js';
 
-const fixture = resolve(import.meta.dirname, '..', 'fixtures', 'grading', 'day6', 'exercises', 'no-gaps', 'checks', 'exactly-once.ts');
+const fixture = resolve(
+  import.meta.dirname,
+  '..',
+  'fixtures',
+  'grading',
+  'day6',
+  'exercises',
+  'no-gaps',
+  'checks',
+  'exactly-once.ts',
+);
 
 describe('TypeScript check modules', () => {
   it('loads a .ts module (types erased) and its judge names duplicates and gaps', async () => {

@@ -32,13 +32,22 @@ describe('config precedence', () => {
   });
 
   it('ignores empty environment variables instead of blanking a value', () => {
-    const resolved = resolveConfig({ env: { DE_LAB_IMAGE_PREFIX: '' }, file: { imagePrefix: 'kept' }, flags: {}, path: '/x' });
+    const resolved = resolveConfig({
+      env: { DE_LAB_IMAGE_PREFIX: '' },
+      file: { imagePrefix: 'kept' },
+      flags: {},
+      path: '/x',
+    });
     expect(resolved.values.imagePrefix).toBe('kept');
   });
 
   it('rejects an invalid value and names where it came from and what is allowed', () => {
-    expect(() => resolveConfig({ env: { DE_LAB_LANG: 'fr' }, file: {}, flags: {}, path: '/x' })).toThrowError(/lang in DE_LAB_LANG is invalid: allowed values: en, ko/);
-    expect(() => resolveConfig({ env: {}, file: { imagePrefix: 'Bad Prefix' }, flags: {}, path: '/cfg.yaml' })).toThrowError(/imagePrefix in \/cfg.yaml/);
+    expect(() => resolveConfig({ env: { DE_LAB_LANG: 'fr' }, file: {}, flags: {}, path: '/x' })).toThrowError(
+      /lang in DE_LAB_LANG is invalid: allowed values: en, ko/,
+    );
+    expect(() =>
+      resolveConfig({ env: {}, file: { imagePrefix: 'Bad Prefix' }, flags: {}, path: '/cfg.yaml' }),
+    ).toThrowError(/imagePrefix in \/cfg.yaml/);
     try {
       resolveConfig({ env: {}, file: {}, flags: { lang: 'de' }, path: '/x' });
       expect.unreachable();
@@ -49,7 +58,12 @@ describe('config precedence', () => {
   });
 
   it('accepts registry prefixes with a host and port', () => {
-    const resolved = resolveConfig({ env: {}, file: {}, flags: { imagePrefix: 'registry.example.com:5000/course' }, path: '/x' });
+    const resolved = resolveConfig({
+      env: {},
+      file: {},
+      flags: { imagePrefix: 'registry.example.com:5000/course' },
+      path: '/x',
+    });
     expect(resolved.values.imagePrefix).toBe('registry.example.com:5000/course');
   });
 
@@ -57,21 +71,33 @@ describe('config precedence', () => {
     const dir = tempDir();
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, pem);
-    expect(resolveConfig({ env: { NODE_EXTRA_CA_CERTS: ca }, file: {}, flags: {}, path: '/x' }).origins.caFile).toBe('env:NODE_EXTRA_CA_CERTS');
-    expect(resolveConfig({ env: { SSL_CERT_FILE: ca, NODE_EXTRA_CA_CERTS: '/nope' }, file: {}, flags: {}, path: '/x' }).origins.caFile).toBe('env:SSL_CERT_FILE');
+    expect(resolveConfig({ env: { NODE_EXTRA_CA_CERTS: ca }, file: {}, flags: {}, path: '/x' }).origins.caFile).toBe(
+      'env:NODE_EXTRA_CA_CERTS',
+    );
+    expect(
+      resolveConfig({ env: { SSL_CERT_FILE: ca, NODE_EXTRA_CA_CERTS: '/nope' }, file: {}, flags: {}, path: '/x' })
+        .origins.caFile,
+    ).toBe('env:SSL_CERT_FILE');
     // A CA configured in the file wins over the variables.
     const other = join(dir, 'other.pem');
     writeFileSync(other, pem);
-    expect(resolveConfig({ env: { SSL_CERT_FILE: ca }, file: { caFile: other }, flags: {}, path: '/x' }).values.caFile).toBe(other);
+    expect(
+      resolveConfig({ env: { SSL_CERT_FILE: ca }, file: { caFile: other }, flags: {}, path: '/x' }).values.caFile,
+    ).toBe(other);
     // A variable that points nowhere is ignored rather than breaking every command.
-    expect(resolveConfig({ env: { SSL_CERT_FILE: join(dir, 'missing.pem') }, file: {}, flags: {}, path: '/x' }).values.caFile).toBe('');
+    expect(
+      resolveConfig({ env: { SSL_CERT_FILE: join(dir, 'missing.pem') }, file: {}, flags: {}, path: '/x' }).values
+        .caFile,
+    ).toBe('');
   });
 
   it('rejects a CA file that holds no certificate', () => {
     const dir = tempDir();
     const notPem = join(dir, 'ca.txt');
     writeFileSync(notPem, 'hello');
-    expect(() => resolveConfig({ env: {}, file: {}, flags: { caFile: notPem }, path: '/x' })).toThrowError(/holds no PEM certificate/);
+    expect(() => resolveConfig({ env: {}, file: {}, flags: { caFile: notPem }, path: '/x' })).toThrowError(
+      /holds no PEM certificate/,
+    );
   });
 
   it('derives the language from the locale', () => {

@@ -10,7 +10,15 @@ import { loadGradingSpec } from '../../src/grading/spec.js';
 // a missing translation or a grader that ignores the seed fails here, before any container runs.
 const lab = findLab('day2');
 const exercises = loadExercises(lab);
-const CONCEPT_EXERCISES = ['route-events', 'tail-rotation', 'parse-filter', 'buffer-workers', 'docker-logging', 'reliable-forwarding', 'kafka-output'];
+const CONCEPT_EXERCISES = [
+  'route-events',
+  'tail-rotation',
+  'parse-filter',
+  'buffer-workers',
+  'docker-logging',
+  'reliable-forwarding',
+  'kafka-output',
+];
 
 describe('day 2 course data', () => {
   it('lists seven exercises, each with a folder, in the order learners meet them', () => {
@@ -19,7 +27,9 @@ describe('day 2 course data', () => {
 
   it('publishes only 127.0.0.1 ports of the 24xxx/98xx range', () => {
     expect(lab.ports.map((p) => p.port).sort((a, b) => a - b)).toEqual([9880, 24220, 24224]);
-    const compose = parse(readFileSync(lab.composeFile, 'utf8')) as { services: Record<string, { ports?: string[]; container_name?: string }> };
+    const compose = parse(readFileSync(lab.composeFile, 'utf8')) as {
+      services: Record<string, { ports?: string[]; container_name?: string }>;
+    };
     const published = Object.values(compose.services).flatMap((s) => s.ports ?? []);
     expect(published.length).toBeGreaterThan(0);
     for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:(24\d{3}|98\d{2}):/);
@@ -56,7 +66,8 @@ describe('day 2 course data', () => {
         const seeded = spec.checks.filter((c) => JSON.stringify(c).includes('{seed}'));
         expect(seeded.length).toBeGreaterThan(0);
         // Every Ruby grader prints PASS/FAIL and the check matches PASS: no check accepts anything.
-        for (const check of spec.checks) expect(JSON.stringify(check.kind === 'command' ? check.expect : {})).not.toBe('{}');
+        for (const check of spec.checks)
+          expect(JSON.stringify(check.kind === 'command' ? check.expect : {})).not.toBe('{}');
       });
     });
   }

@@ -35,7 +35,9 @@ interface Plan {
 
 /** The gen/drive.py invocations of an exercise's steps: the options that decide what is sent. */
 function driveRuns(exercise: string): string[][] {
-  const doc = parse(readFileSync(join(DAY4, 'exercises', exercise, 'exercise.yaml'), 'utf8')) as { steps: Array<{ command?: string[] }> };
+  const doc = parse(readFileSync(join(DAY4, 'exercises', exercise, 'exercise.yaml'), 'utf8')) as {
+    steps: Array<{ command?: string[] }>;
+  };
   const runs: string[][] = [];
   for (const step of doc.steps) {
     const command = step.command ?? [];
@@ -54,8 +56,21 @@ function driveRuns(exercise: string): string[][] {
 
 /** `events.py plan` for several seeds in one python3 start: one Plan per seed, in order. */
 function plans(args: string[], seeds: number[], fixed = false): Plan[] {
-  const out = execFileSync('python3', [join(GEN, 'events.py'), 'plan', ...seeds.flatMap((seed) => ['--seed', String(seed)]), ...args, ...(fixed ? ['--fixed'] : [])], { encoding: 'utf8' });
-  return out.trim().split('\n').map((line) => JSON.parse(line) as Plan);
+  const out = execFileSync(
+    'python3',
+    [
+      join(GEN, 'events.py'),
+      'plan',
+      ...seeds.flatMap((seed) => ['--seed', String(seed)]),
+      ...args,
+      ...(fixed ? ['--fixed'] : []),
+    ],
+    { encoding: 'utf8' },
+  );
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Plan);
 }
 
 function plan(args: string[], seed: number, fixed = false): Plan {
@@ -95,7 +110,10 @@ describe.skipIf(!python)('day 4: the seed decides the amounts the graders expect
       // several values over five seeds, and no two seeds give the same set of amounts.
       const key = exercise === 'click-attribution' ? 'clicksWithin15' : 'valid';
       const values = new Set(table[exercise]!.map((row) => row[key]));
-      expect(values.size, `${exercise}: ${key} over seeds ${seeds.join(', ')}: ${[...values].join(', ')}`).toBeGreaterThanOrEqual(4);
+      expect(
+        values.size,
+        `${exercise}: ${key} over seeds ${seeds.join(', ')}: ${[...values].join(', ')}`,
+      ).toBeGreaterThanOrEqual(4);
       const distinct = new Set(table[exercise]!.map((row) => JSON.stringify(row)));
       expect(distinct.size, `${exercise}: ${JSON.stringify(table[exercise])}`).toBe(seeds.length);
     }
@@ -128,7 +146,10 @@ function fakeSink(root: string, batches: Array<Array<Record<string, unknown>>>, 
   batches.forEach((rows, batch) => {
     const part = join(sink, `part-${batch}.json`);
     writeFileSync(part, rows.map((row) => JSON.stringify(row) + '\n').join(''));
-    writeFileSync(join(sink, '_spark_metadata', String(batch)), `v1\n${JSON.stringify({ path: `file://${part}`, size: 1, isDir: false, modificationTime: 0, blockReplication: 1, blockSize: 1, action: 'add' })}\n`);
+    writeFileSync(
+      join(sink, '_spark_metadata', String(batch)),
+      `v1\n${JSON.stringify({ path: `file://${part}`, size: 1, isDir: false, modificationTime: 0, blockReplication: 1, blockSize: 1, action: 'add' })}\n`,
+    );
   });
   if (commits) {
     mkdirSync(join(root, 'checkpoint', 'commits'), { recursive: true });
@@ -150,14 +171,28 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
   it('checkpoint: passes only when the checkpoint committed the batches the sink committed', () => {
     const good = mkdtempSync(join(tmpdir(), 'day4-sink-'));
     fakeSink(good, [[{ event_id: 'a' }], [{ event_id: 'b' }]], [0, 1]);
-    const ok = filesink(['checkpoint', '--sink', join(good, 'out'), '--checkpoint', join(good, 'checkpoint'), '--field', 'event_id']);
+    const ok = filesink([
+      'checkpoint',
+      '--sink',
+      join(good, 'out'),
+      '--checkpoint',
+      join(good, 'checkpoint'),
+      '--field',
+      'event_id',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('2 rows in batches 0..1');
 
     // Files written without a streaming query into checkpoint/ (or a checkpoint kept elsewhere).
     const elsewhere = mkdtempSync(join(tmpdir(), 'day4-sink-'));
     fakeSink(elsewhere, [[{ event_id: 'a' }]], null);
-    const none = filesink(['checkpoint', '--sink', join(elsewhere, 'out'), '--checkpoint', join(elsewhere, 'checkpoint')]);
+    const none = filesink([
+      'checkpoint',
+      '--sink',
+      join(elsewhere, 'out'),
+      '--checkpoint',
+      join(elsewhere, 'checkpoint'),
+    ]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('holds no committed batch');
 
@@ -169,14 +204,30 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
     expect(mismatch.stderr).toContain('but the sink committed batches 0..2');
 
     // Rows without the field the exercise writes: the example row is shown.
-    const wrongShape = filesink(['checkpoint', '--sink', join(good, 'out'), '--checkpoint', join(good, 'checkpoint'), '--field', 'window_start']);
+    const wrongShape = filesink([
+      'checkpoint',
+      '--sink',
+      join(good, 'out'),
+      '--checkpoint',
+      join(good, 'checkpoint'),
+      '--field',
+      'window_start',
+    ]);
     expect(wrongShape.code).toBe(1);
     expect(wrongShape.stderr).toContain('none with a field window_start; first row: {"event_id": "a"}');
 
     // A sink whose batches hold no rows (a query that read nothing).
     const nothing = mkdtempSync(join(tmpdir(), 'day4-sink-'));
     fakeSink(nothing, [[]], [0]);
-    const noRows = filesink(['checkpoint', '--sink', join(nothing, 'out'), '--checkpoint', join(nothing, 'checkpoint'), '--field', 'event_id']);
+    const noRows = filesink([
+      'checkpoint',
+      '--sink',
+      join(nothing, 'out'),
+      '--checkpoint',
+      join(nothing, 'checkpoint'),
+      '--field',
+      'event_id',
+    ]);
     expect(noRows.code).toBe(1);
     expect(noRows.stderr).toContain('out/ committed no rows (batches 0..0)');
 
@@ -190,8 +241,13 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
   it('stats: counts, distinct values and sums, with a repeated value as the example', () => {
     const dir = mkdtempSync(join(tmpdir(), 'day4-stats-'));
     const file = join(dir, 'result.jsonl');
-    writeFileSync(file, ['{"event_id":"b","events":3}', '{"event_id":"a","events":4}', '{"event_id":"b","events":3}'].join('\n') + '\n');
-    expect(filesink(['stats', '--file', file, '--unique', 'event_id', '--sum', 'events']).stdout).toBe('rows=3 unique_event_id=2 sum_events=10 (e.g. event_id "b" appears 2 times)');
+    writeFileSync(
+      file,
+      ['{"event_id":"b","events":3}', '{"event_id":"a","events":4}', '{"event_id":"b","events":3}'].join('\n') + '\n',
+    );
+    expect(filesink(['stats', '--file', file, '--unique', 'event_id', '--sum', 'events']).stdout).toBe(
+      'rows=3 unique_event_id=2 sum_events=10 (e.g. event_id "b" appears 2 times)',
+    );
     writeFileSync(file, '{"event_id":"a","events":4}\n');
     expect(filesink(['stats', '--file', file, '--unique', 'event_id']).stdout).toBe('rows=1 unique_event_id=1');
   });

@@ -39,9 +39,13 @@ describe('debouncer', () => {
 
   it('stop cancels a pending run and reports task errors to onError', async () => {
     const errors: unknown[] = [];
-    const d = startDebouncer(100, async () => {
-      throw new Error('boom');
-    }, (e) => errors.push(e));
+    const d = startDebouncer(
+      100,
+      async () => {
+        throw new Error('boom');
+      },
+      (e) => errors.push(e),
+    );
     d.trigger();
     await vi.advanceTimersByTimeAsync(150);
     expect(errors).toHaveLength(1);

@@ -37,17 +37,39 @@ describe('unified diff', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n';
     const after = 'a\nB\nc\nd\ne\nf\ng\nh\ni\nj\nk\n';
     expect(unifiedDiff(before, after, { before: 'x (yours)', after: 'x (solution)' })).toBe(
-      ['--- x (yours)', '+++ x (solution)', '@@ -1,5 +1,5 @@', ' a', '-b', '+B', ' c', ' d', ' e', '@@ -8,3 +8,4 @@', ' h', ' i', ' j', '+k', ''].join('\n'),
+      [
+        '--- x (yours)',
+        '+++ x (solution)',
+        '@@ -1,5 +1,5 @@',
+        ' a',
+        '-b',
+        '+B',
+        ' c',
+        ' d',
+        ' e',
+        '@@ -8,3 +8,4 @@',
+        ' h',
+        ' i',
+        ' j',
+        '+k',
+        '',
+      ].join('\n'),
     );
     expect(unifiedDiff('same\n', 'same\n', { before: 'a', after: 'b' })).toBe('');
-    expect(unifiedDiff('', 'new\n', { before: '/dev/null', after: 'b' })).toBe('--- /dev/null\n+++ b\n@@ -0,0 +1 @@\n+new\n');
-    expect(unifiedDiff('x', 'x\n', { before: 'a', after: 'b' })).toBe('--- a\n+++ b\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n');
+    expect(unifiedDiff('', 'new\n', { before: '/dev/null', after: 'b' })).toBe(
+      '--- /dev/null\n+++ b\n@@ -0,0 +1 @@\n+new\n',
+    );
+    expect(unifiedDiff('x', 'x\n', { before: 'a', after: 'b' })).toBe(
+      '--- a\n+++ b\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n',
+    );
   });
 
   it('turns one random text into another when applied (seeded)', () => {
     const random = prng(7);
     const words = ['alpha', 'beta', 'gamma', 'delta', ''];
-    const text = () => Array.from({ length: Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]).join('\n') + (random() < 0.8 ? '\n' : '');
+    const text = () =>
+      Array.from({ length: Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]).join('\n') +
+      (random() < 0.8 ? '\n' : '');
     for (let n = 0; n < 300; n++) {
       const before = text();
       const after = text();

@@ -1,14 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { dockerContainerKind, dockerImageKind, firstDifference, isRoot, judgeWhenFrozen, judgeWhenStopped } from '../../src/grading/kinds/docker.js';
+import {
+  dockerContainerKind,
+  dockerImageKind,
+  firstDifference,
+  isRoot,
+  judgeWhenFrozen,
+  judgeWhenStopped,
+} from '../../src/grading/kinds/docker.js';
 import { checkSchema, stepSchema, type Check } from '../../src/grading/schema.js';
 
 type ImageCheck = Extract<Check, { kind: 'docker-image' }>;
 type ContainerCheck = Extract<Check, { kind: 'docker-container' }>;
 
 const title = { en: 't', ko: 't' };
-const imageCheck = (extra: Record<string, unknown>) => checkSchema.parse({ id: 'c', title, kind: 'docker-image', image: 'img:1', expect: {}, ...extra }) as ImageCheck;
+const imageCheck = (extra: Record<string, unknown>) =>
+  checkSchema.parse({ id: 'c', title, kind: 'docker-image', image: 'img:1', expect: {}, ...extra }) as ImageCheck;
 const containerCheck = (expect: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  checkSchema.parse({ id: 'c', title, kind: 'docker-container', project: 'p', service: 'app', expect, ...extra }) as ContainerCheck;
+  checkSchema.parse({
+    id: 'c',
+    title,
+    kind: 'docker-container',
+    project: 'p',
+    service: 'app',
+    expect,
+    ...extra,
+  }) as ContainerCheck;
 
 /** What docker-image's observe returns for a well-built image. */
 const image = (over: Record<string, unknown> = {}) => ({
@@ -49,38 +65,76 @@ const container = (over: Record<string, unknown> = {}) => ({
 
 describe('docker-image judge', () => {
   it('treats every spelling of uid 0 as root', () => {
-    for (const user of ['', 'root', '0', '00', '0:0', '000:10001', 'root:staff', ' 0']) expect(isRoot(user), user).toBe(true);
+    for (const user of ['', 'root', '0', '00', '0:0', '000:10001', 'root:staff', ' 0'])
+      expect(isRoot(user), user).toBe(true);
     for (const user of ['summarize', '10001', '10001:0', 'nobody', '1000:1000']) expect(isRoot(user), user).toBe(false);
     const check = imageCheck({ expect: { user: 'non-root' } });
-    expect(dockerImageKind.judge(check, image({ user: '00' }), undefined)).toMatchObject({ ok: false, found: 'USER 00' });
-    expect(dockerImageKind.judge(check, image({ user: '' }), undefined)).toMatchObject({ ok: false, found: 'no USER (runs as root)' });
+    expect(dockerImageKind.judge(check, image({ user: '00' }), undefined)).toMatchObject({
+      ok: false,
+      found: 'USER 00',
+    });
+    expect(dockerImageKind.judge(check, image({ user: '' }), undefined)).toMatchObject({
+      ok: false,
+      found: 'no USER (runs as root)',
+    });
     expect(dockerImageKind.judge(check, image(), undefined).ok).toBe(true);
   });
 
   it('checks ENTRYPOINT, CMD, WORKDIR, size and base image', () => {
-    const check = imageCheck({ expect: { entrypoint: ['python3', '/app/summarize.py'], cmd: ['--column', 'amount'], workdir: '/app', maxSizeMB: 200, baseImage: 'debian:bookworm-slim' } });
+    const check = imageCheck({
+      expect: {
+        entrypoint: ['python3', '/app/summarize.py'],
+        cmd: ['--column', 'amount'],
+        workdir: '/app',
+        maxSizeMB: 200,
+        baseImage: 'debian:bookworm-slim',
+      },
+    });
     expect(dockerImageKind.judge(check, image(), undefined).ok).toBe(true);
-    expect(dockerImageKind.judge(check, image({ cmd: ['python3', '/app/summarize.py', '--column', 'amount'] }), undefined)).toMatchObject({ ok: false, expected: 'CMD ["--column","amount"]' });
-    expect(dockerImageKind.judge(check, image({ sizeMB: 250 }), undefined)).toMatchObject({ ok: false, found: '250 MB' });
-    expect(dockerImageKind.judge(check, image({ baseLayers: ['sha256:z'] }), undefined)).toMatchObject({ ok: false, found: 'another base' });
-    expect(dockerImageKind.judge(check, { exists: false }, undefined)).toMatchObject({ ok: false, found: 'no such image' });
+    expect(
+      dockerImageKind.judge(check, image({ cmd: ['python3', '/app/summarize.py', '--column', 'amount'] }), undefined),
+    ).toMatchObject({ ok: false, expected: 'CMD ["--column","amount"]' });
+    expect(dockerImageKind.judge(check, image({ sizeMB: 250 }), undefined)).toMatchObject({
+      ok: false,
+      found: '250 MB',
+    });
+    expect(dockerImageKind.judge(check, image({ baseLayers: ['sha256:z'] }), undefined)).toMatchObject({
+      ok: false,
+      found: 'another base',
+    });
+    expect(dockerImageKind.judge(check, { exists: false }, undefined)).toMatchObject({
+      ok: false,
+      found: 'no such image',
+    });
   });
 
   it('compares a run on a seeded file with the reference image output, naming the first differing line', () => {
     const check = imageCheck({ run: { stdinFile: 'seeded-sales.csv', stdout: 'reference' } });
     expect(dockerImageKind.needsReference(check)).toBe(true);
-    const reference = image({ run: { exitCode: 0, stdout: 'group,rows,sum\nall,7,183.45\n', stderr: '', timedOut: false } });
+    const reference = image({
+      run: { exitCode: 0, stdout: 'group,rows,sum\nall,7,183.45\n', stderr: '', timedOut: false },
+    });
     expect(dockerImageKind.judge(check, reference, reference).ok).toBe(true);
     // An output copied from a run on another seed's data.
-    const copied = image({ run: { exitCode: 0, stdout: 'group,rows,sum\nall,9,201.10\n', stderr: '', timedOut: false } });
+    const copied = image({
+      run: { exitCode: 0, stdout: 'group,rows,sum\nall,9,201.10\n', stderr: '', timedOut: false },
+    });
     const verdict = dockerImageKind.judge(check, copied, reference);
     expect(verdict.ok).toBe(false);
     expect(verdict.expected).toContain('line 2: all,7,183.45');
     expect(verdict.found).toBe('line 2: all,9,201.10');
     // A crash shows the program's own error.
-    const crashed = image({ run: { exitCode: 2, stdout: '', stderr: "summarize: no column 'amount'", timedOut: false } });
-    expect(dockerImageKind.judge(check, crashed, reference)).toMatchObject({ ok: false, found: "exit code 2; output: summarize: no column 'amount'" });
-    expect(dockerImageKind.judge(check, image({ run: { timedOut: true } }), reference)).toMatchObject({ ok: false, found: 'timed out' });
+    const crashed = image({
+      run: { exitCode: 2, stdout: '', stderr: "summarize: no column 'amount'", timedOut: false },
+    });
+    expect(dockerImageKind.judge(check, crashed, reference)).toMatchObject({
+      ok: false,
+      found: "exit code 2; output: summarize: no column 'amount'",
+    });
+    expect(dockerImageKind.judge(check, image({ run: { timedOut: true } }), reference)).toMatchObject({
+      ok: false,
+      found: 'timed out',
+    });
     // Without a reference observation it cannot pass.
     expect(dockerImageKind.judge(check, reference, undefined).ok).toBe(false);
   });
@@ -88,57 +142,148 @@ describe('docker-image judge', () => {
   it('keeps literal expectations working and accepts stdin or stdinFile, not both', () => {
     const check = imageCheck({ run: { stdin: 'a\n', stdout: { equals: 'x' } } });
     expect(dockerImageKind.needsReference(check)).toBe(false);
-    expect(dockerImageKind.judge(check, image({ run: { exitCode: 0, stdout: 'x\n', stderr: '', timedOut: false } }), undefined).ok).toBe(true);
-    expect(checkSchema.safeParse({ id: 'c', title, kind: 'docker-image', image: 'i', expect: {}, run: { stdin: 'a', stdinFile: 'b.csv' } }).success).toBe(false);
-    expect(checkSchema.safeParse({ id: 'c', title, kind: 'docker-image', image: 'i', expect: {}, run: { stdinFile: '../../etc/passwd' } }).success).toBe(false);
-    expect(checkSchema.safeParse({ id: 'c', title, kind: 'docker-image', image: 'i', expect: {}, run: { stdinFile: '/etc/passwd' } }).success).toBe(false);
+    expect(
+      dockerImageKind.judge(
+        check,
+        image({ run: { exitCode: 0, stdout: 'x\n', stderr: '', timedOut: false } }),
+        undefined,
+      ).ok,
+    ).toBe(true);
+    expect(
+      checkSchema.safeParse({
+        id: 'c',
+        title,
+        kind: 'docker-image',
+        image: 'i',
+        expect: {},
+        run: { stdin: 'a', stdinFile: 'b.csv' },
+      }).success,
+    ).toBe(false);
+    expect(
+      checkSchema.safeParse({
+        id: 'c',
+        title,
+        kind: 'docker-image',
+        image: 'i',
+        expect: {},
+        run: { stdinFile: '../../etc/passwd' },
+      }).success,
+    ).toBe(false);
+    expect(
+      checkSchema.safeParse({
+        id: 'c',
+        title,
+        kind: 'docker-image',
+        image: 'i',
+        expect: {},
+        run: { stdinFile: '/etc/passwd' },
+      }).success,
+    ).toBe(false);
   });
 });
 
 describe('firstDifference', () => {
   it('passes equal texts regardless of trailing blanks and names the first line that differs', () => {
     expect(firstDifference('a\nb\n', 'a  \nb', 'x').ok).toBe(true);
-    expect(firstDifference('a\nb\nc', 'a\nB\nc', 'x')).toMatchObject({ ok: false, expected: 'x; line 2: b', found: 'line 2: B' });
-    expect(firstDifference('a\nb', 'a', 'x')).toMatchObject({ ok: false, found: 'line 2: (no more lines) (2 lines expected, 1 found)' });
-    expect(firstDifference('a', 'a\nextra', 'x')).toMatchObject({ ok: false, expected: 'x; line 2: (no more lines)', found: 'line 2: extra (1 lines expected, 2 found)' });
+    expect(firstDifference('a\nb\nc', 'a\nB\nc', 'x')).toMatchObject({
+      ok: false,
+      expected: 'x; line 2: b',
+      found: 'line 2: B',
+    });
+    expect(firstDifference('a\nb', 'a', 'x')).toMatchObject({
+      ok: false,
+      found: 'line 2: (no more lines) (2 lines expected, 1 found)',
+    });
+    expect(firstDifference('a', 'a\nextra', 'x')).toMatchObject({
+      ok: false,
+      expected: 'x; line 2: (no more lines)',
+      found: 'line 2: extra (1 lines expected, 2 found)',
+    });
   });
 });
 
 describe('docker-container judge', () => {
   it('checks state, health, limits, mounts, networks and env', () => {
-    const check = containerCheck({ state: 'running', health: 'healthy', memoryLimitBytes: 67108864, networks: ['p_backend'], env: { DB_HOST: 'db' }, mounts: [{ type: 'volume', destination: '/var/lib/mysql', name: 'p_dbdata' }] });
+    const check = containerCheck({
+      state: 'running',
+      health: 'healthy',
+      memoryLimitBytes: 67108864,
+      networks: ['p_backend'],
+      env: { DB_HOST: 'db' },
+      mounts: [{ type: 'volume', destination: '/var/lib/mysql', name: 'p_dbdata' }],
+    });
     expect(dockerContainerKind.judge(check, container(), undefined).ok).toBe(true);
-    expect(dockerContainerKind.judge(check, container({ health: undefined }), undefined)).toMatchObject({ ok: false, found: 'health "no healthcheck"' });
-    expect(dockerContainerKind.judge(check, container({ networks: ['p_frontend'] }), undefined)).toMatchObject({ ok: false, found: 'networks p_frontend' });
-    expect(dockerContainerKind.judge(check, container({ env: { DB_HOST: 'localhost' } }), undefined)).toMatchObject({ ok: false, found: 'env DB_HOST "localhost"' });
-    expect(dockerContainerKind.judge(check, container({ mounts: [{ type: 'volume', destination: '/var/lib/mysql', name: '0123abcd' }] }), undefined)).toMatchObject({ ok: false, found: 'volume 0123abcd at /var/lib/mysql' });
+    expect(dockerContainerKind.judge(check, container({ health: undefined }), undefined)).toMatchObject({
+      ok: false,
+      found: 'health "no healthcheck"',
+    });
+    expect(dockerContainerKind.judge(check, container({ networks: ['p_frontend'] }), undefined)).toMatchObject({
+      ok: false,
+      found: 'networks p_frontend',
+    });
+    expect(dockerContainerKind.judge(check, container({ env: { DB_HOST: 'localhost' } }), undefined)).toMatchObject({
+      ok: false,
+      found: 'env DB_HOST "localhost"',
+    });
+    expect(
+      dockerContainerKind.judge(
+        check,
+        container({ mounts: [{ type: 'volume', destination: '/var/lib/mysql', name: '0123abcd' }] }),
+        undefined,
+      ),
+    ).toMatchObject({ ok: false, found: 'volume 0123abcd at /var/lib/mysql' });
     expect(dockerContainerKind.judge(check, container({ memoryLimitBytes: 0 }), undefined).ok).toBe(false);
     expect(dockerContainerKind.judge(check, { exists: false }, undefined)).toMatchObject({ ok: false, found: 'none' });
   });
 
   it('an app that failed and came back through a restart policy did not wait', () => {
     const check = containerCheck({ state: 'running', restartCount: 0, startedAfterHealthy: ['db'] });
-    const waited = { db: { startedAt: '2026-01-01T00:00:01Z', health: 'healthy', dependsLabel: 'db:service_healthy:false' } };
+    const waited = {
+      db: { startedAt: '2026-01-01T00:00:01Z', health: 'healthy', dependsLabel: 'db:service_healthy:false' },
+    };
     expect(dockerContainerKind.judge(check, container({ after: waited }), undefined).ok).toBe(true);
-    expect(dockerContainerKind.judge(check, container({ after: waited, restartCount: 3 }), undefined)).toMatchObject({ ok: false, found: 'restarts 3: it failed and a restart policy started it again' });
+    expect(dockerContainerKind.judge(check, container({ after: waited, restartCount: 3 }), undefined)).toMatchObject({
+      ok: false,
+      found: 'restarts 3: it failed and a restart policy started it again',
+    });
     const plain = { db: { ...waited.db, dependsLabel: 'db:service_started:false' } };
-    expect(dockerContainerKind.judge(check, container({ after: plain }), undefined)).toMatchObject({ ok: false, found: 'depends_on db without condition service_healthy' });
+    expect(dockerContainerKind.judge(check, container({ after: plain }), undefined)).toMatchObject({
+      ok: false,
+      found: 'depends_on db without condition service_healthy',
+    });
   });
 
   it('published ports: none expected, one found', () => {
     const check = containerCheck({ publishedPorts: [] });
-    expect(dockerContainerKind.judge(check, container(), undefined)).toMatchObject({ ok: true, found: 'no published ports' });
-    expect(dockerContainerKind.judge(check, container({ publishedPorts: ['3306/tcp'] }), undefined)).toMatchObject({ ok: false, expected: 'no published ports', found: 'published ports 3306/tcp' });
+    expect(dockerContainerKind.judge(check, container(), undefined)).toMatchObject({
+      ok: true,
+      found: 'no published ports',
+    });
+    expect(dockerContainerKind.judge(check, container({ publishedPorts: ['3306/tcp'] }), undefined)).toMatchObject({
+      ok: false,
+      expected: 'no published ports',
+      found: 'published ports 3306/tcp',
+    });
   });
 
   it('logs equal to the reference run (a seeded checksum) or to a literal match', () => {
     const check = containerCheck({ state: 'exited', exitCode: 0, logs: 'reference' });
     expect(dockerContainerKind.needsReference(check)).toBe(true);
-    const done = (sum: string) => container({ state: 'exited', logs: `hog: holding 16 MiB\nhog: holding 32 MiB\nhog: done, held 32 MiB, checksum ${sum}` });
+    const done = (sum: string) =>
+      container({
+        state: 'exited',
+        logs: `hog: holding 16 MiB\nhog: holding 32 MiB\nhog: done, held 32 MiB, checksum ${sum}`,
+      });
     expect(dockerContainerKind.judge(check, done('aa11'), done('aa11')).ok).toBe(true);
     // A log copied from a run under another seed, and a job that did nothing.
-    expect(dockerContainerKind.judge(check, done('bb22'), done('aa11'))).toMatchObject({ ok: false, found: 'line 3: hog: done, held 32 MiB, checksum bb22' });
-    expect(dockerContainerKind.judge(check, container({ state: 'exited', logs: '' }), done('aa11'))).toMatchObject({ ok: false, found: 'line 1:  (3 lines expected, 1 found)' });
+    expect(dockerContainerKind.judge(check, done('bb22'), done('aa11'))).toMatchObject({
+      ok: false,
+      found: 'line 3: hog: done, held 32 MiB, checksum bb22',
+    });
+    expect(dockerContainerKind.judge(check, container({ state: 'exited', logs: '' }), done('aa11'))).toMatchObject({
+      ok: false,
+      found: 'line 1:  (3 lines expected, 1 found)',
+    });
     expect(dockerContainerKind.judge(check, done('aa11'), undefined).ok).toBe(false);
     const literal = containerCheck({ logs: { contains: 'done' } });
     expect(dockerContainerKind.needsReference(literal)).toBe(false);
@@ -148,32 +293,86 @@ describe('docker-container judge', () => {
   it('a healthcheck must notice that the dependency stopped', () => {
     const spec = { service: 'db', withinSec: 30 };
     const check = containerCheck({ unhealthyWhenStopped: spec });
-    expect(judgeWhenStopped(spec, { dependency: 'db', before: 'healthy', after: 'unhealthy', seconds: 11.2, state: 'running' })).toMatchObject({ ok: true, found: 'unhealthy 11.2 s after db stopped' });
+    expect(
+      judgeWhenStopped(spec, {
+        dependency: 'db',
+        before: 'healthy',
+        after: 'unhealthy',
+        seconds: 11.2,
+        state: 'running',
+      }),
+    ).toMatchObject({ ok: true, found: 'unhealthy 11.2 s after db stopped' });
     // `CMD true`: stays healthy.
-    const always = judgeWhenStopped(spec, { dependency: 'db', before: 'healthy', after: 'healthy', seconds: 30.4, state: 'running' });
+    const always = judgeWhenStopped(spec, {
+      dependency: 'db',
+      before: 'healthy',
+      after: 'healthy',
+      seconds: 30.4,
+      state: 'running',
+    });
     expect(always.ok).toBe(false);
     expect(always.found).toMatch(/^still healthy 30.4 s after db stopped/);
     expect(judgeWhenStopped(spec, { dependency: 'db' })).toMatchObject({ ok: false, found: 'no healthcheck' });
-    expect(judgeWhenStopped(spec, { dependency: 'db', before: 'starting' })).toMatchObject({ ok: false, found: 'it was starting, not healthy, before db stopped' });
-    expect(judgeWhenStopped(spec, { dependency: 'db', before: 'healthy', error: 'no container for db' })).toMatchObject({ ok: false, found: 'no container for db' });
+    expect(judgeWhenStopped(spec, { dependency: 'db', before: 'starting' })).toMatchObject({
+      ok: false,
+      found: 'it was starting, not healthy, before db stopped',
+    });
+    expect(judgeWhenStopped(spec, { dependency: 'db', before: 'healthy', error: 'no container for db' })).toMatchObject(
+      { ok: false, found: 'no container for db' },
+    );
     expect(judgeWhenStopped(spec, undefined).ok).toBe(false);
     // Through the kind's judge, combined with the other expectations.
-    expect(dockerContainerKind.judge(check, container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'unhealthy', seconds: 9 } }), undefined).ok).toBe(true);
-    expect(dockerContainerKind.judge(check, container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'healthy', seconds: 30 } }), undefined).ok).toBe(false);
+    expect(
+      dockerContainerKind.judge(
+        check,
+        container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'unhealthy', seconds: 9 } }),
+        undefined,
+      ).ok,
+    ).toBe(true);
+    expect(
+      dockerContainerKind.judge(
+        check,
+        container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'healthy', seconds: 30 } }),
+        undefined,
+      ).ok,
+    ).toBe(false);
   });
 
   it('a healthcheck must notice that its own service hangs (main process frozen)', () => {
     const spec = { withinSec: 45 };
-    expect(judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 24.5 })).toMatchObject({ ok: true, found: 'unhealthy 24.5 s after its main process was frozen' });
+    expect(
+      judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 24.5 }),
+    ).toMatchObject({ ok: true, found: 'unhealthy 24.5 s after its main process was frozen' });
     // `CMD true` with a long interval: it started app late enough by chance, but never notices a hang.
-    const verdict = judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', after: 'healthy', seconds: 45.1, state: 'running' });
+    const verdict = judgeWhenFrozen(spec, {
+      dependency: 'itself',
+      before: 'healthy',
+      after: 'healthy',
+      seconds: 45.1,
+      state: 'running',
+    });
     expect(verdict.ok).toBe(false);
     expect(verdict.found).toMatch(/^still healthy 45.1 s after its main process was frozen/);
     expect(verdict.expected).toContain('within 45 s');
-    expect(judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', error: 'could not make the fault: no such container' })).toMatchObject({ ok: false, found: 'could not make the fault: no such container' });
+    expect(
+      judgeWhenFrozen(spec, {
+        dependency: 'itself',
+        before: 'healthy',
+        error: 'could not make the fault: no such container',
+      }),
+    ).toMatchObject({ ok: false, found: 'could not make the fault: no such container' });
     const check = containerCheck({ unhealthyWhenFrozen: spec });
-    expect(dockerContainerKind.judge(check, container({ whenFrozen: { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 20 } }), undefined).ok).toBe(true);
-    expect(dockerContainerKind.judge(check, container({ whenFrozen: undefined }), undefined)).toMatchObject({ ok: false, found: 'not observed' });
+    expect(
+      dockerContainerKind.judge(
+        check,
+        container({ whenFrozen: { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 20 } }),
+        undefined,
+      ).ok,
+    ).toBe(true);
+    expect(dockerContainerKind.judge(check, container({ whenFrozen: undefined }), undefined)).toMatchObject({
+      ok: false,
+      found: 'not observed',
+    });
   });
 });
 

@@ -31,8 +31,12 @@ describe('doctor while a day runs (issue 16 item 9)', () => {
     expect(byOther.hint).toContain('de-lab stop day4');
   });
 
-  it('suggests the running day\'s exercises, not starting day 1', () => {
-    expect(renderDoctor({ ok: true, checks: [], runningDays: ['day4'], firstDay: 'day1' })).toContain('Next: de-lab exercise day4');
-    expect(renderDoctor({ ok: true, checks: [], runningDays: [], firstDay: 'day1' })).toContain('Next: de-lab start day1');
+  it("suggests the running day's exercises, not starting day 1", () => {
+    expect(renderDoctor({ ok: true, checks: [], runningDays: ['day4'], firstDay: 'day1' })).toContain(
+      'Next: de-lab exercise day4',
+    );
+    expect(renderDoctor({ ok: true, checks: [], runningDays: [], firstDay: 'day1' })).toContain(
+      'Next: de-lab start day1',
+    );
   });
 });

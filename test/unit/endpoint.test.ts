@@ -12,11 +12,23 @@ describe('engine endpoint', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'colima' }));
     const meta = join(dir, 'contexts', 'meta', createHash('sha256').update('colima').digest('hex'));
     mkdirSync(meta, { recursive: true });
-    writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: 'colima', Endpoints: { docker: { Host: 'unix:///home/me/.colima/docker.sock' } } }));
+    writeFileSync(
+      join(meta, 'meta.json'),
+      JSON.stringify({ Name: 'colima', Endpoints: { docker: { Host: 'unix:///home/me/.colima/docker.sock' } } }),
+    );
 
-    expect(resolveEndpoint({ DOCKER_CONFIG: dir, DOCKER_HOST: 'tcp://10.1.2.3:2375' })).toEqual({ host: 'tcp://10.1.2.3:2375', source: 'DOCKER_HOST' });
-    expect(resolveEndpoint({ DOCKER_CONFIG: dir })).toEqual({ host: 'unix:///home/me/.colima/docker.sock', source: 'context:colima' });
-    expect(resolveEndpoint({ DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'default' }, 'linux')).toEqual({ host: 'unix:///var/run/docker.sock', source: 'default' });
+    expect(resolveEndpoint({ DOCKER_CONFIG: dir, DOCKER_HOST: 'tcp://10.1.2.3:2375' })).toEqual({
+      host: 'tcp://10.1.2.3:2375',
+      source: 'DOCKER_HOST',
+    });
+    expect(resolveEndpoint({ DOCKER_CONFIG: dir })).toEqual({
+      host: 'unix:///home/me/.colima/docker.sock',
+      source: 'context:colima',
+    });
+    expect(resolveEndpoint({ DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'default' }, 'linux')).toEqual({
+      host: 'unix:///var/run/docker.sock',
+      source: 'default',
+    });
     expect(resolveEndpoint({ DOCKER_CONFIG: join(dir, 'none') }, 'win32').host).toBe('npipe:////./pipe/docker_engine');
   });
 
@@ -25,14 +37,25 @@ describe('engine endpoint', () => {
     expect(modemOptions(defaultHost('win32'))).toEqual({ socketPath: '\\\\.\\pipe\\docker_engine' });
     expect(modemOptions('tcp://10.0.0.5:2375', {})).toMatchObject({ host: '10.0.0.5', port: '2375', protocol: 'http' });
     expect(modemOptions('tcp://10.0.0.5', { DOCKER_TLS_VERIFY: '1' })).toMatchObject({ port: 2376, protocol: 'https' });
-    expect(modemOptions('ssh://me@box:2222')).toMatchObject({ protocol: 'ssh', host: 'box', port: '2222', username: 'me' });
+    expect(modemOptions('ssh://me@box:2222')).toMatchObject({
+      protocol: 'ssh',
+      host: 'box',
+      port: '2222',
+      username: 'me',
+    });
     expect(() => modemOptions('ftp://x')).toThrowError(/unsupported engine address/);
   });
 
   it('tells a stopped engine from a forbidden socket', () => {
-    expect(classifyEngineError(Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }))).toBe('not-running');
-    expect(classifyEngineError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe('not-running');
-    expect(classifyEngineError(Object.assign(new Error('connect EACCES /var/run/docker.sock'), { code: 'EACCES' }))).toBe('permission-denied');
+    expect(
+      classifyEngineError(Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' })),
+    ).toBe('not-running');
+    expect(classifyEngineError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(
+      'not-running',
+    );
+    expect(
+      classifyEngineError(Object.assign(new Error('connect EACCES /var/run/docker.sock'), { code: 'EACCES' })),
+    ).toBe('permission-denied');
     expect(classifyEngineError(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }))).toBe('unreachable');
     const local = { host: 'unix:///var/run/docker.sock', source: 'default' as const };
     expect(engineFix('not-running', local, 'linux')).toMatch(/systemctl start docker/);

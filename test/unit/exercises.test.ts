@@ -27,12 +27,26 @@ describe('exercise manifests: a good course', () => {
     expect(hello!.run).toEqual({ service: 'tools', command: ['sh', '{file}'] });
     expect(hello!.dependsOn).toEqual([]);
     expect(hello!.hints).toHaveLength(2);
-    expect(hello!.checks[0]).toMatchObject({ id: 'prints-hello', kind: 'command', weight: 1, timeoutSec: 60, dependsOn: [], service: 'tools' });
+    expect(hello!.checks[0]).toMatchObject({
+      id: 'prints-hello',
+      kind: 'command',
+      weight: 1,
+      timeoutSec: 60,
+      dependsOn: [],
+      service: 'tools',
+    });
     expect(words!.dependsOn).toEqual(['hello-file']);
     expect(words!.files).toEqual(['count.py', 'lib/util.py']);
     // starter/ may hold support files beyond `files`; they are copied to the workspace too.
     expect(words!.starterFiles).toEqual(['count.py', 'data/words.txt', 'lib/util.py']);
-    expect(words!.checks[1]).toMatchObject({ id: 'counts-match', weight: 3, timeoutSec: 120, dependsOn: ['output-exists'], format: 'csv', expect: { rows: 'reference' } });
+    expect(words!.checks[1]).toMatchObject({
+      id: 'counts-match',
+      weight: 3,
+      timeoutSec: 120,
+      dependsOn: ['output-exists'],
+      format: 'csv',
+      expect: { rows: 'reference' },
+    });
     expect(maxScore(words!)).toBe(4);
   });
 
@@ -67,7 +81,9 @@ describe('exercise manifests: a good course', () => {
   it('reports a starter file that disappeared', () => {
     const root = copyCourse();
     rmSync(join(root, 'day1', 'exercises', 'word-count', 'starter', 'lib', 'util.py'));
-    expect(failure(() => loadCourse(root)).message).toMatch(/word-count\/exercise\.yaml:4:\d+: files\.1: starter\/lib\/util\.py does not exist/);
+    expect(failure(() => loadCourse(root)).message).toMatch(
+      /word-count\/exercise\.yaml:4:\d+: files\.1: starter\/lib\/util\.py does not exist/,
+    );
   });
 });
 
@@ -80,11 +96,31 @@ const broken: Array<[string, string, string, RegExp]> = [
   ['missing-ko', 'exercises/only/exercise.yaml', ':2:8', /title\.ko: /],
   ['bad-path', 'exercises/only/exercise.yaml', ':4:9', /files\.0: use a relative path/],
   ['missing-solution-file', 'exercises/only/exercise.yaml', ':4:9', /files\.0: solution\/run\.sh does not exist/],
-  ['missing-instructions', 'exercises/only/instructions.ko.md', '', /: missing: every exercise needs instructions\.en\.md and instructions\.ko\.md/],
-  ['unknown-dependency', 'exercises/only/exercise.yaml', ':5:13', /dependsOn\.0: there is no exercise "nope" in day1 \(exercises: only\)/],
-  ['exercise-cycle', 'exercises/first/exercise.yaml', ':5:12', /dependsOn: exercises depend on each other in a cycle: first → second → first/],
+  [
+    'missing-instructions',
+    'exercises/only/instructions.ko.md',
+    '',
+    /: missing: every exercise needs instructions\.en\.md and instructions\.ko\.md/,
+  ],
+  [
+    'unknown-dependency',
+    'exercises/only/exercise.yaml',
+    ':5:13',
+    /dependsOn\.0: there is no exercise "nope" in day1 \(exercises: only\)/,
+  ],
+  [
+    'exercise-cycle',
+    'exercises/first/exercise.yaml',
+    ':5:12',
+    /dependsOn: exercises depend on each other in a cycle: first → second → first/,
+  ],
   ['duplicate-check', 'exercises/only/exercise.yaml', ':11:9', /checks\.1\.id: check id "runs" is used twice/],
-  ['bad-check-dependency', 'exercises/only/exercise.yaml', ':11:17', /checks\.0\.dependsOn\.0: there is no check "compiles"/],
+  [
+    'bad-check-dependency',
+    'exercises/only/exercise.yaml',
+    ':11:17',
+    /checks\.0\.dependsOn\.0: there is no check "compiles"/,
+  ],
   ['bad-weight', 'exercises/only/exercise.yaml', ':11:13', /checks\.0\.weight: /],
   ['listed-missing', 'lab.yaml', ':8:5', /exercises\.1: there is no exercises\/ghost\/exercise\.yaml/],
   ['listed-twice', 'lab.yaml', ':8:5', /exercises\.1: exercise "only" is listed twice/],
@@ -104,8 +140,24 @@ describe('exercise manifests: broken fixtures', () => {
 
 describe('dependency cycles', () => {
   it('finds the shortest loop back, or nothing', () => {
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toBeUndefined();
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['b']]]))).toEqual(['b', 'c', 'b']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toBeUndefined();
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['b']],
+        ]),
+      ),
+    ).toEqual(['b', 'c', 'b']);
     expect(findCycle(new Map([['a', ['a']]]))).toEqual(['a', 'a']);
   });
 });

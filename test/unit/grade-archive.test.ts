@@ -1,8 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ARCHIVE_LIMITS, unpackSubmission, UnsafeSubmission, type SubmissionFormat } from '../../src/grading/grade/archive.js';
+import {
+  DEFAULT_ARCHIVE_LIMITS,
+  unpackSubmission,
+  UnsafeSubmission,
+  type SubmissionFormat,
+} from '../../src/grading/grade/archive.js';
 import { tarGzBytes, zipBytes, type TarEntry, type ZipEntry } from './grade-archives.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'de-lab-grade-unit-'));
@@ -27,7 +41,8 @@ async function unpack(format: SubmissionFormat, bytes: Buffer, limits = DEFAULT_
 }
 
 const zip = (entries: ZipEntry[], limits?: typeof DEFAULT_ARCHIVE_LIMITS) => unpack('zip', zipBytes(entries), limits);
-const tgz = async (entries: TarEntry[], limits?: typeof DEFAULT_ARCHIVE_LIMITS) => unpack('tar.gz', await tarGzBytes(entries), limits);
+const tgz = async (entries: TarEntry[], limits?: typeof DEFAULT_ARCHIVE_LIMITS) =>
+  unpack('tar.gz', await tarGzBytes(entries), limits);
 
 function rejected(outcome: { error?: Error }, reason: RegExp): void {
   expect(outcome.error, 'expected the submission to be rejected').toBeInstanceOf(UnsafeSubmission);
@@ -36,18 +51,29 @@ function rejected(outcome: { error?: Error }, reason: RegExp): void {
 
 describe('unpacking submissions', () => {
   it('unpacks a plain zip and tar.gz, keeping links that stay inside', async () => {
-    const z = await zip([{ name: 'day7/' }, { name: 'day7/a/run.sh', data: 'echo hi\n', mode: 0o755 }, { name: 'day7/a/latest.sh', symlink: 'run.sh' }]);
+    const z = await zip([
+      { name: 'day7/' },
+      { name: 'day7/a/run.sh', data: 'echo hi\n', mode: 0o755 },
+      { name: 'day7/a/latest.sh', symlink: 'run.sh' },
+    ]);
     expect(z.error).toBeUndefined();
     expect(readFileSync(join(z.dest, 'day7/a/run.sh'), 'utf8')).toBe('echo hi\n');
     expect(readlinkSync(join(z.dest, 'day7/a/latest.sh'))).toBe('run.sh');
     expect(z.result).toMatchObject({ files: 1, bytes: 8 });
-    const t = await tgz([{ name: 'x/', type: 'directory' }, { name: 'x/out.csv', data: 'a,b\n' }, { name: 'x/same.csv', type: 'link', linkname: 'x/out.csv' }]);
+    const t = await tgz([
+      { name: 'x/', type: 'directory' },
+      { name: 'x/out.csv', data: 'a,b\n' },
+      { name: 'x/same.csv', type: 'link', linkname: 'x/out.csv' },
+    ]);
     expect(t.error).toBeUndefined();
     expect(readFileSync(join(t.dest, 'x/same.csv'), 'utf8')).toBe('a,b\n');
   });
 
   it('rejects zip-slip ("../") in a zip and in a tar.gz, writing nothing outside', async () => {
-    const z = await zip([{ name: 'ok.txt', data: 'fine' }, { name: '../../evil.sh', data: 'rm -rf ~' }]);
+    const z = await zip([
+      { name: 'ok.txt', data: 'fine' },
+      { name: '../../evil.sh', data: 'rm -rf ~' },
+    ]);
     rejected(z, /"\.\.\/\.\.\/evil\.sh" uses "\.\." to point outside the submission \(path traversal\)/);
     expect(existsSync(join(z.box, 'a', 'evil.sh')) || existsSync(join(z.box, 'evil.sh'))).toBe(false);
     const t = await tgz([{ name: 'day7/../../../evil.sh', data: 'x' }]);
@@ -62,32 +88,80 @@ describe('unpacking submissions', () => {
   });
 
   it('rejects symbolic links that escape, directly, absolutely or through another link', async () => {
-    rejected(await zip([{ name: 'out.csv', symlink: '../../../../etc/passwd' }]), /symbolic link "out\.csv" points to "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd", outside the submission/);
-    rejected(await tgz([{ name: 'out.csv', type: 'symlink', linkname: '/etc/passwd' }]), /points to the absolute path "\/etc\/passwd"/);
+    rejected(
+      await zip([{ name: 'out.csv', symlink: '../../../../etc/passwd' }]),
+      /symbolic link "out\.csv" points to "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd", outside the submission/,
+    );
+    rejected(
+      await tgz([{ name: 'out.csv', type: 'symlink', linkname: '/etc/passwd' }]),
+      /points to the absolute path "\/etc\/passwd"/,
+    );
     // up -> .. is inside-looking per entry only when resolved lexically; a file written through it must not land outside.
-    rejected(await tgz([{ name: 'up', type: 'symlink', linkname: '.' }, { name: 'up/../../x', data: 'x' }]), /path traversal/);
-    rejected(await tgz([{ name: 'd', type: 'symlink', linkname: 'sub' }, { name: 'd/inner', type: 'symlink', linkname: '..' }]), /lies behind the symbolic link "d"/);
+    rejected(
+      await tgz([
+        { name: 'up', type: 'symlink', linkname: '.' },
+        { name: 'up/../../x', data: 'x' },
+      ]),
+      /path traversal/,
+    );
+    rejected(
+      await tgz([
+        { name: 'd', type: 'symlink', linkname: 'sub' },
+        { name: 'd/inner', type: 'symlink', linkname: '..' },
+      ]),
+      /lies behind the symbolic link "d"/,
+    );
   });
 
   it('rejects hard links to outside files, devices and FIFOs', async () => {
-    rejected(await tgz([{ name: 'pw', type: 'link', linkname: '/etc/passwd' }]), /hard link "pw" points to "\/etc\/passwd"/);
+    rejected(
+      await tgz([{ name: 'pw', type: 'link', linkname: '/etc/passwd' }]),
+      /hard link "pw" points to "\/etc\/passwd"/,
+    );
     rejected(await tgz([{ name: 'null', type: 'character-device' }]), /device file/);
     rejected(await tgz([{ name: 'pipe', type: 'fifo' }]), /special file/);
   });
 
   it('rejects oversized archives by total bytes, file size and entry count', async () => {
     const limits = { maxTotalBytes: 1000, maxFiles: 5, maxFileBytes: 600 };
-    rejected(await tgz([{ name: 'a', data: 'x'.repeat(500) }, { name: 'b', data: 'y'.repeat(520) }], limits), /unpacks to more than 1000 bytes \(the limit\)/);
-    rejected(await zip([{ name: 'a', data: 'x'.repeat(1200) }], { ...limits, maxFileBytes: 2000 }), /the archive is 1\.\d KB, over the limit of 1000 bytes/);
+    rejected(
+      await tgz(
+        [
+          { name: 'a', data: 'x'.repeat(500) },
+          { name: 'b', data: 'y'.repeat(520) },
+        ],
+        limits,
+      ),
+      /unpacks to more than 1000 bytes \(the limit\)/,
+    );
+    rejected(
+      await zip([{ name: 'a', data: 'x'.repeat(1200) }], { ...limits, maxFileBytes: 2000 }),
+      /the archive is 1\.\d KB, over the limit of 1000 bytes/,
+    );
     rejected(await tgz([{ name: 'big', data: 'z'.repeat(700) }], limits), /larger than the per-file limit/);
-    rejected(await tgz(Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, data: 'x' })), limits), /more than 5 files/);
-    rejected(await zip(Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, data: 'x' })), limits), /more than 5 files/);
+    rejected(
+      await tgz(
+        Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, data: 'x' })),
+        limits,
+      ),
+      /more than 5 files/,
+    );
+    rejected(
+      await zip(
+        Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, data: 'x' })),
+        limits,
+      ),
+      /more than 5 files/,
+    );
   });
 
   it('rejects a gzip bomb by what it inflates to, not by what its headers claim', async () => {
     const bomb = await tarGzBytes([{ name: 'zeros', data: '\0'.repeat(3 * 1024 * 1024) }]);
     expect(bomb.length).toBeLessThan(64 * 1024);
-    rejected(await unpack('tar.gz', bomb, { maxTotalBytes: 1024 * 1024, maxFiles: 10, maxFileBytes: 1024 * 1024 }), /larger than the per-file limit|unpacks to more than/);
+    rejected(
+      await unpack('tar.gz', bomb, { maxTotalBytes: 1024 * 1024, maxFiles: 10, maxFileBytes: 1024 * 1024 }),
+      /larger than the per-file limit|unpacks to more than/,
+    );
   });
 
   it('reads a folder under the same rules: an escaping link rejects it', async () => {
@@ -96,7 +170,9 @@ describe('unpacking submissions', () => {
     mkdirSync(join(folder, 'day7'), { recursive: true });
     writeFileSync(join(folder, 'day7', 'ok.sh'), 'echo\n');
     symlinkSync('/etc/shadow', join(folder, 'day7', 'out.csv'));
-    await expect(unpackSubmission({ path: folder, format: 'folder' }, dest)).rejects.toMatchObject({ reason: expect.stringMatching(/absolute path "\/etc\/shadow"/) });
+    await expect(unpackSubmission({ path: folder, format: 'folder' }, dest)).rejects.toMatchObject({
+      reason: expect.stringMatching(/absolute path "\/etc\/shadow"/),
+    });
   });
 
   it('names a broken archive as such', async () => {

@@ -83,7 +83,13 @@ export async function tarGzBytes(entries: TarEntry[]): Promise<Buffer> {
   const done = new Promise<void>((resolve) => pack.on('end', () => resolve()));
   for (const entry of entries) {
     const type = entry.type ?? 'file';
-    const header = { name: entry.name, type, linkname: entry.linkname, mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644), ...(type === 'character-device' ? { devmajor: 1, devminor: 3 } : {}) };
+    const header = {
+      name: entry.name,
+      type,
+      linkname: entry.linkname,
+      mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
+      ...(type === 'character-device' ? { devmajor: 1, devminor: 3 } : {}),
+    };
     await new Promise<void>((resolve, reject) => {
       const done = (error?: Error | null) => (error ? reject(error) : resolve());
       if (type === 'file') pack.entry(header, entry.data ?? '', done);

@@ -15,12 +15,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++);
     else field += c;
   }
   return rows;
@@ -88,9 +88,13 @@ describe('grade reporters', () => {
     expect(elements.filter((e) => e === 'testcase')).toHaveLength(15);
     const failures = elements.filter((e) => e === 'failure').length;
     const errors = elements.filter((e) => e === 'error').length;
-    expect(xml).toMatch(new RegExp(`<testsuites name="de-lab grade day7" tests="15" failures="${failures}" errors="${errors}"`));
+    expect(xml).toMatch(
+      new RegExp(`<testsuites name="de-lab grade day7" tests="15" failures="${failures}" errors="${errors}"`),
+    );
     expect(errors).toBe(1); // the grader's own failure; a rejected learner's checks are failures (0 points)
-    expect(xml).toContain('<testcase classname="kim, &quot;minji&quot;.squares" name="rows: rows &amp; &quot;values&quot;" time="0.250" assertions="3">');
+    expect(xml).toContain(
+      '<testcase classname="kim, &quot;minji&quot;.squares" name="rows: rows &amp; &quot;values&quot;" time="0.250" assertions="3">',
+    );
     expect(xml).toContain('<failure message="expected: 16" type="failed">expected: 16\nfound: 8 &lt;b&gt;</failure>');
     expect(xml).toContain('message="submission rejected: entry &quot;../x&quot; uses &quot;..&quot; (path traversal)"');
     expect(xml).toContain('name="bad\uFFFDchar"');

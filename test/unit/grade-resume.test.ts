@@ -57,11 +57,26 @@ describe('finding submissions', () => {
 
 describe('resuming a grading run', () => {
   const subs = findSubmissions(submissionsDir()).filter((s) => !s.problem);
-  const stored = (role: string, patch: object = {}) => ({ ...sampleResults().learners[0]!, role, learner: role.slice(2), seed: DEFAULT_SEED, submission: { file: '', format: 'folder' as const, fingerprint: `fp-${role}` }, ...patch });
+  const stored = (role: string, patch: object = {}) => ({
+    ...sampleResults().learners[0]!,
+    role,
+    learner: role.slice(2),
+    seed: DEFAULT_SEED,
+    submission: { file: '', format: 'folder' as const, fingerprint: `fp-${role}` },
+    ...patch,
+  });
   const fingerprints = new Map(subs.map((s) => [s.role, `fp-${s.role}`]));
 
   it('grades everyone without --resume', () => {
-    expect(planRun({ submissions: subs, stored: new Map([['l-alice', stored('l-alice')]]), fingerprints, seed: DEFAULT_SEED, resume: false }).todo).toHaveLength(5);
+    expect(
+      planRun({
+        submissions: subs,
+        stored: new Map([['l-alice', stored('l-alice')]]),
+        fingerprints,
+        seed: DEFAULT_SEED,
+        resume: false,
+      }).todo,
+    ).toHaveLength(5);
   });
 
   it('skips learners already graded or rejected with the same seed and submission, retries the rest', () => {
@@ -79,8 +94,19 @@ describe('resuming a grading run', () => {
 
   it('regrades exactly one learner with --only, and names the learners when the id is unknown', () => {
     const map = new Map([['l-bob', stored('l-bob')]]);
-    expect(planRun({ submissions: subs, stored: map, fingerprints, seed: DEFAULT_SEED, resume: false, only: 'bob' }).todo.map((s) => s.learner)).toEqual(['bob']);
-    expect(() => planRun({ submissions: subs, stored: map, fingerprints, seed: DEFAULT_SEED, resume: false, only: 'zoe' })).toThrow(/no submission of "zoe"/);
+    expect(
+      planRun({
+        submissions: subs,
+        stored: map,
+        fingerprints,
+        seed: DEFAULT_SEED,
+        resume: false,
+        only: 'bob',
+      }).todo.map((s) => s.learner),
+    ).toEqual(['bob']);
+    expect(() =>
+      planRun({ submissions: subs, stored: map, fingerprints, seed: DEFAULT_SEED, resume: false, only: 'zoe' }),
+    ).toThrow(/no submission of "zoe"/);
   });
 
   it('keeps one seed per output folder and refuses to overwrite results silently', () => {
@@ -117,7 +143,9 @@ describe('resuming a grading run', () => {
     expect(store.readMeta()).toMatchObject({ day: 'day7', seed: 1 });
     // A lock held by a live process (this one's parent) refuses a second run.
     writeFileSync(join(dir, '.lock'), String(process.ppid));
-    expect(() => new ResultStore(dir).open({ schema: RUN_SCHEMA, day: 'day7', seed: 1, submissions: '/s', startedAt: 'now' })).toThrow(/Another de-lab grade/);
+    expect(() =>
+      new ResultStore(dir).open({ schema: RUN_SCHEMA, day: 'day7', seed: 1, submissions: '/s', startedAt: 'now' }),
+    ).toThrow(/Another de-lab grade/);
     // A stale lock (no such process) is taken over.
     writeFileSync(join(dir, '.lock'), '999999999');
     const again = new ResultStore(dir);

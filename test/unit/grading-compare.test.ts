@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { canonical, compareRows, equalWithin, jsonPath, matchText, parsePartRows, parseRows, short, splitCsvLine } from '../../src/grading/compare.js';
+import {
+  canonical,
+  compareRows,
+  equalWithin,
+  jsonPath,
+  matchText,
+  parsePartRows,
+  parseRows,
+  short,
+  splitCsvLine,
+} from '../../src/grading/compare.js';
 
 const anyOrder = { tolerance: 1e-6, orderMatters: false };
 const inOrder = { tolerance: 1e-6, orderMatters: true };
@@ -43,11 +53,21 @@ describe('matchText', () => {
 
   it('contains, matches (multiline) and notContains', () => {
     expect(matchText('rows: 10\nok', { contains: 'rows: 10' }).ok).toBe(true);
-    expect(matchText('rows: 1', { contains: 'rows: 10' })).toMatchObject({ ok: false, expected: 'text containing rows: 10', found: 'rows: 1' });
+    expect(matchText('rows: 1', { contains: 'rows: 10' })).toMatchObject({
+      ok: false,
+      expected: 'text containing rows: 10',
+      found: 'rows: 1',
+    });
     expect(matchText('first\nTotal 7\nlast', { matches: '^Total \\d+$' }).ok).toBe(true);
-    expect(matchText('Total seven', { matches: '^Total \\d+$' })).toMatchObject({ ok: false, expected: 'text matching /^Total \\d+$/' });
+    expect(matchText('Total seven', { matches: '^Total \\d+$' })).toMatchObject({
+      ok: false,
+      expected: 'text matching /^Total \\d+$/',
+    });
     expect(matchText('all good', { notContains: 'ERROR' }).ok).toBe(true);
-    expect(matchText('an ERROR here', { notContains: 'ERROR' })).toMatchObject({ ok: false, expected: 'text without ERROR' });
+    expect(matchText('an ERROR here', { notContains: 'ERROR' })).toMatchObject({
+      ok: false,
+      expected: 'text without ERROR',
+    });
   });
 
   it('every given rule must hold: the first failing one is reported', () => {
@@ -59,7 +79,10 @@ describe('matchText', () => {
 
   it('handles Korean text', () => {
     expect(matchText('결과: 서울 12건\n', { contains: '서울 12건' }).ok).toBe(true);
-    expect(matchText('결과: 부산 12건', { matches: '서울 \\d+건' })).toMatchObject({ ok: false, found: '결과: 부산 12건' });
+    expect(matchText('결과: 부산 12건', { matches: '서울 \\d+건' })).toMatchObject({
+      ok: false,
+      found: '결과: 부산 12건',
+    });
     expect(matchText('안녕하세요', { equals: '안녕하세요 ' }).ok).toBe(true);
   });
 
@@ -87,7 +110,19 @@ describe('canonical', () => {
   });
 
   it('leaves non-numeric strings, null and booleans alone', () => {
-    expect(canonical(['NaN', 'Infinity', '', ' ', '1.', '.5', '+1', '0x10', 'true', null, true])).toEqual(['NaN', 'Infinity', '', ' ', '1.', '.5', '+1', '0x10', 'true', null, true]);
+    expect(canonical(['NaN', 'Infinity', '', ' ', '1.', '.5', '+1', '0x10', 'true', null, true])).toEqual([
+      'NaN',
+      'Infinity',
+      '',
+      ' ',
+      '1.',
+      '.5',
+      '+1',
+      '0x10',
+      'true',
+      null,
+      true,
+    ]);
   });
 
   it('trims numeric strings and drops leading zeros (ids "007" and "7" are the same)', () => {
@@ -157,18 +192,60 @@ describe('equalWithin', () => {
 
 describe('compareRows', () => {
   it('equal rows in any order pass, with canonical numbers and keys', () => {
-    const v = compareRows([{ city: '서울', n: '3' }, { n: 5, city: '부산' }], [{ city: '부산', n: 5 }, { city: '서울', n: 3 }], anyOrder);
+    const v = compareRows(
+      [
+        { city: '서울', n: '3' },
+        { n: 5, city: '부산' },
+      ],
+      [
+        { city: '부산', n: 5 },
+        { city: '서울', n: 3 },
+      ],
+      anyOrder,
+    );
     expect(v).toEqual({ ok: true, expected: '2 rows', found: '2 matching rows' });
   });
 
   it('array rows (sql) in any order', () => {
-    expect(compareRows([['b', '2'], ['a', '1']], [['a', 1], ['b', 2]], anyOrder).ok).toBe(true);
-    expect(compareRows([['b', '2'], ['a', '1']], [['a', 1], ['b', 3]], anyOrder)).toMatchObject({ ok: false, expected: '2 rows, e.g. ["b",3]', found: '["b",2]' });
+    expect(
+      compareRows(
+        [
+          ['b', '2'],
+          ['a', '1'],
+        ],
+        [
+          ['a', 1],
+          ['b', 2],
+        ],
+        anyOrder,
+      ).ok,
+    ).toBe(true);
+    expect(
+      compareRows(
+        [
+          ['b', '2'],
+          ['a', '1'],
+        ],
+        [
+          ['a', 1],
+          ['b', 3],
+        ],
+        anyOrder,
+      ),
+    ).toMatchObject({ ok: false, expected: '2 rows, e.g. ["b",3]', found: '["b",2]' });
   });
 
   it('with orderMatters the same rows in another order fail', () => {
-    expect(compareRows([[1], [2]], [[1], [2]], inOrder)).toEqual({ ok: true, expected: '2 rows in order', found: '2 matching rows' });
-    expect(compareRows([[2], [1]], [[1], [2]], inOrder)).toMatchObject({ ok: false, expected: '2 rows in order, e.g. [1]', found: '[2]' });
+    expect(compareRows([[1], [2]], [[1], [2]], inOrder)).toEqual({
+      ok: true,
+      expected: '2 rows in order',
+      found: '2 matching rows',
+    });
+    expect(compareRows([[2], [1]], [[1], [2]], inOrder)).toMatchObject({
+      ok: false,
+      expected: '2 rows in order, e.g. [1]',
+      found: '[2]',
+    });
   });
 
   it('counts duplicates (multiset, not set): a duplicated row replacing another fails', () => {
@@ -196,7 +273,9 @@ describe('compareRows', () => {
     const expected = [{ avg: 21.333333333 }, { avg: 0.5 }];
     expect(compareRows([{ avg: '21.3333333' }, { avg: 0.5000000001 }], expected, anyOrder).ok).toBe(true);
     expect(compareRows([{ avg: 21.4 }, { avg: 0.5 }], expected, anyOrder).ok).toBe(false);
-    expect(compareRows([{ avg: 21.4 }, { avg: 0.5 }], expected, { tolerance: 0.01, orderMatters: false }).ok).toBe(true);
+    expect(compareRows([{ avg: 21.4 }, { avg: 0.5 }], expected, { tolerance: 0.01, orderMatters: false }).ok).toBe(
+      true,
+    );
   });
 
   it('null cells match null only', () => {
@@ -212,9 +291,28 @@ describe('compareRows', () => {
   });
 
   it('Korean values: equal rows pass, a different city fails and is named', () => {
-    const e = [{ city: '서울특별시', n: 1 }, { city: '부산광역시', n: 2 }];
-    expect(compareRows([{ city: '부산광역시', n: 2 }, { city: '서울특별시', n: 1 }], e, anyOrder).ok).toBe(true);
-    const v = compareRows([{ city: '부산광역시', n: 2 }, { city: '대구광역시', n: 1 }], e, anyOrder);
+    const e = [
+      { city: '서울특별시', n: 1 },
+      { city: '부산광역시', n: 2 },
+    ];
+    expect(
+      compareRows(
+        [
+          { city: '부산광역시', n: 2 },
+          { city: '서울특별시', n: 1 },
+        ],
+        e,
+        anyOrder,
+      ).ok,
+    ).toBe(true);
+    const v = compareRows(
+      [
+        { city: '부산광역시', n: 2 },
+        { city: '대구광역시', n: 1 },
+      ],
+      e,
+      anyOrder,
+    );
     expect(v.ok).toBe(false);
     expect(`${v.expected} ${v.found}`).toMatch(/서울특별시|대구광역시/);
   });
@@ -222,7 +320,11 @@ describe('compareRows', () => {
   it('large inputs: 20,000 rows shuffled pass; one changed cell fails and is named', () => {
     const expected = Array.from({ length: 20_000 }, (_, i) => ({ id: i, city: `도시${i % 97}`, avg: i / 7 }));
     const actual = expected.map((row) => ({ ...row, id: String(row.id) })).reverse();
-    expect(compareRows(actual, expected, anyOrder)).toEqual({ ok: true, expected: '20000 rows', found: '20000 matching rows' });
+    expect(compareRows(actual, expected, anyOrder)).toEqual({
+      ok: true,
+      expected: '20000 rows',
+      found: '20000 matching rows',
+    });
     actual[12_345] = { ...actual[12_345]!, city: '변경됨' };
     const v = compareRows(actual, expected, anyOrder);
     expect(v.ok).toBe(false);
@@ -235,8 +337,14 @@ describe('compareRows', () => {
   // Input: actual   [{avg: 0.123450001, city: 'b'}, {avg: 0.1234, city: 'c'}]
   //        expected [{avg: 0.123449999, city: 'b'}, {avg: 0.1234, city: 'c'}]   tolerance 1e-6
   it('pairs rows by value, not by a rounded sort key (floats at a rounding boundary)', () => {
-    const actual = [{ avg: 0.123450001, city: 'b' }, { avg: 0.1234, city: 'c' }];
-    const expected = [{ avg: 0.123449999, city: 'b' }, { avg: 0.1234, city: 'c' }];
+    const actual = [
+      { avg: 0.123450001, city: 'b' },
+      { avg: 0.1234, city: 'c' },
+    ];
+    const expected = [
+      { avg: 0.123449999, city: 'b' },
+      { avg: 0.1234, city: 'c' },
+    ];
     expect(equalWithin(actual[0], expected[0], 1e-6)).toBe(true);
     expect(compareRows(actual, expected, anyOrder).ok).toBe(true);
   });
@@ -249,12 +357,15 @@ describe('compareRows', () => {
 
 describe('compareRows: tolerant matching when exact matching leaves rows', () => {
   it('noisy floats with one row missing: only the missing row is named', () => {
-    const expected = Array.from({ length: 300 }, (_, i) => [i / 7, (i * 13) % 10 / 3]);
+    const expected = Array.from({ length: 300 }, (_, i) => [i / 7, ((i * 13) % 10) / 3]);
     const actual = expected.filter((_, i) => i !== 150).map(([a, b]) => [a! * (1 + 1e-9), b! * (1 - 1e-9)]);
     const v = compareRows(actual, expected, anyOrder);
-    expect(v).toMatchObject({ ok: false, found: expect.stringContaining(`missing e.g. ${JSON.stringify(expected[150])}`) });
+    expect(v).toMatchObject({
+      ok: false,
+      found: expect.stringContaining(`missing e.g. ${JSON.stringify(expected[150])}`),
+    });
     expect(v.found).not.toContain('unexpected');
-    expect(compareRows([...actual, [150 / 7, (150 * 13) % 10 / 3]], expected, anyOrder).ok).toBe(true);
+    expect(compareRows([...actual, [150 / 7, ((150 * 13) % 10) / 3]], expected, anyOrder).ok).toBe(true);
   });
 
   it('many rows sharing their first number pair by the others, and a real difference still fails', () => {
@@ -262,18 +373,26 @@ describe('compareRows: tolerant matching when exact matching leaves rows', () =>
     const actual = expected.map(([a, b]) => [a! + 1e-9, b! * (1 + 1e-9)]).reverse();
     expect(compareRows(actual, expected, anyOrder).ok).toBe(true);
     actual[10] = [1.5, 1000.5];
-    expect(compareRows(actual, expected, anyOrder)).toMatchObject({ ok: false, found: expect.stringContaining('1000.5') });
+    expect(compareRows(actual, expected, anyOrder)).toMatchObject({
+      ok: false,
+      found: expect.stringContaining('1000.5'),
+    });
   });
 
   it('NaN and Infinity cells match only themselves, never null', () => {
-    expect(compareRows([[Number.NaN], [Number.POSITIVE_INFINITY]], [[Number.POSITIVE_INFINITY], [Number.NaN]], anyOrder).ok).toBe(true);
+    expect(
+      compareRows([[Number.NaN], [Number.POSITIVE_INFINITY]], [[Number.POSITIVE_INFINITY], [Number.NaN]], anyOrder).ok,
+    ).toBe(true);
     expect(compareRows([[null]], [[Number.NaN]], anyOrder).ok).toBe(false);
   });
 
   it('a row nested too deeply to compare fails instead of throwing', () => {
     let deep: unknown = [];
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    expect(compareRows([deep], [[1]], anyOrder)).toMatchObject({ ok: false, found: 'rows nested too deeply to compare' });
+    expect(compareRows([deep], [[1]], anyOrder)).toMatchObject({
+      ok: false,
+      found: 'rows nested too deeply to compare',
+    });
   });
 });
 

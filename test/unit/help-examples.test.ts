@@ -14,7 +14,11 @@ function allCommands(command: Command): Command[] {
 
 function examplesOf(command: Command): string[] {
   let text = '';
-  (command as unknown as NodeJS.EventEmitter).emit('afterHelp', { error: false, command, write: (s: string) => (text += s) });
+  (command as unknown as NodeJS.EventEmitter).emit('afterHelp', {
+    error: false,
+    command,
+    write: (s: string) => (text += s),
+  });
   return text
     .split('\n')
     .map((line) => /^\s*\$ (.*)$/.exec(line)?.[1])
@@ -31,7 +35,10 @@ interface Parsed {
 
 /** Resolves `de-lab <cmd> [sub] args…` the way commander would: subcommands, options that take a value, positionals. */
 function parseExample(program: Command, line: string): Parsed {
-  const from = line.slice(line.indexOf('de-lab ') + 'de-lab '.length).replace(/\s+\(.*\)\s*$/, '').replace(/\s+<\s+\S+$/, '');
+  const from = line
+    .slice(line.indexOf('de-lab ') + 'de-lab '.length)
+    .replace(/\s+\(.*\)\s*$/, '')
+    .replace(/\s+<\s+\S+$/, '');
   const tokens = from.split(/\s+/).filter(Boolean);
   let command = program;
   const path: string[] = [];
@@ -64,7 +71,9 @@ function parseExample(program: Command, line: string): Parsed {
 }
 
 const program = buildProgram();
-const examples = allCommands(program).flatMap((command) => examplesOf(command).map((line) => ({ owner: command.name(), line })));
+const examples = allCommands(program).flatMap((command) =>
+  examplesOf(command).map((line) => ({ owner: command.name(), line })),
+);
 
 describe('--help examples', () => {
   it('there are examples to check', () => {
@@ -80,13 +89,18 @@ describe('--help examples', () => {
     const exercise = parsed.args.id ?? parsed.options.exercise;
     if (exercise) expect(() => findExercise(lab, exercise)).not.toThrow();
     if (parsed.path[0] === 'shell' && parsed.args.service) {
-      const compose = parse(readFileSync(lab.composeFile, 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
-      expect(Object.keys(compose.services), `${lab.id} has no service ${parsed.args.service}`).toContain(parsed.args.service);
+      const compose = parse(readFileSync(lab.composeFile, 'utf8')) as {
+        services: Record<string, { environment?: Record<string, string> }>;
+      };
+      expect(Object.keys(compose.services), `${lab.id} has no service ${parsed.args.service}`).toContain(
+        parsed.args.service,
+      );
       const env = compose.services[parsed.args.service]!.environment ?? {};
       const user = parsed.rest.find((t) => t.startsWith('-u'))?.slice(2);
       const password = parsed.rest.find((t) => /^-p./.test(t))?.slice(2);
       if (password) {
-        const expected = user === 'root' ? env.MARIADB_ROOT_PASSWORD : env.MARIADB_USER === user ? env.MARIADB_PASSWORD : undefined;
+        const expected =
+          user === 'root' ? env.MARIADB_ROOT_PASSWORD : env.MARIADB_USER === user ? env.MARIADB_PASSWORD : undefined;
         expect(password, `password for ${user} in "${line}"`).toBe(expected);
       }
     }

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, setConfigValue, loadConfig } from '../../src/config/config.js';
 import { DeLabError } from '../../src/core/errors.js';
-import { describePackageSource, findPackageFiles, listedSources, missingPackageError, packageSource, placePackages, sourcesToProbe } from '../../src/images/packages.js';
+import {
+  describePackageSource,
+  findPackageFiles,
+  listedSources,
+  missingPackageError,
+  packageSource,
+  placePackages,
+  sourcesToProbe,
+} from '../../src/images/packages.js';
 import { loadRecipes } from '../../src/images/recipes.js';
 
 function folder(files: string[]): string {
@@ -51,8 +59,12 @@ describe('packages setting: same precedence as caFile (flag > DE_LAB_PACKAGES > 
     const env = { DE_LAB_CONFIG: join(mkdtempSync(join(tmpdir(), 'de-lab-config-')), 'config.yaml') };
     expect(setConfigValue('packages', dir, env).value).toBe(dir);
     expect(loadConfig({}, env).values.packages).toBe(dir);
-    expect(() => setConfigValue('packages', join(dir, 'gems', 'x.gem'), env)).toThrowError(/not a valid packages: no folder at/);
-    expect(() => resolveConfig({ env: { DE_LAB_PACKAGES: join(dir, 'nope') }, file: {}, flags: {}, path: '/x' })).toThrowError(/packages in DE_LAB_PACKAGES is invalid: no folder at/);
+    expect(() => setConfigValue('packages', join(dir, 'gems', 'x.gem'), env)).toThrowError(
+      /not a valid packages: no folder at/,
+    );
+    expect(() =>
+      resolveConfig({ env: { DE_LAB_PACKAGES: join(dir, 'nope') }, file: {}, flags: {}, path: '/x' }),
+    ).toThrowError(/packages in DE_LAB_PACKAGES is invalid: no folder at/);
     setConfigValue('packages', '', env);
     expect(loadConfig({}, env).values.packages).toBe('');
   });
@@ -63,7 +75,12 @@ describe('package source of a recipe', () => {
     const full = folder(['gems/fluentd-1.18.0.gem', 'gems/ltsv-0.1.2.gem', 'gems/other.txt', 'README.md']);
     expect(findPackageFiles(full, 'gems/ltsv-*.gem')).toEqual(['gems/ltsv-0.1.2.gem']);
     expect(findPackageFiles(full, 'gems/ltsv-*.txt')).toEqual([]);
-    expect(packageSource(gems, full)).toEqual({ from: 'folder', registry: 'rubygems', folder: full, files: ['gems/fluentd-1.18.0.gem', 'gems/ltsv-0.1.2.gem'] });
+    expect(packageSource(gems, full)).toEqual({
+      from: 'folder',
+      registry: 'rubygems',
+      folder: full,
+      files: ['gems/fluentd-1.18.0.gem', 'gems/ltsv-0.1.2.gem'],
+    });
     expect(packageSource(gems, '')).toEqual({ from: 'registry', registry: 'rubygems' });
     expect(packageSource({ packages: undefined }, full)).toEqual({ from: 'registry' });
     const lacking = folder(['gems/fluentd-1.18.0.gem']);
@@ -86,7 +103,10 @@ describe('package source of a recipe', () => {
     expect(listedSources(gems, packageSource(gems, ''))).toEqual(['Debian', 'rubygems']);
     expect(listedSources(npm, packageSource(npm, full))).toEqual(['Debian', `npm + folder ${full}`]);
     const lacking = folder([]);
-    expect(listedSources(gems, packageSource(gems, lacking))).toEqual(['Debian', `rubygems (${lacking} lacks gems/fluentd-1.18.0.gem)`]);
+    expect(listedSources(gems, packageSource(gems, lacking))).toEqual([
+      'Debian',
+      `rubygems (${lacking} lacks gems/fluentd-1.18.0.gem)`,
+    ]);
     expect(describePackageSource(packageSource(gems, full))).toBe(`folder ${full}`);
     expect(describePackageSource(packageSource(gems, ''))).toBe('rubygems');
   });
@@ -95,7 +115,10 @@ describe('package source of a recipe', () => {
     const full = folder(['npm/turnilo-1.40.3.tgz', 'gems/fluentd-1.18.0.gem', 'gems/ltsv-0.1.2.gem']);
     expect(sourcesToProbe(gems, packageSource(gems, full)).map((s) => s.name)).toEqual(['Debian']);
     expect(sourcesToProbe(gems, packageSource(gems, ''))).toEqual(gems.sources);
-    expect(sourcesToProbe(npm, packageSource(npm, full))).toEqual([gems.sources[0], { name: 'npm', url: 'https://registry.npmjs.org/express' }]);
+    expect(sourcesToProbe(npm, packageSource(npm, full))).toEqual([
+      gems.sources[0],
+      { name: 'npm', url: 'https://registry.npmjs.org/express' },
+    ]);
   });
 
   it('copies only the matched files into the build context, keeping their paths', () => {
@@ -113,7 +136,19 @@ describe('package source of a recipe', () => {
     expect(fluentd.packages?.registry).toBe('rubygems');
     expect(turnilo.packages).toMatchObject({ registry: 'npm', files: ['npm/turnilo-1.40.3.tgz'] });
     // Layout of an offline folder (a tiny stand-in of shared/vendor): all 11 gems and the tarball.
-    const names = ['fluentd-1.18.0', 'fluent-plugin-kafka-0.19.3', 'ruby-kafka-1.5.0', 'serverengine-2.4.0', 'sigdump-0.2.5', 'tzinfo-data-1.2026.1', 'base64-0.3.0', 'drb-2.2.3', 'logger-1.7.0', 'ltsv-0.1.2', 'digest-crc-0.7.0'];
+    const names = [
+      'fluentd-1.18.0',
+      'fluent-plugin-kafka-0.19.3',
+      'ruby-kafka-1.5.0',
+      'serverengine-2.4.0',
+      'sigdump-0.2.5',
+      'tzinfo-data-1.2026.1',
+      'base64-0.3.0',
+      'drb-2.2.3',
+      'logger-1.7.0',
+      'ltsv-0.1.2',
+      'digest-crc-0.7.0',
+    ];
     const vendor = folder([...names.map((n) => `gems/${n}.gem`), 'npm/turnilo-1.40.3.tgz']);
     expect(packageSource(fluentd, vendor).files).toHaveLength(11);
     expect(packageSource(turnilo, vendor).from).toBe('folder');

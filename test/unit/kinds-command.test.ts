@@ -7,20 +7,43 @@ type HttpCheck = Extract<Check, { kind: 'http' }>;
 
 const title = { en: 'check', ko: '검사' };
 const command = (expect: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  checkSchema.parse({ id: 'c', title, kind: 'command', service: 'tools', command: 'echo hi', expect, ...extra }) as CommandCheck;
+  checkSchema.parse({
+    id: 'c',
+    title,
+    kind: 'command',
+    service: 'tools',
+    command: 'echo hi',
+    expect,
+    ...extra,
+  }) as CommandCheck;
 const http = (expect: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  checkSchema.parse({ id: 'h', title, kind: 'http', url: 'http://127.0.0.1:8080/health', expect, ...extra }) as HttpCheck;
+  checkSchema.parse({
+    id: 'h',
+    title,
+    kind: 'http',
+    url: 'http://127.0.0.1:8080/health',
+    expect,
+    ...extra,
+  }) as HttpCheck;
 const ran = (stdout: string, exitCode = 0, stderr = '', timedOut = false) => ({ exitCode, stdout, stderr, timedOut });
 const answered = (status: number, body: string) => ({ status, body });
 
 describe('command kind: judge', () => {
   it('passes when exit code and stdout match', () => {
-    const v = commandKind.judge(command({ exitCode: 0, stdout: { contains: 'rows=10' } }), ran('loaded\nrows=10\n'), undefined);
+    const v = commandKind.judge(
+      command({ exitCode: 0, stdout: { contains: 'rows=10' } }),
+      ran('loaded\nrows=10\n'),
+      undefined,
+    );
     expect(v).toEqual({ ok: true, expected: 'exit code 0; contains rows=10', found: 'exit code 0; loaded\nrows=10' });
   });
 
   it('a wrong exit code fails and shows the end of stderr (or stdout when stderr is empty)', () => {
-    const v = commandKind.judge(command({ exitCode: 0 }), ran('', 1, 'Traceback ...\nZeroDivisionError: division by zero\n'), undefined);
+    const v = commandKind.judge(
+      command({ exitCode: 0 }),
+      ran('', 1, 'Traceback ...\nZeroDivisionError: division by zero\n'),
+      undefined,
+    );
     expect(v.ok).toBe(false);
     expect(v.expected).toBe('exit code 0');
     expect(v.found).toBe('exit code 1: ZeroDivisionError: division by zero');
@@ -44,21 +67,35 @@ describe('command kind: judge', () => {
   });
 
   it('a timeout fails whatever the output', () => {
-    const v = commandKind.judge(command({ stdout: { contains: 'x' } }, { timeoutSec: 7 }), ran('x', 0, '', true), undefined);
+    const v = commandKind.judge(
+      command({ stdout: { contains: 'x' } }, { timeoutSec: 7 }),
+      ran('x', 0, '', true),
+      undefined,
+    );
     expect(v).toEqual({ ok: false, expected: 'finishes within 7 s', found: 'timed out' });
   });
 
   it('stdout and stderr rules each apply; the first failure is reported', () => {
     const check = command({ exitCode: 0, stdout: { matches: '^count: \\d+$' }, stderr: { notContains: 'WARN' } });
     expect(commandKind.judge(check, ran('count: 12\n', 0, ''), undefined).ok).toBe(true);
-    expect(commandKind.judge(check, ran('count: twelve\n', 0, ''), undefined)).toMatchObject({ ok: false, expected: 'text matching /^count: \\d+$/', found: 'count: twelve' });
-    expect(commandKind.judge(check, ran('count: 12\n', 0, 'WARN low memory'), undefined)).toMatchObject({ ok: false, expected: 'text without WARN', found: 'WARN low memory' });
+    expect(commandKind.judge(check, ran('count: twelve\n', 0, ''), undefined)).toMatchObject({
+      ok: false,
+      expected: 'text matching /^count: \\d+$/',
+      found: 'count: twelve',
+    });
+    expect(commandKind.judge(check, ran('count: 12\n', 0, 'WARN low memory'), undefined)).toMatchObject({
+      ok: false,
+      expected: 'text without WARN',
+      found: 'WARN low memory',
+    });
   });
 
   it('Korean output', () => {
     const v = commandKind.judge(command({ stdout: { equals: '합계: 3건' } }), ran('합계: 3건\n'), undefined);
     expect(v.ok).toBe(true);
-    expect(commandKind.judge(command({ stdout: { equals: '합계: 3건' } }), ran('합계: 4건\n'), undefined)).toMatchObject({ ok: false, expected: 'exactly 합계: 3건', found: '합계: 4건' });
+    expect(
+      commandKind.judge(command({ stdout: { equals: '합계: 3건' } }), ran('합계: 4건\n'), undefined),
+    ).toMatchObject({ ok: false, expected: 'exactly 합계: 3건', found: '합계: 4건' });
   });
 
   it('stdoutEqualsReference compares with the reference run (trimmed)', () => {
@@ -66,7 +103,11 @@ describe('command kind: judge', () => {
     expect(commandKind.needsReference(check)).toBe(true);
     expect(commandKind.needsReference(command({ exitCode: 0 }))).toBe(false);
     expect(commandKind.judge(check, ran('42\n'), ran('42')).ok).toBe(true);
-    expect(commandKind.judge(check, ran('41\n'), ran('42'))).toMatchObject({ ok: false, expected: 'exactly 42', found: '41' });
+    expect(commandKind.judge(check, ran('41\n'), ran('42'))).toMatchObject({
+      ok: false,
+      expected: 'exactly 42',
+      found: '41',
+    });
   });
 
   // Fixed (issue 15), was: BUG: with stdoutEqualsReference and no reference observation, the expected stdout is '' and a command
@@ -81,14 +122,22 @@ describe('command kind: judge', () => {
   // Input: { kind: command, command: 'true', expect: {} } parses, and judge returns ok for exit code 1.
   it('a command check must expect something', () => {
     const parsed = checkSchema.safeParse({ id: 'c', title, kind: 'command', command: 'true', expect: {} });
-    const passesAnything = parsed.success && commandKind.judge(parsed.data as CommandCheck, ran('', 1, 'boom'), undefined).ok;
+    const passesAnything =
+      parsed.success && commandKind.judge(parsed.data as CommandCheck, ran('', 1, 'boom'), undefined).ok;
     expect(passesAnything).toBe(false);
   });
 });
 
 describe('http kind: judge', () => {
   it('status, body and JSON paths all hold', () => {
-    const check = http({ status: 200, body: { contains: 'ok' }, json: [{ path: 'status', equals: 'ok' }, { path: 'data.items[0].city', matches: '^서' }] });
+    const check = http({
+      status: 200,
+      body: { contains: 'ok' },
+      json: [
+        { path: 'status', equals: 'ok' },
+        { path: 'data.items[0].city', matches: '^서' },
+      ],
+    });
     const v = httpKind.judge(check, answered(200, '{"status":"ok","data":{"items":[{"city":"서울"}]}}'), undefined);
     expect(v.ok).toBe(true);
     expect(v.expected).toBe('HTTP status 200; contains ok; status "ok"; data.items[0].city matching /^서/');
@@ -96,7 +145,11 @@ describe('http kind: judge', () => {
   });
 
   it('a wrong status fails with both statuses', () => {
-    expect(httpKind.judge(http({ status: 200 }), answered(503, 'down'), undefined)).toEqual({ ok: false, expected: 'HTTP status 200', found: 'HTTP status 503' });
+    expect(httpKind.judge(http({ status: 200 }), answered(503, 'down'), undefined)).toEqual({
+      ok: false,
+      expected: 'HTTP status 200',
+      found: 'HTTP status 503',
+    });
   });
 
   it('no answer fails with the error', () => {
@@ -112,12 +165,26 @@ describe('http kind: judge', () => {
   it('json equals compares type and value; matches tests the text of the value', () => {
     const check = http({ json: [{ path: 'count', equals: 3 }] });
     expect(httpKind.judge(check, answered(200, '{"count":3}'), undefined).ok).toBe(true);
-    expect(httpKind.judge(check, answered(200, '{"count":"3"}'), undefined)).toEqual({ ok: false, expected: 'count 3', found: 'count "3"' });
-    expect(httpKind.judge(check, answered(200, '{"count":4}'), undefined)).toMatchObject({ ok: false, found: 'count 4' });
-    expect(httpKind.judge(check, answered(200, '{}'), undefined)).toMatchObject({ ok: false, found: 'count undefined' });
+    expect(httpKind.judge(check, answered(200, '{"count":"3"}'), undefined)).toEqual({
+      ok: false,
+      expected: 'count 3',
+      found: 'count "3"',
+    });
+    expect(httpKind.judge(check, answered(200, '{"count":4}'), undefined)).toMatchObject({
+      ok: false,
+      found: 'count 4',
+    });
+    expect(httpKind.judge(check, answered(200, '{}'), undefined)).toMatchObject({
+      ok: false,
+      found: 'count undefined',
+    });
     const m = http({ json: [{ path: 'version', matches: '^\\d+\\.\\d+$' }] });
     expect(httpKind.judge(m, answered(200, '{"version":"1.2"}'), undefined).ok).toBe(true);
-    expect(httpKind.judge(m, answered(200, '{"version":"v1"}'), undefined)).toEqual({ ok: false, expected: 'version matching /^\\d+\\.\\d+$/', found: 'version v1' });
+    expect(httpKind.judge(m, answered(200, '{"version":"v1"}'), undefined)).toEqual({
+      ok: false,
+      expected: 'version matching /^\\d+\\.\\d+$/',
+      found: 'version v1',
+    });
   });
 
   it('json equals of a nested value', () => {
@@ -136,7 +203,11 @@ describe('http kind: judge', () => {
   // Fixed (issue 15), was: BUG: json `equals` compares JSON.stringify texts, so an object with the same keys in another order
   // differs. Input: equals {status: 'ok', count: 2}, body '{"count":2,"status":"ok"}' -> fails.
   it('json `equals` on an object ignores key order', () => {
-    const v = httpKind.judge(http({ json: [{ path: 'data', equals: { status: 'ok', count: 2 } }] }), answered(200, '{"data":{"count":2,"status":"ok"}}'), undefined);
+    const v = httpKind.judge(
+      http({ json: [{ path: 'data', equals: { status: 'ok', count: 2 } }] }),
+      answered(200, '{"data":{"count":2,"status":"ok"}}'),
+      undefined,
+    );
     expect(v.ok).toBe(true);
   });
 });

@@ -12,7 +12,12 @@ describe('allOf and field (shared by every judge)', () => {
   });
 
   it('allOf joins passing verdicts', () => {
-    expect(allOf([{ ok: true, expected: 'a', found: '1' }, { ok: true, expected: 'b', found: '2' }])).toEqual({ ok: true, expected: 'a; b', found: '1; 2' });
+    expect(
+      allOf([
+        { ok: true, expected: 'a', found: '1' },
+        { ok: true, expected: 'b', found: '2' },
+      ]),
+    ).toEqual({ ok: true, expected: 'a; b', found: '1; 2' });
   });
 
   it('field compares JSON values strictly (type included)', () => {

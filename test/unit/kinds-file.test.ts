@@ -9,7 +9,15 @@ type FileCheck = Extract<Check, { kind: 'file' }>;
 
 const title = { en: 'check', ko: '검사' };
 const file = (expect: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  checkSchema.parse({ id: 'f', title, kind: 'file', path: 'out/result.csv', format: 'csv', expect, ...extra }) as FileCheck;
+  checkSchema.parse({
+    id: 'f',
+    title,
+    kind: 'file',
+    path: 'out/result.csv',
+    format: 'csv',
+    expect,
+    ...extra,
+  }) as FileCheck;
 const seen = (rows: unknown[], text = 'text') => ({ exists: true, text, rows });
 
 const parent = mkdtempSync(join(tmpdir(), 'de-lab-kinds-file-'));
@@ -17,47 +25,133 @@ afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 describe('file kind: judge', () => {
   it('a missing file fails; an expected-absent file passes when missing and fails when present', () => {
-    expect(fileKind.judge(file({}), { exists: false }, undefined)).toEqual({ ok: false, expected: 'out/result.csv exists', found: 'missing' });
-    expect(fileKind.judge(file({ exists: false }), { exists: false }, undefined)).toEqual({ ok: true, expected: 'no out/result.csv', found: 'missing' });
-    expect(fileKind.judge(file({ exists: false }), seen([]), undefined)).toEqual({ ok: false, expected: 'no out/result.csv', found: 'it exists' });
+    expect(fileKind.judge(file({}), { exists: false }, undefined)).toEqual({
+      ok: false,
+      expected: 'out/result.csv exists',
+      found: 'missing',
+    });
+    expect(fileKind.judge(file({ exists: false }), { exists: false }, undefined)).toEqual({
+      ok: true,
+      expected: 'no out/result.csv',
+      found: 'missing',
+    });
+    expect(fileKind.judge(file({ exists: false }), seen([]), undefined)).toEqual({
+      ok: false,
+      expected: 'no out/result.csv',
+      found: 'it exists',
+    });
   });
 
   it('an existing file with no other expectation passes', () => {
-    expect(fileKind.judge(file({}), seen([]), undefined)).toEqual({ ok: true, expected: 'out/result.csv exists', found: 'exists' });
+    expect(fileKind.judge(file({}), seen([]), undefined)).toEqual({
+      ok: true,
+      expected: 'out/result.csv exists',
+      found: 'exists',
+    });
   });
 
   it('an unreadable file fails with the parse error', () => {
-    const v = fileKind.judge(file({ rows: [['a']] }, { format: 'jsonl' }), { exists: true, text: '{', parseError: 'Unexpected end of JSON input' }, undefined);
-    expect(v).toEqual({ ok: false, expected: 'out/result.csv readable as jsonl', found: 'Unexpected end of JSON input' });
+    const v = fileKind.judge(
+      file({ rows: [['a']] }, { format: 'jsonl' }),
+      { exists: true, text: '{', parseError: 'Unexpected end of JSON input' },
+      undefined,
+    );
+    expect(v).toEqual({
+      ok: false,
+      expected: 'out/result.csv readable as jsonl',
+      found: 'Unexpected end of JSON input',
+    });
   });
 
   it('text rules apply to the whole text', () => {
     const check = file({ text: { contains: '합계' } }, { format: 'text' });
     expect(fileKind.judge(check, { exists: true, text: '도시,합계\n' }, undefined).ok).toBe(true);
-    expect(fileKind.judge(check, { exists: true, text: 'city,total\n' }, undefined)).toMatchObject({ ok: false, expected: 'text containing 합계', found: 'city,total' });
+    expect(fileKind.judge(check, { exists: true, text: 'city,total\n' }, undefined)).toMatchObject({
+      ok: false,
+      expected: 'text containing 합계',
+      found: 'city,total',
+    });
   });
 
   it('literal rows compare in any order with canonical numbers', () => {
-    const check = file({ rows: [['서울', 3], ['부산', 5]] }, { format: 'json' });
-    expect(fileKind.judge(check, seen([['부산', '5'], ['서울', '3']]), undefined).ok).toBe(true);
-    expect(fileKind.judge(check, seen([['부산', '5'], ['서울', '4']]), undefined)).toMatchObject({ ok: false, found: '["서울",4]' });
+    const check = file(
+      {
+        rows: [
+          ['서울', 3],
+          ['부산', 5],
+        ],
+      },
+      { format: 'json' },
+    );
+    expect(
+      fileKind.judge(
+        check,
+        seen([
+          ['부산', '5'],
+          ['서울', '3'],
+        ]),
+        undefined,
+      ).ok,
+    ).toBe(true);
+    expect(
+      fileKind.judge(
+        check,
+        seen([
+          ['부산', '5'],
+          ['서울', '4'],
+        ]),
+        undefined,
+      ),
+    ).toMatchObject({ ok: false, found: '["서울",4]' });
   });
 
   it('rows: reference compares with the reference observation', () => {
     const check = file({ rows: 'reference' });
     expect(fileKind.needsReference(check)).toBe(true);
     expect(fileKind.needsReference(file({ rows: [] }))).toBe(false);
-    const reference = seen([{ city: '서울', n: '3' }, { city: '부산', n: '5' }]);
-    expect(fileKind.judge(check, seen([{ n: '5', city: '부산' }, { n: '3', city: '서울' }]), reference)).toMatchObject({ ok: true, found: 'exists; 2 matching rows' });
-    expect(fileKind.judge(check, seen([{ city: '서울', n: '3' }]), reference)).toMatchObject({ ok: false, found: '1 rows; missing e.g. {"city":"부산","n":5}' });
+    const reference = seen([
+      { city: '서울', n: '3' },
+      { city: '부산', n: '5' },
+    ]);
+    expect(
+      fileKind.judge(
+        check,
+        seen([
+          { n: '5', city: '부산' },
+          { n: '3', city: '서울' },
+        ]),
+        reference,
+      ),
+    ).toMatchObject({ ok: true, found: 'exists; 2 matching rows' });
+    expect(fileKind.judge(check, seen([{ city: '서울', n: '3' }]), reference)).toMatchObject({
+      ok: false,
+      found: '1 rows; missing e.g. {"city":"부산","n":5}',
+    });
     // duplicates count: the same row twice is not the two reference rows
-    expect(fileKind.judge(check, seen([{ city: '서울', n: '3' }, { city: '서울', n: '3' }]), reference).ok).toBe(false);
+    expect(
+      fileKind.judge(
+        check,
+        seen([
+          { city: '서울', n: '3' },
+          { city: '서울', n: '3' },
+        ]),
+        reference,
+      ).ok,
+    ).toBe(false);
   });
 
   it('rows: reference without a reference observation fails and says why', () => {
     const check = file({ rows: 'reference' });
-    expect(fileKind.judge(check, seen([]), undefined)).toEqual({ ok: false, expected: "the reference solution's output", found: 'no reference rows' });
-    expect(fileKind.judge(check, seen([]), { exists: false })).toEqual({ ok: false, expected: "the reference solution's output", found: 'the reference produced no output' });
+    expect(fileKind.judge(check, seen([]), undefined)).toEqual({
+      ok: false,
+      expected: "the reference solution's output",
+      found: 'no reference rows',
+    });
+    expect(fileKind.judge(check, seen([]), { exists: false })).toEqual({
+      ok: false,
+      expected: "the reference solution's output",
+      found: 'the reference produced no output',
+    });
   });
 
   it('tolerance and orderMatters from the check are used', () => {
@@ -137,6 +231,8 @@ describe('file kind: readOutput', () => {
     symlinkSync(dir, join(dir, 'work', 'up'));
     expect(() => readOutput(join(dir, 'work', 'up', 'secret.txt'), join(dir, 'work'))).toThrow(/symbolic link/);
     // and the observation says so instead of throwing
-    return fileKind.observe({ workdir: join(dir, 'work') } as never, file({}, { path: 'out.csv' })).then((o) => expect(o).toMatchObject({ exists: true, parseError: expect.stringContaining('symbolic link') }));
+    return fileKind
+      .observe({ workdir: join(dir, 'work') } as never, file({}, { path: 'out.csv' }))
+      .then((o) => expect(o).toMatchObject({ exists: true, parseError: expect.stringContaining('symbolic link') }));
   });
 });

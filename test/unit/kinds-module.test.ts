@@ -11,7 +11,8 @@ import { checkSchema, type Check } from '../../src/grading/schema.js';
 type ModuleCheck = Extract<Check, { kind: 'module' }>;
 
 const title = { en: 'check', ko: '검사' };
-const check = (extra: Record<string, unknown> = {}) => checkSchema.parse({ id: 'm', title, kind: 'module', module: 'checks/c.ts', ...extra }) as ModuleCheck;
+const check = (extra: Record<string, unknown> = {}) =>
+  checkSchema.parse({ id: 'm', title, kind: 'module', module: 'checks/c.ts', ...extra }) as ModuleCheck;
 const dir = mkdtempSync(join(tmpdir(), 'de-lab-kinds-module-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,10 +25,14 @@ function loaded(key: string, judge: CheckModule['judge'], value: unknown = 'obse
 describe('module kind: judge', () => {
   it('passes the observation, the reference value and the options to the module', () => {
     const calls: unknown[][] = [];
-    const observed = loaded('k1', (o, r, opt) => {
-      calls.push([o, r, opt]);
-      return { ok: true, expected: 'e', found: 'f' };
-    }, [1, 2]);
+    const observed = loaded(
+      'k1',
+      (o, r, opt) => {
+        calls.push([o, r, opt]);
+        return { ok: true, expected: 'e', found: 'f' };
+      },
+      [1, 2],
+    );
     const v = moduleKind.judge(check({ options: { file: 'ids.txt' } }), observed, { value: [1, 2, 3] });
     expect(v).toEqual({ ok: true, expected: 'e', found: 'f' });
     expect(calls).toEqual([[[1, 2], [1, 2, 3], { file: 'ids.txt' }]]);
@@ -35,7 +40,11 @@ describe('module kind: judge', () => {
 
   it('without a reference the module gets undefined', () => {
     let got: unknown = 'not called';
-    moduleKind.judge(check(), loaded('k2', (_o, r) => ((got = r), { ok: true, expected: '', found: '' })), undefined);
+    moduleKind.judge(
+      check(),
+      loaded('k2', (_o, r) => ((got = r), { ok: true, expected: '', found: '' })),
+      undefined,
+    );
     expect(got).toBeUndefined();
   });
 
@@ -47,12 +56,20 @@ describe('module kind: judge', () => {
   });
 
   it('a failing verdict is passed on unchanged, Korean included', () => {
-    const v = moduleKind.judge(check(), loaded('k5', () => ({ ok: false, expected: '중복 없음', found: '중복 [2]' })), undefined);
+    const v = moduleKind.judge(
+      check(),
+      loaded('k5', () => ({ ok: false, expected: '중복 없음', found: '중복 [2]' })),
+      undefined,
+    );
     expect(v).toEqual({ ok: false, expected: '중복 없음', found: '중복 [2]' });
   });
 
   it('an observation whose module was never loaded fails', () => {
-    expect(moduleKind.judge(check(), { module: 'never-loaded', value: 1 }, undefined)).toEqual({ ok: false, expected: 'check module checks/c.ts loaded', found: 'not loaded' });
+    expect(moduleKind.judge(check(), { module: 'never-loaded', value: 1 }, undefined)).toEqual({
+      ok: false,
+      expected: 'check module checks/c.ts loaded',
+      found: 'not loaded',
+    });
   });
 
   it('needsReference follows compareToReference', () => {
@@ -76,10 +93,16 @@ describe('module kind: judge', () => {
 
 describe('loadCheckModule: remaining cases', () => {
   it('loads a plain .mjs module and a module whose functions are on the default export', async () => {
-    writeFileSync(join(dir, 'plain.mjs'), 'export function observe() { return 1; }\nexport function judge(o) { return { ok: o === 1, expected: "1", found: String(o) }; }\n');
+    writeFileSync(
+      join(dir, 'plain.mjs'),
+      'export function observe() { return 1; }\nexport function judge(o) { return { ok: o === 1, expected: "1", found: String(o) }; }\n',
+    );
     const plain = await loadCheckModule(join(dir, 'plain.mjs'));
     expect(plain.judge(1, undefined, {})).toEqual({ ok: true, expected: '1', found: '1' });
-    writeFileSync(join(dir, 'default.ts'), 'export default { observe: (): number => 2, judge: (o: number) => ({ ok: o === 2, expected: "2", found: String(o) }) };\n');
+    writeFileSync(
+      join(dir, 'default.ts'),
+      'export default { observe: (): number => 2, judge: (o: number) => ({ ok: o === 2, expected: "2", found: String(o) }) };\n',
+    );
     const viaDefault = await loadCheckModule(join(dir, 'default.ts'));
     expect(await viaDefault.observe({} as never, {})).toBe(2);
     expect(viaDefault.judge(3, undefined, {})).toEqual({ ok: false, expected: '2', found: '3' });
@@ -87,9 +110,15 @@ describe('loadCheckModule: remaining cases', () => {
 
   it('a changed .ts module is transpiled again (the cache is keyed by content)', async () => {
     const file = join(dir, 'changing.ts');
-    writeFileSync(file, 'export const observe = (): string => "v1";\nexport const judge = () => ({ ok: true, expected: "", found: "" });\n');
+    writeFileSync(
+      file,
+      'export const observe = (): string => "v1";\nexport const judge = () => ({ ok: true, expected: "", found: "" });\n',
+    );
     expect(await (await loadCheckModule(file)).observe({} as never, {})).toBe('v1');
-    writeFileSync(file, 'export const observe = (): string => "v2";\nexport const judge = () => ({ ok: true, expected: "", found: "" });\n');
+    writeFileSync(
+      file,
+      'export const observe = (): string => "v2";\nexport const judge = () => ({ ok: true, expected: "", found: "" });\n',
+    );
     expect(await (await loadCheckModule(file)).observe({} as never, {})).toBe('v2');
   });
 });

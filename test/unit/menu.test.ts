@@ -18,8 +18,23 @@ function scripted(answers: string[]): { deps: MenuDeps; dispatched: string[][]; 
       dispatched.push(argv);
     },
     days: () => [
-      { id: 'day1', title: 'Containers', done: 1, total: 2, exercises: [{ id: 'dockerfile', title: 'Dockerfile', mark: '✔' }, { id: 'volumes', title: 'Volumes', mark: '·' }] },
-      { id: 'day4', title: 'Streaming', done: 0, total: 1, exercises: [{ id: 'windows', title: 'Windows', mark: '·' }] },
+      {
+        id: 'day1',
+        title: 'Containers',
+        done: 1,
+        total: 2,
+        exercises: [
+          { id: 'dockerfile', title: 'Dockerfile', mark: '✔' },
+          { id: 'volumes', title: 'Volumes', mark: '·' },
+        ],
+      },
+      {
+        id: 'day4',
+        title: 'Streaming',
+        done: 0,
+        total: 1,
+        exercises: [{ id: 'windows', title: 'Windows', mark: '·' }],
+      },
     ],
   };
   return { deps, dispatched, asked };
@@ -27,7 +42,14 @@ function scripted(answers: string[]): { deps: MenuDeps; dispatched: string[][]; 
 
 describe('interactive menu', () => {
   it('starts the chosen day, opens an exercise, and runs check, hint and run on it', async () => {
-    const { deps, dispatched } = scripted(['day1', 'Volumes', 'Check my work', 'Show a hint', 'Run my program', 'Quit']);
+    const { deps, dispatched } = scripted([
+      'day1',
+      'Volumes',
+      'Check my work',
+      'Show a hint',
+      'Run my program',
+      'Quit',
+    ]);
     await runMenu(deps);
     expect(dispatched).toEqual([
       ['start', 'day1'],
@@ -39,7 +61,17 @@ describe('interactive menu', () => {
   });
 
   it('goes back to other exercises and other days', async () => {
-    const { deps, dispatched, asked } = scripted(['day1', 'Dockerfile', 'Show the instructions again', 'Other exercise', 'Other day', 'day4', 'Windows', 'Compare with the solution', 'Quit']);
+    const { deps, dispatched, asked } = scripted([
+      'day1',
+      'Dockerfile',
+      'Show the instructions again',
+      'Other exercise',
+      'Other day',
+      'day4',
+      'Windows',
+      'Compare with the solution',
+      'Quit',
+    ]);
     await runMenu(deps);
     expect(dispatched).toEqual([
       ['start', 'day1'],

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { anyWholeNumber, kafkaTopic, numberAtLeast, share, waveList, wholeNumber } from '../../src/cli/parse.js';
 import { bin, isolatedEnv } from '../helpers/cli.js';
 
-const cli = (args: string[]) => execa('node', [bin, ...args], { reject: false, extendEnv: false, env: isolatedEnv({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }) });
+const cli = (args: string[]) =>
+  execa('node', [bin, ...args], {
+    reject: false,
+    extendEnv: false,
+    env: isolatedEnv({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }),
+  });
 
 describe('option parsers', () => {
   it('accept good values as typed and refuse bad ones with InvalidArgumentError', () => {
@@ -16,7 +21,18 @@ describe('option parsers', () => {
     expect(share('0.25')).toBe('0.25');
     expect(kafkaTopic('events.v1')).toBe('events.v1');
     expect(waveList('1,3-4')).toBe('1,3-4');
-    for (const [parse, bad] of [[wholeNumber(1), '0'], [wholeNumber(1), '1.5'], [wholeNumber(1), ''], [anyWholeNumber, 'x'], [numberAtLeast(1, '2'), 'abc'], [share, '1.1'], [kafkaTopic, 'a/b'], [waveList, '3-1'], [waveList, '0'], [waveList, ',']] as const) {
+    for (const [parse, bad] of [
+      [wholeNumber(1), '0'],
+      [wholeNumber(1), '1.5'],
+      [wholeNumber(1), ''],
+      [anyWholeNumber, 'x'],
+      [numberAtLeast(1, '2'), 'abc'],
+      [share, '1.1'],
+      [kafkaTopic, 'a/b'],
+      [waveList, '3-1'],
+      [waveList, '0'],
+      [waveList, ','],
+    ] as const) {
       expect(() => parse(bad), `${bad}`).toThrowError(InvalidArgumentError);
     }
   });

@@ -12,7 +12,9 @@ describe('a day without a lab yet (issue 16 item 7)', () => {
   it('says the day is coming and what it teaches, unlike an unknown day', () => {
     const root = copyCourse();
     writeFileSync(join(root, 'planned-days.yaml'), planned);
-    expect(() => findLab('day3', root)).toThrowError(/day3 \(Stream collection with Fluentd\) is coming.*Fluentd inputs, buffers and routing/);
+    expect(() => findLab('day3', root)).toThrowError(
+      /day3 \(Stream collection with Fluentd\) is coming.*Fluentd inputs, buffers and routing/,
+    );
     expect(() => findLab('3', root)).toThrowError(expect.objectContaining({ code: 'E_LAB_COMING' }));
     expect(() => findLab('day9', root)).toThrowError(expect.objectContaining({ code: 'E_NO_LAB' }));
   });
@@ -22,11 +24,14 @@ describe('a day without a lab yet (issue 16 item 7)', () => {
     writeFileSync(join(root, 'planned-days.yaml'), planned);
     const first = listLabs(root)[0]!;
     cpSync(first.dir, join(root, 'day3'), { recursive: true });
-    writeFileSync(join(root, 'day3', 'lab.yaml'), readFileSync(join(first.dir, 'lab.yaml'), 'utf8').replace(/^id: .*$/m, 'id: day3'));
+    writeFileSync(
+      join(root, 'day3', 'lab.yaml'),
+      readFileSync(join(first.dir, 'lab.yaml'), 'utf8').replace(/^id: .*$/m, 'id: day3'),
+    );
     expect(findLab('day3', root).id).toBe('day3');
   });
 
-  it('the course\'s own planned-days.yaml is valid and lists only days 1-9', () => {
+  it("the course's own planned-days.yaml is valid and lists only days 1-9", () => {
     const days = plannedDays(labsDir);
     expect(days.length).toBeGreaterThan(0);
     for (const day of days) expect(day.teaches.ko.length).toBeGreaterThan(0);

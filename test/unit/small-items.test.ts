@@ -9,18 +9,28 @@ import { labsDir } from '../../src/core/paths.js';
 import { loadCourse, readInstructions } from '../../src/course/exercises.js';
 
 describe('small items', () => {
-  it('instructions show the learner\'s own workspace, never a literal <workspace>', () => {
+  it("instructions show the learner's own workspace, never a literal <workspace>", () => {
     for (const day of loadCourse(labsDir))
       for (const exercise of day.exercises)
-        for (const lang of ['en', 'ko'] as const) expect(fillWorkspace(readInstructions(exercise, lang), '/home/me/de-lab')).not.toContain('<workspace>');
-    expect(fillWorkspace('cd <workspace>/day1/env-config', '/home/me/de-lab')).toBe('cd /home/me/de-lab/day1/env-config');
+        for (const lang of ['en', 'ko'] as const)
+          expect(fillWorkspace(readInstructions(exercise, lang), '/home/me/de-lab')).not.toContain('<workspace>');
+    expect(fillWorkspace('cd <workspace>/day1/env-config', '/home/me/de-lab')).toBe(
+      'cd /home/me/de-lab/day1/env-config',
+    );
   });
 
   it('the mount table of named-volume-persistence has as many rows as the sentence above it says', () => {
-    const text = readFileSync(join(labsDir, 'day1', 'exercises', 'named-volume-persistence', 'instructions.en.md'), 'utf8');
+    const text = readFileSync(
+      join(labsDir, 'day1', 'exercises', 'named-volume-persistence', 'instructions.en.md'),
+      'utf8',
+    );
     const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six'];
     const said = /^(\w+) kinds of mount/im.exec(text)![1]!.toLowerCase();
-    const table = text.slice(text.indexOf('| Kind |')).split('\n\n')[0]!.split('\n').filter((line) => line.startsWith('|'));
+    const table = text
+      .slice(text.indexOf('| Kind |'))
+      .split('\n\n')[0]!
+      .split('\n')
+      .filter((line) => line.startsWith('|'));
     expect(words.indexOf(said)).toBe(table.length - 2);
   });
 
@@ -41,7 +51,15 @@ describe('small items', () => {
         return choices.find((c) => c.name.includes(answer))!.value;
       },
       async dispatch() {},
-      days: () => [{ id: 'day1', title: 'Containers', done: 0, total: 1, exercises: [{ id: 'dockerfile', title: 'Dockerfile', mark: '·', runnable: false }] }],
+      days: () => [
+        {
+          id: 'day1',
+          title: 'Containers',
+          done: 0,
+          total: 1,
+          exercises: [{ id: 'dockerfile', title: 'Dockerfile', mark: '·', runnable: false }],
+        },
+      ],
     };
     await runMenu(deps);
     expect(offered[2]).not.toContain('Run my program');

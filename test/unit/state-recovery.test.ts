@@ -2,7 +2,14 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/course/exercises.js';
-import { exerciseState, loadState, recordCheckResult, revealHint, stateBackupFile, stateFile } from '../../src/course/state.js';
+import {
+  exerciseState,
+  loadState,
+  recordCheckResult,
+  revealHint,
+  stateBackupFile,
+  stateFile,
+} from '../../src/course/state.js';
 import { onStateRecovery, type StateRecovery } from '../../src/course/state-notice.js';
 import { findWorkspace, initWorkspace } from '../../src/course/workspace.js';
 import { goodCourse, tempDir } from '../helpers/course.js';

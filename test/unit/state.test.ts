@@ -6,7 +6,14 @@ import { writeFileAtomic } from '../../src/course/atomic.js';
 import { loadCourse } from '../../src/course/exercises.js';
 import { courseProgress, nextExercise } from '../../src/course/progress.js';
 import { onStateRecovery, recoveryMessage, type StateRecovery } from '../../src/course/state-notice.js';
-import { exerciseState, loadState, recordCheckResult, revealHint, saveState, stateFile } from '../../src/course/state.js';
+import {
+  exerciseState,
+  loadState,
+  recordCheckResult,
+  revealHint,
+  saveState,
+  stateFile,
+} from '../../src/course/state.js';
 import { initWorkspace } from '../../src/course/workspace.js';
 import { goodCourse, tempDir } from '../helpers/course.js';
 
@@ -18,8 +25,24 @@ function workspace(): string {
   return root;
 }
 
-const passed = { passed: true, score: 4, maxScore: 4, checks: [{ id: 'output-exists', status: 'passed', weight: 1, seconds: 0.1 }, { id: 'counts-match', status: 'passed' }] };
-const failed = { passed: false, score: 1, maxScore: 4, checks: [{ id: 'output-exists', status: 'passed' }, { id: 'counts-match', status: 'failed' }] };
+const passed = {
+  passed: true,
+  score: 4,
+  maxScore: 4,
+  checks: [
+    { id: 'output-exists', status: 'passed', weight: 1, seconds: 0.1 },
+    { id: 'counts-match', status: 'passed' },
+  ],
+};
+const failed = {
+  passed: false,
+  score: 1,
+  maxScore: 4,
+  checks: [
+    { id: 'output-exists', status: 'passed' },
+    { id: 'counts-match', status: 'failed' },
+  ],
+};
 
 describe('progress state', () => {
   it('records attempts, the last result and the first completion, and survives a restart', () => {
@@ -37,13 +60,25 @@ describe('progress state', () => {
       hintsRevealed: 0,
       attempts: 3,
       completedAt: '2030-01-01T11:00:00.000Z',
-      lastResult: { passed: false, score: 1, maxScore: 4, at: '2030-01-01T12:00:00.000Z', checks: [{ id: 'output-exists', status: 'passed' }, { id: 'counts-match', status: 'failed' }] },
+      lastResult: {
+        passed: false,
+        score: 1,
+        maxScore: 4,
+        at: '2030-01-01T12:00:00.000Z',
+        checks: [
+          { id: 'output-exists', status: 'passed' },
+          { id: 'counts-match', status: 'failed' },
+        ],
+      },
     });
     expect(exerciseState(state, 'day1', 'hello-file').hintsRevealed).toBe(2);
 
     const [day1] = courseProgress(course, state);
     expect(day1).toMatchObject({ day: 'day1', done: 0, total: 2, score: 1, maxScore: 5 });
-    expect(day1!.exercises.map((e) => [e.id, e.status, e.hintsRevealed])).toEqual([['hello-file', 'not-tried', 2], ['word-count', 'failed', 0]]);
+    expect(day1!.exercises.map((e) => [e.id, e.status, e.hintsRevealed])).toEqual([
+      ['hello-file', 'not-tried', 2],
+      ['word-count', 'failed', 0],
+    ]);
 
     recordCheckResult(root, 'day1', 'hello-file', { passed: true, score: 1, maxScore: 1, checks: [] });
     const later = loadState(root);
@@ -53,13 +88,23 @@ describe('progress state', () => {
     expect(nextExercise(course[0]!.exercises, loadState(root))).toBeUndefined();
   });
 
-  it('takes the grader\'s ExerciseResult as it is', () => {
+  it("takes the grader's ExerciseResult as it is", () => {
     const root = workspace();
     const result: ExerciseResult = {
-      day: 'day1', exercise: 'hello-file', role: 'learner', seed: 1, passed: true, score: 1, maxScore: 1, steps: [], seconds: 2,
+      day: 'day1',
+      exercise: 'hello-file',
+      role: 'learner',
+      seed: 1,
+      passed: true,
+      score: 1,
+      maxScore: 1,
+      steps: [],
+      seconds: 2,
       checks: [{ id: 'prints-hello', title: 'Prints hello', kind: 'command', weight: 1, status: 'passed', seconds: 1 }],
     };
-    expect(recordCheckResult(root, result.day, result.exercise, result).lastResult?.checks).toEqual([{ id: 'prints-hello', status: 'passed' }]);
+    expect(recordCheckResult(root, result.day, result.exercise, result).lastResult?.checks).toEqual([
+      { id: 'prints-hello', status: 'passed' },
+    ]);
   });
 
   it('a crash mid-write leaves the old state readable (a stray temp file is ignored)', () => {
@@ -72,7 +117,9 @@ describe('progress state', () => {
     recordCheckResult(root, 'day1', 'hello-file', failed);
     expect(exerciseState(loadState(root), 'day1', 'hello-file').attempts).toBe(2);
     // Normal writes leave no temp files of their own.
-    expect(readdirSync(join(root, '.de-lab')).filter((name) => name.endsWith('.tmp'))).toEqual(['state.json.4242.deadbeef.tmp']);
+    expect(readdirSync(join(root, '.de-lab')).filter((name) => name.endsWith('.tmp'))).toEqual([
+      'state.json.4242.deadbeef.tmp',
+    ]);
   });
 
   it('writeFileAtomic replaces the whole file or nothing', () => {
@@ -93,7 +140,10 @@ describe('progress state', () => {
     writeFileSync(stateFile(root), '{"version": 1, "days": ');
     expect(loadState(root).version).toBe(1);
     expect(recoveryMessage(seen[0]!)).toMatch(/state\.json was unusable \(not valid JSON/);
-    writeFileSync(stateFile(root), JSON.stringify({ version: 1, createdAt: 'x', days: { day1: { 'hello-file': { hintsRevealed: -1 } } } }));
+    writeFileSync(
+      stateFile(root),
+      JSON.stringify({ version: 1, createdAt: 'x', days: { day1: { 'hello-file': { hintsRevealed: -1 } } } }),
+    );
     loadState(root);
     expect(seen[1]!.problem).toMatch(/days\.day1\.hello-file\.hintsRevealed/);
     onStateRecovery(undefined);

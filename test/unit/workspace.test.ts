@@ -3,7 +3,15 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBackupFiles, startBackup } from '../../src/course/backup.js';
 import { loadCourse, type Exercise } from '../../src/course/exercises.js';
-import { applySolution, findWorkspace, initWorkspace, requireWorkspace, resetExercises, resetPlan, solutionDiffs } from '../../src/course/workspace.js';
+import {
+  applySolution,
+  findWorkspace,
+  initWorkspace,
+  requireWorkspace,
+  resetExercises,
+  resetPlan,
+  solutionDiffs,
+} from '../../src/course/workspace.js';
 import { goodCourse, prng, tempDir } from '../helpers/course.js';
 
 const course = loadCourse(goodCourse);
@@ -30,10 +38,20 @@ describe('init', () => {
     const result = initWorkspace(root, course);
     expect(result.created).toBe(true);
     expect([...learnerFiles(root).keys()].sort()).toEqual(
-      ['.gitignore', 'README.md', 'day1/hello-file/hello.sh', 'day1/word-count/count.py', 'day1/word-count/data/words.txt', 'day1/word-count/lib/util.py', 'day2/top-words/top.py'].sort(),
+      [
+        '.gitignore',
+        'README.md',
+        'day1/hello-file/hello.sh',
+        'day1/word-count/count.py',
+        'day1/word-count/data/words.txt',
+        'day1/word-count/lib/util.py',
+        'day2/top-words/top.py',
+      ].sort(),
     );
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/de-lab exercise[\s\S]*작업 폴더/);
-    const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    const ignored = readFileSync(join(root, '.gitignore'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'));
     expect(ignored).toContain('__pycache__/');
     // Progress and backups are the learner's; only de-lab's caches (scratch copies, reference results) are ignored.
     expect(ignored.filter((line) => /de-lab|backups|state/.test(line))).toEqual(['.de-lab/reference/']);
@@ -73,7 +91,7 @@ describe('init', () => {
 });
 
 describe('reset and solution', () => {
-  it('reset backs up changed files, restores missing ones, and leaves the learner\'s extra files', () => {
+  it("reset backs up changed files, restores missing ones, and leaves the learner's extra files", () => {
     const root = join(tempDir(), 'ws');
     initWorkspace(root, course);
     const dir = join(root, 'day1', 'word-count');
@@ -81,7 +99,10 @@ describe('reset and solution', () => {
     rmSync(join(dir, 'lib', 'util.py'));
     writeFileSync(join(dir, 'notes.txt'), 'my notes\n');
     const words = byId('word-count');
-    expect(resetPlan(root, [words]).map((c) => [c.file, c.status])).toEqual([['count.py', 'changed'], ['lib/util.py', 'missing']]);
+    expect(resetPlan(root, [words]).map((c) => [c.file, c.status])).toEqual([
+      ['count.py', 'changed'],
+      ['lib/util.py', 'missing'],
+    ]);
     const result = resetExercises(root, [words]);
     expect(result.replaced).toEqual(['day1/word-count/count.py', 'day1/word-count/lib/util.py']);
     expect(readFileSync(join(result.backupDir!, 'day1', 'word-count', 'count.py'), 'utf8')).toBe('my count\n');
@@ -90,14 +111,21 @@ describe('reset and solution', () => {
     expect(resetExercises(root, [words])).toEqual({ replaced: [] });
   });
 
-  it('solution shows a diff against the learner\'s file and --apply backs it up first', () => {
+  it("solution shows a diff against the learner's file and --apply backs it up first", () => {
     const root = join(tempDir(), 'ws');
     initWorkspace(root, course);
     const hello = byId('hello-file');
     const [diff] = solutionDiffs(root, hello);
     expect(diff!.status).toBe('changed');
     expect(diff!.diff).toBe(
-      ['--- day1/hello-file/hello.sh (yours)', '+++ day1/hello-file/hello.sh (solution)', '@@ -1 +1 @@', '-# starter of hello.sh', '+# solution of hello.sh', ''].join('\n'),
+      [
+        '--- day1/hello-file/hello.sh (yours)',
+        '+++ day1/hello-file/hello.sh (solution)',
+        '@@ -1 +1 @@',
+        '-# starter of hello.sh',
+        '+# solution of hello.sh',
+        '',
+      ].join('\n'),
     );
     const applied = applySolution(root, hello);
     expect(applied.replaced).toEqual(['day1/hello-file/hello.sh']);
@@ -133,11 +161,17 @@ describe('never losing a learner edit (randomized, seeded)', () => {
       const roll = random();
       if (roll < 0.55) {
         // The learner edits, creates or deletes a file.
-        const file = join(root, exercise.day, exercise.id, pick([...exercise.starterFiles, `notes-${Math.floor(random() * 3)}.txt`]));
+        const file = join(
+          root,
+          exercise.day,
+          exercise.id,
+          pick([...exercise.starterFiles, `notes-${Math.floor(random() * 3)}.txt`]),
+        );
         const action = random();
         mkdirSync(join(file, '..'), { recursive: true });
         if (action < 0.1) rmSync(file, { force: true });
-        else if (action < 0.5 && existsSync(file)) writeFileSync(file, readFileSync(file, 'utf8') + `edit ${seed}/${step}\n`);
+        else if (action < 0.5 && existsSync(file))
+          writeFileSync(file, readFileSync(file, 'utf8') + `edit ${seed}/${step}\n`);
         else writeFileSync(file, `edit ${seed}/${step} ${random()}\n`);
         continue;
       }

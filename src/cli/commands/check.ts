@@ -9,7 +9,12 @@ import { openWorkspace } from '../course.js';
 import { example } from '../help.js';
 
 export function renderCheckLine(check: CheckResult): string {
-  const mark = check.status === 'passed' ? style.ok(marks.ok) : check.status === 'skipped' ? style.dim(marks.skip) : style.fail(marks.fail);
+  const mark =
+    check.status === 'passed'
+      ? style.ok(marks.ok)
+      : check.status === 'skipped'
+        ? style.dim(marks.skip)
+        : style.fail(marks.fail);
   const lines = [`${mark} ${check.title} ${style.dim(`(${points(check.weight)}, ${check.seconds.toFixed(1)} s)`)}`];
   if (check.status !== 'passed') {
     if (check.expected) lines.push(`    ${tr({ en: 'expected', ko: '기대' })}: ${check.expected}`);
@@ -23,11 +28,35 @@ function renderSummary(results: ExerciseResult[]): string {
   return results
     .map((r) => {
       const failedStep = r.steps.find((s) => !s.ok);
-      const fix = failedStep ? tr({ en: `Fix what stopped step ${failedStep.id} (below)`, ko: `단계 ${failedStep.id}를 멈춘 원인(아래)을 고치거나` }) : tr({ en: 'Fix the ✖ lines', ko: '✖ 항목을 고치거나' });
+      const fix = failedStep
+        ? tr({
+            en: `Fix what stopped step ${failedStep.id} (below)`,
+            ko: `단계 ${failedStep.id}를 멈춘 원인(아래)을 고치거나`,
+          })
+        : tr({ en: 'Fix the ✖ lines', ko: '✖ 항목을 고치거나' });
       const head = r.passed
-        ? style.ok(tr({ en: `${r.day}/${r.exercise} passed: ${points(r.score, r.maxScore)}.`, ko: `${r.day}/${r.exercise} 통과: ${points(r.score, r.maxScore)}.` }))
-        : style.fail(tr({ en: `${r.day}/${r.exercise}: ${points(r.score, r.maxScore)}. ${fix}, or ask: de-lab hint ${r.day} ${r.exercise}`, ko: `${r.day}/${r.exercise}: ${points(r.score, r.maxScore)}. ${fix} 힌트를 보세요: de-lab hint ${r.day} ${r.exercise}` }));
-      return failedStep ? `${head}\n  ${style.fail(marks.fail)} ${tr({ en: 'step', ko: '단계' })} ${failedStep.id}: ${failedStep.error}${failedStep.output ? `\n${failedStep.output.split('\n').map((l) => `      ${l}`).join('\n')}` : ''}` : head;
+        ? style.ok(
+            tr({
+              en: `${r.day}/${r.exercise} passed: ${points(r.score, r.maxScore)}.`,
+              ko: `${r.day}/${r.exercise} 통과: ${points(r.score, r.maxScore)}.`,
+            }),
+          )
+        : style.fail(
+            tr({
+              en: `${r.day}/${r.exercise}: ${points(r.score, r.maxScore)}. ${fix}, or ask: de-lab hint ${r.day} ${r.exercise}`,
+              ko: `${r.day}/${r.exercise}: ${points(r.score, r.maxScore)}. ${fix} 힌트를 보세요: de-lab hint ${r.day} ${r.exercise}`,
+            }),
+          );
+      return failedStep
+        ? `${head}\n  ${style.fail(marks.fail)} ${tr({ en: 'step', ko: '단계' })} ${failedStep.id}: ${failedStep.error}${
+            failedStep.output
+              ? `\n${failedStep.output
+                  .split('\n')
+                  .map((l) => `      ${l}`)
+                  .join('\n')}`
+              : ''
+          }`
+        : head;
     })
     .join('\n');
 }
@@ -62,7 +91,9 @@ export function progressLine(write: (text: string) => void, live: boolean) {
       }
       const draw = () => {
         shown = true;
-        process.stdout.write(`\r\u001b[2K${style.dim(`  ⋯ ${title} (${Math.round((Date.now() - started) / 1000)} s)`)}`);
+        process.stdout.write(
+          `\r\u001b[2K${style.dim(`  ⋯ ${title} (${Math.round((Date.now() - started) / 1000)} s)`)}`,
+        );
       };
       draw();
       timer = setInterval(draw, 1000);
@@ -73,7 +104,10 @@ export function progressLine(write: (text: string) => void, live: boolean) {
 }
 
 /** Grades exercises of one day in the running stack, printing progress and check lines as they come; Ctrl-C stops at once. */
-export async function gradeInStack(ctx: Context, input: { workspaceRoot: string; day: string; ids?: string[]; seed?: number; signal?: AbortSignal }): Promise<ExerciseResult[]> {
+export async function gradeInStack(
+  ctx: Context,
+  input: { workspaceRoot: string; day: string; ids?: string[]; seed?: number; signal?: AbortSignal },
+): Promise<ExerciseResult[]> {
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { checkInStack } = await import('../../grading/check-in-stack.js');
@@ -115,7 +149,18 @@ export async function gradeInStack(ctx: Context, input: { workspaceRoot: string;
     });
   } catch (error) {
     const { RunAborted } = await import('../../grading/runner.js');
-    if (error instanceof RunAborted) throw new DeLabError(tr({ en: 'The check was stopped before it finished.', ko: '검사가 끝나기 전에 멈췄습니다.' }), { hint: tr({ en: 'Run it again when you are ready: de-lab check ' + lab.id, ko: '준비되면 다시 실행하세요: de-lab check ' + lab.id }), code: 'E_ABORTED', exitCode: 130 });
+    if (error instanceof RunAborted)
+      throw new DeLabError(
+        tr({ en: 'The check was stopped before it finished.', ko: '검사가 끝나기 전에 멈췄습니다.' }),
+        {
+          hint: tr({
+            en: 'Run it again when you are ready: de-lab check ' + lab.id,
+            ko: '준비되면 다시 실행하세요: de-lab check ' + lab.id,
+          }),
+          code: 'E_ABORTED',
+          exitCode: 130,
+        },
+      );
     throw error;
   } finally {
     progress.end();
@@ -126,13 +171,27 @@ export async function gradeInStack(ctx: Context, input: { workspaceRoot: string;
 
 export { renderSummary };
 
-async function check(ctx: Context, dayArg: string | undefined, idArg: string | undefined, options: { seed?: string }): Promise<number> {
+async function check(
+  ctx: Context,
+  dayArg: string | undefined,
+  idArg: string | undefined,
+  options: { seed?: string },
+): Promise<number> {
   const workspace = await openWorkspace(ctx);
   const target = inferTarget(workspace.root, process.cwd(), dayArg, idArg);
   if (!target.day) {
-    throw new DeLabError(tr({ en: 'Say which day to check.', ko: '어느 날을 검사할지 알려 주세요.' }), { hint: 'de-lab check day4 windowed-counts', code: 'E_USAGE', exitCode: 2 });
+    throw new DeLabError(tr({ en: 'Say which day to check.', ko: '어느 날을 검사할지 알려 주세요.' }), {
+      hint: 'de-lab check day4 windowed-counts',
+      code: 'E_USAGE',
+      exitCode: 2,
+    });
   }
-  const results = await gradeInStack(ctx, { workspaceRoot: workspace.root, day: target.day, ids: target.id ? [target.id] : undefined, seed: options.seed ? Number(options.seed) : undefined });
+  const results = await gradeInStack(ctx, {
+    workspaceRoot: workspace.root,
+    day: target.day,
+    ids: target.id ? [target.id] : undefined,
+    seed: options.seed ? Number(options.seed) : undefined,
+  });
   ctx.emit({ workspace: workspace.root, results }, (d) => `\n${renderSummary(d.results)}`);
   return results.every((r) => r.passed) ? 0 : 1;
 }
@@ -142,6 +201,13 @@ export function register(program: Command): void {
     .command('check [day] [id]')
     .description('Grade your work for an exercise (or a whole day) against the reference, in the running stack')
     .option('--seed <n>', 'data seed (default: the course seed)')
-    .addHelpText('after', example(['de-lab check day1 dockerfile-data-tool', 'de-lab check day4', 'cd ~/de-lab/day4/windowed-counts && de-lab check']))
+    .addHelpText(
+      'after',
+      example([
+        'de-lab check day1 dockerfile-data-tool',
+        'de-lab check day4',
+        'cd ~/de-lab/day4/windowed-counts && de-lab check',
+      ]),
+    )
     .action(action(check));
 }

@@ -16,9 +16,24 @@ export function renderDoctor(report: DoctorReport): string {
   const first = report.firstDay ?? 'day1';
   const verdict = report.ok
     ? running.length > 0
-      ? style.ok(tr({ en: `Ready. ${running.join(', ')} is running. Next: de-lab exercise ${running[0]}`, ko: `준비 완료. ${running.join(', ')} 실행 중. 다음: de-lab exercise ${running[0]}` }))
-      : style.ok(tr({ en: `Ready for ${first}. Next: de-lab start ${first}`, ko: `${first} 준비 완료. 다음: de-lab start ${first}` }))
-    : style.fail(tr({ en: 'Not ready: fix the lines marked ✖ above, then run `de-lab doctor` again.', ko: '준비 안 됨: 위의 ✖ 항목을 고친 뒤 `de-lab doctor`를 다시 실행하세요.' }));
+      ? style.ok(
+          tr({
+            en: `Ready. ${running.join(', ')} is running. Next: de-lab exercise ${running[0]}`,
+            ko: `준비 완료. ${running.join(', ')} 실행 중. 다음: de-lab exercise ${running[0]}`,
+          }),
+        )
+      : style.ok(
+          tr({
+            en: `Ready for ${first}. Next: de-lab start ${first}`,
+            ko: `${first} 준비 완료. 다음: de-lab start ${first}`,
+          }),
+        )
+    : style.fail(
+        tr({
+          en: 'Not ready: fix the lines marked ✖ above, then run `de-lab doctor` again.',
+          ko: '준비 안 됨: 위의 ✖ 항목을 고친 뒤 `de-lab doctor`를 다시 실행하세요.',
+        }),
+      );
   return `${table(rows)}\n\n${verdict}`;
 }
 
@@ -26,7 +41,10 @@ export function register(program: Command): void {
   program
     .command('doctor')
     .description('Check that this machine can run the course: Docker engine, Compose v2, memory, disk, ports')
-    .addHelpText('after', example(['de-lab doctor', 'de-lab doctor --json', 'DOCKER_HOST=tcp://10.0.0.5:2376 de-lab doctor']))
+    .addHelpText(
+      'after',
+      example(['de-lab doctor', 'de-lab doctor --json', 'DOCKER_HOST=tcp://10.0.0.5:2376 de-lab doctor']),
+    )
     .action(
       action(async (ctx) => {
         const { runDoctor } = await import('../../doctor/doctor.js');

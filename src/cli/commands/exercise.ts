@@ -31,17 +31,40 @@ export function fillWorkspace(instructions: string, root: string): string {
 }
 
 function render(d: ExerciseView): string {
-  const lines = [`${statusMark(d.status)} ${style.bold(tr(d.title))} ${style.dim(`(${d.day}/${d.id})`)}`, style.dim(tr(d.summary)), ''];
+  const lines = [
+    `${statusMark(d.status)} ${style.bold(tr(d.title))} ${style.dim(`(${d.day}/${d.id})`)}`,
+    style.dim(tr(d.summary)),
+    '',
+  ];
   if (d.pendingDependencies.length > 0) {
-    lines.push(style.warn(tr({ en: `Do ${d.pendingDependencies.join(', ')} first: this exercise builds on it.`, ko: `먼저 ${d.pendingDependencies.join(', ')}를 하세요. 이 문제는 그 결과를 이어서 씁니다.` })), '');
+    lines.push(
+      style.warn(
+        tr({
+          en: `Do ${d.pendingDependencies.join(', ')} first: this exercise builds on it.`,
+          ko: `먼저 ${d.pendingDependencies.join(', ')}를 하세요. 이 문제는 그 결과를 이어서 씁니다.`,
+        }),
+      ),
+      '',
+    );
   }
   lines.push(renderMarkdown(d.instructions), '', style.bold(tr({ en: 'Files to edit', ko: '고칠 파일' })));
   lines.push(...d.files.map((file) => `  ${file}`));
-  if (d.added.length > 0) lines.push(style.dim(tr({ en: `  (added missing starter files: ${d.added.join(', ')})`, ko: `  (빠진 시작 파일을 더했습니다: ${d.added.join(', ')})` })));
+  if (d.added.length > 0)
+    lines.push(
+      style.dim(
+        tr({
+          en: `  (added missing starter files: ${d.added.join(', ')})`,
+          ko: `  (빠진 시작 파일을 더했습니다: ${d.added.join(', ')})`,
+        }),
+      ),
+    );
   lines.push('');
   const commands = [[`${tr({ en: 'Check', ko: '채점' })}:`, style.code(d.check)]];
   if (d.run) commands.push([`${tr({ en: 'Run', ko: '실행' })}:`, style.code(d.run)]);
-  commands.push([`${tr({ en: 'Hint', ko: '힌트' })}:`, `${style.code(d.hints.command)} ${style.dim(tr({ en: `(${d.hints.revealed}/${d.hints.total} seen)`, ko: `(${d.hints.revealed}/${d.hints.total}개 봄)` }))}`]);
+  commands.push([
+    `${tr({ en: 'Hint', ko: '힌트' })}:`,
+    `${style.code(d.hints.command)} ${style.dim(tr({ en: `(${d.hints.revealed}/${d.hints.total} seen)`, ko: `(${d.hints.revealed}/${d.hints.total}개 봄)` }))}`,
+  ]);
   lines.push(table(commands));
   return lines.join('\n');
 }
@@ -62,7 +85,10 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
     const done = { day: lab.id, exercise: null, allDone: exercises.length > 0 };
     ctx.emit(done, (d) =>
       d.allDone
-        ? tr({ en: `You have passed every exercise of ${lab.id}. Well done! See them with \`de-lab list\`.`, ko: `${lab.id}의 문제를 모두 통과했습니다. 수고했어요! 목록은 \`de-lab list\`로 보세요.` })
+        ? tr({
+            en: `You have passed every exercise of ${lab.id}. Well done! See them with \`de-lab list\`.`,
+            ko: `${lab.id}의 문제를 모두 통과했습니다. 수고했어요! 목록은 \`de-lab list\`로 보세요.`,
+          })
         : tr({ en: `${lab.id} has no exercises.`, ko: `${lab.id}에는 문제가 없습니다.` }),
     );
     return 0;
@@ -82,7 +108,11 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
     added,
     check: `de-lab check ${lab.id} ${exercise.id}`,
     run: exercise.run ? `de-lab run ${lab.id} ${exercise.id}` : null,
-    hints: { revealed: Math.min(entry.hintsRevealed, exercise.hints.length), total: exercise.hints.length, command: `de-lab hint ${lab.id} ${exercise.id}` },
+    hints: {
+      revealed: Math.min(entry.hintsRevealed, exercise.hints.length),
+      total: exercise.hints.length,
+      command: `de-lab hint ${lab.id} ${exercise.id}`,
+    },
     pendingDependencies: pending,
   };
   ctx.emit(view, render);
@@ -92,7 +122,12 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
 export function register(program: Command): void {
   program
     .command('exercise <day> [id]')
-    .description('Show an exercise: its instructions, the files to edit and how to check them (without an id: your next unfinished one)')
-    .addHelpText('after', example(['de-lab exercise day1', 'de-lab exercise 4 windowed-counts', 'de-lab exercise day1 --lang ko']))
+    .description(
+      'Show an exercise: its instructions, the files to edit and how to check them (without an id: your next unfinished one)',
+    )
+    .addHelpText(
+      'after',
+      example(['de-lab exercise day1', 'de-lab exercise 4 windowed-counts', 'de-lab exercise day1 --lang ko']),
+    )
     .action(action(showExercise));
 }

@@ -10,35 +10,61 @@ async function gc(ctx: Context, options: { dryRun?: boolean; yes?: boolean }): P
   const { listLabs } = await import('../../course/labs.js');
   const { planGc, applyGc } = await import('../../stack/gc.js');
   const { docker } = await requireEngine();
-  const plan = await planGc(docker, listLabs().map((lab) => `de-lab-${lab.id}`));
+  const plan = await planGc(
+    docker,
+    listLabs().map((lab) => `de-lab-${lab.id}`),
+  );
   const total = plan.containers.length + plan.networks.length + plan.volumes.length + plan.images.length;
   const describe = () =>
     [
       ...plan.containers.map((c) => `  container ${c.name}${c.project ? ` (${c.project})` : ''}`),
       ...plan.networks.map((n) => `  network   ${n.name}`),
       ...plan.volumes.map((v) => `  volume    ${v.name}`),
-      ...plan.images.map((i) => `  image     ${i.tag} ${style.dim(tr({ en: '(built by a check; the next check rebuilds it)', ko: '(검사가 만든 이미지. 다음 검사가 다시 빌드)' }))}`),
+      ...plan.images.map(
+        (i) =>
+          `  image     ${i.tag} ${style.dim(tr({ en: '(built by a check; the next check rebuilds it)', ko: '(검사가 만든 이미지. 다음 검사가 다시 빌드)' }))}`,
+      ),
     ].join('\n');
   if (total === 0) {
-    ctx.emit({ removed: plan, dryRun: options.dryRun === true }, () => tr({ en: 'Nothing to clean: every de-lab resource belongs to a day.', ko: '정리할 것이 없습니다. 모든 de-lab 리소스가 실습일에 속합니다.' }));
+    ctx.emit({ removed: plan, dryRun: options.dryRun === true }, () =>
+      tr({
+        en: 'Nothing to clean: every de-lab resource belongs to a day.',
+        ko: '정리할 것이 없습니다. 모든 de-lab 리소스가 실습일에 속합니다.',
+      }),
+    );
     return 0;
   }
   if (options.dryRun) {
-    ctx.emit({ wouldRemove: plan, dryRun: true }, () => `${tr({ en: 'Would remove:', ko: '지울 대상:' })}\n${describe()}`);
+    ctx.emit(
+      { wouldRemove: plan, dryRun: true },
+      () => `${tr({ en: 'Would remove:', ko: '지울 대상:' })}\n${describe()}`,
+    );
     return 0;
   }
-  if (!ctx.json) ctx.err(`${tr({ en: 'Leftovers that no day owns:', ko: '어느 실습일에도 속하지 않는 리소스:' })}\n${describe()}`);
-  const go = await confirmOrRefuse(ctx, options.yes === true, tr({ en: `Remove these ${total} resources?`, ko: `이 리소스 ${total}개를 지울까요?` }), true);
+  if (!ctx.json)
+    ctx.err(`${tr({ en: 'Leftovers that no day owns:', ko: '어느 실습일에도 속하지 않는 리소스:' })}\n${describe()}`);
+  const go = await confirmOrRefuse(
+    ctx,
+    options.yes === true,
+    tr({ en: `Remove these ${total} resources?`, ko: `이 리소스 ${total}개를 지울까요?` }),
+    true,
+  );
   if (!go) return 1;
   await applyGc(docker, plan);
-  ctx.emit({ removed: plan, dryRun: false }, () => `${style.ok(marks.ok)} ${tr({ en: `Removed ${total} leftover resource(s).`, ko: `남은 리소스 ${total}개를 지웠습니다.` })}`);
+  ctx.emit(
+    { removed: plan, dryRun: false },
+    () =>
+      `${style.ok(marks.ok)} ${tr({ en: `Removed ${total} leftover resource(s).`, ko: `남은 리소스 ${total}개를 지웠습니다.` })}`,
+  );
   return 0;
 }
 
 export function register(program: Command): void {
   program
     .command('gc')
-    .description('Remove de-lab containers, networks and volumes that no day owns (grading runs, old tests), and images checks built')
+    .description(
+      'Remove de-lab containers, networks and volumes that no day owns (grading runs, old tests), and images checks built',
+    )
     .option('--dry-run', 'only list what would be removed')
     .option('-y, --yes', 'do not ask')
     .addHelpText('after', example(['de-lab gc --dry-run', 'de-lab gc --yes']))

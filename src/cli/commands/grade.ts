@@ -18,13 +18,19 @@ interface GradeOptions {
   keep?: boolean;
 }
 
-const duration = (seconds: number) => (seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`);
+const duration = (seconds: number) =>
+  seconds >= 60
+    ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`
+    : `${Math.round(seconds)}s`;
 
 /**
  * Progress on stderr: on a terminal one line rewritten in place (done/total, who is running,
  * ETA); elsewhere one plain line per event, so CI logs and pipes stay readable.
  */
-export function progressReporter(ctx: Context, tty: boolean): { onEvent: (event: GradeEvent) => void; end: () => void } {
+export function progressReporter(
+  ctx: Context,
+  tty: boolean,
+): { onEvent: (event: GradeEvent) => void; end: () => void } {
   const running = new Set<string>();
   let done = 0;
   let todo = 0;
@@ -52,7 +58,9 @@ export function progressReporter(ctx: Context, tty: boolean): { onEvent: (event:
           say(
             style.dim(
               `${event.todo} of ${event.total} submissions to grade${event.kept ? `, ${event.kept} kept from before` : ''}; ${event.parallel} at a time` +
-                (event.parallel < event.requested && event.todo > event.parallel ? ` (asked ${event.requested}; the engine's ${Math.round(event.engineMemoryBytes / 2 ** 30)} GiB hold ${event.cap})` : ''),
+                (event.parallel < event.requested && event.todo > event.parallel
+                  ? ` (asked ${event.requested}; the engine's ${Math.round(event.engineMemoryBytes / 2 ** 30)} GiB hold ${event.cap})`
+                  : ''),
             ),
           );
           break;
@@ -71,8 +79,17 @@ export function progressReporter(ctx: Context, tty: boolean): { onEvent: (event:
           running.delete(r.learner);
           done = event.done;
           eta = event.etaSec;
-          const mark = r.status === 'graded' ? (r.score >= r.maxScore ? style.ok(marks.ok) : style.warn('~')) : r.status === 'rejected' ? style.fail(marks.fail) : style.warn(marks.warn);
-          say(`[${event.done}/${event.todo}] ${mark} ${r.learner} ${r.score}/${r.maxScore} (${r.percent} %) ${r.status} ${style.dim(`${r.seconds.toFixed(1)}s${eta !== undefined && event.done < event.todo ? ` · ETA ${duration(eta)}` : ''}`)}`);
+          const mark =
+            r.status === 'graded'
+              ? r.score >= r.maxScore
+                ? style.ok(marks.ok)
+                : style.warn('~')
+              : r.status === 'rejected'
+                ? style.fail(marks.fail)
+                : style.warn(marks.warn);
+          say(
+            `[${event.done}/${event.todo}] ${mark} ${r.learner} ${r.score}/${r.maxScore} (${r.percent} %) ${r.status} ${style.dim(`${r.seconds.toFixed(1)}s${eta !== undefined && event.done < event.todo ? ` · ETA ${duration(eta)}` : ''}`)}`,
+          );
           break;
         }
       }
@@ -85,9 +102,23 @@ export function progressReporter(ctx: Context, tty: boolean): { onEvent: (event:
 
 async function grade(ctx: Context, day: string, options: GradeOptions): Promise<number> {
   const parallel = options.parallel === undefined ? 1 : Number(options.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw usageError(tr({ en: `--parallel must be a whole number from 1 to 64, not "${options.parallel}".`, ko: `--parallel은 1부터 64까지의 정수여야 합니다("${options.parallel}" 아님).` }), 'de-lab grade day4 --submissions ./submissions --parallel 2');
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
+    throw usageError(
+      tr({
+        en: `--parallel must be a whole number from 1 to 64, not "${options.parallel}".`,
+        ko: `--parallel은 1부터 64까지의 정수여야 합니다("${options.parallel}" 아님).`,
+      }),
+      'de-lab grade day4 --submissions ./submissions --parallel 2',
+    );
   const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isSafeInteger(seed)) throw usageError(tr({ en: `--seed must be a whole number, not "${options.seed}".`, ko: `--seed는 정수여야 합니다("${options.seed}" 아님).` }), 'de-lab grade day4 --submissions ./submissions --seed 982451653');
+  if (seed !== undefined && !Number.isSafeInteger(seed))
+    throw usageError(
+      tr({
+        en: `--seed must be a whole number, not "${options.seed}".`,
+        ko: `--seed는 정수여야 합니다("${options.seed}" 아님).`,
+      }),
+      'de-lab grade day4 --submissions ./submissions --seed 982451653',
+    );
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
@@ -99,13 +130,23 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const { docker } = await requireEngine();
   await requireCompose();
   const prefix = ctx.config.values.imagePrefix;
-  await ensureDayImages({ docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false }, { builds: buildEach(ctx, lab.id) });
+  await ensureDayImages(
+    { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
+    { builds: buildEach(ctx, lab.id) },
+  );
   const out = resolve(options.out ?? `grades-${lab.id}`);
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);
     abort.abort();
-    ctx.err(style.warn(tr({ en: 'Stopping after the learners in flight (their results are kept; continue later with --resume). Ctrl-C again stops at once.', ko: '채점 중인 학습자까지만 마치고 멈춥니다(결과는 남고 --resume으로 이어서 할 수 있음). 한 번 더 Ctrl-C를 누르면 바로 멈춥니다.' })));
+    ctx.err(
+      style.warn(
+        tr({
+          en: 'Stopping after the learners in flight (their results are kept; continue later with --resume). Ctrl-C again stops at once.',
+          ko: '채점 중인 학습자까지만 마치고 멈춥니다(결과는 남고 --resume으로 이어서 할 수 있음). 한 번 더 Ctrl-C를 누르면 바로 멈춥니다.',
+        }),
+      ),
+    );
   };
   process.on('SIGINT', onSigint);
   const progress = progressReporter(ctx, Boolean(process.stderr.isTTY) && !ctx.json);
@@ -122,7 +163,8 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       only: options.only,
       seed,
       keep: options.keep,
-      deLabVersion: (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version,
+      deLabVersion: (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string })
+        .version,
       signal: abort.signal,
       onEvent: progress.onEvent,
     });
@@ -140,7 +182,16 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       summaryTable(results, process.stdout.columns ?? 120),
       '',
       `${tr({ en: 'Reports', ko: '보고서' })}: ${[files.results, files.gradebook, files.junit, files.classHtml].map(rel).join(', ')} ${style.dim(`(+${files.learnerHtml.length} learner pages in ${rel(join(out, 'learners'))})`)}`,
-      ...(interrupted ? [style.warn(tr({ en: `Interrupted: continue with de-lab grade ${lab.id} --submissions ${options.submissions} --out ${rel(out)} --resume`, ko: `중단됨: de-lab grade ${lab.id} --submissions ${options.submissions} --out ${rel(out)} --resume 로 이어서 하세요` }))] : []),
+      ...(interrupted
+        ? [
+            style.warn(
+              tr({
+                en: `Interrupted: continue with de-lab grade ${lab.id} --submissions ${options.submissions} --out ${rel(out)} --resume`,
+                ko: `중단됨: de-lab grade ${lab.id} --submissions ${options.submissions} --out ${rel(out)} --resume 로 이어서 하세요`,
+              }),
+            ),
+          ]
+        : []),
     ].join('\n'),
   );
   if (interrupted) return 130;
@@ -150,10 +201,18 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
 export function register(program: Command): void {
   program
     .command('grade <day>')
-    .description('For instructors: grade a whole class, each submission on its own in a private, limited stack, and write the reports')
-    .requiredOption('--submissions <dir>', 'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension)')
-    .option('--out <dir>', 'where results.json, gradebook.csv, junit.xml and the HTML reports go (default: ./grades-<day>)')
-    .option('--parallel <n>', 'learners graded at once, capped by the engine\'s memory (default: 1)')
+    .description(
+      'For instructors: grade a whole class, each submission on its own in a private, limited stack, and write the reports',
+    )
+    .requiredOption(
+      '--submissions <dir>',
+      'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension)',
+    )
+    .option(
+      '--out <dir>',
+      'where results.json, gradebook.csv, junit.xml and the HTML reports go (default: ./grades-<day>)',
+    )
+    .option('--parallel <n>', "learners graded at once, capped by the engine's memory (default: 1)")
     .option('--resume', 'continue an interrupted run in --out: learners already graded are kept')
     .option('--only <learner>', 'regrade this learner only and update the reports')
     .option('--seed <n>', 'a hidden data seed, so output copied from the course seed does not pass')

@@ -7,10 +7,19 @@ import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 
 const gitText = {
-  initialized: { en: 'git: made it a repository (commit your work as you go).', ko: 'git: 저장소로 만들었습니다(틈틈이 커밋하세요).' },
+  initialized: {
+    en: 'git: made it a repository (commit your work as you go).',
+    ko: 'git: 저장소로 만들었습니다(틈틈이 커밋하세요).',
+  },
   already: { en: 'git: already a repository.', ko: 'git: 이미 저장소입니다.' },
-  'git-missing': { en: 'git: not installed, so --git was skipped.', ko: 'git: 설치되어 있지 않아 --git을 건너뛰었습니다.' },
-  failed: { en: 'git: `git init` failed, so the workspace is not a repository; everything else is in place.', ko: 'git: `git init`이 실패해 저장소는 아니지만, 나머지는 모두 준비되었습니다.' },
+  'git-missing': {
+    en: 'git: not installed, so --git was skipped.',
+    ko: 'git: 설치되어 있지 않아 --git을 건너뛰었습니다.',
+  },
+  failed: {
+    en: 'git: `git init` failed, so the workspace is not a repository; everything else is in place.',
+    ko: 'git: `git init`이 실패해 저장소는 아니지만, 나머지는 모두 준비되었습니다.',
+  },
 } as const;
 
 function render(d: InitResult & { remembered: boolean; next: string }): string {
@@ -21,7 +30,15 @@ function render(d: InitResult & { remembered: boolean; next: string }): string {
   ];
   if (!d.created && d.added.length > 0) lines.push(...d.added.map((file) => style.dim(`  + ${file}`)));
   if (d.git !== 'not-asked') lines.push(`  ${tr(gitText[d.git])}`);
-  if (d.remembered) lines.push(style.dim(tr({ en: `  Remembered it as your workspace (config: workspace).`, ko: `  작업 폴더로 기억해 두었습니다(설정: workspace).` })));
+  if (d.remembered)
+    lines.push(
+      style.dim(
+        tr({
+          en: `  Remembered it as your workspace (config: workspace).`,
+          ko: `  작업 폴더로 기억해 두었습니다(설정: workspace).`,
+        }),
+      ),
+    );
   lines.push(`${tr({ en: 'Next', ko: '다음' })}: ${style.code(d.next)}`);
   return lines.join('\n');
 }
@@ -45,7 +62,9 @@ async function init(ctx: Context, dir: string | undefined, options: { git?: bool
 export function register(program: Command): void {
   program
     .command('init [dir]')
-    .description('Create your workspace with every exercise\'s starter files (run again to add new ones; never overwrites)')
+    .description(
+      "Create your workspace with every exercise's starter files (run again to add new ones; never overwrites)",
+    )
     .option('--git', 'also make it a git repository (skipped when git is not installed)')
     .addHelpText('after', example(['de-lab init', 'de-lab init ~/course --git', 'de-lab init --json']))
     .action(action(init));

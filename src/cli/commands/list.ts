@@ -10,12 +10,19 @@ function render(d: { workspace: string | null; days: DayProgress[] }): string {
   const out: string[] = [];
   // One table for every exercise, so columns line up across days; day headings go between.
   const rows = d.days.flatMap((day) =>
-    day.exercises.map((e) => [`  ${statusMark(e.status)}`, e.id, tr(e.title), style.dim(tr({ en: `hints ${e.hintsRevealed}/${e.hintsTotal}`, ko: `힌트 ${e.hintsRevealed}/${e.hintsTotal}` }))]),
+    day.exercises.map((e) => [
+      `  ${statusMark(e.status)}`,
+      e.id,
+      tr(e.title),
+      style.dim(tr({ en: `hints ${e.hintsRevealed}/${e.hintsTotal}`, ko: `힌트 ${e.hintsRevealed}/${e.hintsTotal}` })),
+    ]),
   );
   const lines = rows.length > 0 ? table(rows).split('\n') : [];
   let next = 0;
   for (const day of d.days) {
-    out.push(`${style.bold(`${day.day}  ${tr(day.title)}`)}  ${style.dim(tr({ en: `${day.done}/${day.total} done`, ko: `${day.done}/${day.total} 완료` }))}`);
+    out.push(
+      `${style.bold(`${day.day}  ${tr(day.title)}`)}  ${style.dim(tr({ en: `${day.done}/${day.total} done`, ko: `${day.done}/${day.total} 완료` }))}`,
+    );
     if (day.exercises.length === 0) out.push(style.dim(tr({ en: '  (no exercises)', ko: '  (문제 없음)' })));
     out.push(...lines.slice(next, next + day.exercises.length));
     next += day.exercises.length;
@@ -26,7 +33,10 @@ function render(d: { workspace: string | null; days: DayProgress[] }): string {
   out.push(
     d.workspace
       ? style.dim(tr({ en: `Workspace: ${d.workspace}`, ko: `작업 폴더: ${d.workspace}` }))
-      : tr({ en: `No workspace yet: run ${style.code('de-lab init')} to get the starter files.`, ko: `아직 작업 폴더가 없습니다. ${style.code('de-lab init')}으로 시작 파일을 받으세요.` }),
+      : tr({
+          en: `No workspace yet: run ${style.code('de-lab init')} to get the starter files.`,
+          ko: `아직 작업 폴더가 없습니다. ${style.code('de-lab init')}으로 시작 파일을 받으세요.`,
+        }),
   );
   return out.join('\n');
 }
@@ -45,7 +55,9 @@ async function list(ctx: Context): Promise<number> {
 export function register(program: Command): void {
   program
     .command('list')
-    .description('List the days and their exercises with your progress (✔ passed, ✖ failed, · not tried) and hints seen')
+    .description(
+      'List the days and their exercises with your progress (✔ passed, ✖ failed, · not tried) and hints seen',
+    )
     .addHelpText('after', example(['de-lab list', 'de-lab list --json']))
     .action(action(list));
 }

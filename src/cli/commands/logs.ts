@@ -4,7 +4,12 @@ import { tr } from '../../i18n/lang.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 
-async function logs(ctx: Context, day: string, service: string | undefined, options: { follow?: boolean; since?: string; tail?: string }): Promise<number> {
+async function logs(
+  ctx: Context,
+  day: string,
+  service: string | undefined,
+  options: { follow?: boolean; since?: string; tail?: string },
+): Promise<number> {
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { streamLogs } = await import('../../stack/logs.js');
@@ -15,18 +20,41 @@ async function logs(ctx: Context, day: string, service: string | undefined, opti
   process.on('SIGINT', onSignal);
   let count: number;
   try {
-    count = await streamLogs({ docker, project: `de-lab-${lab.id}`, service, follow: options.follow === true, since: options.since, tail: options.tail ? Number(options.tail) : undefined, write: (line) => ctx.out(line), signal: controller.signal });
+    count = await streamLogs({
+      docker,
+      project: `de-lab-${lab.id}`,
+      service,
+      follow: options.follow === true,
+      since: options.since,
+      tail: options.tail ? Number(options.tail) : undefined,
+      write: (line) => ctx.out(line),
+      signal: controller.signal,
+    });
   } catch (error) {
-    if (/is not a time/.test(String(error))) throw new DeLabError(String((error as Error).message) + '.', { hint: 'de-lab logs day4 kafka --since 10m', code: 'E_USAGE', exitCode: 2 });
+    if (/is not a time/.test(String(error)))
+      throw new DeLabError(String((error as Error).message) + '.', {
+        hint: 'de-lab logs day4 kafka --since 10m',
+        code: 'E_USAGE',
+        exitCode: 2,
+      });
     throw error;
   }
   process.removeListener('SIGINT', onSignal);
   if (count === 0) {
     throw new DeLabError(
       service
-        ? tr({ en: `${lab.id} has no container for a service called "${service}".`, ko: `${lab.id}에 "${service}" 서비스 컨테이너가 없습니다.` })
+        ? tr({
+            en: `${lab.id} has no container for a service called "${service}".`,
+            ko: `${lab.id}에 "${service}" 서비스 컨테이너가 없습니다.`,
+          })
         : tr({ en: `${lab.id} has no containers.`, ko: `${lab.id}에 컨테이너가 없습니다.` }),
-      { hint: tr({ en: `Start it with \`de-lab start ${lab.id}\`; \`de-lab status\` lists the services.`, ko: `\`de-lab start ${lab.id}\`로 시작하세요. \`de-lab status\`가 서비스를 보여 줍니다.` }), code: 'E_NO_CONTAINER' },
+      {
+        hint: tr({
+          en: `Start it with \`de-lab start ${lab.id}\`; \`de-lab status\` lists the services.`,
+          ko: `\`de-lab start ${lab.id}\`로 시작하세요. \`de-lab status\`가 서비스를 보여 줍니다.`,
+        }),
+        code: 'E_NO_CONTAINER',
+      },
     );
   }
   return 0;
@@ -35,10 +63,13 @@ async function logs(ctx: Context, day: string, service: string | undefined, opti
 export function register(program: Command): void {
   program
     .command('logs <day> [service]')
-    .description('Print the output of a day\'s services (all, or one)')
+    .description("Print the output of a day's services (all, or one)")
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('--since <time>', 'only lines newer than this: 10m, 2h, 30s or an ISO date')
     .option('--tail <lines>', 'only the last N lines of each service')
-    .addHelpText('after', example(['de-lab logs day4', 'de-lab logs day4 kafka -f', 'de-lab logs day1 mariadb --since 10m']))
+    .addHelpText(
+      'after',
+      example(['de-lab logs day4', 'de-lab logs day4 kafka -f', 'de-lab logs day1 mariadb --since 10m']),
+    )
     .action(action(logs));
 }

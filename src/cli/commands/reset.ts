@@ -14,13 +14,19 @@ interface ResetView {
 }
 
 function render(d: ResetView): string {
-  if (d.restored.length === 0) return `${style.ok(marks.ok)} ${tr({ en: 'Your files already match the starters; nothing to reset.', ko: '파일이 이미 시작 파일과 같아 되돌릴 것이 없습니다.' })}`;
+  if (d.restored.length === 0)
+    return `${style.ok(marks.ok)} ${tr({ en: 'Your files already match the starters; nothing to reset.', ko: '파일이 이미 시작 파일과 같아 되돌릴 것이 없습니다.' })}`;
   return [
     `${style.ok(marks.ok)} ${tr({ en: `Restored ${d.restored.length} starter file(s).`, ko: `시작 파일 ${d.restored.length}개를 되돌렸습니다.` })}`,
     ...d.restored.map((file) => style.dim(`  ${file}`)),
     d.backupDir
       ? tr({ en: `Your previous versions are in ${d.backupDir}`, ko: `이전 파일은 ${d.backupDir}에 있습니다.` })
-      : style.dim(tr({ en: 'Nothing needed a backup (the files were missing).', ko: '백업할 파일이 없었습니다(파일이 없었음).' })),
+      : style.dim(
+          tr({
+            en: 'Nothing needed a backup (the files were missing).',
+            ko: '백업할 파일이 없었습니다(파일이 없었음).',
+          }),
+        ),
   ].join('\n');
 }
 
@@ -42,19 +48,32 @@ async function reset(ctx: Context, day: string, id: string | undefined, options:
     await confirmReplace(
       ctx,
       options.yes === true,
-      tr({ en: `Restore the starter version of ${plan.length} file(s)? The ${changed} you changed are backed up first.`, ko: `파일 ${plan.length}개를 시작 상태로 되돌릴까요? 바꾼 파일 ${changed}개는 먼저 백업합니다.` }),
+      tr({
+        en: `Restore the starter version of ${plan.length} file(s)? The ${changed} you changed are backed up first.`,
+        ko: `파일 ${plan.length}개를 시작 상태로 되돌릴까요? 바꾼 파일 ${changed}개는 먼저 백업합니다.`,
+      }),
       planLines(plan),
     );
     result = resetExercises(workspace.root, exercises);
   }
-  ctx.emit({ day: lab.id, exercises: exercises.map((e) => e.id), restored: result.replaced, backupDir: result.backupDir ?? null }, render);
+  ctx.emit(
+    {
+      day: lab.id,
+      exercises: exercises.map((e) => e.id),
+      restored: result.replaced,
+      backupDir: result.backupDir ?? null,
+    },
+    render,
+  );
   return 0;
 }
 
 export function register(program: Command): void {
   program
     .command('reset <day> [id]')
-    .description('Restore the starter files of an exercise (or of the whole day); your changed files are backed up first')
+    .description(
+      'Restore the starter files of an exercise (or of the whole day); your changed files are backed up first',
+    )
     .option('-y, --yes', 'do not ask (needed when there is no terminal)')
     .addHelpText('after', example(['de-lab reset day1 env-config', 'de-lab reset 4 --yes']))
     .action(action(reset));

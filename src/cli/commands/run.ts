@@ -19,11 +19,17 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const lab = findLab(day);
   const exercise = findExercise(lab, id);
   if (!exercise.run) {
-    throw new DeLabError(tr({ en: `${lab.id}/${id} has no program to run; follow its instructions instead.`, ko: `${lab.id}/${id}에는 실행할 프로그램이 없습니다. 실습 안내를 따르세요.` }), {
-      hint: `de-lab exercise ${lab.id} ${id}`,
-      code: 'E_NO_RUN',
-      exitCode: 2,
-    });
+    throw new DeLabError(
+      tr({
+        en: `${lab.id}/${id} has no program to run; follow its instructions instead.`,
+        ko: `${lab.id}/${id}에는 실행할 프로그램이 없습니다. 실습 안내를 따르세요.`,
+      }),
+      {
+        hint: `de-lab exercise ${lab.id} ${id}`,
+        code: 'E_NO_RUN',
+        exitCode: 2,
+      },
+    );
   }
   const { docker } = await requireEngine();
   const project = await requireDayStack(docker, lab, workspace.root);
@@ -31,7 +37,16 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const { join: joinPath } = await import('node:path');
   openDayFoldersForContainers(joinPath(workspace.root, lab.id));
   const mount = `${lab.workspaceMount ?? ''}/${exercise.id}`;
-  const vars = { mount, file: `${mount}/${exercise.files[0]}`, seed: String(DEFAULT_SEED), role: 'learner', day: lab.id, exercise: exercise.id, project, prefix: ctx.config.values.imagePrefix };
+  const vars = {
+    mount,
+    file: `${mount}/${exercise.files[0]}`,
+    seed: String(DEFAULT_SEED),
+    role: 'learner',
+    day: lab.id,
+    exercise: exercise.id,
+    project,
+    prefix: ctx.config.values.imagePrefix,
+  };
   const command = [...exercise.run.command.map((part) => fill(part, vars)), ...extra];
   const containerId = await serviceContainerId(docker, project, exercise.run.service);
   if (!ctx.json) ctx.err(`$ ${command.join(' ')}`);
@@ -47,7 +62,16 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
     });
     return stream;
   };
-  const exitCode = await execInContainer({ docker, containerId, command, tty: false, stdin: false, stdout: tee(process.stdout), stderr: tee(process.stderr), workdir: exercise.run.workdir ? fill(exercise.run.workdir, vars) : mount });
+  const exitCode = await execInContainer({
+    docker,
+    containerId,
+    command,
+    tty: false,
+    stdin: false,
+    stdout: tee(process.stdout),
+    stderr: tee(process.stderr),
+    workdir: exercise.run.workdir ? fill(exercise.run.workdir, vars) : mount,
+  });
   if (exitCode === 0) return 0;
   const hostDir = joinPath(workspace.root, lab.id, exercise.id);
   const output = tail.toString();
@@ -59,13 +83,26 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   } catch {
     // The output was shown already; keeping a copy is a convenience.
   }
-  const known = recogniseFailure(output, exitCode, [...lab.failures, ...defaultFailureSignatures], { day: lab.id, exercise: exercise.id, file: joinPath(hostDir, exercise.files[0]!), dir: hostDir });
+  const known = recogniseFailure(output, exitCode, [...lab.failures, ...defaultFailureSignatures], {
+    day: lab.id,
+    exercise: exercise.id,
+    file: joinPath(hostDir, exercise.files[0]!),
+    dir: hostDir,
+  });
   if (!ctx.json) {
     ctx.err('');
-    ctx.err(`${style.fail(marks.fail)} ${tr({ en: `Your program exited with code ${exitCode}.`, ko: `프로그램이 종료 코드 ${exitCode}로 끝났습니다.` })} ${known ? tr(known.message) : tr({ en: 'Read the error above, fix your file, then run it again.', ko: '위의 오류를 읽고 파일을 고친 뒤 다시 실행하세요.' })}`);
+    ctx.err(
+      `${style.fail(marks.fail)} ${tr({ en: `Your program exited with code ${exitCode}.`, ko: `프로그램이 종료 코드 ${exitCode}로 끝났습니다.` })} ${known ? tr(known.message) : tr({ en: 'Read the error above, fix your file, then run it again.', ko: '위의 오류를 읽고 파일을 고친 뒤 다시 실행하세요.' })}`,
+    );
     ctx.err(style.dim(tr({ en: `  The output is kept in ${logFile}.`, ko: `  출력은 ${logFile}에 남겨 두었습니다.` })));
   } else {
-    ctx.out(JSON.stringify({ exitCode, recognised: known ? { id: known.id, message: tr(known.message) } : null, log: logFile }));
+    ctx.out(
+      JSON.stringify({
+        exitCode,
+        recognised: known ? { id: known.id, message: tr(known.message) } : null,
+        log: logFile,
+      }),
+    );
   }
   return exitCode;
 }
@@ -73,7 +110,9 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
 export function register(program: Command): void {
   program
     .command('run <day> <id> [args...]')
-    .description('Run your program for an exercise where it belongs (e.g. spark-submit in the spark container), streaming its output')
+    .description(
+      'Run your program for an exercise where it belongs (e.g. spark-submit in the spark container), streaming its output',
+    )
     .addHelpText('after', example(['de-lab run day4 windowed-counts', 'de-lab run day4 windowed-counts -- --verbose']))
     .action(action(run));
 }

@@ -7,8 +7,14 @@ import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 
 export function renderSelftest(rows: SelftestRow[]): string {
-  const mark = (row: SelftestRow) => (row.verdict === 'ok' ? style.ok(marks.ok) : row.verdict === 'skipped' ? style.dim(marks.skip) : style.fail(marks.fail));
-  const side = (s?: { passed: boolean; score: number; maxScore: number }) => (s ? `${s.passed ? 'passes' : 'fails'} ${s.score}/${s.maxScore}` : '-');
+  const mark = (row: SelftestRow) =>
+    row.verdict === 'ok'
+      ? style.ok(marks.ok)
+      : row.verdict === 'skipped'
+        ? style.dim(marks.skip)
+        : style.fail(marks.fail);
+  const side = (s?: { passed: boolean; score: number; maxScore: number }) =>
+    s ? `${s.passed ? 'passes' : 'fails'} ${s.score}/${s.maxScore}` : '-';
   const body = table([
     ['', 'DAY', 'EXERCISE', 'STARTER', 'SOLUTION', 'TIME'].map(style.bold),
     ...rows.map((row) => [mark(row), row.day, row.exercise, side(row.starter), side(row.solution), `${row.seconds}s`]),
@@ -17,10 +23,16 @@ export function renderSelftest(rows: SelftestRow[]): string {
   const bad = rows.filter((row) => row.verdict === 'violation' || row.verdict === 'error').length;
   const ok = rows.filter((row) => row.verdict === 'ok').length;
   const skipped = rows.filter((row) => row.verdict === 'skipped').length;
-  return [body, ...(notes.length ? ['', ...notes] : []), '', `${ok} passed, ${bad} failed, ${skipped} skipped`].join('\n');
+  return [body, ...(notes.length ? ['', ...notes] : []), '', `${ok} passed, ${bad} failed, ${skipped} skipped`].join(
+    '\n',
+  );
 }
 
-async function selftest(ctx: Context, days: string[], options: { exercise?: string[]; seed?: string; keep?: boolean }): Promise<number> {
+async function selftest(
+  ctx: Context,
+  days: string[],
+  options: { exercise?: string[]; seed?: string; keep?: boolean },
+): Promise<number> {
   const { listLabs, findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
@@ -29,18 +41,24 @@ async function selftest(ctx: Context, days: string[], options: { exercise?: stri
   const { buildEach } = await import('../image-lines.js');
   const { docker } = await requireEngine();
   await requireCompose();
-  const labs = (days.length ? days.map((day) => findLab(day)) : listLabs()).filter((lab) => exerciseIds(lab).length > 0);
+  const labs = (days.length ? days.map((day) => findLab(day)) : listLabs()).filter(
+    (lab) => exerciseIds(lab).length > 0,
+  );
   const rows: SelftestRow[] = [];
   const prefix = ctx.config.values.imagePrefix;
   for (const lab of labs) {
     let skip: string | undefined;
     try {
-      await ensureDayImages({ docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false }, { builds: buildEach(ctx, lab.id) });
+      await ensureDayImages(
+        { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
+        { builds: buildEach(ctx, lab.id) },
+      );
     } catch (error) {
       skip = errorMessage(error);
     }
     if (skip) {
-      for (const exercise of exerciseIds(lab)) rows.push({ day: lab.id, exercise, verdict: 'skipped', reason: `skipped: ${skip}`, seconds: 0 });
+      for (const exercise of exerciseIds(lab))
+        rows.push({ day: lab.id, exercise, verdict: 'skipped', reason: `skipped: ${skip}`, seconds: 0 });
       continue;
     }
     try {
@@ -52,25 +70,44 @@ async function selftest(ctx: Context, days: string[], options: { exercise?: stri
           seed: options.seed ? Number(options.seed) : undefined,
           only: options.exercise,
           keep: options.keep,
-          onRow: (row) => !ctx.json && ctx.err(`${row.verdict === 'ok' ? style.ok(marks.ok) : style.fail(marks.fail)} ${row.day}/${row.exercise} ${style.dim(`${row.seconds}s`)}${row.reason ? ` — ${row.reason}` : ''}`),
-          onProgress: (event) => ctx.verbose && !ctx.json && ctx.err(style.dim(`  ${event.exercise} [${event.role}] ${event.step ? `step ${event.step.id} ${event.step.ok ? 'ok' : `failed: ${event.step.error}`}` : `check ${event.check!.id} ${event.check!.status}${event.check!.found ? `: ${event.check!.found}` : ''}`}`)),
+          onRow: (row) =>
+            !ctx.json &&
+            ctx.err(
+              `${row.verdict === 'ok' ? style.ok(marks.ok) : style.fail(marks.fail)} ${row.day}/${row.exercise} ${style.dim(`${row.seconds}s`)}${row.reason ? ` — ${row.reason}` : ''}`,
+            ),
+          onProgress: (event) =>
+            ctx.verbose &&
+            !ctx.json &&
+            ctx.err(
+              style.dim(
+                `  ${event.exercise} [${event.role}] ${event.step ? `step ${event.step.id} ${event.step.ok ? 'ok' : `failed: ${event.step.error}`}` : `check ${event.check!.id} ${event.check!.status}${event.check!.found ? `: ${event.check!.found}` : ''}`}`,
+              ),
+            ),
         })),
       );
     } catch (error) {
-      for (const exercise of exerciseIds(lab)) rows.push({ day: lab.id, exercise, verdict: 'error', reason: errorMessage(error), seconds: 0 });
+      for (const exercise of exerciseIds(lab))
+        rows.push({ day: lab.id, exercise, verdict: 'error', reason: errorMessage(error), seconds: 0 });
     }
   }
-  ctx.emit({ rows, ok: rows.every((row) => row.verdict === 'ok' || row.verdict === 'skipped') }, (d) => renderSelftest(d.rows));
+  ctx.emit({ rows, ok: rows.every((row) => row.verdict === 'ok' || row.verdict === 'skipped') }, (d) =>
+    renderSelftest(d.rows),
+  );
   return rows.some((row) => row.verdict === 'violation' || row.verdict === 'error') ? 1 : 0;
 }
 
 export function register(program: Command): void {
   program
     .command('selftest [days...]')
-    .description('For course authors: prove every starter fails and every reference solution passes, in a private stack')
+    .description(
+      'For course authors: prove every starter fails and every reference solution passes, in a private stack',
+    )
     .option('--exercise <id...>', 'only these exercises')
     .option('--seed <n>', 'data seed (default: the course seed)')
     .option('--keep', 'keep the private stack and files afterwards, to investigate')
-    .addHelpText('after', example(['de-lab selftest', 'de-lab selftest day1', 'de-lab selftest day4 --exercise windowed-counts --verbose']))
+    .addHelpText(
+      'after',
+      example(['de-lab selftest', 'de-lab selftest day1', 'de-lab selftest day4 --exercise windowed-counts --verbose']),
+    )
     .action(action(selftest));
 }

@@ -20,19 +20,38 @@ function render(d: SolutionView): string {
       `${style.ok(marks.ok)} ${tr({ en: `Replaced ${d.applied.replaced.length} file(s) with the reference solution.`, ko: `파일 ${d.applied.replaced.length}개를 모범 답안으로 바꿨습니다.` })}`,
       ...d.applied.replaced.map((file) => style.dim(`  ${file}`)),
       d.applied.backupDir
-        ? tr({ en: `Your versions are in ${d.applied.backupDir}`, ko: `원래 파일은 ${d.applied.backupDir}에 있습니다.` })
-        : style.dim(tr({ en: 'Nothing needed a backup (the files were missing).', ko: '백업할 파일이 없었습니다(파일이 없었음).' })),
+        ? tr({
+            en: `Your versions are in ${d.applied.backupDir}`,
+            ko: `원래 파일은 ${d.applied.backupDir}에 있습니다.`,
+          })
+        : style.dim(
+            tr({
+              en: 'Nothing needed a backup (the files were missing).',
+              ko: '백업할 파일이 없었습니다(파일이 없었음).',
+            }),
+          ),
     ].join('\n');
   }
-  if (different.length === 0) return `${style.ok(marks.ok)} ${tr({ en: 'Your files already match the reference solution.', ko: '내 파일이 이미 모범 답안과 같습니다.' })}`;
+  if (different.length === 0)
+    return `${style.ok(marks.ok)} ${tr({ en: 'Your files already match the reference solution.', ko: '내 파일이 이미 모범 답안과 같습니다.' })}`;
   return [
     ...different.map((file) => colorDiff(file.diff.trimEnd())),
     '',
-    style.dim(tr({ en: `Lines with - are yours, + the reference's. Replace yours with it: de-lab solution ${d.day} ${d.exercise} --apply`, ko: `-는 내 줄, +는 모범 답안의 줄입니다. 내 파일을 바꾸려면: de-lab solution ${d.day} ${d.exercise} --apply` })),
+    style.dim(
+      tr({
+        en: `Lines with - are yours, + the reference's. Replace yours with it: de-lab solution ${d.day} ${d.exercise} --apply`,
+        ko: `-는 내 줄, +는 모범 답안의 줄입니다. 내 파일을 바꾸려면: de-lab solution ${d.day} ${d.exercise} --apply`,
+      }),
+    ),
   ].join('\n');
 }
 
-async function solution(ctx: Context, day: string, id: string, options: { apply?: boolean; yes?: boolean }): Promise<number> {
+async function solution(
+  ctx: Context,
+  day: string,
+  id: string,
+  options: { apply?: boolean; yes?: boolean },
+): Promise<number> {
   const { findLab } = await import('../../course/labs.js');
   const { findExercise } = await import('../../course/exercises.js');
   const { applySolution, solutionDiffs } = await import('../../course/workspace.js');
@@ -46,7 +65,10 @@ async function solution(ctx: Context, day: string, id: string, options: { apply?
     await confirmReplace(
       ctx,
       options.yes === true,
-      tr({ en: `Replace ${changing.length} of your file(s) with the reference solution? Yours are backed up first.`, ko: `내 파일 ${changing.length}개를 모범 답안으로 바꿀까요? 원래 파일은 먼저 백업합니다.` }),
+      tr({
+        en: `Replace ${changing.length} of your file(s) with the reference solution? Yours are backed up first.`,
+        ko: `내 파일 ${changing.length}개를 모범 답안으로 바꿀까요? 원래 파일은 먼저 백업합니다.`,
+      }),
       changing.map((file) => colorDiff(file.diff.trimEnd())).join('\n'),
     );
     applied = applySolution(workspace.root, exercise);
@@ -61,6 +83,13 @@ export function register(program: Command): void {
     .description('Compare your files with the reference solution as a diff; --apply replaces yours (after a backup)')
     .option('--apply', 'replace your files with the reference solution (asks first; backs yours up)')
     .option('-y, --yes', 'do not ask (needed with --apply when there is no terminal)')
-    .addHelpText('after', example(['de-lab solution day1 env-config', 'de-lab solution 1 env-config --apply', 'de-lab solution day4 parse-events --apply --yes --json']))
+    .addHelpText(
+      'after',
+      example([
+        'de-lab solution day1 env-config',
+        'de-lab solution 1 env-config --apply',
+        'de-lab solution day4 parse-events --apply --yes --json',
+      ]),
+    )
     .action(action(solution));
 }

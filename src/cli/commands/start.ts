@@ -28,15 +28,46 @@ export function endpointCard(lab: Lab, result: StartResult, workspace?: { root: 
     lines.push(`  ${style.code(url.padEnd(28))} ${port.service} — ${tr(port.purpose)}`);
   }
   if (lab.services.length > 0) {
-    lines.push(style.dim(tr({ en: '  From another container on the day\'s network:', ko: '  같은 네트워크의 다른 컨테이너에서:' })));
-    for (const service of lab.services) if (service.internal) lines.push(`  ${style.code(service.internal.padEnd(28))} ${service.name}`);
+    lines.push(
+      style.dim(
+        tr({ en: "  From another container on the day's network:", ko: '  같은 네트워크의 다른 컨테이너에서:' }),
+      ),
+    );
+    for (const service of lab.services)
+      if (service.internal) lines.push(`  ${style.code(service.internal.padEnd(28))} ${service.name}`);
   }
-  lines.push(style.dim(tr({ en: `  Shell: de-lab shell ${lab.id} <service>   Logs: de-lab logs ${lab.id}   Stop: de-lab stop ${lab.id}`, ko: `  셸: de-lab shell ${lab.id} <서비스>   로그: de-lab logs ${lab.id}   중지: de-lab stop ${lab.id}` })));
-  if (workspace) lines.push(style.dim(tr({ en: `  Your ${lab.id} folder in the stack: ${join(workspace.root, lab.id)}`, ko: `  스택에 연결된 ${lab.id} 폴더: ${join(workspace.root, lab.id)}` })));
-  const nextCommand = workspace && !workspace.found ? `de-lab init ${workspace.root} && cd ${workspace.root} && de-lab exercise ${lab.id}` : `de-lab exercise ${lab.id}`;
+  lines.push(
+    style.dim(
+      tr({
+        en: `  Shell: de-lab shell ${lab.id} <service>   Logs: de-lab logs ${lab.id}   Stop: de-lab stop ${lab.id}`,
+        ko: `  셸: de-lab shell ${lab.id} <서비스>   로그: de-lab logs ${lab.id}   중지: de-lab stop ${lab.id}`,
+      }),
+    ),
+  );
+  if (workspace)
+    lines.push(
+      style.dim(
+        tr({
+          en: `  Your ${lab.id} folder in the stack: ${join(workspace.root, lab.id)}`,
+          ko: `  스택에 연결된 ${lab.id} 폴더: ${join(workspace.root, lab.id)}`,
+        }),
+      ),
+    );
+  const nextCommand =
+    workspace && !workspace.found
+      ? `de-lab init ${workspace.root} && cd ${workspace.root} && de-lab exercise ${lab.id}`
+      : `de-lab exercise ${lab.id}`;
   lines.push(`${tr({ en: 'Next', ko: '다음' })}: ${style.code(nextCommand)}`);
   if (lab.next) lines.push(style.dim(`${tr({ en: 'After this day', ko: '이 날 다음에는' })}: ${tr(lab.next)}`));
-  if (result.alreadyRunning) lines.unshift(style.ok(tr({ en: `${lab.id} was already running and healthy; nothing to do.`, ko: `${lab.id}는 이미 정상 실행 중이라 할 일이 없습니다.` })));
+  if (result.alreadyRunning)
+    lines.unshift(
+      style.ok(
+        tr({
+          en: `${lab.id} was already running and healthy; nothing to do.`,
+          ko: `${lab.id}는 이미 정상 실행 중이라 할 일이 없습니다.`,
+        }),
+      ),
+    );
   return lines.join('\n');
 }
 
@@ -46,14 +77,32 @@ async function ensureImages(ctx: Context, lab: Lab): Promise<void> {
   const { runTasks } = await import('../../ui/tasks.js');
   const { docker } = await requireEngine();
   const tasks = (verb: { en: string; ko: string }) => (work: import('../../images/ensure.js').ImageWork[]) =>
-    runTasks(work.map((w) => ({ title: `${tr(verb)} ${w.image.tag}`, task: async (_c: object, task: { output: string }) => w.run((text) => (task.output = text)) })), { json: ctx.json, exitOnError: verb.en !== 'pull' }).then(() => undefined);
+    runTasks(
+      work.map((w) => ({
+        title: `${tr(verb)} ${w.image.tag}`,
+        task: async (_c: object, task: { output: string }) => w.run((text) => (task.output = text)),
+      })),
+      { json: ctx.json, exitOnError: verb.en !== 'pull' },
+    ).then(() => undefined);
   await ensureDayImages(
-    { docker, composeFile: lab.composeFile, prefix: ctx.config.values.imagePrefix, caFile: ctx.config.values.caFile, tryPull: shouldTryPull(ctx.config.origins.imagePrefix) },
+    {
+      docker,
+      composeFile: lab.composeFile,
+      prefix: ctx.config.values.imagePrefix,
+      caFile: ctx.config.values.caFile,
+      tryPull: shouldTryPull(ctx.config.origins.imagePrefix),
+    },
     {
       pulls: tasks({ en: 'pull', ko: '받기' }),
       builds: (work) => {
         // The learner asked to start the day, and the README says start builds what is missing: no question.
-        if (!ctx.json) ctx.err(tr({ en: `Building ${work.map((w) => w.image.recipe.name).join(', ')} for ${lab.id} (several minutes the first time; later starts take seconds).`, ko: `${lab.id}에 필요한 ${work.map((w) => w.image.recipe.name).join(', ')} 이미지를 빌드합니다(처음에는 몇 분, 이후 시작은 몇 초).` }));
+        if (!ctx.json)
+          ctx.err(
+            tr({
+              en: `Building ${work.map((w) => w.image.recipe.name).join(', ')} for ${lab.id} (several minutes the first time; later starts take seconds).`,
+              ko: `${lab.id}에 필요한 ${work.map((w) => w.image.recipe.name).join(', ')} 이미지를 빌드합니다(처음에는 몇 분, 이후 시작은 몇 초).`,
+            }),
+          );
         return tasks({ en: 'build', ko: '빌드' })(work);
       },
     },
@@ -61,16 +110,39 @@ async function ensureImages(ctx: Context, lab: Lab): Promise<void> {
 }
 
 /** The running days that really conflict with `lab` (shared host ports, or memory beyond the engine's). */
-async function conflictingDays(docker: import('dockerode'), lab: Lab, info: Promise<{ MemTotal?: number }>): Promise<{ conflicts: import('../../stack/preflight.js').DayConflict[]; memoryBytes: number }> {
-  const [{ PROJECT_LABEL }, { dayConflicts }, { composeServices }, { findLab }] = await Promise.all([import('../../stack/project.js'), import('../../stack/preflight.js'), import('../../stack/compose.js'), import('../../course/labs.js')]);
+async function conflictingDays(
+  docker: import('dockerode'),
+  lab: Lab,
+  info: Promise<{ MemTotal?: number }>,
+): Promise<{ conflicts: import('../../stack/preflight.js').DayConflict[]; memoryBytes: number }> {
+  const [{ PROJECT_LABEL }, { dayConflicts }, { composeServices }, { findLab }] = await Promise.all([
+    import('../../stack/project.js'),
+    import('../../stack/preflight.js'),
+    import('../../stack/compose.js'),
+    import('../../course/labs.js'),
+  ]);
   const containers = await docker.listContainers({ filters: { label: [PROJECT_LABEL], status: ['running'] } });
   const running = new Map<string, { id: string; ports: number[]; memoryMiB: number }>();
   for (const container of containers) {
     const project = container.Labels[PROJECT_LABEL] ?? '';
     if (!/^de-lab-day[1-9]$/.test(project) || project === `de-lab-${lab.id}`) continue;
     const id = project.replace('de-lab-', '');
-    const day = running.get(id) ?? { id, ports: [], memoryMiB: (() => { try { return findLab(id).memoryMiB; } catch { return 0; } })() };
-    day.ports.push(...(container.Ports ?? []).map((p) => p.PublicPort).filter((port): port is number => typeof port === 'number' && port > 0));
+    const day = running.get(id) ?? {
+      id,
+      ports: [],
+      memoryMiB: (() => {
+        try {
+          return findLab(id).memoryMiB;
+        } catch {
+          return 0;
+        }
+      })(),
+    };
+    day.ports.push(
+      ...(container.Ports ?? [])
+        .map((p) => p.PublicPort)
+        .filter((port): port is number => typeof port === 'number' && port > 0),
+    );
     running.set(id, day);
   }
   if (running.size === 0) return { conflicts: [], memoryBytes: 0 };
@@ -80,22 +152,43 @@ async function conflictingDays(docker: import('dockerode'), lab: Lab, info: Prom
 }
 
 /** Stops another running day only when it conflicts with `lab`, saying why; other days keep running. */
-async function stopConflictingDays(ctx: Context, docker: import('dockerode'), lab: Lab, yes: boolean, info: Promise<{ MemTotal?: number }>): Promise<string[]> {
+async function stopConflictingDays(
+  ctx: Context,
+  docker: import('dockerode'),
+  lab: Lab,
+  yes: boolean,
+  info: Promise<{ MemTotal?: number }>,
+): Promise<string[]> {
   const { conflicts } = await conflictingDays(docker, lab, info);
   if (conflicts.length === 0) return [];
   const { conflictReason } = await import('../../stack/preflight.js');
   const days = conflicts.map((c) => c.day);
   const why = conflicts.map((c) => conflictReason(c, lab.id)).join('; ');
-  const go = await confirmOrRefuse(ctx, yes, tr({ en: `${why}. Stop ${days.join(', ')} (volumes are kept)?`, ko: `${why}. ${days.join(', ')}를 멈출까요(볼륨은 유지)?` }), false);
+  const go = await confirmOrRefuse(
+    ctx,
+    yes,
+    tr({
+      en: `${why}. Stop ${days.join(', ')} (volumes are kept)?`,
+      ko: `${why}. ${days.join(', ')}를 멈출까요(볼륨은 유지)?`,
+    }),
+    false,
+  );
   if (!go) {
-    throw new DeLabError(tr({ en: `${lab.id} was not started: ${why}.`, ko: `${lab.id}를 시작하지 않았습니다: ${why}.` }), {
-      hint: tr({ en: `Run \`de-lab stop ${days.join(' && de-lab stop ')}\` first, or \`de-lab start ${lab.id} --yes\` to stop it for you.`, ko: `먼저 \`de-lab stop ${days.join(' && de-lab stop ')}\`을 실행하거나, \`de-lab start ${lab.id} --yes\`로 자동으로 멈추세요.` }),
-      code: 'E_OTHER_DAY_RUNNING',
-    });
+    throw new DeLabError(
+      tr({ en: `${lab.id} was not started: ${why}.`, ko: `${lab.id}를 시작하지 않았습니다: ${why}.` }),
+      {
+        hint: tr({
+          en: `Run \`de-lab stop ${days.join(' && de-lab stop ')}\` first, or \`de-lab start ${lab.id} --yes\` to stop it for you.`,
+          ko: `먼저 \`de-lab stop ${days.join(' && de-lab stop ')}\`을 실행하거나, \`de-lab start ${lab.id} --yes\`로 자동으로 멈추세요.`,
+        }),
+        code: 'E_OTHER_DAY_RUNNING',
+      },
+    );
   }
   const { stopDay } = await import('../../stack/stop.js');
   for (const day of days) await stopDay({ labId: day, purge: false });
-  if (!ctx.json) ctx.err(tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${days.join(', ')}를 멈췄습니다(${why}).` }));
+  if (!ctx.json)
+    ctx.err(tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${days.join(', ')}를 멈췄습니다(${why}).` }));
   return days;
 }
 
@@ -103,13 +196,27 @@ async function stopConflictingDays(ctx: Context, docker: import('dockerode'), la
 function timing(): (label: string) => void {
   if (process.env.DE_LAB_TIMING !== '1') return () => undefined;
   const origin = performance.timeOrigin;
-  return (label) => process.stderr.write(`[timing] ${(performance.timeOrigin + performance.now() - origin).toFixed(0).padStart(6)} ms  ${label}\n`);
+  return (label) =>
+    process.stderr.write(
+      `[timing] ${(performance.timeOrigin + performance.now() - origin).toFixed(0).padStart(6)} ms  ${label}\n`,
+    );
 }
 
-export async function startDay(ctx: Context, day: string, options: { yes?: boolean; timeout?: string }): Promise<number> {
+export async function startDay(
+  ctx: Context,
+  day: string,
+  options: { yes?: boolean; timeout?: string },
+): Promise<number> {
   // Loaded together: module loading dominates this command's own start-up time.
   const mark = timing();
-  const [{ findLab }, { requireEngine }, { requireCompose, checkPorts, checkMemory }, { composeTarget }, { startStack, READY }, { runTasks }] = await Promise.all([
+  const [
+    { findLab },
+    { requireEngine },
+    { requireCompose, checkPorts, checkMemory },
+    { composeTarget },
+    { startStack, READY },
+    { runTasks },
+  ] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
     import('../../stack/preflight.js'),
@@ -155,7 +262,9 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   process.on('SIGTERM', onSignal);
   const { composeServices } = await import('../../stack/compose.js');
   const services = composeServices(lab.composeFile).map((s) => s.name);
-  const waiters = new Map(services.map((name) => [name, { phase: 'pending' as Phase, at: 0, listeners: [] as Array<() => void> }]));
+  const waiters = new Map(
+    services.map((name) => [name, { phase: 'pending' as Phase, at: 0, listeners: [] as Array<() => void> }]),
+  );
   let result: StartResult | undefined;
   let failure: unknown;
   const run = (async () => {
@@ -194,7 +303,8 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
         task.title = `${service} ${style.dim(tr({ en: 'already ready', ko: '이미 준비됨' }))}`;
         return;
       }
-      if (!READY.has(waiter.phase)) throw new Error(tr(phaseText[waiter.phase === 'pending' ? 'failed' : waiter.phase]));
+      if (!READY.has(waiter.phase))
+        throw new Error(tr(phaseText[waiter.phase === 'pending' ? 'failed' : waiter.phase]));
       task.title = `${service} ${style.dim(`${tr(phaseText[waiter.phase])} ${(waiter.at / 1000).toFixed(1)} s`)}`;
     },
   }));
@@ -204,7 +314,12 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
   process.removeListener('SIGTERM', onSignal);
   if (interrupted) {
     const { stopDay } = await import('../../stack/stop.js');
-    ctx.err(tr({ en: `Interrupted: removing ${lab.id}'s half-started containers (volumes are kept)…`, ko: `중단됨: ${lab.id}의 시작하다 만 컨테이너를 지웁니다(볼륨은 유지)…` }));
+    ctx.err(
+      tr({
+        en: `Interrupted: removing ${lab.id}'s half-started containers (volumes are kept)…`,
+        ko: `중단됨: ${lab.id}의 시작하다 만 컨테이너를 지웁니다(볼륨은 유지)…`,
+      }),
+    );
     await stopDay({ labId: lab.id, purge: false }).catch((error: unknown) => ctx.err(errorMessage(error)));
     return 130;
   }
@@ -214,16 +329,34 @@ export async function startDay(ctx: Context, day: string, options: { yes?: boole
     if ((failure as { code?: string }).code === 'E_COMPOSE') await requireCompose();
     throw failure;
   }
-  ctx.emit({ lab: lab.id, project: result!.project, alreadyRunning: result!.alreadyRunning, seconds: result!.seconds, stoppedDays: stopped, services: result!.services, ports: lab.ports }, () => endpointCard(lab, result!, { root: workspace, found: found !== undefined }));
+  ctx.emit(
+    {
+      lab: lab.id,
+      project: result!.project,
+      alreadyRunning: result!.alreadyRunning,
+      seconds: result!.seconds,
+      stoppedDays: stopped,
+      services: result!.services,
+      ports: lab.ports,
+    },
+    () => endpointCard(lab, result!, { root: workspace, found: found !== undefined }),
+  );
   return 0;
 }
 
 export function register(program: Command): void {
   program
     .command('start <day>')
-    .description('Start a day\'s stack: preflight, images, then every service until it is ready')
-    .option('-y, --yes', 'do not ask: stop another running day that conflicts (shares a host port, or memory does not fit)')
-    .addOption(new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds').default('600').argParser(wholeNumber(1)))
+    .description("Start a day's stack: preflight, images, then every service until it is ready")
+    .option(
+      '-y, --yes',
+      'do not ask: stop another running day that conflicts (shares a host port, or memory does not fit)',
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds')
+        .default('600')
+        .argParser(wholeNumber(1)),
+    )
     .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day1 --json']))
     .action(action((ctx, day: string, options: { yes?: boolean; timeout?: string }) => startDay(ctx, day, options)));
 }

@@ -27,8 +27,13 @@ export function statusHeaders(): string[] {
 }
 
 export function renderStatus(rows: ServiceStatus[]): string {
-  if (rows.length === 0) return tr({ en: 'No de-lab stack exists. Start one with `de-lab start day1`.', ko: 'de-lab 스택이 없습니다. `de-lab start day1`로 시작하세요.' });
-  const paint = (row: ServiceStatus) => (row.health === 'unhealthy' || row.state === 'exited' ? style.fail : row.state === 'running' ? style.ok : style.warn);
+  if (rows.length === 0)
+    return tr({
+      en: 'No de-lab stack exists. Start one with `de-lab start day1`.',
+      ko: 'de-lab 스택이 없습니다. `de-lab start day1`로 시작하세요.',
+    });
+  const paint = (row: ServiceStatus) =>
+    row.health === 'unhealthy' || row.state === 'exited' ? style.fail : row.state === 'running' ? style.ok : style.warn;
   return table([
     statusHeaders().map(style.bold),
     ...rows.map((row) => [
@@ -44,7 +49,11 @@ export function renderStatus(rows: ServiceStatus[]): string {
   ]);
 }
 
-async function status(ctx: Context, day: string | undefined, options: { watch?: boolean; interval?: string }): Promise<number> {
+async function status(
+  ctx: Context,
+  day: string | undefined,
+  options: { watch?: boolean; interval?: string },
+): Promise<number> {
   const { requireEngine } = await import('../../stack/engine.js');
   const { dayStatus } = await import('../../stack/status.js');
   const { docker } = await requireEngine();
@@ -66,7 +75,10 @@ async function status(ctx: Context, day: string | undefined, options: { watch?: 
   while (!stopped) {
     const rows = await dayStatus(docker, projects);
     if (ctx.json) ctx.out(JSON.stringify({ at: new Date().toISOString(), services: rows }));
-    else ctx.out(`${process.stdout.isTTY ? '\u001b[2J\u001b[H' : ''}${style.dim(new Date().toLocaleTimeString())}\n${renderStatus(rows)}`);
+    else
+      ctx.out(
+        `${process.stdout.isTTY ? '\u001b[2J\u001b[H' : ''}${style.dim(new Date().toLocaleTimeString())}\n${renderStatus(rows)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, every));
   }
   process.removeListener('SIGINT', onSignal);
@@ -78,7 +90,9 @@ export function register(program: Command): void {
     .command('status [day]')
     .description('Show each service: state, health, host ports, CPU, memory and uptime')
     .option('-w, --watch', 'refresh until Ctrl-C (with --json: one JSON object per line)')
-    .addOption(new Option('--interval <seconds>', 'refresh interval for --watch').default('2').argParser(numberAtLeast(1, '2')))
+    .addOption(
+      new Option('--interval <seconds>', 'refresh interval for --watch').default('2').argParser(numberAtLeast(1, '2')),
+    )
     .addHelpText('after', example(['de-lab status', 'de-lab status day4 --watch', 'de-lab status --json']))
     .action(action(status));
 }

@@ -11,7 +11,12 @@ import { gradeInStack, inferTarget, renderSummary } from './check.js';
  * Re-runs an exercise's checks whenever one of its files (the `files:` of its exercise.yaml) is
  * saved. Only those files trigger a run: the checks themselves write outputs into the same folder.
  */
-async function watch(ctx: Context, dayArg: string | undefined, idArg: string | undefined, options: { seed?: string; debounce: string; runs?: string }): Promise<number> {
+async function watch(
+  ctx: Context,
+  dayArg: string | undefined,
+  idArg: string | undefined,
+  options: { seed?: string; debounce: string; runs?: string },
+): Promise<number> {
   const { watch: watchFs } = await import('node:fs');
   const { normalize } = await import('node:path');
   const { findLab } = await import('../../course/labs.js');
@@ -21,7 +26,11 @@ async function watch(ctx: Context, dayArg: string | undefined, idArg: string | u
   const workspace = await openWorkspace(ctx);
   const target = inferTarget(workspace.root, process.cwd(), dayArg, idArg);
   if (!target.day || !target.id) {
-    throw new DeLabError(tr({ en: 'Say which exercise to watch.', ko: '어느 실습을 지켜볼지 알려 주세요.' }), { hint: 'de-lab watch day1 dockerfile-data-tool', code: 'E_USAGE', exitCode: 2 });
+    throw new DeLabError(tr({ en: 'Say which exercise to watch.', ko: '어느 실습을 지켜볼지 알려 주세요.' }), {
+      hint: 'de-lab watch day1 dockerfile-data-tool',
+      code: 'E_USAGE',
+      exitCode: 2,
+    });
   }
   const lab = findLab(target.day);
   const exercise = findExercise(lab, target.id);
@@ -40,10 +49,21 @@ async function watch(ctx: Context, dayArg: string | undefined, idArg: string | u
 
   const once = async () => {
     runs += 1;
-    if (!ctx.json) ctx.out(style.dim(`\n— ${new Date().toLocaleTimeString()} · ${tr({ en: 'checking', ko: '검사 중' })} ${lab.id}/${exercise.id}`));
+    if (!ctx.json)
+      ctx.out(
+        style.dim(
+          `\n— ${new Date().toLocaleTimeString()} · ${tr({ en: 'checking', ko: '검사 중' })} ${lab.id}/${exercise.id}`,
+        ),
+      );
     running = new AbortController();
     try {
-      const results = await gradeInStack(ctx, { workspaceRoot: workspace.root, day: lab.id, ids: [exercise.id], seed, signal: running.signal });
+      const results = await gradeInStack(ctx, {
+        workspaceRoot: workspace.root,
+        day: lab.id,
+        ids: [exercise.id],
+        seed,
+        signal: running.signal,
+      });
       lastPassed = results.every((r) => r.passed);
       if (ctx.json) ctx.out(JSON.stringify({ run: runs, results }));
       else ctx.out(`\n${renderSummary(results)}`);
@@ -55,7 +75,15 @@ async function watch(ctx: Context, dayArg: string | undefined, idArg: string | u
       ctx.err(style.fail(error instanceof Error ? error.message : String(error)));
       if (error instanceof DeLabError && error.hint) ctx.err(`  → ${error.hint}`);
     }
-    if (!ctx.json && runs < maxRuns) ctx.out(style.dim(tr({ en: `Watching ${[...files].join(', ')}; save to check again, Ctrl-C to stop.`, ko: `${[...files].join(', ')} 파일을 지켜봅니다. 저장하면 다시 검사하고, Ctrl-C로 멈춥니다.` })));
+    if (!ctx.json && runs < maxRuns)
+      ctx.out(
+        style.dim(
+          tr({
+            en: `Watching ${[...files].join(', ')}; save to check again, Ctrl-C to stop.`,
+            ko: `${[...files].join(', ')} 파일을 지켜봅니다. 저장하면 다시 검사하고, Ctrl-C로 멈춥니다.`,
+          }),
+        ),
+      );
   };
 
   return await new Promise<number>((resolve, reject) => {
@@ -65,14 +93,18 @@ async function watch(ctx: Context, dayArg: string | undefined, idArg: string | u
       process.off('SIGINT', onSignal);
       resolve(code);
     };
-    const debouncer = startDebouncer(Number(options.debounce), async () => {
-      current = once();
-      await current;
-      if (runs >= maxRuns) finish(lastPassed ? 0 : 1);
-    }, (error) => {
-      watcher.close();
-      reject(error);
-    });
+    const debouncer = startDebouncer(
+      Number(options.debounce),
+      async () => {
+        current = once();
+        await current;
+        if (runs >= maxRuns) finish(lastPassed ? 0 : 1);
+      },
+      (error) => {
+        watcher.close();
+        reject(error);
+      },
+    );
     const watcher = watchFs(dir, { recursive: true }, (_event, name) => {
       if (!name || !files.has(normalize(name.toString()))) return;
       const now = contentsOf(dir, [...files]);
@@ -97,6 +129,9 @@ export function register(program: Command): void {
     .option('--seed <n>', 'data seed (default: the course seed)')
     .option('--debounce <ms>', 'wait this long after the last save before checking', '500')
     .option('--runs <n>', 'stop after this many checks (for scripts); exit code of the last one')
-    .addHelpText('after', example(['de-lab watch day1 dockerfile-data-tool', 'cd ~/de-lab/day4/windowed-counts && de-lab watch']))
+    .addHelpText(
+      'after',
+      example(['de-lab watch day1 dockerfile-data-tool', 'cd ~/de-lab/day4/windowed-counts && de-lab watch']),
+    )
     .action(action(watch));
 }

@@ -1,4 +1,19 @@
-import { constants, copyFileSync, createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +30,11 @@ export interface ArchiveLimits {
 }
 
 export const MiB = 1024 * 1024;
-export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = { maxTotalBytes: 50 * MiB, maxFiles: 2000, maxFileBytes: 20 * MiB };
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxTotalBytes: 50 * MiB,
+  maxFiles: 2000,
+  maxFileBytes: 20 * MiB,
+};
 
 export type SubmissionFormat = 'folder' | 'zip' | 'tar.gz';
 
@@ -48,16 +67,25 @@ interface Entry {
   content?: () => Promise<Readable>;
 }
 
-const mb = (bytes: number) => (bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MB` : bytes >= 1024 ? `${Math.round((bytes / 1024) * 10) / 10} KB` : `${bytes} bytes`);
+const mb = (bytes: number) =>
+  bytes >= MiB
+    ? `${Math.round((bytes / MiB) * 10) / 10} MB`
+    : bytes >= 1024
+      ? `${Math.round((bytes / 1024) * 10) / 10} KB`
+      : `${bytes} bytes`;
 
 /** Printable form of a name from an archive: control characters shown as \xNN, long names cut. */
 export function printable(name: string, max = 120): string {
   // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = name.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
-const JUNK = (parts: string[]) => parts[0] === '__MACOSX' || parts[parts.length - 1] === '.DS_Store' || parts[parts.length - 1] === 'Thumbs.db';
+const JUNK = (parts: string[]) =>
+  parts[0] === '__MACOSX' || parts[parts.length - 1] === '.DS_Store' || parts[parts.length - 1] === 'Thumbs.db';
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
@@ -87,13 +115,29 @@ export class Unpacker {
 
   /** The entry's path relative to root, or undefined when it is skipped (the root itself, OS junk). */
   private path(name: string): string | undefined {
-    if (name.includes('\u0000')) throw new UnsafeSubmission(tr({ en: `entry "${printable(name)}" has a NUL character in its name`, ko: `항목 "${printable(name)}"의 이름에 NUL 문자가 있음` }));
+    if (name.includes('\u0000'))
+      throw new UnsafeSubmission(
+        tr({
+          en: `entry "${printable(name)}" has a NUL character in its name`,
+          ko: `항목 "${printable(name)}"의 이름에 NUL 문자가 있음`,
+        }),
+      );
     if (name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.startsWith('\\')) {
-      throw new UnsafeSubmission(tr({ en: `entry "${printable(name)}" has an absolute path`, ko: `항목 "${printable(name)}"이(가) 절대 경로임` }));
+      throw new UnsafeSubmission(
+        tr({
+          en: `entry "${printable(name)}" has an absolute path`,
+          ko: `항목 "${printable(name)}"이(가) 절대 경로임`,
+        }),
+      );
     }
     const parts = name.split('/').filter((part) => part !== '' && part !== '.');
     if (parts.includes('..')) {
-      throw new UnsafeSubmission(tr({ en: `entry "${printable(name)}" uses ".." to point outside the submission (path traversal)`, ko: `항목 "${printable(name)}"이(가) ".."로 제출물 밖을 가리킴(경로 조작)` }));
+      throw new UnsafeSubmission(
+        tr({
+          en: `entry "${printable(name)}" uses ".." to point outside the submission (path traversal)`,
+          ko: `항목 "${printable(name)}"이(가) ".."로 제출물 밖을 가리킴(경로 조작)`,
+        }),
+      );
     }
     if (parts.length === 0) return undefined;
     if (JUNK(parts)) return undefined;
@@ -103,23 +147,43 @@ export class Unpacker {
   private countEntry(): void {
     this.count += 1;
     if (this.count > this.limits.maxFiles) {
-      throw new UnsafeSubmission(tr({ en: `more than ${this.limits.maxFiles} files (the limit)`, ko: `파일이 제한(${this.limits.maxFiles}개)보다 많음` }));
+      throw new UnsafeSubmission(
+        tr({
+          en: `more than ${this.limits.maxFiles} files (the limit)`,
+          ko: `파일이 제한(${this.limits.maxFiles}개)보다 많음`,
+        }),
+      );
     }
   }
 
   private addBytes(rel: string, n: number, sofar: number): void {
     this.bytes += n;
     if (sofar > this.limits.maxFileBytes) {
-      throw new UnsafeSubmission(tr({ en: `file "${printable(rel)}" is larger than the per-file limit of ${mb(this.limits.maxFileBytes)}`, ko: `파일 "${printable(rel)}"이(가) 파일당 제한 ${mb(this.limits.maxFileBytes)}보다 큼` }));
+      throw new UnsafeSubmission(
+        tr({
+          en: `file "${printable(rel)}" is larger than the per-file limit of ${mb(this.limits.maxFileBytes)}`,
+          ko: `파일 "${printable(rel)}"이(가) 파일당 제한 ${mb(this.limits.maxFileBytes)}보다 큼`,
+        }),
+      );
     }
     if (this.bytes > this.limits.maxTotalBytes) {
-      throw new UnsafeSubmission(tr({ en: `unpacks to more than ${mb(this.limits.maxTotalBytes)} (the limit)`, ko: `압축을 풀면 제한(${mb(this.limits.maxTotalBytes)})보다 큼` }));
+      throw new UnsafeSubmission(
+        tr({
+          en: `unpacks to more than ${mb(this.limits.maxTotalBytes)} (the limit)`,
+          ko: `압축을 풀면 제한(${mb(this.limits.maxTotalBytes)})보다 큼`,
+        }),
+      );
     }
   }
 
   private conflict(rel: string, error: unknown): UnsafeSubmission {
     const code = (error as { code?: string }).code ?? String(error);
-    return new UnsafeSubmission(tr({ en: `entry "${printable(rel)}" cannot be unpacked (${code}: it clashes with another entry)`, ko: `항목 "${printable(rel)}"을(를) 풀 수 없음 (${code}: 다른 항목과 충돌)` }));
+    return new UnsafeSubmission(
+      tr({
+        en: `entry "${printable(rel)}" cannot be unpacked (${code}: it clashes with another entry)`,
+        ko: `항목 "${printable(rel)}"을(를) 풀 수 없음 (${code}: 다른 항목과 충돌)`,
+      }),
+    );
   }
 
   async add(entry: Entry): Promise<void> {
@@ -129,9 +193,16 @@ export class Unpacker {
     const target = join(this.root, ...rel.split('/'));
     switch (entry.kind) {
       case 'device':
-        throw new UnsafeSubmission(tr({ en: `entry "${printable(rel)}" is a device file`, ko: `항목 "${printable(rel)}"은(는) 장치 파일임` }));
+        throw new UnsafeSubmission(
+          tr({ en: `entry "${printable(rel)}" is a device file`, ko: `항목 "${printable(rel)}"은(는) 장치 파일임` }),
+        );
       case 'special':
-        throw new UnsafeSubmission(tr({ en: `entry "${printable(rel)}" is a special file (FIFO or socket), not a regular file`, ko: `항목 "${printable(rel)}"은(는) 일반 파일이 아닌 특수 파일(FIFO, 소켓)임` }));
+        throw new UnsafeSubmission(
+          tr({
+            en: `entry "${printable(rel)}" is a special file (FIFO or socket), not a regular file`,
+            ko: `항목 "${printable(rel)}"은(는) 일반 파일이 아닌 특수 파일(FIFO, 소켓)임`,
+          }),
+        );
       case 'directory':
         try {
           mkdirSync(target, { recursive: true, mode: 0o755 });
@@ -142,10 +213,20 @@ export class Unpacker {
       case 'symlink': {
         const link = entry.link ?? '';
         if (link === '' || isAbsolute(link) || /^[a-zA-Z]:/.test(link) || link.startsWith('\\')) {
-          throw new UnsafeSubmission(tr({ en: `symbolic link "${printable(rel)}" points to the absolute path "${printable(link)}", outside the submission`, ko: `심볼릭 링크 "${printable(rel)}"이(가) 제출물 밖의 절대 경로 "${printable(link)}"을(를) 가리킴` }));
+          throw new UnsafeSubmission(
+            tr({
+              en: `symbolic link "${printable(rel)}" points to the absolute path "${printable(link)}", outside the submission`,
+              ko: `심볼릭 링크 "${printable(rel)}"이(가) 제출물 밖의 절대 경로 "${printable(link)}"을(를) 가리킴`,
+            }),
+          );
         }
         if (!inside(this.root, resolve(dirname(target), link))) {
-          throw new UnsafeSubmission(tr({ en: `symbolic link "${printable(rel)}" points to "${printable(link)}", outside the submission`, ko: `심볼릭 링크 "${printable(rel)}"이(가) 제출물 밖의 "${printable(link)}"을(를) 가리킴` }));
+          throw new UnsafeSubmission(
+            tr({
+              en: `symbolic link "${printable(rel)}" points to "${printable(link)}", outside the submission`,
+              ko: `심볼릭 링크 "${printable(rel)}"이(가) 제출물 밖의 "${printable(link)}"을(를) 가리킴`,
+            }),
+          );
         }
         this.links.push({ rel, target: link });
         return;
@@ -158,7 +239,12 @@ export class Unpacker {
           source = undefined;
         }
         if (!source || !this.files.has(source)) {
-          throw new UnsafeSubmission(tr({ en: `hard link "${printable(rel)}" points to "${printable(entry.link ?? '')}", which is not a file inside the submission`, ko: `하드 링크 "${printable(rel)}"이(가) 제출물 안의 파일이 아닌 "${printable(entry.link ?? '')}"을(를) 가리킴` }));
+          throw new UnsafeSubmission(
+            tr({
+              en: `hard link "${printable(rel)}" points to "${printable(entry.link ?? '')}", which is not a file inside the submission`,
+              ko: `하드 링크 "${printable(rel)}"이(가) 제출물 안의 파일이 아닌 "${printable(entry.link ?? '')}"을(를) 가리킴`,
+            }),
+          );
         }
         const from = join(this.root, ...source.split('/'));
         // A copy, never a real link: nothing in the tree may share an inode with anything else.
@@ -178,7 +264,11 @@ export class Unpacker {
         let fd: number;
         try {
           mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
-          fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), entry.mode & 0o111 ? 0o755 : 0o644);
+          fd = openSync(
+            target,
+            constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0),
+            entry.mode & 0o111 ? 0o755 : 0o644,
+          );
         } catch (error) {
           throw this.conflict(rel, error);
         }
@@ -215,7 +305,12 @@ export class Unpacker {
       const parts = link.rel.split('/');
       for (let i = 1; i < parts.length; i++) {
         if (linkPaths.has(parts.slice(0, i).join('/'))) {
-          throw new UnsafeSubmission(tr({ en: `entry "${printable(link.rel)}" lies behind the symbolic link "${printable(parts.slice(0, i).join('/'))}"`, ko: `항목 "${printable(link.rel)}"이(가) 심볼릭 링크 "${printable(parts.slice(0, i).join('/'))}" 뒤에 있음` }));
+          throw new UnsafeSubmission(
+            tr({
+              en: `entry "${printable(link.rel)}" lies behind the symbolic link "${printable(parts.slice(0, i).join('/'))}"`,
+              ko: `항목 "${printable(link.rel)}"이(가) 심볼릭 링크 "${printable(parts.slice(0, i).join('/'))}" 뒤에 있음`,
+            }),
+          );
         }
       }
     }
@@ -238,13 +333,29 @@ export class Unpacker {
         real = realpathSync.native(path);
       } catch (error) {
         const code = (error as { code?: string }).code;
-        if (code === 'ELOOP') throw new UnsafeSubmission(tr({ en: `symbolic link "${printable(link.rel)}" is part of a loop`, ko: `심볼릭 링크 "${printable(link.rel)}"이(가) 순환함` }));
+        if (code === 'ELOOP')
+          throw new UnsafeSubmission(
+            tr({
+              en: `symbolic link "${printable(link.rel)}" is part of a loop`,
+              ko: `심볼릭 링크 "${printable(link.rel)}"이(가) 순환함`,
+            }),
+          );
         unlinkSync(path);
-        this.notes.push(tr({ en: `dropped the dangling symbolic link ${printable(link.rel)}`, ko: `가리키는 대상이 없는 심볼릭 링크 ${printable(link.rel)}을(를) 뺐음` }));
+        this.notes.push(
+          tr({
+            en: `dropped the dangling symbolic link ${printable(link.rel)}`,
+            ko: `가리키는 대상이 없는 심볼릭 링크 ${printable(link.rel)}을(를) 뺐음`,
+          }),
+        );
         continue;
       }
       if (!inside(realRoot, real)) {
-        throw new UnsafeSubmission(tr({ en: `symbolic link "${printable(link.rel)}" leads outside the submission through other links`, ko: `심볼릭 링크 "${printable(link.rel)}"이(가) 다른 링크를 거쳐 제출물 밖으로 이어짐` }));
+        throw new UnsafeSubmission(
+          tr({
+            en: `symbolic link "${printable(link.rel)}" leads outside the submission through other links`,
+            ko: `심볼릭 링크 "${printable(link.rel)}"이(가) 다른 링크를 거쳐 제출물 밖으로 이어짐`,
+          }),
+        );
       }
     }
     return { files: this.files.size, bytes: this.bytes, notes: this.notes };
@@ -275,7 +386,12 @@ async function readSmall(stream: Readable, max: number, what: string): Promise<s
     size += (chunk as Buffer).length;
     if (size > max) {
       stream.destroy();
-      throw new UnsafeSubmission(tr({ en: `the target of symbolic link "${printable(what)}" is implausibly long`, ko: `심볼릭 링크 "${printable(what)}"의 대상이 비정상적으로 김` }));
+      throw new UnsafeSubmission(
+        tr({
+          en: `the target of symbolic link "${printable(what)}" is implausibly long`,
+          ko: `심볼릭 링크 "${printable(what)}"의 대상이 비정상적으로 김`,
+        }),
+      );
     }
     chunks.push(chunk as Buffer);
   }
@@ -287,32 +403,80 @@ function zipError(error: unknown): UnsafeSubmission {
   if (error instanceof UnsafeSubmission) return error;
   const message = (error as Error).message ?? String(error);
   const traversal = /^invalid relative path: (.*)$/s.exec(message);
-  if (traversal) return new UnsafeSubmission(tr({ en: `entry "${printable(traversal[1]!)}" uses ".." to point outside the submission (path traversal)`, ko: `항목 "${printable(traversal[1]!)}"이(가) ".."로 제출물 밖을 가리킴(경로 조작)` }));
+  if (traversal)
+    return new UnsafeSubmission(
+      tr({
+        en: `entry "${printable(traversal[1]!)}" uses ".." to point outside the submission (path traversal)`,
+        ko: `항목 "${printable(traversal[1]!)}"이(가) ".."로 제출물 밖을 가리킴(경로 조작)`,
+      }),
+    );
   const absolute = /^absolute path: (.*)$/s.exec(message);
-  if (absolute) return new UnsafeSubmission(tr({ en: `entry "${printable(absolute[1]!)}" has an absolute path`, ko: `항목 "${printable(absolute[1]!)}"이(가) 절대 경로임` }));
-  return new UnsafeSubmission(tr({ en: `not a readable .zip archive (${printable(message, 160)})`, ko: `읽을 수 있는 .zip 압축 파일이 아님 (${printable(message, 160)})` }));
+  if (absolute)
+    return new UnsafeSubmission(
+      tr({
+        en: `entry "${printable(absolute[1]!)}" has an absolute path`,
+        ko: `항목 "${printable(absolute[1]!)}"이(가) 절대 경로임`,
+      }),
+    );
+  return new UnsafeSubmission(
+    tr({
+      en: `not a readable .zip archive (${printable(message, 160)})`,
+      ko: `읽을 수 있는 .zip 압축 파일이 아님 (${printable(message, 160)})`,
+    }),
+  );
 }
 
 async function unpackZip(file: string, unpacker: Unpacker, limits: ArchiveLimits): Promise<void> {
   const yauzl = await import('yauzl');
   let zip: import('yauzl').ZipFile;
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false });
+    zip = await yauzl.openPromise(file, {
+      lazyEntries: true,
+      autoClose: true,
+      decodeStrings: true,
+      validateEntrySizes: true,
+      strictFileNames: false,
+    });
   } catch (error) {
     throw zipError(error);
   }
   try {
-    if (zip.entryCount > limits.maxFiles) throw new UnsafeSubmission(tr({ en: `more than ${limits.maxFiles} files (the limit)`, ko: `파일이 제한(${limits.maxFiles}개)보다 많음` }));
+    if (zip.entryCount > limits.maxFiles)
+      throw new UnsafeSubmission(
+        tr({ en: `more than ${limits.maxFiles} files (the limit)`, ko: `파일이 제한(${limits.maxFiles}개)보다 많음` }),
+      );
     for await (const entry of zip.eachEntry()) {
-      if (entry.isEncrypted()) throw new UnsafeSubmission(tr({ en: `entry "${printable(entry.fileName)}" is encrypted`, ko: `항목 "${printable(entry.fileName)}"이(가) 암호화되어 있음` }));
+      if (entry.isEncrypted())
+        throw new UnsafeSubmission(
+          tr({
+            en: `entry "${printable(entry.fileName)}" is encrypted`,
+            ko: `항목 "${printable(entry.fileName)}"이(가) 암호화되어 있음`,
+          }),
+        );
       const unix = entry.versionMadeBy >> 8 === 3;
       const mode = unix ? (entry.externalFileAttributes >>> 16) & 0xffff : 0;
-      const kind: EntryKind = entry.fileName.endsWith('/') ? 'directory' : unix && mode !== 0 ? kindOfMode(mode) : 'file';
+      const kind: EntryKind = entry.fileName.endsWith('/')
+        ? 'directory'
+        : unix && mode !== 0
+          ? kindOfMode(mode)
+          : 'file';
       const open = () => zip.openReadStreamPromise(entry);
       if (kind === 'symlink') {
-        await unpacker.add({ name: entry.fileName, kind, mode, size: 0, link: await readSmall(await open(), 4096, entry.fileName) });
+        await unpacker.add({
+          name: entry.fileName,
+          kind,
+          mode,
+          size: 0,
+          link: await readSmall(await open(), 4096, entry.fileName),
+        });
       } else {
-        await unpacker.add({ name: entry.fileName, kind, mode: mode & 0o777, size: entry.uncompressedSize, content: kind === 'file' ? open : undefined });
+        await unpacker.add({
+          name: entry.fileName,
+          kind,
+          mode: mode & 0o777,
+          size: entry.uncompressedSize,
+          content: kind === 'file' ? open : undefined,
+        });
       }
     }
   } catch (error) {
@@ -332,7 +496,15 @@ async function unpackTarGz(file: string, unpacker: Unpacker, limits: ArchiveLimi
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       raw += chunk.length;
-      if (raw > ceiling) callback(new UnsafeSubmission(tr({ en: `unpacks to more than ${mb(limits.maxTotalBytes)} (the limit)`, ko: `압축을 풀면 제한(${mb(limits.maxTotalBytes)})보다 큼` })));
+      if (raw > ceiling)
+        callback(
+          new UnsafeSubmission(
+            tr({
+              en: `unpacks to more than ${mb(limits.maxTotalBytes)} (the limit)`,
+              ko: `압축을 풀면 제한(${mb(limits.maxTotalBytes)})보다 큼`,
+            }),
+          ),
+        );
       else callback(null, chunk);
     },
   });
@@ -358,13 +530,30 @@ async function unpackTarGz(file: string, unpacker: Unpacker, limits: ArchiveLimi
       const kind = map[header.type ?? 'file'];
       if (!kind) {
         entry.resume();
-        throw new UnsafeSubmission(tr({ en: `entry "${printable(header.name)}" has the unsupported type ${header.type}`, ko: `항목 "${printable(header.name)}"의 형식 ${header.type}은(는) 지원하지 않음` }));
+        throw new UnsafeSubmission(
+          tr({
+            en: `entry "${printable(header.name)}" has the unsupported type ${header.type}`,
+            ko: `항목 "${printable(header.name)}"의 형식 ${header.type}은(는) 지원하지 않음`,
+          }),
+        );
       }
       if (kind === 'file') {
-        await unpacker.add({ name: header.name, kind, mode: header.mode ?? 0o644, size: header.size ?? 0, content: async () => entry as unknown as Readable });
+        await unpacker.add({
+          name: header.name,
+          kind,
+          mode: header.mode ?? 0o644,
+          size: header.size ?? 0,
+          content: async () => entry as unknown as Readable,
+        });
       } else {
         entry.resume();
-        await unpacker.add({ name: header.name, kind, mode: header.mode ?? 0o644, size: 0, link: header.linkname ?? undefined });
+        await unpacker.add({
+          name: header.name,
+          kind,
+          mode: header.mode ?? 0o644,
+          size: 0,
+          link: header.linkname ?? undefined,
+        });
       }
     }
     await feeding;
@@ -372,11 +561,21 @@ async function unpackTarGz(file: string, unpacker: Unpacker, limits: ArchiveLimi
     extract.destroy();
     const cause = failure ?? error;
     if (cause instanceof UnsafeSubmission) throw cause;
-    throw new UnsafeSubmission(tr({ en: `not a readable .tar.gz archive (${printable((cause as Error).message ?? String(cause), 160)})`, ko: `읽을 수 있는 .tar.gz 압축 파일이 아님 (${printable((cause as Error).message ?? String(cause), 160)})` }));
+    throw new UnsafeSubmission(
+      tr({
+        en: `not a readable .tar.gz archive (${printable((cause as Error).message ?? String(cause), 160)})`,
+        ko: `읽을 수 있는 .tar.gz 압축 파일이 아님 (${printable((cause as Error).message ?? String(cause), 160)})`,
+      }),
+    );
   }
   if (failure) {
     if (failure instanceof UnsafeSubmission) throw failure;
-    throw new UnsafeSubmission(tr({ en: `not a readable .tar.gz archive (${printable((failure as Error).message ?? String(failure), 160)})`, ko: `읽을 수 있는 .tar.gz 압축 파일이 아님 (${printable((failure as Error).message ?? String(failure), 160)})` }));
+    throw new UnsafeSubmission(
+      tr({
+        en: `not a readable .tar.gz archive (${printable((failure as Error).message ?? String(failure), 160)})`,
+        ko: `읽을 수 있는 .tar.gz 압축 파일이 아님 (${printable((failure as Error).message ?? String(failure), 160)})`,
+      }),
+    );
   }
 }
 
@@ -394,9 +593,20 @@ async function copyFolder(dir: string, unpacker: Unpacker): Promise<void> {
       } else if (stats.isSymbolicLink()) {
         await unpacker.add({ name: childRel, kind: 'symlink', mode: 0, size: 0, link: readlinkSync(child) });
       } else if (stats.isFile()) {
-        await unpacker.add({ name: childRel, kind: 'file', mode: stats.mode, size: stats.size, content: async () => createReadStream(child) });
+        await unpacker.add({
+          name: childRel,
+          kind: 'file',
+          mode: stats.mode,
+          size: stats.size,
+          content: async () => createReadStream(child),
+        });
       } else {
-        await unpacker.add({ name: childRel, kind: stats.isCharacterDevice() || stats.isBlockDevice() ? 'device' : 'special', mode: 0, size: 0 });
+        await unpacker.add({
+          name: childRel,
+          kind: stats.isCharacterDevice() || stats.isBlockDevice() ? 'device' : 'special',
+          mode: 0,
+          size: 0,
+        });
       }
     }
   };
@@ -407,11 +617,21 @@ async function copyFolder(dir: string, unpacker: Unpacker): Promise<void> {
  * Unpacks one submission (a folder, .zip or .tar.gz) into `dest` (which must not exist or be
  * empty), or throws UnsafeSubmission with the reason it was refused.
  */
-export async function unpackSubmission(source: { path: string; format: SubmissionFormat }, dest: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<UnpackResult> {
+export async function unpackSubmission(
+  source: { path: string; format: SubmissionFormat },
+  dest: string,
+  limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+): Promise<UnpackResult> {
   if (existsSync(dest) && readdirSync(dest).length > 0) throw new Error(`${dest} is not empty`);
   if (source.format !== 'folder') {
     const size = statSync(source.path).size;
-    if (size > limits.maxTotalBytes) throw new UnsafeSubmission(tr({ en: `the archive is ${mb(size)}, over the limit of ${mb(limits.maxTotalBytes)}`, ko: `압축 파일이 ${mb(size)}로 제한 ${mb(limits.maxTotalBytes)}을(를) 넘음` }));
+    if (size > limits.maxTotalBytes)
+      throw new UnsafeSubmission(
+        tr({
+          en: `the archive is ${mb(size)}, over the limit of ${mb(limits.maxTotalBytes)}`,
+          ko: `압축 파일이 ${mb(size)}로 제한 ${mb(limits.maxTotalBytes)}을(를) 넘음`,
+        }),
+      );
   }
   const unpacker = new Unpacker(dest, limits);
   if (source.format === 'zip') await unpackZip(source.path, unpacker, limits);

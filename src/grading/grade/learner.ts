@@ -10,7 +10,16 @@ import { gradeExercise } from '../session.js';
 import { unpackSubmission, UnsafeSubmission, type ArchiveLimits } from './archive.js';
 import { totals, unrunExercise, type CatalogueExercise, type GradedExercise, type LearnerResult } from './model.js';
 import { detectLayout, fingerprint, type Submission } from './submissions.js';
-import { closeLearnerStack, describeLeftovers, learnerProject, leftovers, openLearnerStack, recreateStack, removeRoleImages, type LearnerStack } from '../../stack/sandbox/learner-stack.js';
+import {
+  closeLearnerStack,
+  describeLeftovers,
+  learnerProject,
+  leftovers,
+  openLearnerStack,
+  recreateStack,
+  removeRoleImages,
+  type LearnerStack,
+} from '../../stack/sandbox/learner-stack.js';
 
 /** What grading any learner of the run needs; shared read-only between parallel graders. */
 export interface GradeEnv {
@@ -66,14 +75,40 @@ export function toGraded(exercise: CatalogueExercise, result: ExerciseResult): G
   };
 }
 
-function base(env: GradeEnv, submission: Submission, print: string): Omit<LearnerResult, 'status' | 'score' | 'maxScore' | 'percent' | 'exercises' | 'seconds'> {
-  return { learner: submission.learner, role: submission.role, submission: { file: submission.file, format: submission.format, fingerprint: print }, notes: [], seed: env.seed, gradedAt: new Date().toISOString() };
+function base(
+  env: GradeEnv,
+  submission: Submission,
+  print: string,
+): Omit<LearnerResult, 'status' | 'score' | 'maxScore' | 'percent' | 'exercises' | 'seconds'> {
+  return {
+    learner: submission.learner,
+    role: submission.role,
+    submission: { file: submission.file, format: submission.format, fingerprint: print },
+    notes: [],
+    seed: env.seed,
+    gradedAt: new Date().toISOString(),
+  };
 }
 
 /** A learner whose submission is refused as a whole: every exercise at 0 with the reason. */
-export function rejected(env: GradeEnv, submission: Submission, print: string, reason: string, started: number): LearnerResult {
-  const exercises = env.catalogue.map((exercise) => unrunExercise(exercise, 'not-run', `submission rejected: ${reason}`));
-  return { ...base(env, submission, print), status: 'rejected', reason, ...totals(exercises), exercises, seconds: (Date.now() - started) / 1000 };
+export function rejected(
+  env: GradeEnv,
+  submission: Submission,
+  print: string,
+  reason: string,
+  started: number,
+): LearnerResult {
+  const exercises = env.catalogue.map((exercise) =>
+    unrunExercise(exercise, 'not-run', `submission rejected: ${reason}`),
+  );
+  return {
+    ...base(env, submission, print),
+    status: 'rejected',
+    reason,
+    ...totals(exercises),
+    exercises,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 /**
@@ -82,7 +117,11 @@ export function rejected(env: GradeEnv, submission: Submission, print: string, r
  * the container limits, then the stack, its volumes, the learner's images and files removed.
  * Never throws: a rejected, failing, crashing or hanging submission becomes its result.
  */
-export async function gradeLearner(env: GradeEnv, submission: Submission, onExercise?: (exercise: string) => void): Promise<LearnerResult> {
+export async function gradeLearner(
+  env: GradeEnv,
+  submission: Submission,
+  onExercise?: (exercise: string) => void,
+): Promise<LearnerResult> {
   const started = Date.now();
   const print = await fingerprint(submission).catch(() => 'unreadable');
   if (submission.problem) return rejected(env, submission, print, submission.problem, started);
@@ -93,7 +132,11 @@ export async function gradeLearner(env: GradeEnv, submission: Submission, onExer
   let stack: LearnerStack | undefined;
   try {
     try {
-      const unpack = await unpackSubmission({ path: submission.path, format: submission.format }, unpacked, env.archiveLimits);
+      const unpack = await unpackSubmission(
+        { path: submission.path, format: submission.format },
+        unpacked,
+        env.archiveLimits,
+      );
       result.submission.files = unpack.files;
       result.submission.bytes = unpack.bytes;
       result.notes.push(...unpack.notes);
@@ -101,19 +144,43 @@ export async function gradeLearner(env: GradeEnv, submission: Submission, onExer
       if (error instanceof UnsafeSubmission) return rejected(env, submission, print, error.reason, started);
       throw error;
     }
-    const layout = detectLayout(unpacked, env.lab.id, env.catalogue.map((e) => e.id));
+    const layout = detectLayout(
+      unpacked,
+      env.lab.id,
+      env.catalogue.map((e) => e.id),
+    );
     result.submission.layout = layout.layout;
     if (layout.found.length === 0) {
       const reason = `no folder for any exercise of ${env.lab.id} (expected ${env.lab.id}/<exercise>/ or <exercise>/ with one of: ${env.catalogue.map((e) => e.id).join(', ')})`;
       const exercises = env.catalogue.map((exercise) => unrunExercise(exercise, 'missing', reason));
-      return { ...result, status: 'graded', reason, ...totals(exercises), exercises, seconds: (Date.now() - started) / 1000 };
+      return {
+        ...result,
+        status: 'graded',
+        reason,
+        ...totals(exercises),
+        exercises,
+        seconds: (Date.now() - started) / 1000,
+      };
     }
     try {
-      stack = await openLearnerStack({ docker: env.docker, lab: env.lab, prefix: env.prefix, project: learnerProject(env.lab.id, submission.role, env.runToken), root: join(root, 'stack') });
+      stack = await openLearnerStack({
+        docker: env.docker,
+        lab: env.lab,
+        prefix: env.prefix,
+        project: learnerProject(env.lab.id, submission.role, env.runToken),
+        root: join(root, 'stack'),
+      });
     } catch (error) {
       const reason = `the private ${env.lab.id} stack did not start: ${errorMessage(error)}`;
       const exercises = env.catalogue.map((exercise) => unrunExercise(exercise, 'error', reason));
-      return { ...result, status: 'error', reason, ...totals(exercises), exercises, seconds: (Date.now() - started) / 1000 };
+      return {
+        ...result,
+        status: 'error',
+        reason,
+        ...totals(exercises),
+        exercises,
+        seconds: (Date.now() - started) / 1000,
+      };
     }
     const exercises: GradedExercise[] = [];
     const todo = env.catalogue.filter((exercise) => layout.found.includes(exercise.id));
@@ -123,17 +190,41 @@ export async function gradeLearner(env: GradeEnv, submission: Submission, onExer
         continue;
       }
       onExercise?.(exercise.id);
-      exercises.push(await gradeOneExercise(env, submission, stack, exercise, join(layout.base, exercise.id), result.notes, exercise !== todo[todo.length - 1]));
+      exercises.push(
+        await gradeOneExercise(
+          env,
+          submission,
+          stack,
+          exercise,
+          join(layout.base, exercise.id),
+          result.notes,
+          exercise !== todo[todo.length - 1],
+        ),
+      );
     }
     const broken = exercises.filter((e) => e.status === 'error');
     const problems = exercises.filter((e) => e.reason && e.status !== 'missing').map((e) => `${e.id}: ${e.reason}`);
     const missing = exercises.filter((e) => e.status === 'missing').map((e) => e.id);
     if (missing.length > 0) problems.push(`missing: ${missing.join(', ')}`);
-    return { ...result, status: broken.length > 0 ? 'error' : 'graded', reason: problems.length ? problems.join('; ') : undefined, ...totals(exercises), exercises, seconds: (Date.now() - started) / 1000 };
+    return {
+      ...result,
+      status: broken.length > 0 ? 'error' : 'graded',
+      reason: problems.length ? problems.join('; ') : undefined,
+      ...totals(exercises),
+      exercises,
+      seconds: (Date.now() - started) / 1000,
+    };
   } catch (error) {
     const reason = `the grader failed: ${errorMessage(error)}`;
     const exercises = env.catalogue.map((exercise) => unrunExercise(exercise, 'error', reason));
-    return { ...result, status: 'error', reason, ...totals(exercises), exercises, seconds: (Date.now() - started) / 1000 };
+    return {
+      ...result,
+      status: 'error',
+      reason,
+      ...totals(exercises),
+      exercises,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     if (stack) await closeLearnerStack(env.docker, env.lab, stack, env.keep).catch(() => undefined);
     if (!env.keep) {
@@ -143,7 +234,15 @@ export async function gradeLearner(env: GradeEnv, submission: Submission, onExer
   }
 }
 
-async function gradeOneExercise(env: GradeEnv, submission: Submission, stack: LearnerStack, exercise: CatalogueExercise, source: string, notes: string[], more: boolean): Promise<GradedExercise> {
+async function gradeOneExercise(
+  env: GradeEnv,
+  submission: Submission,
+  stack: LearnerStack,
+  exercise: CatalogueExercise,
+  source: string,
+  notes: string[],
+  more: boolean,
+): Promise<GradedExercise> {
   const spec = env.specs.get(exercise.id)!;
   let graded: GradedExercise;
   let timedOut = false;

@@ -16,7 +16,9 @@ export interface AppliedContainment {
 
 /** Folds what each exercise run reported into one statement for the class. */
 export function appliedContainment(learners: LearnerResult[], limits: Limits): AppliedContainment {
-  const runs = learners.flatMap((l) => l.exercises.map((e) => e.containment).filter((c): c is Containment => c !== undefined));
+  const runs = learners.flatMap((l) =>
+    l.exercises.map((e) => e.containment).filter((c): c is Containment => c !== undefined),
+  );
   const composed = runs.filter((c) => c.composeConfined !== undefined);
   const built = runs.filter((c) => c.buildPidsLimited !== undefined);
   return {
@@ -167,7 +169,11 @@ export function percentOf(score: number, max: number): number {
 }
 
 /** An exercise that did not run, with every check of the catalogue at 0 points and the reason. */
-export function unrunExercise(exercise: CatalogueExercise, status: Exclude<ExerciseStatus, 'graded'>, reason: string): GradedExercise {
+export function unrunExercise(
+  exercise: CatalogueExercise,
+  status: Exclude<ExerciseStatus, 'graded'>,
+  reason: string,
+): GradedExercise {
   return {
     id: exercise.id,
     title: exercise.title,
@@ -177,7 +183,13 @@ export function unrunExercise(exercise: CatalogueExercise, status: Exclude<Exerc
     passed: false,
     reason,
     steps: [],
-    checks: exercise.checks.map((check) => ({ ...check, status: status === 'error' ? 'error' : 'skipped', points: 0, message: reason, seconds: 0 })),
+    checks: exercise.checks.map((check) => ({
+      ...check,
+      status: status === 'error' ? 'error' : 'skipped',
+      points: 0,
+      message: reason,
+      seconds: 0,
+    })),
     seconds: 0,
   };
 }
@@ -190,15 +202,30 @@ export function totals(exercises: GradedExercise[]): { score: number; maxScore: 
 
 export function computeStats(exercises: CatalogueExercise[], learners: LearnerResult[]): GradeStats {
   const scores = learners.map((l) => l.score).sort((a, b) => a - b);
-  const median = scores.length === 0 ? 0 : scores.length % 2 ? scores[(scores.length - 1) / 2]! : (scores[scores.length / 2 - 1]! + scores[scores.length / 2]!) / 2;
+  const median =
+    scores.length === 0
+      ? 0
+      : scores.length % 2
+        ? scores[(scores.length - 1) / 2]!
+        : (scores[scores.length / 2 - 1]! + scores[scores.length / 2]!) / 2;
   const distribution = Array.from({ length: 10 }, (_, i) => ({ from: i * 10, to: (i + 1) * 10, count: 0 }));
   for (const learner of learners) distribution[Math.min(9, Math.floor(learner.percent / 10))]!.count += 1;
   const graded = learners.filter((l) => l.status === 'graded');
   const checks: CheckStat[] = [];
   for (const exercise of exercises) {
     for (const check of exercise.checks) {
-      const passed = graded.filter((l) => l.exercises.find((e) => e.id === exercise.id)?.checks.find((c) => c.id === check.id)?.status === 'passed').length;
-      checks.push({ exercise: exercise.id, check: check.id, title: check.title, passed, total: graded.length, rate: graded.length ? round(passed / graded.length, 4) : 0 });
+      const passed = graded.filter(
+        (l) =>
+          l.exercises.find((e) => e.id === exercise.id)?.checks.find((c) => c.id === check.id)?.status === 'passed',
+      ).length;
+      checks.push({
+        exercise: exercise.id,
+        check: check.id,
+        title: check.title,
+        passed,
+        total: graded.length,
+        rate: graded.length ? round(passed / graded.length, 4) : 0,
+      });
     }
   }
   return {

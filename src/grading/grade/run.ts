@@ -12,16 +12,39 @@ import { DEFAULT_SEED, referenceObservations } from '../session.js';
 import { loadGradingSpec } from '../spec.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
 import { gradeLearner, type GradeEnv } from './learner.js';
-import { appliedContainment, computeStats, RESULTS_SCHEMA, type CatalogueExercise, type GradeResults, type LearnerResult } from './model.js';
+import {
+  appliedContainment,
+  computeStats,
+  RESULTS_SCHEMA,
+  type CatalogueExercise,
+  type GradeResults,
+  type LearnerResult,
+} from './model.js';
 import { capParallel, etaSeconds, planRun, resolveSeed } from './plan.js';
 import { writeReports, type ReportFiles } from './reports.js';
 import { ResultStore, RUN_SCHEMA } from './store.js';
 import { findSubmissions, fingerprint, type Submission } from './submissions.js';
-import { closeLearnerStack, GRADE_PROJECT_PREFIX, learnerProject, openLearnerStack, type LearnerStack } from '../../stack/sandbox/learner-stack.js';
+import {
+  closeLearnerStack,
+  GRADE_PROJECT_PREFIX,
+  learnerProject,
+  openLearnerStack,
+  type LearnerStack,
+} from '../../stack/sandbox/learner-stack.js';
 import { randomBytes } from 'node:crypto';
 
 export type GradeEvent =
-  | { type: 'plan'; total: number; todo: number; kept: number; parallel: number; requested: number; cap: number; engineMemoryBytes: number; perLearnerBytes: number }
+  | {
+      type: 'plan';
+      total: number;
+      todo: number;
+      kept: number;
+      parallel: number;
+      requested: number;
+      cap: number;
+      engineMemoryBytes: number;
+      perLearnerBytes: number;
+    }
   | { type: 'reference'; exercise: string }
   | { type: 'start'; learner: string; slot: number }
   | { type: 'exercise'; learner: string; exercise: string }
@@ -60,8 +83,18 @@ export function catalogueOf(lab: Lab): { catalogue: CatalogueExercise[]; specs: 
   const catalogue = loadExercises(lab).map((exercise) => {
     const spec = loadGradingSpec(lab, exercise.id);
     specs.set(exercise.id, spec);
-    const checks = spec.checks.map((check) => ({ id: check.id, title: tr(check.title), kind: check.kind, weight: check.weight }));
-    return { id: exercise.id, title: tr(exercise.title), maxScore: checks.reduce((sum, c) => sum + c.weight, 0), checks };
+    const checks = spec.checks.map((check) => ({
+      id: check.id,
+      title: tr(check.title),
+      kind: check.kind,
+      weight: check.weight,
+    }));
+    return {
+      id: exercise.id,
+      title: tr(exercise.title),
+      maxScore: checks.reduce((sum, c) => sum + c.weight, 0),
+      checks,
+    };
   });
   return { catalogue, specs };
 }
@@ -76,7 +109,14 @@ export class ReferencePool {
   private readonly made = new Map<string, Promise<Record<string, unknown> | undefined>>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly input: GradeClassInput, private readonly store: ResultStore, private readonly specs: Map<string, GradingSpec>, private readonly seed: number, private readonly tmp: string, private readonly runToken: string) {}
+  constructor(
+    private readonly input: GradeClassInput,
+    private readonly store: ResultStore,
+    private readonly specs: Map<string, GradingSpec>,
+    private readonly seed: number,
+    private readonly tmp: string,
+    private readonly runToken: string,
+  ) {}
 
   get(id: string): Promise<Record<string, unknown> | undefined> {
     let made = this.made.get(id);
@@ -95,10 +135,28 @@ export class ReferencePool {
     // One reference run at a time: they share one stack.
     const run = this.queue.then(async () => {
       const { input } = this;
-      this.stack ??= openLearnerStack({ docker: input.docker, lab: input.lab, prefix: input.prefix, project: learnerProject(input.lab.id, 'reference', this.runToken), root: mkdtempSync(join(this.tmp, 'reference-')) });
+      this.stack ??= openLearnerStack({
+        docker: input.docker,
+        lab: input.lab,
+        prefix: input.prefix,
+        project: learnerProject(input.lab.id, 'reference', this.runToken),
+        root: mkdtempSync(join(this.tmp, 'reference-')),
+      });
       const stack = await this.stack;
       input.onEvent?.({ type: 'reference', exercise: id });
-      const common = { docker: input.docker, lab: input.lab, exercise: id, workdir: join(spec.dir, 'solution'), dayDir: stack.dayDir, dayProject: stack.project, prefix: input.prefix, seed: this.seed, limits: input.limits, portVars: stack.portVars, runToken: this.runToken };
+      const common = {
+        docker: input.docker,
+        lab: input.lab,
+        exercise: id,
+        workdir: join(spec.dir, 'solution'),
+        dayDir: stack.dayDir,
+        dayProject: stack.project,
+        prefix: input.prefix,
+        seed: this.seed,
+        limits: input.limits,
+        portVars: stack.portVars,
+        runToken: this.runToken,
+      };
       return referenceObservations(common, this.store.referenceFile(id, this.seed));
     });
     this.queue = run.catch(() => undefined);
@@ -113,7 +171,12 @@ export class ReferencePool {
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, in order of the list; stops taking new ones on abort. */
-async function pool<T>(items: T[], limit: number, work: (item: T, slot: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+async function pool<T>(
+  items: T[],
+  limit: number,
+  work: (item: T, slot: number) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let next = 0;
   const lane = async (slot: number) => {
     while (next < items.length && !signal?.aborted) await work(items[next++]!, slot);
@@ -122,8 +185,23 @@ async function pool<T>(items: T[], limit: number, work: (item: T, slot: number) 
 }
 
 /** Assembles results.json from the stored learners: the one model every report is drawn from. */
-export function assemble(input: { lab: Lab; seed: number; submissions: Submission[]; store: ResultStore; catalogue: CatalogueExercise[]; startedAt: string; started: number; parallel: number; version: string; submissionsDir: string; archiveLimits: ArchiveLimits; limits: Limits }): GradeResults {
-  const learners = input.submissions.map((s) => input.store.load(s.role)).filter((r): r is LearnerResult => r !== undefined && r.seed === input.seed);
+export function assemble(input: {
+  lab: Lab;
+  seed: number;
+  submissions: Submission[];
+  store: ResultStore;
+  catalogue: CatalogueExercise[];
+  startedAt: string;
+  started: number;
+  parallel: number;
+  version: string;
+  submissionsDir: string;
+  archiveLimits: ArchiveLimits;
+  limits: Limits;
+}): GradeResults {
+  const learners = input.submissions
+    .map((s) => input.store.load(s.role))
+    .filter((r): r is LearnerResult => r !== undefined && r.seed === input.seed);
   return {
     schema: RESULTS_SCHEMA,
     deLab: input.version,
@@ -152,42 +230,106 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
   const submissionsDir = resolve(input.submissions);
   const submissions = findSubmissions(submissionsDir);
   const { catalogue, specs } = catalogueOf(input.lab);
-  const seed = resolveSeed({ day: input.lab.id, requested: input.seed, meta: store.readMeta(), hasResults: store.roles().length > 0, resume: input.resume === true, only: input.only, out: store.dir });
-  const stored = new Map(submissions.map((s) => [s.role, store.load(s.role)] as const).filter((e): e is [string, LearnerResult] => e[1] !== undefined));
-  const fingerprints = new Map(await Promise.all(submissions.map(async (s) => [s.role, await fingerprint(s).catch(() => 'unreadable')] as const)));
+  const seed = resolveSeed({
+    day: input.lab.id,
+    requested: input.seed,
+    meta: store.readMeta(),
+    hasResults: store.roles().length > 0,
+    resume: input.resume === true,
+    only: input.only,
+    out: store.dir,
+  });
+  const stored = new Map(
+    submissions
+      .map((s) => [s.role, store.load(s.role)] as const)
+      .filter((e): e is [string, LearnerResult] => e[1] !== undefined),
+  );
+  const fingerprints = new Map(
+    await Promise.all(submissions.map(async (s) => [s.role, await fingerprint(s).catch(() => 'unreadable')] as const)),
+  );
   const plan = planRun({ submissions, stored, fingerprints, seed, resume: input.resume === true, only: input.only });
   const limits = { ...DEFAULT_LIMITS, ...input.limits };
   const archiveLimits = input.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS;
-  const engineMemoryBytes = Number((await input.docker.info().catch(() => ({}))) ?.MemTotal ?? 0);
+  const engineMemoryBytes = Number((await input.docker.info().catch(() => ({})))?.MemTotal ?? 0);
   const cap = capParallel(input.parallel, engineMemoryBytes, input.lab.memoryMiB, limits.memoryBytes);
   const parallel = Math.min(cap.parallel, Math.max(1, plan.todo.length));
-  input.onEvent?.({ type: 'plan', total: submissions.length, todo: plan.todo.length, kept: plan.kept.length, parallel, requested: input.parallel, cap: cap.cap, engineMemoryBytes, perLearnerBytes: cap.perLearnerBytes });
+  input.onEvent?.({
+    type: 'plan',
+    total: submissions.length,
+    todo: plan.todo.length,
+    kept: plan.kept.length,
+    parallel,
+    requested: input.parallel,
+    cap: cap.cap,
+    engineMemoryBytes,
+    perLearnerBytes: cap.perLearnerBytes,
+  });
 
-  store.open({ schema: RUN_SCHEMA, day: input.lab.id, seed, submissions: submissionsDir, startedAt: store.readMeta()?.startedAt ?? startedAt });
+  store.open({
+    schema: RUN_SCHEMA,
+    day: input.lab.id,
+    seed,
+    submissions: submissionsDir,
+    startedAt: store.readMeta()?.startedAt ?? startedAt,
+  });
   const tmp = mkdtempSync(join(tmpdir(), `${GRADE_PROJECT_PREFIX}-${input.lab.id}-`));
   const graded: string[] = [];
   const runToken = randomBytes(2).toString('hex');
   const references = new ReferencePool(input, store, specs, seed, tmp, runToken);
   try {
     if (plan.todo.length > 0) {
-      const env: GradeEnv = { docker: input.docker, lab: input.lab, prefix: input.prefix, seed, catalogue, specs, references, archiveLimits, limits: input.limits, tmp, keep: input.keep, runToken };
+      const env: GradeEnv = {
+        docker: input.docker,
+        lab: input.lab,
+        prefix: input.prefix,
+        seed,
+        catalogue,
+        specs,
+        references,
+        archiveLimits,
+        limits: input.limits,
+        tmp,
+        keep: input.keep,
+        runToken,
+      };
       const times: number[] = [];
       await pool(
         plan.todo,
         parallel,
         async (submission, slot) => {
           input.onEvent?.({ type: 'start', learner: submission.learner, slot });
-          const result = await gradeLearner(env, submission, (exercise) => input.onEvent?.({ type: 'exercise', learner: submission.learner, exercise }));
+          const result = await gradeLearner(env, submission, (exercise) =>
+            input.onEvent?.({ type: 'exercise', learner: submission.learner, exercise }),
+          );
           result.worker = slot;
           store.save(result);
           graded.push(submission.learner);
           times.push(result.seconds);
-          input.onEvent?.({ type: 'done', result, done: graded.length, todo: plan.todo.length, etaSec: etaSeconds(times, plan.todo.length - graded.length, parallel) });
+          input.onEvent?.({
+            type: 'done',
+            result,
+            done: graded.length,
+            todo: plan.todo.length,
+            etaSec: etaSeconds(times, plan.todo.length - graded.length, parallel),
+          });
         },
         input.signal,
       );
     }
-    const results = assemble({ lab: input.lab, seed, submissions, store, catalogue, startedAt, started, parallel, version: input.deLabVersion, submissionsDir, archiveLimits, limits });
+    const results = assemble({
+      lab: input.lab,
+      seed,
+      submissions,
+      store,
+      catalogue,
+      startedAt,
+      started,
+      parallel,
+      version: input.deLabVersion,
+      submissionsDir,
+      archiveLimits,
+      limits,
+    });
     const files = writeReports(results, store.dir);
     return { results, files, graded, interrupted: input.signal?.aborted === true && graded.length < plan.todo.length };
   } finally {

@@ -62,10 +62,19 @@ export class ResultStore {
         alive = false;
       }
       if (alive) {
-        throw new DeLabError(tr({ en: `Another de-lab grade (pid ${pid}) is writing to ${this.dir}.`, ko: `다른 de-lab grade(pid ${pid})가 ${this.dir}에 쓰고 있습니다.` }), {
-          hint: tr({ en: 'Wait for it to finish, or choose another folder with --out.', ko: '끝날 때까지 기다리거나 --out으로 다른 폴더를 고르세요.' }),
-          code: 'E_GRADE_LOCKED',
-        });
+        throw new DeLabError(
+          tr({
+            en: `Another de-lab grade (pid ${pid}) is writing to ${this.dir}.`,
+            ko: `다른 de-lab grade(pid ${pid})가 ${this.dir}에 쓰고 있습니다.`,
+          }),
+          {
+            hint: tr({
+              en: 'Wait for it to finish, or choose another folder with --out.',
+              ko: '끝날 때까지 기다리거나 --out으로 다른 폴더를 고르세요.',
+            }),
+            code: 'E_GRADE_LOCKED',
+          },
+        );
       }
     }
     writeFileSync(lock, String(process.pid));
@@ -93,7 +102,11 @@ export class ResultStore {
   }
 
   roles(): string[] {
-    return existsSync(this.learnersDir) ? readdirSync(this.learnersDir).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)) : [];
+    return existsSync(this.learnersDir)
+      ? readdirSync(this.learnersDir)
+          .filter((n) => n.endsWith('.json'))
+          .map((n) => n.slice(0, -5))
+      : [];
   }
 
   referenceFile(exercise: string, seed: number): string {

@@ -43,11 +43,17 @@ export function roleOf(learner: string): string {
 /** The submissions in a folder, sorted by learner id. Hidden entries are ignored. */
 export function findSubmissions(dir: string): Submission[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new DeLabError(tr({ en: `The submissions folder ${dir} does not exist.`, ko: `제출물 폴더 ${dir}이(가) 없습니다.` }), {
-      hint: tr({ en: 'Pass --submissions DIR: a folder with one folder, .zip or .tar.gz per learner.', ko: '--submissions DIR로 학습자마다 폴더, .zip 또는 .tar.gz가 하나씩 든 폴더를 지정하세요.' }),
-      code: 'E_NO_SUBMISSIONS',
-      exitCode: 2,
-    });
+    throw new DeLabError(
+      tr({ en: `The submissions folder ${dir} does not exist.`, ko: `제출물 폴더 ${dir}이(가) 없습니다.` }),
+      {
+        hint: tr({
+          en: 'Pass --submissions DIR: a folder with one folder, .zip or .tar.gz per learner.',
+          ko: '--submissions DIR로 학습자마다 폴더, .zip 또는 .tar.gz가 하나씩 든 폴더를 지정하세요.',
+        }),
+        code: 'E_NO_SUBMISSIONS',
+        exitCode: 2,
+      },
+    );
   }
   const found: Submission[] = [];
   for (const name of readdirSync(dir).sort()) {
@@ -65,22 +71,35 @@ export function findSubmissions(dir: string): Submission[] {
         learner = name.replace(match[0], '');
       } else {
         learner = name.replace(/\.[^.]*$/, '') || name;
-        problem = tr({ en: `${printable(name)} is not a folder, .zip or .tar.gz`, ko: `${printable(name)}은(는) 폴더, .zip, .tar.gz가 아님` });
+        problem = tr({
+          en: `${printable(name)} is not a folder, .zip or .tar.gz`,
+          ko: `${printable(name)}은(는) 폴더, .zip, .tar.gz가 아님`,
+        });
       }
     } else {
-      problem = tr({ en: `${printable(name)} is a ${stats.isSymbolicLink() ? 'symbolic link' : 'special file'}, not a folder or archive`, ko: `${printable(name)}은(는) 폴더나 압축 파일이 아닌 ${stats.isSymbolicLink() ? '심볼릭 링크' : '특수 파일'}임` });
+      problem = tr({
+        en: `${printable(name)} is a ${stats.isSymbolicLink() ? 'symbolic link' : 'special file'}, not a folder or archive`,
+        ko: `${printable(name)}은(는) 폴더나 압축 파일이 아닌 ${stats.isSymbolicLink() ? '심볼릭 링크' : '특수 파일'}임`,
+      });
     }
     if (learner === '') learner = name;
     found.push({ learner, role: roleOf(learner), file: name, path, format: format ?? 'folder', problem });
   }
   // Two entries for one learner (alice.zip and alice/): grading either would be a guess.
   const byLearner = new Map<string, Submission[]>();
-  for (const submission of found) byLearner.set(submission.learner, [...(byLearner.get(submission.learner) ?? []), submission]);
+  for (const submission of found)
+    byLearner.set(submission.learner, [...(byLearner.get(submission.learner) ?? []), submission]);
   const result: Submission[] = [];
   for (const [learner, list] of byLearner) {
     if (list.length === 1) result.push(list[0]!);
     else {
-      result.push({ ...list[0]!, problem: tr({ en: `several submissions for ${printable(learner)}: ${list.map((s) => printable(s.file)).join(', ')}`, ko: `${printable(learner)}의 제출물이 여러 개: ${list.map((s) => printable(s.file)).join(', ')}` }) });
+      result.push({
+        ...list[0]!,
+        problem: tr({
+          en: `several submissions for ${printable(learner)}: ${list.map((s) => printable(s.file)).join(', ')}`,
+          ko: `${printable(learner)}의 제출물이 여러 개: ${list.map((s) => printable(s.file)).join(', ')}`,
+        }),
+      });
     }
   }
   return result.sort((a, b) => (a.learner < b.learner ? -1 : a.learner > b.learner ? 1 : 0));
@@ -105,7 +124,9 @@ export async function fingerprint(submission: Submission): Promise<string> {
       if (++seen > 100_000) return;
       const child = join(dir, name);
       const s = lstatSync(child);
-      hash.update(`${rel}/${name}\u0000${s.isDirectory() ? 'd' : s.isSymbolicLink() ? 'l' : 'f'}\u0000${s.size}\u0000${Math.trunc(s.mtimeMs)}\n`);
+      hash.update(
+        `${rel}/${name}\u0000${s.isDirectory() ? 'd' : s.isSymbolicLink() ? 'l' : 'f'}\u0000${s.size}\u0000${Math.trunc(s.mtimeMs)}\n`,
+      );
       if (s.isDirectory()) walk(child, `${rel}/${name}`);
     }
   };
@@ -119,13 +140,28 @@ export type Layout = 'day-folder' | 'exercises-at-top' | 'wrapped-day-folder' | 
  * Where the day's exercise folders are in an unpacked submission: `<day>/<exercise>/`, the
  * exercise folders at the top, or either of those inside one wrapping folder.
  */
-export function detectLayout(root: string, day: string, exercises: string[]): { base: string; layout: Layout; found: string[] } {
-  const dirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name) : []);
+export function detectLayout(
+  root: string,
+  day: string,
+  exercises: string[],
+): { base: string; layout: Layout; found: string[] } {
+  const dirs = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+          .map((e) => e.name)
+      : [];
   const present = (dir: string) => exercises.filter((id) => dirs(dir).includes(id));
   const visible = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => !name.startsWith('.')) : []);
   const attempt = (dir: string, wrapped: boolean): { base: string; layout: Layout; found: string[] } | undefined => {
-    if (dirs(dir).includes(day)) return { base: join(dir, day), layout: wrapped ? 'wrapped-day-folder' : 'day-folder', found: present(join(dir, day)) };
-    if (present(dir).length > 0) return { base: dir, layout: wrapped ? 'wrapped-exercises' : 'exercises-at-top', found: present(dir) };
+    if (dirs(dir).includes(day))
+      return {
+        base: join(dir, day),
+        layout: wrapped ? 'wrapped-day-folder' : 'day-folder',
+        found: present(join(dir, day)),
+      };
+    if (present(dir).length > 0)
+      return { base: dir, layout: wrapped ? 'wrapped-exercises' : 'exercises-at-top', found: present(dir) };
     return undefined;
   };
   const top = attempt(root, false);

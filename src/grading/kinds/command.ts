@@ -19,13 +19,16 @@ export const commandKind: CheckKind<CommandCheck> = {
     const verdicts: Verdict[] = [];
     if (check.expect.exitCode !== undefined) {
       const v = field('exit code', check.expect.exitCode, observed.exitCode);
-      verdicts.push(v.ok ? v : { ...v, found: `${v.found}: ${lastErrorLine(observed.stderr.trim() || observed.stdout.trim())}` });
+      verdicts.push(
+        v.ok ? v : { ...v, found: `${v.found}: ${lastErrorLine(observed.stderr.trim() || observed.stdout.trim())}` },
+      );
     }
     if (check.expect.stdout) verdicts.push(matchText(observed.stdout, check.expect.stdout));
     if (check.expect.stderr) verdicts.push(matchText(observed.stderr, check.expect.stderr));
     if (check.expect.stdoutEqualsReference) {
       // No reference observation means nothing to equal: fail (an empty output must not pass).
-      if (typeof reference?.stdout !== 'string') return { ok: false, expected: 'the reference solution\'s output', found: 'no reference output' };
+      if (typeof reference?.stdout !== 'string')
+        return { ok: false, expected: "the reference solution's output", found: 'no reference output' };
       verdicts.push(matchText(observed.stdout, { equals: reference.stdout }));
     }
     return allOf(verdicts);
@@ -39,7 +42,12 @@ export const httpKind: CheckKind<HttpCheck> = {
       const response = await fetch(check.url, {
         method: check.method,
         headers: check.body !== undefined ? { 'content-type': 'application/json', ...check.headers } : check.headers,
-        body: check.body === undefined ? undefined : typeof check.body === 'string' ? check.body : JSON.stringify(check.body),
+        body:
+          check.body === undefined
+            ? undefined
+            : typeof check.body === 'string'
+              ? check.body
+              : JSON.stringify(check.body),
         signal: AbortSignal.timeout(check.timeoutSec * 1000),
       });
       return { status: response.status, body: await response.text() };
@@ -63,7 +71,16 @@ export const httpKind: CheckKind<HttpCheck> = {
         const value = jsonPath(data, rule.path);
         if (rule.equals !== undefined) verdicts.push(field(rule.path, rule.equals, value));
         // A missing field (or an object) is not text: it never matches, whatever the pattern.
-        if (rule.matches !== undefined) verdicts.push({ ok: value !== undefined && value !== null && typeof value !== 'object' && new RegExp(rule.matches).test(String(value)), expected: `${rule.path} matching /${rule.matches}/`, found: `${rule.path} ${short(value, 80)}` });
+        if (rule.matches !== undefined)
+          verdicts.push({
+            ok:
+              value !== undefined &&
+              value !== null &&
+              typeof value !== 'object' &&
+              new RegExp(rule.matches).test(String(value)),
+            expected: `${rule.path} matching /${rule.matches}/`,
+            found: `${rule.path} ${short(value, 80)}`,
+          });
       }
     }
     return allOf(verdicts);

@@ -18,11 +18,18 @@ export function isRoot(user: string): boolean {
 
 /** The first line where two texts differ, as one expected/found example (ends of lines and of the text trimmed). */
 export function firstDifference(expected: string, found: string, what: string): Verdict {
-  const want = expected.trimEnd().split('\n').map((l) => l.trimEnd());
-  const got = found.trimEnd().split('\n').map((l) => l.trimEnd());
+  const want = expected
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.trimEnd());
+  const got = found
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.trimEnd());
   const at = want.findIndex((line, i) => got[i] !== line);
   const line = at === -1 ? (got.length > want.length ? want.length : -1) : at;
-  if (line === -1) return { ok: true, expected: `${what} (${want.length} lines)`, found: `the same ${want.length} lines` };
+  if (line === -1)
+    return { ok: true, expected: `${what} (${want.length} lines)`, found: `the same ${want.length} lines` };
   const sizes = want.length === got.length ? '' : ` (${want.length} lines expected, ${got.length} found)`;
   return {
     ok: false,
@@ -49,14 +56,30 @@ function readGradedFile(workdir: string, file: string): string {
 export const dockerImageKind: CheckKind<ImageCheck> = {
   needsReference: (check) => check.run?.stdout === 'reference',
   async observe(ctx, check) {
-    const info = await ctx.docker.getImage(check.image).inspect().catch(() => undefined);
+    const info = await ctx.docker
+      .getImage(check.image)
+      .inspect()
+      .catch(() => undefined);
     if (!info) return { exists: false };
     let baseLayers: string[] | undefined;
-    if (check.expect.baseImage) baseLayers = (await ctx.docker.getImage(check.expect.baseImage).inspect().catch(() => undefined))?.RootFS?.Layers;
+    if (check.expect.baseImage)
+      baseLayers = (
+        await ctx.docker
+          .getImage(check.expect.baseImage)
+          .inspect()
+          .catch(() => undefined)
+      )?.RootFS?.Layers;
     let run;
     if (check.run) {
-      const stdin = check.run.stdinFile !== undefined ? readGradedFile(ctx.workdir, check.run.stdinFile) : check.run.stdin;
-      run = await runLimited({ docker: ctx.docker, image: check.image, command: check.run.args.length ? check.run.args : undefined, stdin, limits: { ...ctx.limits, timeoutMs: check.timeoutSec * 1000 } });
+      const stdin =
+        check.run.stdinFile !== undefined ? readGradedFile(ctx.workdir, check.run.stdinFile) : check.run.stdin;
+      run = await runLimited({
+        docker: ctx.docker,
+        image: check.image,
+        command: check.run.args.length ? check.run.args : undefined,
+        stdin,
+        limits: { ...ctx.limits, timeoutMs: check.timeoutSec * 1000 },
+      });
     }
     return {
       exists: true,
@@ -65,7 +88,9 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
       cmd: info.Config.Cmd ?? null,
       exposedPorts: Object.keys(info.Config.ExposedPorts ?? {}).sort(),
       sizeMB: Math.round((info.Size / 1e6) * 10) / 10,
-      env: Object.fromEntries((info.Config.Env ?? []).map((pair: string) => [pair.split('=')[0], pair.split('=').slice(1).join('=')])),
+      env: Object.fromEntries(
+        (info.Config.Env ?? []).map((pair: string) => [pair.split('=')[0], pair.split('=').slice(1).join('=')]),
+      ),
       workdir: info.Config.WorkingDir ?? '',
       layers: info.RootFS?.Layers ?? [],
       baseLayers,
@@ -74,30 +99,63 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
   },
   judge(check, o, reference) {
     const want = check.expect.exists ?? true;
-    if (!o.exists) return { ok: !want, expected: want ? `image ${check.image}` : `no image ${check.image}`, found: 'no such image' };
+    if (!o.exists)
+      return { ok: !want, expected: want ? `image ${check.image}` : `no image ${check.image}`, found: 'no such image' };
     const e = check.expect;
     const verdicts: Verdict[] = [];
-    if (e.user === 'non-root') verdicts.push({ ok: !isRoot(o.user), expected: 'a non-root USER', found: o.user === '' ? 'no USER (runs as root)' : `USER ${o.user}` });
+    if (e.user === 'non-root')
+      verdicts.push({
+        ok: !isRoot(o.user),
+        expected: 'a non-root USER',
+        found: o.user === '' ? 'no USER (runs as root)' : `USER ${o.user}`,
+      });
     else if (e.user !== undefined) verdicts.push(field('USER', e.user, o.user));
     if (e.entrypoint) verdicts.push(field('ENTRYPOINT', e.entrypoint, o.entrypoint));
     if (e.cmd) verdicts.push(field('CMD', e.cmd, o.cmd));
     if (e.exposedPorts) verdicts.push(field('EXPOSE', [...e.exposedPorts].sort(), o.exposedPorts));
-    if (e.maxSizeMB !== undefined) verdicts.push({ ok: o.sizeMB <= e.maxSizeMB, expected: `size ≤ ${e.maxSizeMB} MB`, found: `${o.sizeMB} MB` });
+    if (e.maxSizeMB !== undefined)
+      verdicts.push({ ok: o.sizeMB <= e.maxSizeMB, expected: `size ≤ ${e.maxSizeMB} MB`, found: `${o.sizeMB} MB` });
     if (e.workdir !== undefined) verdicts.push(field('WORKDIR', e.workdir, o.workdir));
     for (const [name, value] of Object.entries(e.env ?? {})) verdicts.push(field(`ENV ${name}`, value, o.env[name]));
     if (e.baseImage) {
       const base: string[] | undefined = o.baseLayers;
-      verdicts.push({ ok: Boolean(base && base.every((layer: string, i: number) => o.layers[i] === layer)), expected: `built FROM ${e.baseImage}`, found: base ? 'another base' : `${e.baseImage} is not on this engine` });
+      verdicts.push({
+        ok: Boolean(base && base.every((layer: string, i: number) => o.layers[i] === layer)),
+        expected: `built FROM ${e.baseImage}`,
+        found: base ? 'another base' : `${e.baseImage} is not on this engine`,
+      });
       if (verdicts[verdicts.length - 1]!.ok) verdicts[verdicts.length - 1]!.found = `FROM ${e.baseImage}`;
     }
     if (check.run) {
-      if (o.run.timedOut) verdicts.push({ ok: false, expected: `the container finishes within ${check.timeoutSec} s`, found: 'timed out' });
+      if (o.run.timedOut)
+        verdicts.push({
+          ok: false,
+          expected: `the container finishes within ${check.timeoutSec} s`,
+          found: 'timed out',
+        });
       else {
         const exit = field('exit code', check.run.exitCode, o.run.exitCode);
-        verdicts.push(exit.ok ? exit : { ...exit, found: `${exit.found}; output: ${String(o.run.stderr || o.run.stdout).trim().slice(-200)}` });
+        verdicts.push(
+          exit.ok
+            ? exit
+            : {
+                ...exit,
+                found: `${exit.found}; output: ${String(o.run.stderr || o.run.stdout)
+                  .trim()
+                  .slice(-200)}`,
+              },
+        );
         if (check.run.stdout === 'reference') {
           const expected = reference?.run?.stdout;
-          verdicts.push(typeof expected === 'string' ? firstDifference(expected, o.run.stdout, "the reference solution's output on the same input") : { ok: false, expected: "the reference solution's output", found: 'no reference observation (run the reference first)' });
+          verdicts.push(
+            typeof expected === 'string'
+              ? firstDifference(expected, o.run.stdout, "the reference solution's output on the same input")
+              : {
+                  ok: false,
+                  expected: "the reference solution's output",
+                  found: 'no reference observation (run the reference first)',
+                },
+          );
         } else if (check.run.stdout) verdicts.push(matchText(o.run.stdout, check.run.stdout));
       }
     }
@@ -118,7 +176,10 @@ export interface HealthProbe {
 }
 
 async function serviceContainer(docker: Dockerode, project: string, service: string): Promise<string | undefined> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`, `${SERVICE_LABEL}=${service}`] } });
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`${PROJECT_LABEL}=${project}`, `${SERVICE_LABEL}=${service}`] },
+  });
   return list[0]?.Id;
 }
 
@@ -128,7 +189,12 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Waits (up to withinSec) for the target to be healthy, makes the fault, watches the target's
  * health for up to withinSec, then undoes the fault (always, even when the watch fails).
  */
-async function healthUnderFault(docker: Dockerode, targetId: string, withinSec: number, fault: { name: string; make: () => Promise<void>; undo: () => Promise<void> }): Promise<HealthProbe> {
+async function healthUnderFault(
+  docker: Dockerode,
+  targetId: string,
+  withinSec: number,
+  fault: { name: string; make: () => Promise<void>; undo: () => Promise<void> },
+): Promise<HealthProbe> {
   const target = docker.getContainer(targetId);
   const settle = Date.now() + withinSec * 1000;
   let before = (await target.inspect()).State.Health?.Status;
@@ -158,11 +224,20 @@ async function healthUnderFault(docker: Dockerode, targetId: string, withinSec: 
 }
 
 /** Stops the dependency `service` of the same project while watching the target. */
-async function healthWhenStopped(docker: Dockerode, targetId: string, project: string, spec: { service: string; withinSec: number }): Promise<HealthProbe> {
+async function healthWhenStopped(
+  docker: Dockerode,
+  targetId: string,
+  project: string,
+  spec: { service: string; withinSec: number },
+): Promise<HealthProbe> {
   const depId = await serviceContainer(docker, project, spec.service);
   if (!depId) return { dependency: spec.service, error: `no container for ${spec.service}` };
   const dependency = docker.getContainer(depId);
-  return healthUnderFault(docker, targetId, spec.withinSec, { name: spec.service, make: () => dependency.stop({ t: 10 }), undo: () => dependency.start() });
+  return healthUnderFault(docker, targetId, spec.withinSec, {
+    name: spec.service,
+    make: () => dependency.stop({ t: 10 }),
+    undo: () => dependency.start(),
+  });
 }
 
 /**
@@ -170,9 +245,17 @@ async function healthWhenStopped(docker: Dockerode, targetId: string, project: s
  * process still exists, but answers nothing. `docker pause` would not do: the engine fails every
  * probe of a paused container, whatever its test.
  */
-async function healthWhenFrozen(docker: Dockerode, targetId: string, spec: { withinSec: number }): Promise<HealthProbe> {
+async function healthWhenFrozen(
+  docker: Dockerode,
+  targetId: string,
+  spec: { withinSec: number },
+): Promise<HealthProbe> {
   const target = docker.getContainer(targetId);
-  return healthUnderFault(docker, targetId, spec.withinSec, { name: 'itself', make: () => target.kill({ signal: 'SIGSTOP' }), undo: () => target.kill({ signal: 'SIGCONT' }) });
+  return healthUnderFault(docker, targetId, spec.withinSec, {
+    name: 'itself',
+    make: () => target.kill({ signal: 'SIGSTOP' }),
+    undo: () => target.kill({ signal: 'SIGCONT' }),
+  });
 }
 
 async function untilEnded(docker: Dockerode, id: string, withinMs: number): Promise<void> {
@@ -185,7 +268,9 @@ async function untilEnded(docker: Dockerode, id: string, withinMs: number): Prom
 }
 
 /** Container ports with a host binding, e.g. ["3306/tcp"]. */
-function publishedPorts(bindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | undefined): string[] {
+function publishedPorts(
+  bindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | undefined,
+): string[] {
   return Object.entries(bindings ?? {})
     .filter(([, hosts]) => Array.isArray(hosts) && hosts.length > 0)
     .map(([port]) => port)
@@ -210,26 +295,41 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
   async observe(ctx, check) {
     let id: string | undefined;
     let project = check.project;
-    if (check.container) id = (await ctx.docker.getContainer(check.container).inspect().catch(() => undefined))?.Id;
+    if (check.container)
+      id = (
+        await ctx.docker
+          .getContainer(check.container)
+          .inspect()
+          .catch(() => undefined)
+      )?.Id;
     else {
       project = check.project ?? ctx.dayProject;
       id = await serviceContainer(ctx.docker, project, check.service ?? '');
     }
     if (!id) return { exists: false };
     // The log of a job is only complete once it ended (a reference run records it at the first look).
-    if (check.expect.logs !== undefined && check.expect.state === 'exited') await untilEnded(ctx.docker, id, (check.timeoutSec - 5) * 1000);
+    if (check.expect.logs !== undefined && check.expect.state === 'exited')
+      await untilEnded(ctx.docker, id, (check.timeoutSec - 5) * 1000);
     const info = await ctx.docker.getContainer(id).inspect();
     project = project ?? info.Config.Labels?.[PROJECT_LABEL] ?? ctx.dayProject;
     const after: Record<string, { startedAt: string; health?: string; dependsLabel: string }> = {};
     for (const dependency of check.expect.startedAfterHealthy ?? []) {
       const depId = await serviceContainer(ctx.docker, project, dependency);
       const dep = depId ? await ctx.docker.getContainer(depId).inspect() : undefined;
-      after[dependency] = { startedAt: dep?.State.StartedAt ?? '', health: dep?.State.Health?.Status, dependsLabel: info.Config.Labels?.['com.docker.compose.depends_on'] ?? '' };
+      after[dependency] = {
+        startedAt: dep?.State.StartedAt ?? '',
+        health: dep?.State.Health?.Status,
+        dependsLabel: info.Config.Labels?.['com.docker.compose.depends_on'] ?? '',
+      };
     }
     const logs = check.expect.logs !== undefined ? (await logTail(ctx.docker, id, 200)).join('\n') : undefined;
     // Last: it stops and starts a dependency.
-    const whenStopped = check.expect.unhealthyWhenStopped ? await healthWhenStopped(ctx.docker, id, project, check.expect.unhealthyWhenStopped) : undefined;
-    const whenFrozen = check.expect.unhealthyWhenFrozen ? await healthWhenFrozen(ctx.docker, id, check.expect.unhealthyWhenFrozen) : undefined;
+    const whenStopped = check.expect.unhealthyWhenStopped
+      ? await healthWhenStopped(ctx.docker, id, project, check.expect.unhealthyWhenStopped)
+      : undefined;
+    const whenFrozen = check.expect.unhealthyWhenFrozen
+      ? await healthWhenFrozen(ctx.docker, id, check.expect.unhealthyWhenFrozen)
+      : undefined;
     return {
       exists: true,
       state: info.State.Status,
@@ -243,7 +343,9 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
       publishedPorts: publishedPorts(info.HostConfig.PortBindings),
       mounts: (info.Mounts ?? []).map((m: any) => ({ type: m.Type, destination: m.Destination, name: m.Name })),
       networks: Object.keys(info.NetworkSettings?.Networks ?? {}).sort(),
-      env: Object.fromEntries((info.Config.Env ?? []).map((pair: string) => [pair.split('=')[0], pair.split('=').slice(1).join('=')])),
+      env: Object.fromEntries(
+        (info.Config.Env ?? []).map((pair: string) => [pair.split('=')[0], pair.split('=').slice(1).join('=')]),
+      ),
       after,
       logs,
       whenStopped,
@@ -253,14 +355,16 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
   judge(check, o, reference) {
     const want = check.expect.exists ?? true;
     const what = check.container ?? `${check.service} of ${check.project ?? 'the day'}`;
-    if (!o.exists) return { ok: !want, expected: want ? `a container for ${what}` : `no container for ${what}`, found: 'none' };
+    if (!o.exists)
+      return { ok: !want, expected: want ? `a container for ${what}` : `no container for ${what}`, found: 'none' };
     const e = check.expect;
     const verdicts: Verdict[] = [];
     if (e.state) verdicts.push(field('state', e.state, o.state));
     if (e.health) verdicts.push(field('health', e.health, o.health ?? 'no healthcheck'));
     if (e.exitCode !== undefined) verdicts.push(field('exit code', e.exitCode, o.exitCode));
     if (e.oomKilled !== undefined) verdicts.push(field('OOMKilled', e.oomKilled, o.oomKilled));
-    if (e.memoryLimitBytes !== undefined) verdicts.push(field('memory limit (bytes)', e.memoryLimitBytes, o.memoryLimitBytes));
+    if (e.memoryLimitBytes !== undefined)
+      verdicts.push(field('memory limit (bytes)', e.memoryLimitBytes, o.memoryLimitBytes));
     if (e.pidsLimit !== undefined) verdicts.push(field('pids limit', e.pidsLimit, o.pidsLimit));
     if (e.restartCount !== undefined) {
       const v = field('restarts', e.restartCount, o.restartCount);
@@ -269,27 +373,58 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
     if (e.publishedPorts !== undefined) {
       const expected = [...e.publishedPorts].sort();
       const found: string[] = o.publishedPorts ?? [];
-      verdicts.push({ ok: JSON.stringify(expected) === JSON.stringify(found), expected: expected.length ? `published ports ${expected.join(', ')}` : 'no published ports', found: found.length ? `published ports ${found.join(', ')}` : 'no published ports' });
+      verdicts.push({
+        ok: JSON.stringify(expected) === JSON.stringify(found),
+        expected: expected.length ? `published ports ${expected.join(', ')}` : 'no published ports',
+        found: found.length ? `published ports ${found.join(', ')}` : 'no published ports',
+      });
     }
     for (const mount of e.mounts ?? []) {
       const found = o.mounts.find((m: { destination: string }) => m.destination === mount.destination);
       const ok = Boolean(found && found.type === mount.type && (mount.name === undefined || found.name === mount.name));
-      verdicts.push({ ok, expected: `a ${mount.type} mount at ${mount.destination}${mount.name ? ` named ${mount.name}` : ''}`, found: found ? `${found.type}${found.name ? ` ${found.name}` : ''} at ${found.destination}` : `nothing mounted at ${mount.destination}` });
+      verdicts.push({
+        ok,
+        expected: `a ${mount.type} mount at ${mount.destination}${mount.name ? ` named ${mount.name}` : ''}`,
+        found: found
+          ? `${found.type}${found.name ? ` ${found.name}` : ''} at ${found.destination}`
+          : `nothing mounted at ${mount.destination}`,
+      });
     }
-    for (const network of e.networks ?? []) verdicts.push({ ok: o.networks.includes(network), expected: `on network ${network}`, found: `networks ${o.networks.join(', ') || 'none'}` });
+    for (const network of e.networks ?? [])
+      verdicts.push({
+        ok: o.networks.includes(network),
+        expected: `on network ${network}`,
+        found: `networks ${o.networks.join(', ') || 'none'}`,
+      });
     for (const [name, value] of Object.entries(e.env ?? {})) verdicts.push(field(`env ${name}`, value, o.env[name]));
-    for (const [dependency, dep] of Object.entries(o.after as Record<string, { startedAt: string; health?: string; dependsLabel: string }>)) {
+    for (const [dependency, dep] of Object.entries(
+      o.after as Record<string, { startedAt: string; health?: string; dependsLabel: string }>,
+    )) {
       const conditioned = new RegExp(`(^|,)${dependency}:service_healthy`).test(dep.dependsLabel);
       const later = dep.startedAt !== '' && Date.parse(o.startedAt) >= Date.parse(dep.startedAt);
       verdicts.push({
         ok: conditioned && later && dep.health === 'healthy',
         expected: `started after ${dependency} was healthy (depends_on condition: service_healthy)`,
-        found: !conditioned ? `depends_on ${dependency} without condition service_healthy` : dep.health !== 'healthy' ? `${dependency} is ${dep.health ?? 'without healthcheck'}` : later ? 'it did' : `started before ${dependency}`,
+        found: !conditioned
+          ? `depends_on ${dependency} without condition service_healthy`
+          : dep.health !== 'healthy'
+            ? `${dependency} is ${dep.health ?? 'without healthcheck'}`
+            : later
+              ? 'it did'
+              : `started before ${dependency}`,
       });
     }
     if (e.logs === 'reference') {
       const expected = reference?.logs;
-      verdicts.push(typeof expected === 'string' ? firstDifference(expected, o.logs ?? '', "the reference solution's log for the same seed") : { ok: false, expected: "the reference solution's log", found: 'no reference observation (run the reference first)' });
+      verdicts.push(
+        typeof expected === 'string'
+          ? firstDifference(expected, o.logs ?? '', "the reference solution's log for the same seed")
+          : {
+              ok: false,
+              expected: "the reference solution's log",
+              found: 'no reference observation (run the reference first)',
+            },
+      );
     } else if (e.logs) verdicts.push(matchText(o.logs ?? '', e.logs));
     if (e.unhealthyWhenStopped) verdicts.push(judgeWhenStopped(e.unhealthyWhenStopped, o.whenStopped));
     if (e.unhealthyWhenFrozen) verdicts.push(judgeWhenFrozen(e.unhealthyWhenFrozen, o.whenFrozen));
@@ -297,19 +432,45 @@ export const dockerContainerKind: CheckKind<ContainerCheck> = {
   },
 };
 
-export function judgeWhenStopped(spec: { service: string; withinSec: number }, probe: HealthProbe | undefined): Verdict {
-  return judgeFault(`turns unhealthy within ${spec.withinSec} s after ${spec.service} stops (its healthcheck notices the failure)`, `after ${spec.service} stopped`, `before ${spec.service} stopped`, spec.withinSec, probe);
+export function judgeWhenStopped(
+  spec: { service: string; withinSec: number },
+  probe: HealthProbe | undefined,
+): Verdict {
+  return judgeFault(
+    `turns unhealthy within ${spec.withinSec} s after ${spec.service} stops (its healthcheck notices the failure)`,
+    `after ${spec.service} stopped`,
+    `before ${spec.service} stopped`,
+    spec.withinSec,
+    probe,
+  );
 }
 
 export function judgeWhenFrozen(spec: { withinSec: number }, probe: HealthProbe | undefined): Verdict {
-  return judgeFault(`turns unhealthy within ${spec.withinSec} s once its main process stops answering (frozen with SIGSTOP)`, 'after its main process was frozen', 'before the freeze', spec.withinSec, probe);
+  return judgeFault(
+    `turns unhealthy within ${spec.withinSec} s once its main process stops answering (frozen with SIGSTOP)`,
+    'after its main process was frozen',
+    'before the freeze',
+    spec.withinSec,
+    probe,
+  );
 }
 
-function judgeFault(expected: string, after: string, before: string, withinSec: number, probe: HealthProbe | undefined): Verdict {
+function judgeFault(
+  expected: string,
+  after: string,
+  before: string,
+  withinSec: number,
+  probe: HealthProbe | undefined,
+): Verdict {
   if (!probe) return { ok: false, expected, found: 'not observed' };
   if (probe.error) return { ok: false, expected, found: probe.error };
   if (probe.before === undefined) return { ok: false, expected, found: 'no healthcheck' };
-  if (probe.before !== 'healthy') return { ok: false, expected, found: `it was ${probe.before}, not healthy, ${before}` };
+  if (probe.before !== 'healthy')
+    return { ok: false, expected, found: `it was ${probe.before}, not healthy, ${before}` };
   if (probe.after === 'unhealthy') return { ok: true, expected, found: `unhealthy ${probe.seconds} s ${after}` };
-  return { ok: false, expected, found: `still ${probe.after ?? 'without health status'}${probe.state && probe.state !== 'running' ? ` (${probe.state})` : ''} ${probe.seconds ?? withinSec} s ${after}: the healthcheck does not test what the service needs, or interval × retries is too long` };
+  return {
+    ok: false,
+    expected,
+    found: `still ${probe.after ?? 'without health status'}${probe.state && probe.state !== 'running' ? ` (${probe.state})` : ''} ${probe.seconds ?? withinSec} s ${after}: the healthcheck does not test what the service needs, or interval × retries is too long`,
+  };
 }

@@ -16,10 +16,15 @@ export class OutputTooLarge extends Error {}
 export class OutputIsLink extends OutputTooLarge {}
 
 function refuseLink(path: string): never {
-  throw new OutputIsLink(`${basename(path)} is a symbolic link: de-lab does not follow links in outputs; write a regular file`);
+  throw new OutputIsLink(
+    `${basename(path)} is a symbolic link: de-lab does not follow links in outputs; write a regular file`,
+  );
 }
 
-const tooLarge = (bytes: number) => new OutputTooLarge(`the output is ${Math.round(bytes / 1048576)} MiB, more than the ${MAX_OUTPUT_BYTES / 1048576} MiB a check reads`);
+const tooLarge = (bytes: number) =>
+  new OutputTooLarge(
+    `the output is ${Math.round(bytes / 1048576)} MiB, more than the ${MAX_OUTPUT_BYTES / 1048576} MiB a check reads`,
+  );
 
 /** The content of a regular file, opened without following a link (O_NOFOLLOW: no race with a container re-creating it). */
 function readNoFollow(path: string, budget: { left: number }): string {
@@ -64,7 +69,13 @@ export function readOutputParts(path: string, root?: string): string[] | undefin
     return [readNoFollow(path, budget)];
   }
   const parts = readdirSync(path)
-    .filter((name) => !name.startsWith('.') && !name.startsWith('_') && !name.endsWith('.crc') && lstatSync(join(path, name)).isFile())
+    .filter(
+      (name) =>
+        !name.startsWith('.') &&
+        !name.startsWith('_') &&
+        !name.endsWith('.crc') &&
+        lstatSync(join(path, name)).isFile(),
+    )
     .sort()
     .map((name) => join(path, name));
   const total = parts.reduce((sum, p) => sum + lstatSync(p).size, 0);
@@ -85,9 +96,20 @@ export const fileKind: CheckKind<FileCheck> = {
   async observe(ctx, check) {
     let parts: string[] | undefined;
     if (check.service) {
-      const script = 'if [ -d "$1" ]; then for f in "$1"/*; do case "$(basename "$f")" in _*|.*|*.crc) ;; *) if [ -f "$f" ]; then cat "$f"; echo; printf "%s\\n" "$2"; fi;; esac; done; elif [ -f "$1" ]; then cat "$1"; else exit 44; fi';
-      const result = await execService({ docker: ctx.docker, containerId: await serviceContainerId(ctx.docker, ctx.dayProject, check.service), command: ['sh', '-c', script, 'sh', check.path, PART_MARK], timeoutMs: check.timeoutSec * 1000 });
-      parts = result.exitCode === 44 ? undefined : result.stdout.includes(PART_MARK) ? result.stdout.split(`${PART_MARK}\n`).filter((part) => part !== '') : [result.stdout];
+      const script =
+        'if [ -d "$1" ]; then for f in "$1"/*; do case "$(basename "$f")" in _*|.*|*.crc) ;; *) if [ -f "$f" ]; then cat "$f"; echo; printf "%s\\n" "$2"; fi;; esac; done; elif [ -f "$1" ]; then cat "$1"; else exit 44; fi';
+      const result = await execService({
+        docker: ctx.docker,
+        containerId: await serviceContainerId(ctx.docker, ctx.dayProject, check.service),
+        command: ['sh', '-c', script, 'sh', check.path, PART_MARK],
+        timeoutMs: check.timeoutSec * 1000,
+      });
+      parts =
+        result.exitCode === 44
+          ? undefined
+          : result.stdout.includes(PART_MARK)
+            ? result.stdout.split(`${PART_MARK}\n`).filter((part) => part !== '')
+            : [result.stdout];
     } else {
       try {
         parts = readOutputParts(join(ctx.workdir, check.path), ctx.workdir);
@@ -106,15 +128,32 @@ export const fileKind: CheckKind<FileCheck> = {
   },
   judge(check, observed: { exists: boolean; text?: string; rows?: unknown[]; parseError?: string }, reference) {
     const expectExists = check.expect.exists ?? true;
-    if (!observed.exists) return { ok: !expectExists, expected: expectExists ? `${check.path} exists` : `no ${check.path}`, found: 'missing' };
+    if (!observed.exists)
+      return {
+        ok: !expectExists,
+        expected: expectExists ? `${check.path} exists` : `no ${check.path}`,
+        found: 'missing',
+      };
     if (!expectExists) return { ok: false, expected: `no ${check.path}`, found: 'it exists' };
-    if (observed.parseError) return { ok: false, expected: `${check.path} readable as ${check.format}`, found: observed.parseError };
+    if (observed.parseError)
+      return { ok: false, expected: `${check.path} readable as ${check.format}`, found: observed.parseError };
     const verdicts: Verdict[] = [{ ok: true, expected: `${check.path} exists`, found: 'exists' }];
     if (check.expect.text) verdicts.push(matchText(observed.text ?? '', check.expect.text));
     if (check.expect.rows !== undefined) {
-      const expected = check.expect.rows === 'reference' ? (reference?.rows as unknown[] | undefined) : check.expect.rows;
-      if (!expected) return { ok: false, expected: 'the reference solution\'s output', found: short(reference?.exists === false ? 'the reference produced no output' : 'no reference rows') };
-      verdicts.push(compareRows(observed.rows ?? [], expected, { tolerance: check.expect.tolerance, orderMatters: check.expect.orderMatters }));
+      const expected =
+        check.expect.rows === 'reference' ? (reference?.rows as unknown[] | undefined) : check.expect.rows;
+      if (!expected)
+        return {
+          ok: false,
+          expected: "the reference solution's output",
+          found: short(reference?.exists === false ? 'the reference produced no output' : 'no reference rows'),
+        };
+      verdicts.push(
+        compareRows(observed.rows ?? [], expected, {
+          tolerance: check.expect.tolerance,
+          orderMatters: check.expect.orderMatters,
+        }),
+      );
     }
     return allOf(verdicts);
   },

@@ -8,7 +8,11 @@ type KafkaCheck = Extract<Check, { kind: 'kafka-topic' }>;
 
 const SEPARATOR = '\u0001';
 
-async function kafka(ctx: RunContext, check: KafkaCheck, command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+async function kafka(
+  ctx: RunContext,
+  check: KafkaCheck,
+  command: string[],
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const containerId = await serviceContainerId(ctx.docker, ctx.dayProject, check.service);
   return execService({ docker: ctx.docker, containerId, command, timeoutMs: check.timeoutSec * 1000 });
 }
@@ -23,15 +27,40 @@ export const kafkaTopicKind: CheckKind<KafkaCheck> = {
     const exists = describe.exitCode === 0 && describe.stdout.includes(`Topic: ${check.topic}`);
     if (!exists) return { exists: false };
     const partitions = Number(/PartitionCount:\s*(\d+)/.exec(describe.stdout)?.[1] ?? 0);
-    const offsets = await kafka(ctx, check, ['kafka-get-offsets.sh', ...bootstrap, '--topic', check.topic, '--time', '-1']);
-    const earliest = await kafka(ctx, check, ['kafka-get-offsets.sh', ...bootstrap, '--topic', check.topic, '--time', '-2']);
+    const offsets = await kafka(ctx, check, [
+      'kafka-get-offsets.sh',
+      ...bootstrap,
+      '--topic',
+      check.topic,
+      '--time',
+      '-1',
+    ]);
+    const earliest = await kafka(ctx, check, [
+      'kafka-get-offsets.sh',
+      ...bootstrap,
+      '--topic',
+      check.topic,
+      '--time',
+      '-2',
+    ]);
     const sum = (text: string) => text.split('\n').reduce((total, line) => total + Number(line.split(':')[2] ?? 0), 0);
     const count = sum(offsets.stdout) - sum(earliest.stdout);
     let records: Array<[string, unknown]> | undefined;
     if (check.expect.records) {
       const consumed = await kafka(ctx, check, [
-        'kafka-console-consumer.sh', ...bootstrap, '--topic', check.topic, '--from-beginning', '--max-messages', String(count), '--timeout-ms', '20000',
-        '--property', 'print.key=true', '--property', `key.separator=${SEPARATOR}`,
+        'kafka-console-consumer.sh',
+        ...bootstrap,
+        '--topic',
+        check.topic,
+        '--from-beginning',
+        '--max-messages',
+        String(count),
+        '--timeout-ms',
+        '20000',
+        '--property',
+        'print.key=true',
+        '--property',
+        `key.separator=${SEPARATOR}`,
       ]);
       records = consumed.stdout
         .split('\n')
@@ -48,19 +77,34 @@ export const kafkaTopicKind: CheckKind<KafkaCheck> = {
     }
     return { exists: true, partitions, count, records };
   },
-  judge(check, observed: { exists: boolean; partitions?: number; count?: number; records?: Array<[string, unknown]> }, reference) {
+  judge(
+    check,
+    observed: { exists: boolean; partitions?: number; count?: number; records?: Array<[string, unknown]> },
+    reference,
+  ) {
     const wantExists = check.expect.exists ?? true;
-    if (!observed.exists) return { ok: !wantExists, expected: wantExists ? `topic ${check.topic} exists` : `no topic ${check.topic}`, found: 'no such topic' };
+    if (!observed.exists)
+      return {
+        ok: !wantExists,
+        expected: wantExists ? `topic ${check.topic} exists` : `no topic ${check.topic}`,
+        found: 'no such topic',
+      };
     if (!wantExists) return { ok: false, expected: `no topic ${check.topic}`, found: 'it exists' };
     const verdicts: Verdict[] = [{ ok: true, expected: `topic ${check.topic}`, found: 'exists' }];
-    if (check.expect.partitions !== undefined) verdicts.push(field('partitions', check.expect.partitions, observed.partitions));
+    if (check.expect.partitions !== undefined)
+      verdicts.push(field('partitions', check.expect.partitions, observed.partitions));
     if (check.expect.count !== undefined) {
       const expected = check.expect.count === 'reference' ? reference?.count : check.expect.count;
       verdicts.push(field('records', expected, observed.count));
     }
     if (check.expect.records === 'reference') {
       // No reference records means nothing to equal: fail (an empty topic must not pass).
-      if (!Array.isArray(reference?.records)) return { ok: false, expected: 'the reference solution\'s records', found: reference?.exists === false ? 'the reference produced no topic' : 'no reference records' };
+      if (!Array.isArray(reference?.records))
+        return {
+          ok: false,
+          expected: "the reference solution's records",
+          found: reference?.exists === false ? 'the reference produced no topic' : 'no reference records',
+        };
       verdicts.push(compareByKey(observed.records ?? [], reference.records, check.expect.tolerance));
     }
     return allOf(verdicts);
@@ -68,7 +112,11 @@ export const kafkaTopicKind: CheckKind<KafkaCheck> = {
 };
 
 /** Multiset of (key, value) pairs: duplicates and gaps both fail. */
-export function compareByKey(actual: Array<[string, unknown]>, expected: Array<[string, unknown]>, tolerance: number): Verdict {
+export function compareByKey(
+  actual: Array<[string, unknown]>,
+  expected: Array<[string, unknown]>,
+  tolerance: number,
+): Verdict {
   const { extra, missing } = matchMultisets(actual, expected, tolerance);
   const ok = missing.length === 0 && extra.length === 0;
   const firstMissing = missing.length ? expected[missing[0]!] : undefined;
@@ -76,6 +124,8 @@ export function compareByKey(actual: Array<[string, unknown]>, expected: Array<[
   return {
     ok,
     expected: `${expected.length} records equal to the reference's by key`,
-    found: ok ? `${actual.length} matching records` : `${actual.length} records; ${missing.length} missing${firstMissing ? ` (e.g. key ${short(firstMissing[0], 40)})` : ''}, ${extra.length} unexpected or duplicated${firstExtra ? ` (e.g. key ${short(firstExtra[0], 40)})` : ''}`,
+    found: ok
+      ? `${actual.length} matching records`
+      : `${actual.length} records; ${missing.length} missing${firstMissing ? ` (e.g. key ${short(firstMissing[0], 40)})` : ''}, ${extra.length} unexpected or duplicated${firstExtra ? ` (e.g. key ${short(firstExtra[0], 40)})` : ''}`,
   };
 }

@@ -21,7 +21,11 @@ export interface ModuleApi {
   project: string;
   vars: Record<string, string>;
   readFile(path: string): string | undefined;
-  exec(service: string, command: string[], options?: { project?: string; timeoutSec?: number }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  exec(
+    service: string,
+    command: string[],
+    options?: { project?: string; timeoutSec?: number },
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
 export interface CheckModule {
@@ -42,14 +46,20 @@ export async function loadCheckModule(file: string): Promise<CheckModule> {
     target = join(dir, `${createHash('sha256').update(file).update(source).digest('hex').slice(0, 16)}.mjs`);
     if (!existsSync(target)) {
       const ts = (await import('typescript')).default;
-      const out = ts.transpileModule(source, { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false } });
+      const out = ts.transpileModule(source, {
+        fileName: file,
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+      });
       mkdirSync(dir, { recursive: true });
       writeFileSync(target, out.outputText);
     }
   }
-  const loaded = (await import(pathToFileURL(target).href)) as Partial<CheckModule> & { default?: Partial<CheckModule> };
+  const loaded = (await import(pathToFileURL(target).href)) as Partial<CheckModule> & {
+    default?: Partial<CheckModule>;
+  };
   const mod = loaded.default && typeof loaded.default.observe === 'function' ? loaded.default : loaded;
-  if (typeof mod.observe !== 'function' || typeof mod.judge !== 'function') throw new Error(`check module ${file} must export observe() and judge()`);
+  if (typeof mod.observe !== 'function' || typeof mod.judge !== 'function')
+    throw new Error(`check module ${file} must export observe() and judge()`);
   return mod as CheckModule;
 }
 
@@ -70,7 +80,12 @@ export const moduleKind: CheckKind<ModuleCheck> & { loaded: Map<string, CheckMod
       readFile: (path) => (existsSync(hostPath(ctx, path)) ? readFileSync(hostPath(ctx, path), 'utf8') : undefined),
       exec: async (service, command, options = {}) => {
         const id = await serviceContainerId(ctx.docker, options.project ?? ctx.dayProject, service);
-        const result = await execService({ docker: ctx.docker, containerId: id, command, timeoutMs: (options.timeoutSec ?? check.timeoutSec) * 1000 });
+        const result = await execService({
+          docker: ctx.docker,
+          containerId: id,
+          command,
+          timeoutMs: (options.timeoutSec ?? check.timeoutSec) * 1000,
+        });
         return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
       },
     };
@@ -84,9 +99,18 @@ export const moduleKind: CheckKind<ModuleCheck> & { loaded: Map<string, CheckMod
     try {
       verdict = mod.judge(observed.value, reference?.value, check.options);
     } catch (error) {
-      return { ok: false, expected: `check module ${check.module} judges the output`, found: `its judge() failed: ${short((error as Error)?.message ?? String(error), 200)}` };
+      return {
+        ok: false,
+        expected: `check module ${check.module} judges the output`,
+        found: `its judge() failed: ${short((error as Error)?.message ?? String(error), 200)}`,
+      };
     }
-    if (!verdict || typeof verdict !== 'object') return { ok: false, expected: `check module ${check.module} judges the output`, found: `its judge() returned ${short(String(verdict), 80)}, not a verdict` };
+    if (!verdict || typeof verdict !== 'object')
+      return {
+        ok: false,
+        expected: `check module ${check.module} judges the output`,
+        found: `its judge() returned ${short(String(verdict), 80)}, not a verdict`,
+      };
     return { ok: verdict.ok === true, expected: String(verdict.expected ?? ''), found: String(verdict.found ?? '') };
   },
 };

@@ -110,7 +110,14 @@ function properties(event: any): Record<string, string> {
 function spread(stage: number, values: number[]): TaskSpread {
   const max = Math.max(...values);
   const mid = median(values);
-  return { stage, tasks: values.length, max, median: mid, total: values.reduce((a, b) => a + b, 0), ratio: Math.round((max / Math.max(mid, 1)) * 100) / 100 };
+  return {
+    stage,
+    tasks: values.length,
+    max,
+    median: mid,
+    total: values.reduce((a, b) => a + b, 0),
+    ratio: Math.round((max / Math.max(mid, 1)) * 100) / 100,
+  };
 }
 
 /** Metrics of one application from Spark's JSON event log. */
@@ -151,7 +158,12 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
     const walk = (node: PlanInfo) => {
       const name = String(node.nodeName ?? '');
       const meta = node.metadata ?? {};
-      const text = [String(node.simpleString ?? name), ...['Location', 'PartitionFilters', 'SelectedBucketsCount'].filter((k) => meta[k] !== undefined).map((k) => `${k}: ${meta[k]}`)].join(' | ');
+      const text = [
+        String(node.simpleString ?? name),
+        ...['Location', 'PartitionFilters', 'SelectedBucketsCount']
+          .filter((k) => meta[k] !== undefined)
+          .map((k) => `${k}: ${meta[k]}`),
+      ].join(' | ');
       const ids = new Map<string, number>();
       for (const metric of node.metrics ?? []) {
         if (metric.accumulatorId === undefined) continue;
@@ -164,7 +176,12 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
         const key = String(ids.get('number of output rows') ?? `${executionId}:${text}`);
         if (!scanNodes.has(key)) scanNodes.set(key, { executionId, node: text, ids });
       }
-      if (/Execute InsertIntoHadoopFsRelationCommand|WriteFiles|Execute CreateDataSourceTableAsSelectCommand|InsertIntoHadoopFsRelation/.test(text) && ids.has('number of written files')) {
+      if (
+        /Execute InsertIntoHadoopFsRelationCommand|WriteFiles|Execute CreateDataSourceTableAsSelectCommand|InsertIntoHadoopFsRelation/.test(
+          text,
+        ) &&
+        ids.has('number of written files')
+      ) {
         const key = String(ids.get('number of written files'));
         if (!writeNodes.has(key)) writeNodes.set(key, { executionId, ids });
       }
@@ -191,7 +208,8 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
         break;
       case 'SparkListenerJobStart': {
         const execution = event.Properties?.['spark.sql.execution.id'];
-        if (execution !== undefined) for (const stage of event['Stage IDs'] ?? []) stageExecution.set(Number(stage), Number(execution));
+        if (execution !== undefined)
+          for (const stage of event['Stage IDs'] ?? []) stageExecution.set(Number(stage), Number(execution));
         break;
       }
       case 'SparkListenerStageCompleted': {
@@ -237,7 +255,8 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
           durations.set(stage, list);
           for (const acc of info.Accumulables ?? []) {
             const id = Number(acc.ID);
-            if (acc.Update !== undefined && !Number.isNaN(Number(acc.Update))) values.set(id, (values.get(id) ?? 0) + Number(acc.Update));
+            if (acc.Update !== undefined && !Number.isNaN(Number(acc.Update)))
+              values.set(id, (values.get(id) ?? 0) + Number(acc.Update));
           }
         }
         break;
@@ -253,7 +272,8 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
         break;
       }
       case 'org.apache.spark.sql.execution.ui.SparkListenerDriverAccumUpdates':
-        for (const [id, value] of event.accumUpdates ?? []) values.set(Number(id), (values.get(Number(id)) ?? 0) + Number(value));
+        for (const [id, value] of event.accumUpdates ?? [])
+          values.set(Number(id), (values.get(Number(id)) ?? 0) + Number(value));
         break;
     }
   }
@@ -269,7 +289,9 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
 
   // Shuffle skew: among the stages that read a real share of the heaviest stage's records (≥ 10 %),
   // the one whose tasks are the most uneven. A stage of one task has no spread to judge.
-  const spreads = [...shuffleRecords.entries()].filter(([, list]) => list.length >= 2 && list.some((v) => v > 0)).map(([stage, list]) => spread(stage, list));
+  const spreads = [...shuffleRecords.entries()]
+    .filter(([, list]) => list.length >= 2 && list.some((v) => v > 0))
+    .map(([stage, list]) => spread(stage, list));
   const heaviest = Math.max(0, ...spreads.map((s) => s.total));
   const relevant = spreads.filter((s) => s.total >= heaviest * 0.1);
   metrics.shuffleSkew = relevant.sort((a, b) => b.ratio - a.ratio || b.total - a.total)[0] ?? null;

@@ -18,10 +18,18 @@ export interface CheckKind<C extends Check = Check> {
 export function allOf(verdicts: Verdict[]): Verdict {
   const failed = verdicts.find((v) => !v.ok);
   if (failed) return failed;
-  return { ok: true, expected: verdicts.map((v) => v.expected).join('; '), found: verdicts.map((v) => v.found).join('; ') };
+  return {
+    ok: true,
+    expected: verdicts.map((v) => v.expected).join('; '),
+    found: verdicts.map((v) => v.found).join('; '),
+  };
 }
 
-export function field(name: string, expected: unknown, found: unknown): { ok: boolean; expected: string; found: string } {
+export function field(
+  name: string,
+  expected: unknown,
+  found: unknown,
+): { ok: boolean; expected: string; found: string } {
   // Objects compare by content, whatever their key order; values keep their types ("3" is not 3).
   const same = found !== undefined && canonicalJson(expected) === canonicalJson(found);
   return { ok: same, expected: `${name} ${JSON.stringify(expected)}`, found: `${name} ${JSON.stringify(found)}` };

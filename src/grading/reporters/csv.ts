@@ -20,7 +20,14 @@ export function csvRow(values: Array<string | number | undefined>): string {
  * percentage and the status, for import into an LMS gradebook. CRLF line ends, UTF-8.
  */
 export function gradebookCsv(results: GradeResults): string {
-  const header = ['learner', ...results.exercises.map((e) => `${e.id} [${e.maxScore}]`), `total [${results.maxScore}]`, 'percent', 'status', 'reason'];
+  const header = [
+    'learner',
+    ...results.exercises.map((e) => `${e.id} [${e.maxScore}]`),
+    `total [${results.maxScore}]`,
+    'percent',
+    'status',
+    'reason',
+  ];
   const rows = results.learners.map((learner) =>
     csvRow([
       learner.learner,

@@ -4,12 +4,18 @@ import { badge, card, esc, page } from './html.js';
 function exerciseSection(exercise: GradedExercise): string {
   const checks = exercise.checks
     .map((c) => {
-      const why = [c.expected ? `<div><span class="muted">expected</span> ${esc(c.expected)}</div>` : '', c.found ? `<div><span class="muted">found</span> ${esc(c.found)}</div>` : '', c.message ? `<div class="muted">${esc(c.message)}</div>` : ''].join('');
+      const why = [
+        c.expected ? `<div><span class="muted">expected</span> ${esc(c.expected)}</div>` : '',
+        c.found ? `<div><span class="muted">found</span> ${esc(c.found)}</div>` : '',
+        c.message ? `<div class="muted">${esc(c.message)}</div>` : '',
+      ].join('');
       return `<tr><td>${badge(c.status)}</td><td>${esc(c.title)} <span class="muted">(${esc(c.id)})</span></td><td class="num">${esc(c.points)} / ${esc(c.weight)}</td><td>${c.status === 'passed' ? '' : why}</td></tr>`;
     })
     .join('\n');
   const failedStep = exercise.steps.find((s) => !s.ok);
-  const step = failedStep ? `<p>Step <b>${esc(failedStep.id)}</b> failed: ${esc(failedStep.error)}</p>${failedStep.output ? `<pre>${esc(failedStep.output)}</pre>` : ''}` : '';
+  const step = failedStep
+    ? `<p>Step <b>${esc(failedStep.id)}</b> failed: ${esc(failedStep.error)}</p>${failedStep.output ? `<pre>${esc(failedStep.output)}</pre>` : ''}`
+    : '';
   return `<h2>${esc(exercise.title)} <span class="muted">${esc(exercise.id)}</span> — ${esc(exercise.score)} / ${esc(exercise.maxScore)} ${badge(exercise.status)}</h2>
 ${exercise.reason && !failedStep ? `<p>${esc(exercise.reason)}</p>` : ''}${step}
 <table><thead><tr><th></th><th>check</th><th class="num">points</th><th>details</th></tr></thead><tbody>
@@ -24,5 +30,8 @@ export function learnerHtml(results: GradeResults, learner: LearnerResult): stri
 <div class="cards">${card('score', `${learner.score} / ${learner.maxScore}`)}${card('percent', `${learner.percent} %`)}<div class="card"><span class="muted">status</span><b>${badge(learner.status)}</b></div></div>
 ${learner.reason ? `<p><b>${learner.status === 'rejected' ? 'Rejected' : 'Note'}:</b> ${esc(learner.reason)}</p>` : ''}
 ${learner.notes.length ? `<ul>${learner.notes.map((n) => `<li class="muted">${esc(n)}</li>`).join('')}</ul>` : ''}`;
-  return page(`${learner.learner} — ${results.day.id}`, `${head}\n${learner.exercises.map(exerciseSection).join('\n')}\n<footer>de-lab grade report</footer>`);
+  return page(
+    `${learner.learner} — ${results.day.id}`,
+    `${head}\n${learner.exercises.map(exerciseSection).join('\n')}\n<footer>de-lab grade report</footer>`,
+  );
 }

@@ -19,7 +19,13 @@ const attrs = (values: Record<string, string | number>) =>
 const seconds = (value: number) => (Math.round(value * 1000) / 1000).toFixed(3);
 
 function detail(check: GradedCheck): string {
-  return [check.expected ? `expected: ${check.expected}` : '', check.found ? `found: ${check.found}` : '', check.message ?? ''].filter(Boolean).join('\n');
+  return [
+    check.expected ? `expected: ${check.expected}` : '',
+    check.found ? `found: ${check.found}` : '',
+    check.message ?? '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function testcase(learner: LearnerResult, exercise: string, check: GradedCheck): string {

@@ -4,14 +4,26 @@ import { marks, style, table } from '../../ui/style.js';
 function mark(learner: LearnerResult): string {
   if (learner.status === 'rejected') return style.fail(marks.fail);
   if (learner.status === 'error') return style.warn(marks.warn);
-  return learner.score >= learner.maxScore ? style.ok(marks.ok) : learner.score > 0 ? style.warn('~') : style.fail(marks.fail);
+  return learner.score >= learner.maxScore
+    ? style.ok(marks.ok)
+    : learner.score > 0
+      ? style.warn('~')
+      : style.fail(marks.fail);
 }
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The terminal summary: a row per learner (points per exercise, total, status, reason), then the class figures. */
 export function summaryTable(results: GradeResults, width = 100): string {
-  const head = ['', 'LEARNER', ...results.exercises.map((e) => e.id.toUpperCase()), 'TOTAL', '%', 'STATUS', 'REASON'].map(style.bold);
+  const head = [
+    '',
+    'LEARNER',
+    ...results.exercises.map((e) => e.id.toUpperCase()),
+    'TOTAL',
+    '%',
+    'STATUS',
+    'REASON',
+  ].map(style.bold);
   const fixed = 40 + results.exercises.length * 8;
   const rows = results.learners.map((l) => [
     mark(l),

@@ -17,9 +17,13 @@ export function histogram(bins: Array<{ from: number; to: number; count: number 
       const x = left + i * slot + 3;
       const y = top + plot - h;
       const label = `${bin.from}–${bin.to}%: ${bin.count}`;
-      return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot - 6).toFixed(1)}" height="${h.toFixed(1)}" fill="#0969da"><title>${esc(label)}</title></rect>` +
-        (bin.count > 0 ? `<text x="${(x + (slot - 6) / 2).toFixed(1)}" y="${(y - 3).toFixed(1)}" text-anchor="middle">${bin.count}</text>` : '') +
-        `<text x="${(x + (slot - 6) / 2).toFixed(1)}" y="${height - bottom + 14}" text-anchor="middle">${bin.from}</text>`;
+      return (
+        `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot - 6).toFixed(1)}" height="${h.toFixed(1)}" fill="#0969da"><title>${esc(label)}</title></rect>` +
+        (bin.count > 0
+          ? `<text x="${(x + (slot - 6) / 2).toFixed(1)}" y="${(y - 3).toFixed(1)}" text-anchor="middle">${bin.count}</text>`
+          : '') +
+        `<text x="${(x + (slot - 6) / 2).toFixed(1)}" y="${height - bottom + 14}" text-anchor="middle">${bin.from}</text>`
+      );
     })
     .join('');
   const axis = `<line x1="${left}" y1="${top + plot}" x2="${width - 4}" y2="${top + plot}" stroke="#8c959f"/><text x="${width - 4}" y="${height - 2}" text-anchor="end">% of the maximum score</text><text x="4" y="${top + 4}">${max}</text><text x="4" y="${top + plot}">0</text>`;
@@ -39,10 +43,12 @@ export function rateBars(items: Array<{ label: string; rate: number; note: strin
       const w = Math.max(0, Math.min(1, item.rate)) * barWidth;
       const colour = item.rate >= 0.8 ? '#1a7f37' : item.rate >= 0.5 ? '#9a6700' : '#cf222e';
       const label = item.label.length > 46 ? `${item.label.slice(0, 45)}…` : item.label;
-      return `<text x="${labelWidth - 6}" y="${y + 14}" text-anchor="end">${esc(label)}</text>` +
+      return (
+        `<text x="${labelWidth - 6}" y="${y + 14}" text-anchor="end">${esc(label)}</text>` +
         `<rect x="${labelWidth}" y="${y + 3}" width="${barWidth}" height="14" fill="#eaeef2"/>` +
         `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="14" fill="${colour}"><title>${esc(`${item.label}: ${item.note}`)}</title></rect>` +
-        `<text x="${labelWidth + barWidth + 6}" y="${y + 14}">${esc(item.note)}</text>`;
+        `<text x="${labelWidth + barWidth + 6}" y="${y + 14}">${esc(item.note)}</text>`
+      );
     })
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${esc(title)}</title>${bars}</svg>`;

@@ -73,7 +73,13 @@ export async function runLimited(input: {
   const out = collector();
   const err = collector();
   try {
-    const stream = await container.attach({ stream: true, stdin: input.stdin !== undefined, stdout: true, stderr: true, hijack: input.stdin !== undefined });
+    const stream = await container.attach({
+      stream: true,
+      stdin: input.stdin !== undefined,
+      stdout: true,
+      stderr: true,
+      hijack: input.stdin !== undefined,
+    });
     input.docker.modem.demuxStream(stream, out.stream, err.stream);
     await container.start();
     if (input.stdin !== undefined) {
@@ -107,7 +113,15 @@ export async function serviceContainerId(docker: Dockerode, project: string, ser
  * Exec in a running service container with a deadline (the command runs under coreutils
  * `timeout`). With a signal, aborting it stops the command at once (TERM to its `timeout`).
  */
-export async function execService(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; timeoutMs: number; signal?: AbortSignal }): Promise<RunOutput> {
+export async function execService(input: {
+  docker: Dockerode;
+  containerId: string;
+  command: string[];
+  user?: string;
+  env?: string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}): Promise<RunOutput> {
   const seconds = Math.max(1, Math.ceil(input.timeoutMs / 1000));
   const started = Date.now();
   const guarded = ['timeout', '-k', '5', String(seconds), ...input.command];
@@ -115,7 +129,11 @@ export async function execService(input: { docker: Dockerode; containerId: strin
   const cmd = input.signal ? ['sh', '-c', `echo $$ > ${pidFile}; exec "$@"`, 'sh', ...guarded] : guarded;
   const { exec, finished, stdout, stderr } = await startExec(input, cmd);
   const stop = () => {
-    void startExec({ docker: input.docker, containerId: input.containerId, user: '0' }, ['sh', '-c', `kill -TERM "$(cat ${pidFile})" 2>/dev/null; rm -f ${pidFile}`]).catch(() => undefined);
+    void startExec({ docker: input.docker, containerId: input.containerId, user: '0' }, [
+      'sh',
+      '-c',
+      `kill -TERM "$(cat ${pidFile})" 2>/dev/null; rm -f ${pidFile}`,
+    ]).catch(() => undefined);
   };
   input.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -132,13 +150,25 @@ export async function execService(input: { docker: Dockerode; containerId: strin
 }
 
 /** Starts a command in a service container and returns how to stop it later (by its pid file). */
-export async function execBackground(input: { docker: Dockerode; containerId: string; command: string[]; user?: string; env?: string[]; pidFile: string }) {
+export async function execBackground(input: {
+  docker: Dockerode;
+  containerId: string;
+  command: string[];
+  user?: string;
+  env?: string[];
+  pidFile: string;
+}) {
   return startExec(input, ['sh', '-c', `echo $$ > ${input.pidFile}; exec "$@"`, 'sh', ...input.command]);
 }
 
 /** Starts an exec with its output collected; `finished` resolves when its streams end. */
-async function startExec(input: { docker: Dockerode; containerId: string; user?: string; env?: string[] }, cmd: string[]) {
-  const exec = await input.docker.getContainer(input.containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, User: input.user, Env: input.env });
+async function startExec(
+  input: { docker: Dockerode; containerId: string; user?: string; env?: string[] },
+  cmd: string[],
+) {
+  const exec = await input.docker
+    .getContainer(input.containerId)
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, User: input.user, Env: input.env });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out = collector();
   const err = collector();

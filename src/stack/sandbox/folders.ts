@@ -44,7 +44,10 @@ export function dropEscapingLinks(dir: string, limit = 100_000): string[] {
       return; // a folder a container made unreadable: the host-side checks cannot read it either
     }
     for (const name of names) {
-      if (++seen > limit) throw new TooManyEntries(`${dir} holds more than ${limit} files and folders; de-lab does not grade an output that large`);
+      if (++seen > limit)
+        throw new TooManyEntries(
+          `${dir} holds more than ${limit} files and folders; de-lab does not grade an output that large`,
+        );
       const child = join(path, name);
       const stats = lstatSync(child, { throwIfNoEntry: false });
       if (!stats) continue;

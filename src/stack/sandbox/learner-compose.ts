@@ -21,7 +21,10 @@ export interface PortRequest {
 }
 
 export class LearnerComposeRefused extends Error {
-  constructor(message: string, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
   }
 }
@@ -39,7 +42,12 @@ export function interpolationEnv(declared: Record<string, string>, prefix: strin
  * what the exercise declares (and the file's own .env), after refusing what rendering would read
  * from the host (include, extends, env_file outside the folder).
  */
-export async function renderLearnerCompose(input: { file: string; folder: string; project: string; env: Record<string, string> }): Promise<ComposeConfig> {
+export async function renderLearnerCompose(input: {
+  file: string;
+  folder: string;
+  project: string;
+  env: Record<string, string>;
+}): Promise<ComposeConfig> {
   let doc: unknown;
   try {
     doc = parse(readFileSync(input.file, 'utf8'));
@@ -57,14 +65,33 @@ export async function renderLearnerCompose(input: { file: string; folder: string
       mkdirSync(join(home, '.docker'));
       symlinkSync(plugins, join(home, '.docker', 'cli-plugins'));
     }
-    const result = await execa('docker', ['compose', '-p', input.project, '-f', input.file, '--project-directory', input.folder, 'config', '--format', 'json'], {
-      env: { ...input.env, HOME: home },
-      extendEnv: false,
-      reject: false,
-      timeout: 30_000,
-      cwd: input.folder,
-    });
-    if (result.exitCode !== 0) throw new LearnerComposeRefused('is not a valid Compose file', String(result.stderr).trim().split('\n').slice(-3).join('\n'));
+    const result = await execa(
+      'docker',
+      [
+        'compose',
+        '-p',
+        input.project,
+        '-f',
+        input.file,
+        '--project-directory',
+        input.folder,
+        'config',
+        '--format',
+        'json',
+      ],
+      {
+        env: { ...input.env, HOME: home },
+        extendEnv: false,
+        reject: false,
+        timeout: 30_000,
+        cwd: input.folder,
+      },
+    );
+    if (result.exitCode !== 0)
+      throw new LearnerComposeRefused(
+        'is not a valid Compose file',
+        String(result.stderr).trim().split('\n').slice(-3).join('\n'),
+      );
     return JSON.parse(result.stdout) as ComposeConfig;
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -82,18 +109,38 @@ const bytes = (value: unknown): number | undefined => {
  * a learner's own lower limit is kept, since exercises grade it), logs capped, no new privileges,
  * owned by the grading process, and every published port moved to a free 127.0.0.1 port.
  */
-export async function confineLearnerCompose(config: ComposeConfig, input: { limits: Limits; labels: Record<string, string>; pickPort?: () => Promise<number> }): Promise<{ config: ComposeConfig; ports: PortRequest[] }> {
+export async function confineLearnerCompose(
+  config: ComposeConfig,
+  input: { limits: Limits; labels: Record<string, string>; pickPort?: () => Promise<number> },
+): Promise<{ config: ComposeConfig; ports: PortRequest[] }> {
   const ports: PortRequest[] = [];
   const pick = input.pickPort ?? freePort;
   const out: ComposeConfig = structuredClone(config);
   for (const [name, service] of Object.entries(out.services ?? {})) {
-    const memory = Math.min(bytes(service.mem_limit) ?? Infinity, bytes(service.deploy?.resources?.limits?.memory) ?? Infinity, input.limits.memoryBytes);
+    const memory = Math.min(
+      bytes(service.mem_limit) ?? Infinity,
+      bytes(service.deploy?.resources?.limits?.memory) ?? Infinity,
+      input.limits.memoryBytes,
+    );
     service.mem_limit = String(memory);
     service.memswap_limit = String(Math.min(bytes(service.memswap_limit) ?? memory, memory));
-    service.pids_limit = Math.min(bytes(service.pids_limit) ?? Infinity, bytes(service.deploy?.resources?.limits?.pids) ?? Infinity, input.limits.pids);
-    service.cpus = Math.min(bytes(service.cpus) ?? Infinity, bytes(service.deploy?.resources?.limits?.cpus) ?? Infinity, input.limits.cpus);
+    service.pids_limit = Math.min(
+      bytes(service.pids_limit) ?? Infinity,
+      bytes(service.deploy?.resources?.limits?.pids) ?? Infinity,
+      input.limits.pids,
+    );
+    service.cpus = Math.min(
+      bytes(service.cpus) ?? Infinity,
+      bytes(service.deploy?.resources?.limits?.cpus) ?? Infinity,
+      input.limits.cpus,
+    );
     if (service.deploy?.resources?.limits) delete service.deploy.resources.limits;
-    if (!service.logging || service.logging.driver === undefined || service.logging.driver === 'json-file' || service.logging.driver === 'local') {
+    if (
+      !service.logging ||
+      service.logging.driver === undefined ||
+      service.logging.driver === 'json-file' ||
+      service.logging.driver === 'local'
+    ) {
       service.logging = { driver: 'json-file', options: LOG_CAP };
     }
     service.security_opt = ['no-new-privileges:true'];
@@ -122,16 +169,26 @@ export { composeRisks };
  * Why a learner's stack did not come up, from the engine: each container that exited, is
  * unhealthy or never got healthy, with the last lines of its log (or of its healthcheck).
  */
-export async function composeFailureCause(docker: Dockerode, project: string, logLines = 8): Promise<string | undefined> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } }).catch(() => []);
+export async function composeFailureCause(
+  docker: Dockerode,
+  project: string,
+  logLines = 8,
+): Promise<string | undefined> {
+  const list = await docker
+    .listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } })
+    .catch(() => []);
   const causes: string[] = [];
   for (const item of list) {
-    const info = await docker.getContainer(item.Id).inspect().catch(() => undefined);
+    const info = await docker
+      .getContainer(item.Id)
+      .inspect()
+      .catch(() => undefined);
     if (!info) continue;
     const service = info.Config.Labels?.[SERVICE_LABEL] ?? item.Names?.[0] ?? item.Id.slice(0, 12);
     const health = info.State.Health?.Status;
     let what: string | undefined;
-    if (info.State.Status === 'exited' || info.State.Status === 'dead') what = `${service} exited (${info.State.ExitCode}${info.State.OOMKilled ? ', out of memory' : ''})`;
+    if (info.State.Status === 'exited' || info.State.Status === 'dead')
+      what = `${service} exited (${info.State.ExitCode}${info.State.OOMKilled ? ', out of memory' : ''})`;
     else if (health === 'unhealthy') what = `${service} is unhealthy`;
     else if (health === 'starting') what = `${service} never became healthy`;
     else if (info.State.Status === 'created') what = `${service} was never started`;
@@ -139,9 +196,18 @@ export async function composeFailureCause(docker: Dockerode, project: string, lo
     let tail = '';
     if (health && health !== 'healthy' && info.State.Status === 'running') {
       const last = info.State.Health?.Log?.at(-1);
-      tail = last ? `healthcheck exit ${last.ExitCode}: ${String(last.Output ?? '').trim().split('\n').slice(-3).join(' | ')}` : '';
+      tail = last
+        ? `healthcheck exit ${last.ExitCode}: ${String(last.Output ?? '')
+            .trim()
+            .split('\n')
+            .slice(-3)
+            .join(' | ')}`
+        : '';
     } else {
-      const raw = (await docker.getContainer(item.Id).logs({ stdout: true, stderr: true, tail: logLines }).catch(() => undefined)) as Buffer | undefined;
+      const raw = (await docker
+        .getContainer(item.Id)
+        .logs({ stdout: true, stderr: true, tail: logLines })
+        .catch(() => undefined)) as Buffer | undefined;
       tail = raw ? demuxText(raw).trim() : '';
     }
     causes.push(tail ? `${what}; last log lines:\n${tail}` : what);

@@ -22,14 +22,19 @@ export interface LearnerStack {
   /** {port:N} of the stack's private ports. */
   portVars: Record<string, string>;
   /** Processes of each running service container right after start: anything else is the learner's. */
-  baseline: Map<string, { service: string; pids: Set<string>; pidsLimit: number; refused: number; healthcheck: string; main: string }>;
+  baseline: Map<
+    string,
+    { service: string; pids: Set<string>; pidsLimit: number; refused: number; healthcheck: string; main: string }
+  >;
 }
 
 export const GRADE_PROJECT_PREFIX = 'de-lab-grade';
 
 /** The private project of one learner in one grading run (the run token keeps two runs of a day apart). */
 export function learnerProject(day: string, role: string, runToken = ''): string {
-  return `${GRADE_PROJECT_PREFIX}-${day}-${runToken ? `${runToken}-` : ''}${role}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+  return `${GRADE_PROJECT_PREFIX}-${day}-${runToken ? `${runToken}-` : ''}${role}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '-');
 }
 
 type Snapshot = Map<string, { service: string; pids: Set<string>; sample: Map<string, string> }>;
@@ -59,7 +64,13 @@ export async function processSnapshot(docker: Dockerode, project: string): Promi
  * the container is so full that not even `cat` can start).
  */
 export async function forkRefusals(docker: Dockerode, containerId: string): Promise<number | undefined> {
-  const read = await execService({ docker, containerId, user: '0', command: ['sh', '-c', 'cat /sys/fs/cgroup/pids.events 2>/dev/null || cat /sys/fs/cgroup/pids/pids.events'], timeoutMs: 5000 }).catch(() => undefined);
+  const read = await execService({
+    docker,
+    containerId,
+    user: '0',
+    command: ['sh', '-c', 'cat /sys/fs/cgroup/pids.events 2>/dev/null || cat /sys/fs/cgroup/pids/pids.events'],
+    timeoutMs: 5000,
+  }).catch(() => undefined);
   const match = read && read.exitCode === 0 ? /^max\s+(\d+)/m.exec(read.stdout) : null;
   return match ? Number(match[1]) : undefined;
 }
@@ -68,20 +79,53 @@ async function baselineOf(docker: Dockerode, project: string): Promise<LearnerSt
   const snapshot = await processSnapshot(docker, project);
   const baseline: LearnerStack['baseline'] = new Map();
   for (const [id, s] of snapshot) {
-    const info = await docker.getContainer(id).inspect().catch(() => undefined);
+    const info = await docker
+      .getContainer(id)
+      .inspect()
+      .catch(() => undefined);
     const test: string[] = info?.Config?.Healthcheck?.Test ?? [];
-    baseline.set(id, { service: s.service, pids: s.pids, pidsLimit: info?.HostConfig?.PidsLimit ?? 0, refused: (await forkRefusals(docker, id)) ?? 0, healthcheck: test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : '', main: [...(info?.Config?.Entrypoint ?? []), ...(info?.Config?.Cmd ?? [])].join(' ') });
+    baseline.set(id, {
+      service: s.service,
+      pids: s.pids,
+      pidsLimit: info?.HostConfig?.PidsLimit ?? 0,
+      refused: (await forkRefusals(docker, id)) ?? 0,
+      healthcheck: test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : '',
+      main: [...(info?.Config?.Entrypoint ?? []), ...(info?.Config?.Cmd ?? [])].join(' '),
+    });
   }
   return baseline;
 }
 
 /** Starts a fresh private stack (after removing any leftover of an interrupted run under that name). */
-export async function openLearnerStack(input: { docker: Dockerode; lab: Lab; prefix: string; project: string; root: string }): Promise<LearnerStack> {
+export async function openLearnerStack(input: {
+  docker: Dockerode;
+  lab: Lab;
+  prefix: string;
+  project: string;
+  root: string;
+}): Promise<LearnerStack> {
   await composeDown(input.project);
   // A stale container under this name (compose down timed out) would pass for the new stack.
-  for (const state of await projectContainers(input.docker, input.project)) await input.docker.getContainer(state.id).remove({ force: true, v: true }).catch(() => undefined);
-  const stack = await startPrivateStack({ docker: input.docker, lab: input.lab, project: input.project, prefix: input.prefix, root: input.root });
-  return { project: input.project, root: stack.root, dayDir: stack.dayDir, target: stack.target, portVars: stack.portVars, baseline: await baselineOf(input.docker, input.project) };
+  for (const state of await projectContainers(input.docker, input.project))
+    await input.docker
+      .getContainer(state.id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
+  const stack = await startPrivateStack({
+    docker: input.docker,
+    lab: input.lab,
+    project: input.project,
+    prefix: input.prefix,
+    root: input.root,
+  });
+  return {
+    project: input.project,
+    root: stack.root,
+    dayDir: stack.dayDir,
+    target: stack.target,
+    portVars: stack.portVars,
+    baseline: await baselineOf(input.docker, input.project),
+  };
 }
 
 export interface Leftovers {
@@ -111,14 +155,23 @@ export async function leftovers(docker: Dockerode, stack: LearnerStack): Promise
     const before = first.get(id);
     // The service's own healthcheck (a slow one can outlive the 750 ms) is the engine's, not the learner's.
     // So is the container's own main process (under load it may not have started when the baseline was taken).
-    const probe = (pid: string) => isHealthcheck(now.sample.get(pid) ?? '', base.healthcheck) || (now.sample.get(pid) ?? '').trim() === base.main.trim();
+    const probe = (pid: string) =>
+      isHealthcheck(now.sample.get(pid) ?? '', base.healthcheck) ||
+      (now.sample.get(pid) ?? '').trim() === base.main.trim();
     const extra = [...now.pids].filter((pid) => !base.pids.has(pid) && before?.pids.has(pid) && !probe(pid));
     if (extra.length > 0) {
       const commands = [...new Set(extra.map((pid) => now.sample.get(pid) ?? '').filter(Boolean))].slice(0, 3);
-      result.strays.push({ service: now.service, count: now.pids.size, started: extra.length, pidsLimit: base.pidsLimit, commands });
+      result.strays.push({
+        service: now.service,
+        count: now.pids.size,
+        started: extra.length,
+        pidsLimit: base.pidsLimit,
+        commands,
+      });
     }
     const refused = await forkRefusals(docker, id);
-    if (refused !== undefined && refused > base.refused) result.limited.push({ service: base.service, refused: refused - base.refused, pidsLimit: base.pidsLimit });
+    if (refused !== undefined && refused > base.refused)
+      result.limited.push({ service: base.service, refused: refused - base.refused, pidsLimit: base.pidsLimit });
   }
   return result;
 }
@@ -133,11 +186,21 @@ export function isHealthcheck(command: string, healthcheck: string): boolean {
 
 /** One sentence per problem, for the learner's notes. */
 export function describeLeftovers(exercise: string, found: Leftovers): string[] {
-  const notes = found.gone.map((service) => `${exercise}: service ${service} stopped during the run (crashed, killed or out of memory)`);
-  for (const hit of found.limited) notes.push(`${exercise}: the pids limit of ${hit.service} (${hit.pidsLimit}) refused ${hit.refused} forks: too many processes (a fork bomb?) were contained`);
+  const notes = found.gone.map(
+    (service) => `${exercise}: service ${service} stopped during the run (crashed, killed or out of memory)`,
+  );
+  for (const hit of found.limited)
+    notes.push(
+      `${exercise}: the pids limit of ${hit.service} (${hit.pidsLimit}) refused ${hit.refused} forks: too many processes (a fork bomb?) were contained`,
+    );
   for (const stray of found.strays) {
-    const contained = stray.pidsLimit > 0 && stray.count >= stray.pidsLimit * 0.9 ? `, at its pids limit of ${stray.pidsLimit}, which contained them` : '';
-    notes.push(`${exercise}: ${stray.started} processes that the run started were still running in ${stray.service} after it${contained} (${stray.commands.join('; ')})`);
+    const contained =
+      stray.pidsLimit > 0 && stray.count >= stray.pidsLimit * 0.9
+        ? `, at its pids limit of ${stray.pidsLimit}, which contained them`
+        : '';
+    notes.push(
+      `${exercise}: ${stray.started} processes that the run started were still running in ${stray.service} after it${contained} (${stray.commands.join('; ')})`,
+    );
   }
   return notes;
 }
@@ -166,9 +229,18 @@ async function removeStubborn(docker: Dockerode, lab: Lab, stack: LearnerStack):
   const mount = lab.workspaceMount;
   for (const state of await projectContainers(docker, stack.project)) {
     if (state.state !== 'running') continue;
-    const info = await docker.getContainer(state.id).inspect().catch(() => undefined);
+    const info = await docker
+      .getContainer(state.id)
+      .inspect()
+      .catch(() => undefined);
     if (!info?.Mounts?.some((m) => m.Destination === mount)) continue;
-    await execService({ docker, containerId: state.id, user: '0', command: ['sh', '-c', 'for f in "$@"; do rm -rf -- "$f"; done', 'sh', ...stubborn.map((n) => `${mount}/${n}`)], timeoutMs: 60_000 }).catch(() => undefined);
+    await execService({
+      docker,
+      containerId: state.id,
+      user: '0',
+      command: ['sh', '-c', 'for f in "$@"; do rm -rf -- "$f"; done', 'sh', ...stubborn.map((n) => `${mount}/${n}`)],
+      timeoutMs: 60_000,
+    }).catch(() => undefined);
     return;
   }
 }

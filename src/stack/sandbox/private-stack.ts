@@ -21,7 +21,10 @@ export function containerPort(entry: unknown): number | undefined {
     const target = Number((entry as { target?: unknown }).target);
     return Number.isInteger(target) ? target : undefined;
   }
-  const last = String(entry).replace(/\/(tcp|udp)$/, '').split(':').pop();
+  const last = String(entry)
+    .replace(/\/(tcp|udp)$/, '')
+    .split(':')
+    .pop();
   const port = Number(last);
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
@@ -41,7 +44,13 @@ export function dayPortVars(lab: Lab): Record<string, string> {
  * given to steps and checks as {port:N}), a pids limit and a log cap on every service, and an owner
  * label so `de-lab gc` leaves it alone while the owning process lives.
  */
-export async function startPrivateStack(input: { docker: Dockerode; lab: Lab; project: string; prefix: string; root?: string }): Promise<{ target: ComposeTarget; root: string; dayDir: string; portVars: Record<string, string> }> {
+export async function startPrivateStack(input: {
+  docker: Dockerode;
+  lab: Lab;
+  project: string;
+  prefix: string;
+  root?: string;
+}): Promise<{ target: ComposeTarget; root: string; dayDir: string; portVars: Record<string, string> }> {
   const root = input.root ?? mkdtempSync(join(tmpdir(), `${input.project}-`));
   const dayDir = join(root, input.lab.id);
   mkdirSync(dayDir, { recursive: true });
@@ -53,8 +62,14 @@ export async function startPrivateStack(input: { docker: Dockerode; lab: Lab; pr
   for (const service of services) {
     const spec = raw[service.name] ?? {};
     const lines = [`  ${service.name}:`, '    labels:', `      ${OWNER_LABEL}: "${process.pid}@${hostname()}"`];
-    lines.push('    logging:', `      driver: ${LOG_CONFIG.Type}`, '      options:', ...Object.entries(LOG_CONFIG.Config).map(([k, v]) => `        ${k}: "${v}"`));
-    if (spec.pids_limit === undefined && spec.deploy?.resources?.limits?.pids === undefined) lines.push(`    pids_limit: ${PRIVATE_STACK_PIDS}`);
+    lines.push(
+      '    logging:',
+      `      driver: ${LOG_CONFIG.Type}`,
+      '      options:',
+      ...Object.entries(LOG_CONFIG.Config).map(([k, v]) => `        ${k}: "${v}"`),
+    );
+    if (spec.pids_limit === undefined && spec.deploy?.resources?.limits?.pids === undefined)
+      lines.push(`    pids_limit: ${PRIVATE_STACK_PIDS}`);
     if (service.ports.length > 0) {
       const kept: string[] = [];
       for (const entry of spec.ports ?? []) {
@@ -71,12 +86,20 @@ export async function startPrivateStack(input: { docker: Dockerode; lab: Lab; pr
     entries.push(lines.join('\n'));
   }
   writeFileSync(override, entries.length ? `services:\n${entries.join('\n')}\n` : 'services: {}\n');
-  const target = composeTarget(input.lab, { imagePrefix: input.prefix, workspace: root }, { project: input.project, files: entries.length ? [override] : [] });
+  const target = composeTarget(
+    input.lab,
+    { imagePrefix: input.prefix, workspace: root },
+    { project: input.project, files: entries.length ? [override] : [] },
+  );
   openForContainers(dayDir);
   if (existsSync(input.lab.composeFile)) await startStack({ lab: input.lab, target, docker: input.docker });
   return { target, root, dayDir, portVars };
 }
 
 export async function composeDown(project: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans', '--timeout', '5'], { env, reject: false, timeout: 120_000 });
+  await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans', '--timeout', '5'], {
+    env,
+    reject: false,
+    timeout: 120_000,
+  });
 }
