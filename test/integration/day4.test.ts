@@ -158,8 +158,9 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
     it('refuses a bad option with one sentence and the next step', async () => {
       const result = await cli(['gen', 'day4', '--late-share', '2']);
       expect(result.exitCode).toBe(2);
-      expect(result.stderr).toContain('--late-share must be between 0 and 1');
-      expect(result.stderr).toContain('→');
+      // commander validates it (argParser): the option, the value and what to give instead, in one sentence.
+      expect(result.stderr).toContain("option '--late-share <x>' argument '2' is invalid");
+      expect(result.stderr).toContain('Give a share between 0 and 1');
       const noGenerator = await cli(['gen', 'day1', '--json']);
       expect(noGenerator.exitCode).toBe(2);
       expect(JSON.parse(noGenerator.stdout).error.code).toBe('E_NO_GENERATOR');
