@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
+import { httpJson } from '../helpers/http.js';
 
 /**
  * The de-lab/druid image for real: the whole small cluster starts in one container within a
@@ -95,26 +96,7 @@ async function eventually<T>(
 
 let router = '';
 
-async function http(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown; text: string }> {
-  const response = await fetch(`${router}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
+const http = (method: 'GET' | 'POST', path: string, body?: unknown) => httpJson(router, method, path, body);
 
 async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
   const result = await http('POST', '/druid/v2/sql', { query });

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, repoRoot } from '../helpers/cli.js';
 import { Cleanup, docker, dockerOk, pollUntil, smokeName, waitHealthy } from '../helpers/smoke-docker.js';
+import { httpJson } from '../helpers/http.js';
 
 /**
  * The de-lab/turnilo image for real, against the project's Druid image: a small datasource is
@@ -55,27 +56,7 @@ afterAll(async () => {
   await cleanup.run();
 }, 120_000);
 
-async function http(
-  base: string,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: any; text: string }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
+const http = httpJson;
 
 async function druidSql(query: string): Promise<{ status: number; rows: any[]; text: string }> {
   const result = await http(router, 'POST', '/druid/v2/sql', { query });
