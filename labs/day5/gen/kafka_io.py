@@ -1,0 +1,143 @@
+"""Day 5 Kafka helpers (confluent_kafka, in the spark image): delete/create topics, produce, read all."""
+import json
+import os
+import sys
+import time
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092")
+
+
+def admin():
+    return AdminClient({"bootstrap.servers": BOOTSTRAP})
+
+
+def topics():
+    return set(admin().list_topics(timeout=10).topics)
+
+
+def _wait(predicate, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out after {timeout} s waiting until {what}")
+        time.sleep(0.3)
+
+
+def delete(names, timeout=60):
+    client = admin()
+    present = [t for t in names if t in topics()]
+    if not present:
+        return
+    for topic, future in client.delete_topics(present, operation_timeout=30).items():
+        try:
+            future.result()
+        except KafkaException as error:
+            if "UNKNOWN_TOPIC" not in str(error):
+                raise SystemExit(f"cannot delete topic {topic}: {error}")
+    _wait(lambda: not (set(present) & topics()), f"{', '.join(present)} are deleted", timeout)
+
+
+def ensure(names, partitions=3, timeout=60):
+    client = admin()
+    deadline = time.monotonic() + timeout
+    while True:
+        missing = [t for t in names if t not in topics()]
+        if not missing:
+            break
+        for topic, future in client.create_topics(
+                [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing],
+                operation_timeout=30).items():
+            try:
+                future.result()
+            except KafkaException as error:
+                if "TOPIC_ALREADY_EXISTS" not in str(error) or time.monotonic() > deadline:
+                    raise SystemExit(f"cannot create topic {topic}: {error}")
+        time.sleep(0.3)
+
+    def ready():
+        meta = client.list_topics(timeout=10).topics
+        return all(t in meta and meta[t].error is None and all(p.leader >= 0 for p in meta[t].partitions.values())
+                   for t in names)
+
+    _wait(ready, f"{', '.join(names)} have leaders", timeout)
+
+
+def reset(names, partitions=3):
+    delete(names)
+    ensure(names, partitions)
+
+
+def producer():
+    # murmur2 like Java's default partitioner: a key lands where Spark or Fluentd would put it.
+    return Producer({"bootstrap.servers": BOOTSTRAP, "partitioner": "murmur2_random", "acks": "all",
+                     "enable.idempotence": True, "linger.ms": 5})
+
+
+def produce(topic, pairs, prod=None):
+    """pairs: (key, value dict or str, timestamp ms or None). Waits until every record is acknowledged."""
+    own = prod is None
+    prod = prod or producer()
+    failures = []
+
+    def delivered(err, _msg):
+        if err is not None:
+            failures.append(str(err))
+
+    for key, value, ts in pairs:
+        body = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        kwargs = {"timestamp": ts} if ts is not None else {}
+        while True:
+            try:
+                prod.produce(topic, key=key.encode() if key is not None else None, value=body.encode(),
+                             on_delivery=delivered, **kwargs)
+                break
+            except BufferError:
+                prod.poll(0.1)
+        prod.poll(0)
+    if own:
+        left = prod.flush(60)
+        if left or failures:
+            raise SystemExit(f"{left} records not delivered to {topic}, {len(failures)} failed: {failures[:3]}")
+
+
+def read_all(topic, timeout=30):
+    """Every record of the topic now: dicts with key, value (text), timestamp (ms), partition, offset."""
+    consumer = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": f"de-lab-read-{os.getpid()}-{time.time()}",
+                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    try:
+        meta = consumer.list_topics(topic, timeout=10).topics.get(topic)
+        if meta is None or meta.error is not None:
+            return None
+        ends, parts = {}, []
+        for p in meta.partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            if high > low:
+                ends[p] = high
+                parts.append(TopicPartition(topic, p, low))
+        out = []
+        if not parts:
+            return out
+        consumer.assign(parts)
+        deadline = time.monotonic() + timeout
+        done = set()
+        while len(done) < len(ends):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"timed out reading {topic}")
+            msg = consumer.poll(0.5)
+            if msg is None or msg.error():
+                continue
+            out.append({"key": msg.key().decode() if msg.key() is not None else None,
+                        "value": msg.value().decode(errors="replace") if msg.value() is not None else None,
+                        "timestamp": msg.timestamp()[1], "partition": msg.partition(), "offset": msg.offset()})
+            if msg.offset() + 1 >= ends[msg.partition()]:
+                done.add(msg.partition())
+        return out
+    finally:
+        consumer.close()
+
+
+def say(text):
+    print(text, file=sys.stderr, flush=True)
