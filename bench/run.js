@@ -136,6 +136,20 @@ if (args.includes('--day3')) {
   console.log('Day 3 tuning: not run (start day3, then `npm run bench -- --day3`).');
 }
 
+if (args.includes('--day5')) {
+  // Starts a day-5 stack of its own (project de-lab-bench-day5): start-to-ready, end-to-end
+  // latency p50/p95 of the reference pipeline, peak memory. About 5 minutes.
+  console.log('\nDay 5 pipeline');
+  const day5 = spawnSync(
+    'node',
+    [join(root, 'bench', 'day5-pipeline.js'), ...args.filter((a) => a !== '--day5' && a !== '--skip-start')],
+    { stdio: 'inherit' },
+  );
+  if (day5.status !== 0) process.exitCode = 1;
+} else {
+  console.log('Day 5 pipeline: not run (`npm run bench -- --day5`).');
+}
+
 if (args.includes('--class-grading')) {
   // Long (a whole class graded): npm run bench -- --class-grading [--learners 30] [--parallel 2] [--day day4]
   const forwarded = args.filter((a) => a !== '--class-grading' && a !== '--skip-start');

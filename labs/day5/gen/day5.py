@@ -144,7 +144,7 @@ def truth_events(seed):
 
 
 def cmd_lines(a):
-    kafka_io.reset([RAW])
+    kafka_io.reset([a.topic])
     feed = os.path.join(a.dir, ".feed")
     shutil.rmtree(feed, ignore_errors=True)
     os.makedirs(feed)
@@ -155,7 +155,7 @@ def cmd_lines(a):
             for e in part:
                 f.write((e.get("line") or e["malformed"]) + "\n")
     bad = sum(1 for e in evs if "malformed" in e)
-    kafka_io.say(f"{len(evs)} lines ({bad} malformed) in .feed/; topic {RAW} is empty")
+    kafka_io.say(f"{len(evs)} lines ({bad} malformed) in .feed/; topic {a.topic} is empty")
     return 0
 
 
@@ -164,9 +164,9 @@ def cmd_verify_raw(a):
     good = {e["event_id"]: e for e in ratings.valid(evs)}
     if a.what == "errors":
         return verify_errors(a, evs, good)
-    records = kafka_io.read_all(RAW)
+    records = kafka_io.read_all(a.topic)
     if records is None:
-        return out(False, f"there is no topic {RAW}: nothing was published")
+        return out(False, f"there is no topic {a.topic}: nothing was published")
     parsed, broken = [], 0
     for r in records:
         try:
@@ -182,8 +182,8 @@ def cmd_verify_raw(a):
         dup = {k for k, c in counts.items() if c > 1 and k in good}
         extra = {k for k in counts if k not in good}
         if not missing and not dup and not extra and not broken:
-            return out(True, f"{len(records)} records in {RAW}: each of the {len(good)} valid events exactly once")
-        parts = [f"{len(records)} records in {RAW} for {len(good)} valid events"]
+            return out(True, f"{len(records)} records in {a.topic}: each of the {len(good)} valid events exactly once")
+        parts = [f"{len(records)} records in {a.topic} for {len(good)} valid events"]
         if missing:
             parts.append(f"{len(missing)} missing (e.g. {some(missing)})")
         if dup:
@@ -208,7 +208,7 @@ def cmd_verify_raw(a):
         if "ts" in v:
             wrong_value.append(f"{e['event_id']}: still has the raw field ts")
     if not parsed:
-        return out(False, f"{RAW} holds no JSON records")
+        return out(False, f"{a.topic} holds no JSON records")
     if not (wrong_value or wrong_ts or wrong_key):
         return out(True, f"{len(parsed)} records: event_time in UTC ({ratings.iso_utc(evs[0]['time'])} …), "
                          "the Kafka timestamp is the event time, the key is the user")
@@ -281,7 +281,7 @@ def cmd_druid_ingest(a):
     if spec.get("type") != "kafka" or not isinstance(inner.get("dataSchema"), dict) or not isinstance(inner.get("ioConfig"), dict):
         raise SystemExit(f"{os.path.basename(a.spec)} is not a Kafka supervisor spec: it needs \"type\": \"kafka\" and "
                          "spec.dataSchema and spec.ioConfig")
-    druid.clear_others([a.keep])
+    druid.clear_others(a.datasource)
     kafka_io.reset([a.topic])
     records = ingest_truth(a.seed)
     kafka_io.produce(a.topic, [(r["movie_id"], r, None) for r in records])
@@ -480,7 +480,7 @@ def wait_queryable(ds, total, timeout=120):
 
 
 def cmd_batch_load(a):
-    druid.clear_others([a.keep])
+    druid.clear_others(a.datasource)
     records = ingest_truth(a.seed)
     base = os.path.join(a.dir, ".load")
     write_jsonl(os.path.join(base, "ratings.json"), records)
@@ -501,7 +501,7 @@ def cmd_backfill(a):
     inner = spec.get("spec", spec)
     if spec.get("type") not in ("index_parallel", "index") or not isinstance(inner.get("ioConfig"), dict):
         raise SystemExit(f"{os.path.basename(a.spec)} is not a native batch task: it needs \"type\": \"index_parallel\" and spec.ioConfig")
-    druid.clear_others([a.keep])
+    druid.clear_others(a.datasource)
     day1, day2, fixed = backfill_data(a.seed)
     base = os.path.join(a.dir, ".load")
     write_jsonl(os.path.join(base, "ratings.json"), day1 + day2)
@@ -658,18 +658,20 @@ def cmd_verify_enriched(a):
 def cmd_verify_replay(a):
     records = [ratings.raw_record(e) for e in ratings.valid(ratings.events(a.seed, 900))]
     want = ratings.enriched(a.seed, records)
-    if DATASOURCE not in druid_tables():
-        return out(False, f"after the replay Druid has no datasource {DATASOURCE}")
-    problem = diff(grouped(DATASOURCE, "genre"), expected(want, "genre"), "genres")
+    ds = a.datasource
+    if ds not in druid_tables():
+        return out(False, f"after the replay Druid has no datasource {ds} (did the new supervisor start past the end "
+                          "of the new topic? terminating keeps the offsets a supervisor stored)")
+    problem = diff(grouped(ds, "genre"), expected(want, "genre"), "genres")
     if problem:
         return out(False, f"after reset and replay: {problem} (what the reset did not remove came back)")
     # The replay really ran through an empty pipeline: the topic holds only its records, and
     # Druid answers from segments made after it began (not from the first run's).
-    raw = kafka_io.read_all(RAW) or []
+    raw = kafka_io.read_all(a.raw_topic) or []
     if len(raw) != len(records):
-        return out(False, f"after the replay {RAW} holds {len(raw)} records, not the replay's {len(records)}: "
+        return out(False, f"after the replay {a.raw_topic} holds {len(raw)} records, not the replay's {len(records)}: "
                           "the reset did not delete the topic")
-    rows = druid.sql(f"SELECT \"version\" FROM sys.segments WHERE datasource = '{DATASOURCE}' "
+    rows = druid.sql(f"SELECT \"version\" FROM sys.segments WHERE datasource = '{ds}' "
                      "AND is_overshadowed = 0 AND (is_published = 0 OR is_available = 1)")
     old = [r["version"] for r in rows if r["version"][:19] < a.since]
     if old:
@@ -684,16 +686,16 @@ def cmd_verify_replay(a):
 # ---------------------------------------------------------------------------------------------
 
 def cmd_verify_reset(a):
-    left = []
-    if DATASOURCE in druid.supervisors():
-        state = (druid.supervisor_status(DATASOURCE) or {}).get("state", "?")
-        left.append(f"supervisor {DATASOURCE} still exists ({state}): suspend it, then terminate it")
-    running = [t["id"] for t in druid.tasks("running", DATASOURCE)]
+    left, ds = [], a.datasource
+    if ds in druid.supervisors():
+        state = (druid.supervisor_status(ds) or {}).get("state", "?")
+        left.append(f"supervisor {ds} still exists ({state}): suspend it, then terminate it")
+    running = [t["id"] for t in druid.tasks("running", ds)]
     if running:
-        left.append(f"{len(running)} ingestion task(s) still run for {DATASOURCE}")
-    if DATASOURCE in druid.datasources():
-        left.append(f"datasource {DATASOURCE} still has used segments (mark them unused: DELETE /druid/coordinator/v1/datasources/{DATASOURCE})")
-    topics = kafka_io.topics() & {RAW, ENRICHED}
+        left.append(f"{len(running)} ingestion task(s) still run for {ds}")
+    if ds in druid.datasources():
+        left.append(f"datasource {ds} still has used segments (mark them unused: DELETE /druid/coordinator/v1/datasources/{ds})")
+    topics = kafka_io.topics() & {a.raw_topic, a.enriched_topic}
     for t in sorted(topics):
         records = kafka_io.read_all(t) or []
         if records:
@@ -723,14 +725,14 @@ def main():
         s = sub.add_parser(name)
         s.add_argument("--seed", type=int, required=True)
         s.add_argument("--dir", default=os.getcwd())
-        s.add_argument("--keep", default="", help="druid: keep supervisors/tasks whose datasource starts with this")
         for item in extra:
             s.add_argument(*item[0], **item[1])
         s.set_defaults(run=run)
         return s
 
-    with_seed("lines", cmd_lines)
-    with_seed("verify-raw", cmd_verify_raw, (["what"], {"choices": ["ids", "time", "errors"]}))
+    topic = (["--topic"], {"default": RAW, "help": "the topic the graded config publishes to (in place of ratings-raw)"})
+    with_seed("lines", cmd_lines, topic)
+    with_seed("verify-raw", cmd_verify_raw, (["what"], {"choices": ["ids", "time", "errors"]}), topic)
     ds = (["--datasource"], {"required": True})
     with_seed("druid-ingest", cmd_druid_ingest, (["--spec"], {"required": True}), (["--topic"], {"required": True}), ds,
               (["--timeout"], {"type": int, "default": 150}))
@@ -742,9 +744,13 @@ def main():
     with_seed("verify-backfill", cmd_verify_backfill, (["what"], {"choices": ["task", "replaced", "kept", "rollup"]}), ds)
     with_seed("batch-load", cmd_batch_load, ds)
     with_seed("verify-enriched", cmd_verify_enriched, (["what"], {"choices": ["keys", "records", "unique"]}), (["--topic"], {"required": True}))
-    with_seed("verify-replay", cmd_verify_replay, (["--since"], {"required": True, "help": "UTC time the replay began, e.g. 2026-11-26T10:00:00"}))
+    names = ((["--datasource"], {"default": DATASOURCE}), (["--raw-topic"], {"default": RAW}),
+             (["--enriched-topic"], {"default": ENRICHED}))
+    with_seed("verify-replay", cmd_verify_replay, (["--since"], {"required": True, "help": "UTC time the replay began, e.g. 2026-11-26T10:00:00"}), *names)
     r = sub.add_parser("verify-reset")
     r.add_argument("--dir", default=os.getcwd())
+    for flags, kw in names:
+        r.add_argument(*flags, **kw)
     r.set_defaults(run=cmd_verify_reset)
     a = p.parse_args()
     sys.exit(a.run(a))

