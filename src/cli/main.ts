@@ -5,34 +5,54 @@ import { packageRoot } from '../core/paths.js';
 import { example } from './help.js';
 import { localiseUsageError } from '../i18n/usage.js';
 import { usageLang } from './usage-lang.js';
-import { register as doctor } from './commands/doctor.js';
-import { register as config } from './commands/config.js';
-import { register as images } from './commands/images.js';
-import { register as start } from './commands/start.js';
-import { register as stop } from './commands/stop.js';
-import { register as status } from './commands/status.js';
-import { register as logs } from './commands/logs.js';
-import { register as shell } from './commands/shell.js';
-import { register as gc } from './commands/gc.js';
-import { register as init } from './commands/init.js';
-import { register as list } from './commands/list.js';
-import { register as exercise } from './commands/exercise.js';
-import { register as hint } from './commands/hint.js';
-import { register as solution } from './commands/solution.js';
-import { register as reset } from './commands/reset.js';
-import { register as progress } from './commands/progress.js';
-import { register as selftest } from './commands/selftest.js';
-import { register as grade } from './commands/grade.js';
-import { register as check } from './commands/check.js';
-import { register as watch } from './commands/watch.js';
-import { register as run } from './commands/run.js';
-import { register as gen } from './commands/gen.js';
+
+/**
+ * Every command, in the order `--help` lists them. Each module is imported only when needed: a
+ * command line that names one command loads that module alone, which keeps `de-lab list` near a
+ * bare node start (issue 16); help, the menu and unknown names load them all.
+ */
+const commands: [string, () => Promise<{ register(program: Command): void }>][] = [
+  ['doctor', () => import('./commands/doctor.js')],
+  ['init', () => import('./commands/init.js')],
+  ['start', () => import('./commands/start.js')],
+  ['list', () => import('./commands/list.js')],
+  ['exercise', () => import('./commands/exercise.js')],
+  ['hint', () => import('./commands/hint.js')],
+  ['check', () => import('./commands/check.js')],
+  ['watch', () => import('./commands/watch.js')],
+  ['run', () => import('./commands/run.js')],
+  ['gen', () => import('./commands/gen.js')],
+  ['solution', () => import('./commands/solution.js')],
+  ['reset', () => import('./commands/reset.js')],
+  ['progress', () => import('./commands/progress.js')],
+  ['status', () => import('./commands/status.js')],
+  ['logs', () => import('./commands/logs.js')],
+  ['shell', () => import('./commands/shell.js')],
+  ['stop', () => import('./commands/stop.js')],
+  ['gc', () => import('./commands/gc.js')],
+  ['images', () => import('./commands/images.js')],
+  ['config', () => import('./commands/config.js')],
+  ['selftest', () => import('./commands/selftest.js')],
+  ['grade', () => import('./commands/grade.js')],
+];
+
+/** The command a command line names: its first word that is not a global option (or --lang's value). */
+export function commandName(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') return undefined;
+    if (token === '--lang') i++;
+    else if (!token.startsWith('-')) return token;
+  }
+  return undefined;
+}
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export function buildProgram(): Command {
+/** The program with every command, or with only `only` when that names a command. */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('de-lab')
     .description(
       'Run the Data Engineering Advanced course on your own machine: Docker stacks per day, exercises and graders.',
@@ -49,28 +69,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', example(['de-lab doctor', 'de-lab config set lang ko']));
-  doctor(program);
-  init(program);
-  start(program);
-  list(program);
-  exercise(program);
-  hint(program);
-  check(program);
-  watch(program);
-  run(program);
-  gen(program);
-  solution(program);
-  reset(program);
-  progress(program);
-  status(program);
-  logs(program);
-  shell(program);
-  stop(program);
-  gc(program);
-  images(program);
-  config(program);
-  selftest(program);
-  grade(program);
+  const wanted = commands.filter(([name]) => name === only);
+  for (const [, load] of wanted.length > 0 ? wanted : commands) (await load()).register(program);
   return program;
 }
 
@@ -89,7 +89,7 @@ async function openMenu(): Promise<void> {
     await runMenu({
       select: (message, choices) => select({ message, choices, pageSize: 12 }),
       dispatch: async (args) => {
-        const program = buildProgram();
+        const program = await buildProgram();
         program.exitOverride();
         await program.parseAsync(['node', 'de-lab', ...args]).catch(() => undefined);
         process.exitCode = 0;
@@ -124,7 +124,7 @@ async function openMenu(): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(commandName(argv.slice(2)));
   program.exitOverride();
   try {
     if (argv.length <= 2) {

@@ -26,7 +26,8 @@ export function fingerprint(root: string): string {
     } catch {
       return;
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    // Code-unit order: localeCompare would load ICU's collator, 15 ms of a 130 ms `list`.
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else {

@@ -1,5 +1,13 @@
-import chalk from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { createRequire } from 'node:module';
+
+const load = createRequire(import.meta.url);
+/**
+ * Whether to colour: set by configureColor, chalk's own detection until then. chalk itself (10 ms
+ * of a 130 ms `de-lab list`) is loaded only when colour may be wanted.
+ */
+let colour: boolean | undefined;
+let chalk: ChalkInstance | undefined;
 
 /** Colour off for --no-color, NO_COLOR (any non-empty value) and output that is not a terminal. */
 export function configureColor(
@@ -8,16 +16,26 @@ export function configureColor(
   stream: { isTTY?: boolean } = process.stdout,
 ): void {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
-  if (!flag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || (!stream.isTTY && !forced)) chalk.level = 0;
+  colour = !(!flag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || (!stream.isTTY && !forced));
+}
+
+type Paint = 'green' | 'yellow' | 'red' | 'dim' | 'bold' | 'cyan';
+function paint(name: Paint): (text: string) => string {
+  return (text) => {
+    if (colour === false) return text;
+    // require of an ES module (Node ≥ 20.19), so that the functions stay synchronous.
+    chalk ??= (load('chalk') as { default: ChalkInstance }).default;
+    return chalk[name](text);
+  };
 }
 
 export const style = {
-  ok: (text: string) => chalk.green(text),
-  warn: (text: string) => chalk.yellow(text),
-  fail: (text: string) => chalk.red(text),
-  dim: (text: string) => chalk.dim(text),
-  bold: (text: string) => chalk.bold(text),
-  code: (text: string) => chalk.cyan(text),
+  ok: paint('green'),
+  warn: paint('yellow'),
+  fail: paint('red'),
+  dim: paint('dim'),
+  bold: paint('bold'),
+  code: paint('cyan'),
 };
 
 export const marks = { ok: '✔', warn: '!', fail: '✖', info: '·', skip: '-' } as const;
@@ -33,7 +51,7 @@ export function displayWidth(text: string): number {
   // Latin, punctuation, arrows, box drawing and de-lab's marks (✔ ✖): one column per code unit.
   if (/^[\x00-\u02ff\u2010-\u2027\u2190-\u21ff\u2500-\u259f\u2713-\u2718]*$/.test(text))
     return text.replace(/\u001b\[[0-9;]*m/g, '').replace(/[\x00-\x1f\x7f]/g, '').length;
-  wideWidth ??= (createRequire(import.meta.url)('string-width') as { default: (text: string) => number }).default;
+  wideWidth ??= (load('string-width') as { default: (text: string) => number }).default;
   return wideWidth(text);
 }
 

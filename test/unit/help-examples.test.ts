@@ -70,7 +70,7 @@ function parseExample(program: Command, line: string): Parsed {
   return { path, command, args, options, rest };
 }
 
-const program = buildProgram();
+const program = await buildProgram();
 const examples = allCommands(program).flatMap((command) =>
   examplesOf(command).map((line) => ({ owner: command.name(), line })),
 );
