@@ -18,6 +18,9 @@ import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
 export { dropEscapingLinks, openForContainers };
 import type { Check } from './schema.js';
 
+/** Reference observations by check id, given or made on demand. */
+export type Reference = Record<string, unknown> | (() => Promise<Record<string, unknown> | undefined>);
+
 export interface RunInput {
   docker: Dockerode;
   lab: Lab;
@@ -29,8 +32,11 @@ export interface RunInput {
   dayProject: string;
   prefix: string;
   limits?: Partial<Limits>;
-  /** Observations of the reference run, by check id. */
-  reference?: Record<string, unknown>;
+  /**
+   * Observations of the reference run, by check id; or how to get them, asked for only once the
+   * steps are done (so a learner's own jobs run while the reference of the class is still made).
+   */
+  reference?: Reference;
   portVars?: Record<string, string>;
   runToken?: string;
   onStep?: (step: StepResult) => void;
@@ -195,6 +201,8 @@ export async function runExercise(
       }
     }
     const status = new Map<string, CheckResult['status']>();
+    const reference =
+      typeof input.reference === 'function' ? await abortable(input.reference(), input.signal) : input.reference;
     for (const raw of input.spec.checks) {
       const check = fillDeep(raw, ctx.vars);
       const base = { id: check.id, title: tr(check.title), kind: check.kind, weight: check.weight };
@@ -233,7 +241,7 @@ export async function runExercise(
         };
       } else {
         input.onBegin?.({ type: 'check', id: check.id, title: base.title });
-        const outcome = await abortable(evaluate(ctx, check, input.reference?.[check.id]), input.signal);
+        const outcome = await abortable(evaluate(ctx, check, reference?.[check.id]), input.signal);
         if (outcome.observed !== undefined && kindOf(check).needsReference(check))
           observations[check.id] = outcome.observed;
         result = {

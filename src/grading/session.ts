@@ -8,7 +8,14 @@ import type { Lab } from '../course/labs.js';
 import type { Limits } from '../stack/sandbox/containers.js';
 import type { GradingSpec } from './context.js';
 import type { ExerciseResult, CheckResult, StepResult } from './results.js';
-import { needsReference, readCachedReference, referenceKey, runExercise, writeCachedReference } from './runner.js';
+import {
+  needsReference,
+  readCachedReference,
+  referenceKey,
+  runExercise,
+  writeCachedReference,
+  type Reference,
+} from './runner.js';
 import { loadGradingSpec } from './spec.js';
 
 export const DEFAULT_SEED = 20261123;
@@ -28,8 +35,8 @@ export interface SessionInput {
   limits?: Partial<Limits>;
   onStep?: (step: StepResult & { role: string }) => void;
   onCheck?: (check: CheckResult & { role: string }) => void;
-  /** Observations of the reference run, when the caller already has them (`grade` makes them once per class, out of the learners' reach). */
-  reference?: Record<string, unknown>;
+  /** Observations of the reference run, when the caller has them or makes them (`grade` makes them once per class, out of the learners' reach). */
+  reference?: Reference;
   /** {port:N} values of the stack (private ports of a selftest/grade stack, or the day's own ports). */
   portVars?: Record<string, string>;
   /** Appended to names a run creates (projects, image tags), so two runs at once never share one. */

@@ -8,7 +8,14 @@ import type { GradingSpec } from '../context.js';
 import type { ExerciseResult } from '../results.js';
 import { gradeExercise } from '../session.js';
 import { unpackSubmission, UnsafeSubmission, type ArchiveLimits } from './archive.js';
-import { totals, unrunExercise, type CatalogueExercise, type GradedExercise, type LearnerResult } from './model.js';
+import {
+  totals,
+  unrunExercise,
+  type CatalogueExercise,
+  type GradedExercise,
+  type LearnerResult,
+  type Overhead,
+} from './model.js';
 import { detectLayout, fingerprint, type Submission } from './submissions.js';
 import {
   closeLearnerStack,
@@ -128,7 +135,9 @@ export async function gradeLearner(
   mkdirSync(env.tmp, { recursive: true });
   const root = mkdtempSync(join(env.tmp, `${submission.role}-`));
   const unpacked = join(root, 'unpacked');
-  const result = base(env, submission, print);
+  // Shared by reference with the result, so the removal's time (measured last) lands in it too.
+  const overhead: Overhead = { openSec: 0, leftoversSec: 0, recreateSec: 0, closeSec: 0 };
+  const result = { ...base(env, submission, print), overhead };
   let stack: LearnerStack | undefined;
   try {
     try {
@@ -162,6 +171,7 @@ export async function gradeLearner(
         seconds: (Date.now() - started) / 1000,
       };
     }
+    const opening = Date.now();
     try {
       stack = await openLearnerStack({
         docker: env.docker,
@@ -170,6 +180,7 @@ export async function gradeLearner(
         project: learnerProject(env.lab.id, submission.role, env.runToken),
         root: join(root, 'stack'),
       });
+      overhead.openSec = (Date.now() - opening) / 1000;
     } catch (error) {
       const reason = `the private ${env.lab.id} stack did not start: ${errorMessage(error)}`;
       const exercises = env.catalogue.map((exercise) => unrunExercise(exercise, 'error', reason));
@@ -199,6 +210,7 @@ export async function gradeLearner(
           join(layout.base, exercise.id),
           result.notes,
           exercise !== todo[todo.length - 1],
+          overhead,
         ),
       );
     }
@@ -226,7 +238,9 @@ export async function gradeLearner(
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
+    const closing = Date.now();
     if (stack) await closeLearnerStack(env.docker, env.lab, stack, env.keep).catch(() => undefined);
+    overhead.closeSec = (Date.now() - closing) / 1000;
     if (!env.keep) {
       await removeRoleImages(env.docker, submission.role).catch(() => undefined);
       rmSync(root, { recursive: true, force: true });
@@ -242,6 +256,7 @@ async function gradeOneExercise(
   source: string,
   notes: string[],
   more: boolean,
+  overhead: Overhead,
 ): Promise<GradedExercise> {
   const spec = env.specs.get(exercise.id)!;
   let graded: GradedExercise;
@@ -259,7 +274,8 @@ async function gradeOneExercise(
       seed: env.seed,
       role: submission.role,
       limits: env.limits,
-      reference: (await env.references.get(exercise.id)) ?? {},
+      // Asked for after the learner's steps: their jobs run while the class's reference is made.
+      reference: () => env.references.get(exercise.id),
       portVars: stack.portVars,
       runToken: env.runToken,
     });
@@ -269,10 +285,14 @@ async function gradeOneExercise(
     graded = unrunExercise(exercise, 'error', errorMessage(error));
   }
   // Whatever the run left running or broke is noted, and the stack made new for the next exercise.
+  const looking = Date.now();
   const found = await leftovers(env.docker, stack).catch(() => ({ gone: [], strays: [], limited: [] }));
+  overhead.leftoversSec += (Date.now() - looking) / 1000;
   notes.push(...describeLeftovers(exercise.id, found));
   if (more && (timedOut || found.gone.length > 0 || found.strays.length > 0 || found.limited.length > 0)) {
+    const recreating = Date.now();
     await recreateStack(env.docker, env.lab, stack);
+    overhead.recreateSec += (Date.now() - recreating) / 1000;
     notes.push(`${exercise.id}: the private stack was recreated for the next exercise`);
   }
   return graded;

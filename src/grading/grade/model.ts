@@ -113,6 +113,15 @@ export interface LearnerResult {
   seconds: number;
   /** Which private stack graded it (1-based). */
   worker?: number;
+  /** Seconds spent around the exercises: the private stack's start, the look for leftovers after each exercise, stacks recreated because of them, and the removal (filled in when it is done). */
+  overhead?: Overhead;
+}
+
+export interface Overhead {
+  openSec: number;
+  leftoversSec: number;
+  recreateSec: number;
+  closeSec: number;
 }
 
 export interface CheckStat {

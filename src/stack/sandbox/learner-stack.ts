@@ -143,8 +143,19 @@ export interface Leftovers {
  */
 export async function leftovers(docker: Dockerode, stack: LearnerStack): Promise<Leftovers> {
   const first = await processSnapshot(docker, stack.project);
-  await new Promise((resolve) => setTimeout(resolve, 750));
-  const second = await processSnapshot(docker, stack.project);
+  // The service's own healthcheck (a slow one can outlive the 750 ms) is the engine's, not the learner's.
+  // So is the container's own main process (under load it may not have started when the baseline was taken).
+  const engines = (snapshot: Snapshot, id: string, pid: string): boolean => {
+    const command = snapshot.get(id)?.sample.get(pid) ?? '';
+    const base = stack.baseline.get(id);
+    return !base || isHealthcheck(command, base.healthcheck) || command.trim() === base.main.trim();
+  };
+  // Only a process that is new and still there 750 ms later counts; with none new, no second look.
+  const suspects = [...first].some(([id, now]) =>
+    [...now.pids].some((pid) => !stack.baseline.get(id)?.pids.has(pid) && !engines(first, id, pid)),
+  );
+  if (suspects) await new Promise((resolve) => setTimeout(resolve, 750));
+  const second = suspects ? await processSnapshot(docker, stack.project) : first;
   const result: Leftovers = { gone: [], strays: [], limited: [] };
   for (const [id, base] of stack.baseline) {
     const now = second.get(id);
@@ -153,11 +164,7 @@ export async function leftovers(docker: Dockerode, stack: LearnerStack): Promise
       continue;
     }
     const before = first.get(id);
-    // The service's own healthcheck (a slow one can outlive the 750 ms) is the engine's, not the learner's.
-    // So is the container's own main process (under load it may not have started when the baseline was taken).
-    const probe = (pid: string) =>
-      isHealthcheck(now.sample.get(pid) ?? '', base.healthcheck) ||
-      (now.sample.get(pid) ?? '').trim() === base.main.trim();
+    const probe = (pid: string) => engines(second, id, pid);
     const extra = [...now.pids].filter((pid) => !base.pids.has(pid) && before?.pids.has(pid) && !probe(pid));
     if (extra.length > 0) {
       const commands = [...new Set(extra.map((pid) => now.sample.get(pid) ?? '').filter(Boolean))].slice(0, 3);
