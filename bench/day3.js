@@ -5,7 +5,7 @@
 // the job's event log (SQL execution start → end), so the JVM and Python start-up are left out;
 // for partition-pruning and bucketing only the report query counts (their reference spends more
 // when it writes the table, to make every later query cheaper: that is the trade).
-// Usage: node bench/day3.js [--runs 3] [--rows 3000000] [--only skew-join,cache-reuse] [--project de-lab-day3]
+// Usage: node bench/day3.js [--runs 3] [--rows 3000000] [--skew 0.75] [--only skew-join,cache-reuse] [--project de-lab-day3]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,6 +20,7 @@ const option = (name, fallback) => {
 const project = option('--project', 'de-lab-day3');
 const runs = Number(option('--runs', 3));
 const rows = Number(option('--rows', 3_000_000));
+const skew = args.includes('--skew') ? ['--skew', option('--skew', '')] : [];
 const NO_BROADCAST = ['--conf', 'spark.sql.autoBroadcastJoinThreshold=-1'];
 const EXERCISES = [
   { id: 'partitions', file: 'partitions.py', measure: 'all', conf: [] },
@@ -67,7 +68,16 @@ console.log(
   `Day 3 tuning: starter vs reference, median of ${runs} runs, ${rows.toLocaleString('en')} sales rows (seed 20261123)`,
 );
 const gen = JSON.parse(
-  exec(['python3', '/opt/de-lab/gen/data.py', '--out', `${base}/data`, '--rows', String(rows), '--summary-json'])
+  exec([
+    'python3',
+    '/opt/de-lab/gen/data.py',
+    '--out',
+    `${base}/data`,
+    '--rows',
+    String(rows),
+    ...skew,
+    '--summary-json',
+  ])
     .trim()
     .split('\n')
     .pop(),
