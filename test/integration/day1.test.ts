@@ -206,4 +206,25 @@ describe('day1 graders against hard-coded submissions', () => {
     }
     expect(underB.exitCode, summaryB).toBe(0);
   });
+
+  it('root under another name (a second user with uid 0) fails non-root-user', async () => {
+    const copy = join(work, 'uid0');
+    cpSync(join(repoRoot, 'labs'), join(copy, 'labs'), { recursive: true });
+    const data = join(copy, 'labs', 'day1', 'exercises', 'dockerfile-data-tool');
+    const dockerfile = readFileSync(join(data, 'solution', 'Dockerfile'), 'utf8').replace(
+      /^USER summarize$/m,
+      'RUN useradd --non-unique --uid 0 --no-create-home admin\nUSER admin',
+    );
+    expect(dockerfile).toContain('USER admin');
+    writeFileSync(join(data, 'starter', 'Dockerfile'), dockerfile);
+    const run = await deLab(['selftest', 'day1', '--exercise', 'dockerfile-data-tool', '--json'], {
+      env: isolatedEnv({ DE_LAB_LABS_DIR: join(copy, 'labs') }),
+      timeout: 10 * 60_000,
+    });
+    const rows = rowsOf(run.stdout);
+    const summary = describeRows(rows);
+    expect(failingIds(rows[0]), summary).toEqual(['non-root-user']);
+    expect(rows[0]?.starter?.failing.join(' '), summary).toMatch(/uid 0: root under another name/);
+    expect(rows[0]?.solution?.passed, summary).toBe(true);
+  });
 });

@@ -78,6 +78,12 @@ describe('docker-image judge', () => {
       found: 'no USER (runs as root)',
     });
     expect(dockerImageKind.judge(check, image(), undefined).ok).toBe(true);
+    // `useradd -o -u 0 admin` + `USER admin`: the name is not root, the uid the image reports is.
+    expect(dockerImageKind.judge(check, image({ user: 'admin', uid: '0' }), undefined)).toMatchObject({
+      ok: false,
+      found: 'USER admin, which is uid 0: root under another name',
+    });
+    expect(dockerImageKind.judge(check, image({ user: 'admin', uid: '10001' }), undefined).ok).toBe(true);
   });
 
   it('checks ENTRYPOINT, CMD, WORKDIR, size and base image', () => {

@@ -69,6 +69,19 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
           .inspect()
           .catch(() => undefined)
       )?.RootFS?.Layers;
+    // A USER with another name can still be uid 0 (`useradd -o -u 0 admin`): ask the image itself.
+    let uid: string | undefined;
+    const user = info.Config.User ?? '';
+    if (check.expect.user === 'non-root' && !isRoot(user)) {
+      const id = await runLimited({
+        docker: ctx.docker,
+        image: check.image,
+        entrypoint: ['id', '-u'],
+        command: [],
+        limits: { ...ctx.limits, timeoutMs: 30_000 },
+      }).catch(() => undefined);
+      uid = id && id.exitCode === 0 ? id.stdout.trim() : undefined;
+    }
     let run;
     if (check.run) {
       const stdin =
@@ -83,7 +96,8 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
     }
     return {
       exists: true,
-      user: info.Config.User ?? '',
+      user,
+      uid,
       entrypoint: info.Config.Entrypoint ?? null,
       cmd: info.Config.Cmd ?? null,
       exposedPorts: Object.keys(info.Config.ExposedPorts ?? {}).sort(),
@@ -105,9 +119,15 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
     const verdicts: Verdict[] = [];
     if (e.user === 'non-root')
       verdicts.push({
-        ok: !isRoot(o.user),
+        // uid: what `id -u` said in the image; undefined when it could not tell (no `id` in it).
+        ok: !isRoot(o.user) && o.uid !== '0',
         expected: 'a non-root USER',
-        found: o.user === '' ? 'no USER (runs as root)' : `USER ${o.user}`,
+        found:
+          o.user === ''
+            ? 'no USER (runs as root)'
+            : o.uid === '0'
+              ? `USER ${o.user}, which is uid 0: root under another name`
+              : `USER ${o.user}`,
       });
     else if (e.user !== undefined) verdicts.push(field('USER', e.user, o.user));
     if (e.entrypoint) verdicts.push(field('ENTRYPOINT', e.entrypoint, o.entrypoint));

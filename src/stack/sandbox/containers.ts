@@ -35,6 +35,8 @@ export async function runLimited(input: {
   docker: Dockerode;
   image: string;
   command?: string[];
+  /** Replaces the image's ENTRYPOINT (to ask the image something, e.g. `id -u`). */
+  entrypoint?: string[];
   network?: string;
   binds?: string[];
   env?: string[];
@@ -48,6 +50,7 @@ export async function runLimited(input: {
   const container = await input.docker.createContainer({
     Image: input.image,
     Cmd: input.command,
+    Entrypoint: input.entrypoint,
     Env: input.env,
     User: input.user,
     OpenStdin: input.stdin !== undefined,
