@@ -8,15 +8,9 @@
 // Usage: node bench/day3.js [--runs 3] [--rows 3000000] [--skew 0.75] [--only skew-join,cache-reuse] [--project de-lab-day3]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, args, option, median } from './lib.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? String(args[i + 1]) : String(fallback);
-};
 const project = option('--project', 'de-lab-day3');
 const runs = Number(option('--runs', 3));
 const rows = Number(option('--rows', 3_000_000));
@@ -31,12 +25,6 @@ const EXERCISES = [
   { id: 'bucketing', file: 'bucketing.py', measure: 'last', conf: NO_BROADCAST },
 ];
 const only = args.includes('--only') ? option('--only', '').split(',') : undefined;
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const container = execFileSync(
   'docker',

@@ -5,15 +5,9 @@
 // Usage: node bench/day4-latency.js [--events 1000] [--rate 100] [--trigger-ms 200]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, option } from './lib.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? String(args[i + 1]) : String(fallback);
-};
 const project = option('--project', 'de-lab-day4');
 
 const container = execFileSync(

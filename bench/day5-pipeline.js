@@ -11,15 +11,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, option, median } from './lib.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? String(args[i + 1]) : String(fallback);
-};
 const project = 'de-lab-bench-day5';
 const compose = join(root, 'labs', 'day5', 'compose.yaml');
 const workspace = mkdtempSync(join(tmpdir(), 'de-lab-bench-day5-'));
@@ -39,11 +33,6 @@ const exec = (service, argv, options = {}) =>
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const MIB = { B: 1 / 1048576, KiB: 1 / 1024, MiB: 1, GiB: 1024 };
 const toMiB = (text) => {
