@@ -159,6 +159,19 @@ def cmd_lines(a):
     return 0
 
 
+def json_records(records):
+    """Each record with its JSON value (a value that is JSON but not an object counts as {}), and
+    how many values are not JSON at all (or empty)."""
+    pairs, broken = [], 0
+    for r in records:
+        try:
+            v = json.loads(r["value"])
+            pairs.append((r, v if isinstance(v, dict) else {}))
+        except (TypeError, ValueError):
+            broken += 1
+    return pairs, broken
+
+
 def cmd_verify_raw(a):
     evs = truth_events(a.seed)
     good = {e["event_id"]: e for e in ratings.valid(evs)}
@@ -167,13 +180,7 @@ def cmd_verify_raw(a):
     records = kafka_io.read_all(a.topic)
     if records is None:
         return out(False, f"there is no topic {a.topic}: nothing was published")
-    parsed, broken = [], 0
-    for r in records:
-        try:
-            v = json.loads(r["value"])
-            parsed.append((r, v if isinstance(v, dict) else {}))
-        except ValueError:
-            broken += 1
+    parsed, broken = json_records(records)
     if a.what == "ids":
         counts = {}
         for _, v in parsed:
@@ -599,13 +606,7 @@ def cmd_verify_enriched(a):
     records = kafka_io.read_all(a.topic)
     if not records:
         return out(False, f"your job published nothing to its output topic")
-    rows, broken = [], 0
-    for r in records:
-        try:
-            v = json.loads(r["value"])
-            rows.append((r, v if isinstance(v, dict) else {}))
-        except (TypeError, ValueError):
-            broken += 1
+    rows, broken = json_records(records)
     if a.what == "keys":
         wrong = [(r["key"], v.get("movie_id")) for r, v in rows if r["key"] != v.get("movie_id")]
         if broken or not rows:
