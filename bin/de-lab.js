@@ -6,10 +6,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
 } else {
-  // `de-lab … | head` closes the pipe early: end quietly instead of an EPIPE stack trace.
+  // `de-lab … | head` closes the pipe early: the rest of the output has nowhere to go, but the
+  // command still finishes and cleans up (a grade run removes its stacks) instead of dying with
+  // an EPIPE stack trace.
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (error) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
       throw error;
     });
   // Node 22.1+ keeps compiled code of de-lab's modules between runs (a no-op on Node 20).

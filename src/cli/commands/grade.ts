@@ -137,7 +137,15 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const out = resolve(options.out ?? `grades-${lab.id}`);
   const abort = new AbortController();
   const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
+    if (abort.signal.aborted) {
+      ctx.err(
+        tr({
+          en: 'Stopped at once: the private stacks of the learners in flight are left running; remove them with `de-lab gc`.',
+          ko: '바로 멈췄습니다. 채점 중이던 학습자의 개인 스택이 남아 있으니 `de-lab gc`로 지우세요.',
+        }),
+      );
+      process.exit(130);
+    }
     abort.abort();
     ctx.err(
       style.warn(
