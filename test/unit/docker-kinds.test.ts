@@ -78,12 +78,16 @@ describe('docker-image judge', () => {
       found: 'no USER (runs as root)',
     });
     expect(dockerImageKind.judge(check, image(), undefined).ok).toBe(true);
-    // `useradd -o -u 0 admin` + `USER admin`: the name is not root, the uid the image reports is.
+    // `useradd -o -u 0 admin` + `USER admin`: the name is not root, its uid in /etc/passwd is.
     expect(dockerImageKind.judge(check, image({ user: 'admin', uid: '0' }), undefined)).toMatchObject({
       ok: false,
       found: 'USER admin, which is uid 0: root under another name',
     });
     expect(dockerImageKind.judge(check, image({ user: 'admin', uid: '10001' }), undefined).ok).toBe(true);
+    expect(dockerImageKind.judge(check, image({ user: 'ghost', uid: 'unknown' }), undefined)).toMatchObject({
+      ok: false,
+      found: "USER ghost, which the image's /etc/passwd does not name",
+    });
   });
 
   it('checks ENTRYPOINT, CMD, WORKDIR, size and base image', () => {

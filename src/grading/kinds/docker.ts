@@ -2,7 +2,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type Dockerode from 'dockerode';
 import { matchText, short, type Verdict } from '../compare.js';
-import { runLimited } from '../../stack/sandbox/containers.js';
+import { readImageFile, runLimited } from '../../stack/sandbox/containers.js';
 import { logTail, PROJECT_LABEL, SERVICE_LABEL } from '../../stack/project.js';
 import type { Check } from '../schema.js';
 import { allOf, field, type CheckKind } from './types.js';
@@ -69,18 +69,20 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
           .inspect()
           .catch(() => undefined)
       )?.RootFS?.Layers;
-    // A USER with another name can still be uid 0 (`useradd -o -u 0 admin`): ask the image itself.
+    // A USER with another name can still be uid 0 (`useradd --non-unique --uid 0 admin`): look the
+    // name up in the image's /etc/passwd, which is what the runtime resolves it with. Read from the
+    // image, not asked of a program in it (a learner's `id` could print anything).
     let uid: string | undefined;
     const user = info.Config.User ?? '';
-    if (check.expect.user === 'non-root' && !isRoot(user)) {
-      const id = await runLimited({
-        docker: ctx.docker,
-        image: check.image,
-        entrypoint: ['id', '-u'],
-        command: [],
-        limits: { ...ctx.limits, timeoutMs: 30_000 },
-      }).catch(() => undefined);
-      uid = id && id.exitCode === 0 ? id.stdout.trim() : undefined;
+    const name = user.split(':')[0]!.trim();
+    if (check.expect.user === 'non-root' && !isRoot(user) && !/^\d+$/.test(name)) {
+      const passwd = await readImageFile(ctx.docker, check.image, '/etc/passwd');
+      if (passwd !== undefined)
+        uid =
+          passwd
+            .split('\n')
+            .find((line) => line.split(':')[0] === name)
+            ?.split(':')[2] ?? 'unknown';
     }
     let run;
     if (check.run) {
@@ -119,15 +121,17 @@ export const dockerImageKind: CheckKind<ImageCheck> = {
     const verdicts: Verdict[] = [];
     if (e.user === 'non-root')
       verdicts.push({
-        // uid: what `id -u` said in the image; undefined when it could not tell (no `id` in it).
-        ok: !isRoot(o.user) && o.uid !== '0',
+        // uid: the USER's uid in the image's /etc/passwd ('unknown': not in it; undefined: not read).
+        ok: !isRoot(o.user) && o.uid !== '0' && o.uid !== 'unknown',
         expected: 'a non-root USER',
         found:
           o.user === ''
             ? 'no USER (runs as root)'
             : o.uid === '0'
               ? `USER ${o.user}, which is uid 0: root under another name`
-              : `USER ${o.user}`,
+              : o.uid === 'unknown'
+                ? `USER ${o.user}, which the image's /etc/passwd does not name`
+                : `USER ${o.user}`,
       });
     else if (e.user !== undefined) verdicts.push(field('USER', e.user, o.user));
     if (e.entrypoint) verdicts.push(field('ENTRYPOINT', e.entrypoint, o.entrypoint));

@@ -35,8 +35,6 @@ export async function runLimited(input: {
   docker: Dockerode;
   image: string;
   command?: string[];
-  /** Replaces the image's ENTRYPOINT (to ask the image something, e.g. `id -u`). */
-  entrypoint?: string[];
   network?: string;
   binds?: string[];
   env?: string[];
@@ -50,7 +48,6 @@ export async function runLimited(input: {
   const container = await input.docker.createContainer({
     Image: input.image,
     Cmd: input.command,
-    Entrypoint: input.entrypoint,
     Env: input.env,
     User: input.user,
     OpenStdin: input.stdin !== undefined,
@@ -181,4 +178,62 @@ async function startExec(
     stream.on('close', resolve);
   });
   return { exec, finished, stdout: out.text, stderr: err.text };
+}
+
+/**
+ * A small text file of an image, read from a created (never started) container through the
+ * engine's archive API, so no program of the image runs; a symbolic link is followed once.
+ * Undefined when it cannot be read.
+ */
+export async function readImageFile(
+  docker: Dockerode,
+  image: string,
+  path: string,
+  maxBytes = 1024 * 1024,
+): Promise<string | undefined> {
+  const container = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['/nonexistent'],
+    Labels: { 'de-lab.managed': 'true', 'de-lab.purpose': 'grading' },
+    HostConfig: { NetworkMode: 'none', LogConfig: LOG_CONFIG },
+  });
+  try {
+    const { extract } = await import('tar-stream');
+    const read = async (file: string, hops: number): Promise<string | undefined> => {
+      const archive = (await container.getArchive({ path: file })) as NodeJS.ReadableStream;
+      const entries = extract();
+      let text: string | undefined;
+      let link: string | undefined;
+      await new Promise<void>((resolve, reject) => {
+        entries.on('entry', (header, stream, next) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          stream.on('data', (data: unknown) => {
+            const chunk = data as Buffer;
+            size += chunk.length;
+            if (size <= maxBytes) chunks.push(chunk);
+          });
+          stream.on('end', () => {
+            if (text === undefined && link === undefined) {
+              if (header.type === 'symlink') link = header.linkname ?? undefined;
+              else if (header.type === 'file' && size <= maxBytes) text = Buffer.concat(chunks).toString('utf8');
+            }
+            next();
+          });
+          stream.resume();
+        });
+        entries.on('finish', resolve);
+        entries.on('error', reject);
+        archive.on('error', reject);
+        archive.pipe(entries);
+      });
+      if (text !== undefined || !link || hops > 0) return text;
+      return read(link.startsWith('/') ? link : `${path.replace(/[^/]*$/, '')}${link}`, hops + 1);
+    };
+    return await read(path, 0);
+  } catch {
+    return undefined;
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
 }
