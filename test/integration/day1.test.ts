@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
-
-interface Row {
-  exercise: string;
-  verdict: string;
-  reason?: string;
-  starter?: { passed: boolean; failing: string[] };
-  solution?: { passed: boolean; failing: string[] };
-}
+import type { SelftestRow as Row } from '../helpers/selftest.js';
 
 const rowsOf = (stdout: string): Row[] => {
   const parsed = JSON.parse(stdout) as { rows?: Row[] } | Row[];

@@ -1,11 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, repoRoot } from '../helpers/cli.js';
 import { Cleanup, docker, dockerOk, pollUntil, smokeName, waitHealthy } from '../helpers/smoke-docker.js';
 import { httpJson } from '../helpers/http.js';
+import { launchChromium } from '../helpers/browser.js';
 
 /**
  * The de-lab/turnilo image for real, against the project's Druid image: a small datasource is
@@ -20,7 +21,6 @@ const version = (name: string) =>
   (parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as { version: string }).version;
 const TURNILO = `de-lab/turnilo:${version('turnilo')}`;
 const DRUID = `de-lab/druid:${version('druid')}`;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const LABELS = ['--label', 'de-lab.managed=false', '--label', 'de-lab.test=smoke'];
 const ARTIFACTS = join(repoRoot, 'test-artifacts');
 
@@ -243,13 +243,7 @@ describe('image smoke: turnilo + druid', () => {
   });
 
   it('a real browser (headless chromium) opens the cube page and sees that total rendered', async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (or set CHROMIUM_PATH)`).toBe(true);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-dev-shm-usage'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${turniloUrl}/#${DATASOURCE}`);
