@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import { withBuildTurn } from './image-lock.js';
 import type { Limits } from './limits.js';
 
 export class BuildFailure extends Error {
@@ -87,6 +88,13 @@ export async function buildLearnerImage(input: {
   labels: Record<string, string>;
 }): Promise<{ output: string; pidsLimited: boolean }> {
   if (!existsSync(join(input.context, input.dockerfile))) throw new BuildFailure(`${input.dockerfile} does not exist`);
+  // Its cache layers must outlive the build: no learner image is removed (and pruned) meanwhile.
+  return withBuildTurn(() => build(input));
+}
+
+async function build(
+  input: Parameters<typeof buildLearnerImage>[0],
+): Promise<{ output: string; pidsLimited: boolean }> {
   const { pack } = await import('tar-fs');
   const cgroup = await buildPidsCgroup(
     input.docker,

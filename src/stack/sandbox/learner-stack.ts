@@ -7,6 +7,7 @@ import type { ComposeTarget } from '../compose.js';
 import { projectContainers, PROJECT_LABEL } from '../project.js';
 import { startStack } from '../start.js';
 import { execService } from './containers.js';
+import { withRemovalTurn } from './image-lock.js';
 import { composeDown, startPrivateStack } from './private-stack.js';
 
 /**
@@ -265,6 +266,10 @@ export async function closeLearnerStack(docker: Dockerode, lab: Lab, stack: Lear
 
 /** Images that a learner's run built: tagged with its role, or by a Compose project named after it. */
 export async function removeRoleImages(docker: Dockerode, role: string): Promise<string[]> {
+  return withRemovalTurn(() => removeRoleImagesNow(docker, role));
+}
+
+async function removeRoleImagesNow(docker: Dockerode, role: string): Promise<string[]> {
   const tagPattern = new RegExp(`(^|[^a-z0-9])${role.replace(/[^a-z0-9-]/g, '')}($|[^a-z0-9-])`);
   const removed: string[] = [];
   const images = await docker.listImages({ filters: { label: ['de-lab.purpose=grading'] } }).catch(() => []);
