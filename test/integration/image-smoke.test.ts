@@ -274,6 +274,50 @@ describe('image smoke: kafka + spark', () => {
     expect(appStart['App ID']).toBe(result.appId);
     expect(appStart.Timestamp).toBeGreaterThanOrEqual(started - 60_000);
   });
+
+  it('spark: drivers map Spark classes from the image archive, by spark-submit and by plain python, and only load from jars when it is off', async () => {
+    await waitHealthy(spark, 120_000);
+    writeFileSync(
+      join(sparkDir, 'tiny.py'),
+      'from pyspark.sql import SparkSession\n' +
+        's = SparkSession.builder.getOrCreate()\n' +
+        'print("sum", s.range(1000).selectExpr("sum(id)").first()[0], s.conf.get("spark.eventLog.enabled"))\n' +
+        's.stop()\n',
+    );
+    // Counts where the driver's classes came from: the archive ("shared objects file (top)") or a jar.
+    const run = async (command: string, env: string[] = []) => {
+      const result = await docker(
+        [
+          'exec',
+          ...env.flatMap((e) => ['-e', e]),
+          '-e',
+          'SPARK_SUBMIT_OPTS=-Xlog:class+load=info:file=/tmp/classes.log',
+          spark,
+          'sh',
+          '-c',
+          `rm -f /tmp/classes.log; ${command} && echo "shared $(grep -c 'shared objects file (top)' /tmp/classes.log) jar $(grep -c 'source: file:.*[.]jar$' /tmp/classes.log)"`,
+        ],
+        { timeout: 4 * 60_000 },
+      );
+      expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
+      const [, shared, jar] = /shared (\d+) jar (\d+)/.exec(result.stdout)!.map(Number);
+      return { shared: shared!, jar: jar!, stdout: result.stdout, stderr: result.stderr };
+    };
+    const submitted = await run('spark-submit tiny.py');
+    expect(submitted.shared).toBeGreaterThan(8000);
+    expect(submitted.jar).toBeGreaterThan(0);
+    expect(submitted.jar).toBeLessThan(submitted.shared / 5);
+    // The image's defaults still apply (event log on) and its log4j2.properties keeps INFO lines out.
+    expect(submitted.stdout).toContain('sum 499500 true');
+    expect(submitted.stderr).not.toMatch(/ INFO /);
+    const python = await run('python tiny.py');
+    expect(python.shared).toBeGreaterThan(8000);
+    expect(python.stdout).toContain('sum 499500 true');
+    const off = await run('spark-submit tiny.py', ['DE_LAB_SPARK_CDS=off']);
+    expect(off.shared).toBe(0);
+    expect(off.jar).toBeGreaterThan(8000);
+    expect(off.stdout).toContain('sum 499500 true');
+  });
 });
 
 describe('image smoke: mariadb + tools', () => {
