@@ -94,6 +94,9 @@ describe('image lock: learner builds and image removals take turns', () => {
     const options = { ...lockDir(), timeoutMs: 200 };
     writeFileSync(join(options.dir, `build-${process.pid}-stuck`), '');
     await expect(withRemovalTurn(async () => undefined, options)).rejects.toThrow(/gave up waiting .*de-lab gc/);
+    await expect(withRemovalTurn(async () => undefined, options)).rejects.toThrow(
+      `gave up waiting 0 s to remove images: de-lab process ${process.pid} is still building a learner image; once it is done or stopped, run de-lab gc to remove what was left`,
+    );
     // The removal's own mark is gone, so builds are not blocked by a removal that gave up.
     await withBuildTurn(async () => undefined, { ...options, timeoutMs: 100 });
   });

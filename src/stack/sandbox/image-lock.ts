@@ -76,20 +76,30 @@ function prepare(dir: string): void {
   }
 }
 
-function liveBuilds(dir: string): number {
-  let live = 0;
+/** The processes whose builds are running now; marks of dead ones are cleared on the way. */
+function liveBuilds(dir: string): number[] {
+  const live: number[] = [];
   for (const name of readdirSync(dir)) {
     const match = /^build-(\d+)-/.exec(name);
     if (!match) continue;
-    if (alive(Number(match[1]))) live += 1;
+    if (alive(Number(match[1]))) live.push(Number(match[1]));
     else clear(join(dir, name));
   }
   return live;
 }
 
-function timedOut(what: string): Error {
+function removalOwner(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'removal', 'pid'), 'utf8').trim() || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function timedOut(what: string, timeoutMs: number, holder: string): Error {
   return new Error(
-    `gave up waiting to ${what}: another de-lab process kept the image lock; run de-lab gc and try again`,
+    `gave up waiting ${timeoutMs < 60_000 ? `${Math.round(timeoutMs / 1000)} s` : `${Math.round(timeoutMs / 60_000)} min`} to ${what}: ${holder}; ` +
+      'once it is done or stopped, run de-lab gc to remove what was left',
   );
 }
 
@@ -105,7 +115,8 @@ export async function withBuildTurn<T>(work: () => Promise<T>, options: ImageLoc
       if (!removalHeld(dir)) break;
       unlinkSync(mark);
     }
-    if (Date.now() > deadline) throw timedOut('build');
+    if (Date.now() > deadline)
+      throw timedOut('build', timeoutMs, `de-lab process ${removalOwner(dir)} is still removing images`);
     await sleep(pollMs);
   }
   try {
@@ -130,12 +141,18 @@ export async function withRemovalTurn<T>(work: () => Promise<T>, options: ImageL
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       removalHeld(dir);
     }
-    if (Date.now() > deadline) throw timedOut('remove images');
+    if (Date.now() > deadline)
+      throw timedOut('remove images', timeoutMs, `de-lab process ${removalOwner(dir)} is still removing images`);
     await sleep(pollMs);
   }
   try {
-    while (liveBuilds(dir) > 0) {
-      if (Date.now() > deadline) throw timedOut('remove images');
+    for (let builders = liveBuilds(dir); builders.length > 0; builders = liveBuilds(dir)) {
+      if (Date.now() > deadline)
+        throw timedOut(
+          'remove images',
+          timeoutMs,
+          `de-lab process ${[...new Set(builders)].join(', ')} is still building a learner image`,
+        );
       await sleep(pollMs);
     }
     return await work();
