@@ -14,7 +14,7 @@ import { score, type CheckResult, type ExerciseResult, type StepResult } from '.
 import { fillDeep } from './template.js';
 import { runStep } from './steps.js';
 import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
-import { withRemovalTurn } from '../stack/sandbox/image-lock.js';
+import { removeImagesInTurn } from '../stack/sandbox/image-lock.js';
 
 export { dropEscapingLinks, openForContainers };
 import type { Check } from './schema.js';
@@ -269,14 +269,7 @@ export async function runExercise(
     }
     for (const project of ctx.composeProjects)
       await composeDown(project, { ...process.env, DE_LAB_IMAGE_PREFIX: ctx.prefix });
-    if (ctx.builtImages.size > 0)
-      await withRemovalTurn(async () => {
-        for (const tag of ctx.builtImages)
-          await ctx.docker
-            .getImage(tag)
-            .remove({ force: true })
-            .catch(() => undefined);
-      }).catch(() => undefined);
+    await removeImagesInTurn(ctx.docker, ctx.builtImages, { force: true }).catch(() => undefined);
     rmSync(ctx.privateDir, { recursive: true, force: true });
   }
   return {

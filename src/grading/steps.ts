@@ -11,7 +11,7 @@ import type { StepResult } from './results.js';
 import { execBackground, execService, serviceContainerId } from '../stack/sandbox/containers.js';
 import { runGradingCommand } from './run-command.js';
 import { BuildFailure, buildLearnerImage } from '../stack/sandbox/learner-build.js';
-import { withRemovalTurn } from '../stack/sandbox/image-lock.js';
+import { removeImagesInTurn } from '../stack/sandbox/image-lock.js';
 import {
   composeFailureCause,
   composeRisks,
@@ -195,10 +195,7 @@ async function cleanup(ctx: RunContext, step: Extract<Step, { kind: 'cleanup' }>
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   };
   for (const name of step.containers) await ctx.docker.getContainer(name).remove({ force: true, v: true }).catch(gone);
-  if (step.images.length > 0)
-    await withRemovalTurn(async () => {
-      for (const name of step.images) await ctx.docker.getImage(name).remove({ force: true }).catch(gone);
-    });
+  for (const error of (await removeImagesInTurn(ctx.docker, step.images, { force: true })).values()) gone(error);
   for (const name of step.volumes) await ctx.docker.getVolume(name).remove({ force: true }).catch(gone);
   for (const name of step.networks) await ctx.docker.getNetwork(name).remove().catch(gone);
   return '';

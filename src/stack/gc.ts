@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { hostname } from 'node:os';
 import { PROJECT_LABEL } from './project.js';
-import { withRemovalTurn } from './sandbox/image-lock.js';
+import { removeImagesInTurn } from './sandbox/image-lock.js';
 
 export interface GcPlan {
   containers: Array<{ id: string; name: string; project?: string }>;
@@ -79,11 +79,11 @@ export async function applyGc(docker: Dockerode, plan: GcPlan): Promise<void> {
   for (const network of plan.networks) await docker.getNetwork(network.id).remove().catch(ignoreMissing);
   for (const volume of plan.volumes) await docker.getVolume(volume.name).remove().catch(ignoreMissing);
   // By tag: an image that also carries another tag keeps it. A check that started using it since is left alone (409).
-  const images = plan.images ?? [];
-  if (images.length > 0)
-    await withRemovalTurn(async () => {
-      for (const image of images) await docker.getImage(image.tag).remove().catch(ignoreMissingOrInUse);
-    });
+  const failed = await removeImagesInTurn(
+    docker,
+    (plan.images ?? []).map((image) => image.tag),
+  );
+  for (const error of failed.values()) ignoreMissingOrInUse(error);
 }
 
 function ignoreMissingOrInUse(error: unknown): void {

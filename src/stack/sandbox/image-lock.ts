@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Dockerode from 'dockerode';
 
 /**
  * Learner images are built with the classic builder, whose cache is made of untagged
@@ -159,4 +160,28 @@ export async function withRemovalTurn<T>(work: () => Promise<T>, options: ImageL
   } finally {
     rmSync(owner, { recursive: true, force: true });
   }
+}
+
+/**
+ * Removes images by tag (never by id: two learners whose builds hit the same cache share one
+ * image id) in one removal turn. Returns the error of each tag that was not removed.
+ */
+export async function removeImagesInTurn(
+  docker: Dockerode,
+  tags: Iterable<string>,
+  options: { force?: boolean } = {},
+): Promise<Map<string, unknown>> {
+  const list = [...new Set(tags)];
+  const failed = new Map<string, unknown>();
+  if (list.length === 0) return failed;
+  await withRemovalTurn(async () => {
+    for (const tag of list) {
+      try {
+        await docker.getImage(tag).remove(options.force ? { force: true } : {});
+      } catch (error) {
+        failed.set(tag, error);
+      }
+    }
+  });
+  return failed;
 }

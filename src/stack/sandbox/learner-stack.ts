@@ -7,7 +7,7 @@ import type { ComposeTarget } from '../compose.js';
 import { projectContainers, PROJECT_LABEL } from '../project.js';
 import { startStack } from '../start.js';
 import { execService } from './containers.js';
-import { withRemovalTurn } from './image-lock.js';
+import { removeImagesInTurn } from './image-lock.js';
 import { composeDown, startPrivateStack } from './private-stack.js';
 
 /**
@@ -266,27 +266,20 @@ export async function closeLearnerStack(docker: Dockerode, lab: Lab, stack: Lear
 
 /** Images that a learner's run built: tagged with its role, or by a Compose project named after it. */
 export async function removeRoleImages(docker: Dockerode, role: string): Promise<string[]> {
-  return withRemovalTurn(() => removeRoleImagesNow(docker, role));
-}
-
-async function removeRoleImagesNow(docker: Dockerode, role: string): Promise<string[]> {
   const tagPattern = new RegExp(`(^|[^a-z0-9])${role.replace(/[^a-z0-9-]/g, '')}($|[^a-z0-9-])`);
-  const removed: string[] = [];
+  const chosen: string[] = [];
   const images = await docker.listImages({ filters: { label: ['de-lab.purpose=grading'] } }).catch(() => []);
   const composeBuilt = await docker.listImages({ filters: { label: [PROJECT_LABEL] } }).catch(() => []);
   for (const image of [...images, ...composeBuilt]) {
     const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
     const ofProject = (image.Labels?.[PROJECT_LABEL] ?? '').endsWith(`-${role}`);
-    // By tag, never by id: two learners whose builds hit the same cache share one image id.
-    for (const tag of tags.filter((t) => tagPattern.test(t) || (ofProject && tags.length === 1))) {
-      try {
-        await docker.getImage(tag).remove({ noprune: false });
-        removed.push(tag);
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status !== 404 && status !== 409) removed.push(`(${tag} not removed: ${errorMessage(error)})`);
-      }
-    }
+    chosen.push(...tags.filter((t) => tagPattern.test(t) || (ofProject && tags.length === 1)));
   }
-  return [...new Set(removed)];
+  const failed = await removeImagesInTurn(docker, chosen);
+  return [...new Set(chosen)].flatMap((tag) => {
+    if (!failed.has(tag)) return [tag];
+    const error = failed.get(tag);
+    const status = (error as { statusCode?: number }).statusCode;
+    return status === 404 || status === 409 ? [] : [`(${tag} not removed: ${errorMessage(error)})`];
+  });
 }
