@@ -60,6 +60,22 @@ export const generatorSchema = z
   })
   .strict();
 
+/**
+ * A long-lived helper that `de-lab grade` starts in a service of every private stack, before it
+ * records what runs there (so it is not taken for a learner's leftover), e.g. day 4's warm Spark
+ * driver. Steps use it or not as they like; `ready` exits 0 once it serves. Learner stacks
+ * (`de-lab check`, `de-lab run`) never get one.
+ */
+export const residentSchema = z
+  .object({
+    service: z.string().min(1),
+    command: z.array(z.string()).min(1),
+    ready: z.array(z.string()).min(1),
+    /** Seconds to wait for `ready`; after that grading goes on without it. */
+    timeoutSec: z.number().positive().default(60),
+  })
+  .strict();
+
 /** kebab-case: exercise and check ids, folder names. */
 export const kebabId = z
   .string()
@@ -100,6 +116,8 @@ export const labSchema = z
     generator: generatorSchema.optional(),
     /** Optional: failure signatures of this day's programs, tried before de-lab's own (see run-failures.ts). */
     failures: z.array(failureSignatureSchema).default([]),
+    /** Optional: a helper process for graders' private stacks (see residentSchema). */
+    resident: residentSchema.optional(),
   })
   .strict();
 

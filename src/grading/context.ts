@@ -45,6 +45,8 @@ export interface RunContext {
   containment: Containment;
   /** Folder that the day's containers see at lab.workspaceMount. */
   dayDir: string;
+  /** What one check observed that the next check of the run may reuse (e.g. a topic's offsets), by key. */
+  memo: Map<string, Promise<unknown>>;
 }
 
 export function makeVars(input: {

@@ -171,6 +171,7 @@ export async function runExercise(
       runToken: input.runToken,
     }),
     composeProjects: new Set(),
+    memo: new Map(),
     background: new Map(),
     portRequests: [],
     signal: input.signal,

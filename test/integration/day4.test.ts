@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -138,6 +138,190 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       },
       15 * 60_000,
     );
+
+    describe("the graders' warm driver (gen/warm.py, started by de-lab grade in private stacks)", () => {
+      const inSpark = '/home/spark/work/day4/warm-test';
+      const onHost = join(workspace, 'day4', 'warm-test');
+      let spark = '';
+      const exec = (command: string[], timeout = 5 * 60_000) =>
+        execa('docker', ['exec', spark, ...command], { reject: false, timeout });
+      const ping = async () => (await exec(['python3', '/opt/de-lab/gen/warm.py', 'ping'])).exitCode === 0;
+      const serve = async () => {
+        await execa('docker', [
+          'exec',
+          '-d',
+          spark,
+          'sh',
+          '-c',
+          'exec spark-submit --conf spark.eventLog.enabled=false /opt/de-lab/gen/warm.py serve > /tmp/warm.log 2>&1',
+        ]);
+        for (let i = 0; i < 240 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 500));
+        expect(await ping()).toBe(true);
+      };
+      const gone = async (seconds: number) => {
+        for (let i = 0; i < seconds * 2; i++) {
+          if (!(await ping())) return true;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        return false;
+      };
+      const folder = (name: string) => {
+        mkdirSync(join(onHost, name), { recursive: true });
+        chmodSync(onHost, 0o777);
+        chmodSync(join(onHost, name), 0o777);
+        return `${inSpark}/${name}`;
+      };
+      const job = (name: string, body: string) => {
+        mkdirSync(onHost, { recursive: true });
+        writeFileSync(join(onHost, name), body);
+        return `${inSpark}/${name}`;
+      };
+      // A job that reads its topic to a no-op sink; `extra` runs first inside start().
+      const kafkaJob = (extra: string) =>
+        [
+          'import threading, time',
+          'def start(spark, cfg):',
+          `    ${extra}`,
+          '    df = spark.readStream.format("kafka").option("kafka.bootstrap.servers", cfg.bootstrap).option("subscribe", cfg.topic).option("startingOffsets", "earliest").load()',
+          '    return df.writeStream.format("noop").option("checkpointLocation", cfg.checkpoint).trigger(**cfg.trigger).start()',
+          '',
+        ].join('\n');
+
+      beforeAll(async () => {
+        spark = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'spark'])).stdout.trim();
+        expect(spark).not.toBe('');
+      });
+
+      it(
+        'runs a graded job warm with the same committed rows as a cold spark-submit, and serves the next job',
+        async () => {
+          cpSync(resolve('labs/day4/exercises/windowed-counts/solution/windowed_counts.py'), join(onHost, 'wc.py'));
+          await serve();
+          const args = (dir: string, topic: string) => [
+            '--job',
+            `${inSpark}/wc.py`,
+            '--dir',
+            dir,
+            '--topic',
+            topic,
+            '--seed',
+            '11',
+            '--waves',
+            '1,2',
+            '--events',
+            '200',
+            '--late-share',
+            '0.1',
+            '--disorder-share',
+            '0.1',
+            '--bad-share',
+            '0.02',
+          ];
+          const cold = await exec([
+            'spark-submit',
+            '--conf',
+            'spark.eventLog.enabled=false',
+            '/opt/de-lab/gen/drive.py',
+            ...args(folder('cold'), `warm-test-cold-${process.pid}`),
+          ]);
+          expect(cold.exitCode, cold.stderr).toBe(0);
+          expect(cold.stderr).not.toContain('running in the warm driver');
+          for (const round of ['1', '2']) {
+            const warm = await exec([
+              'python3',
+              '/opt/de-lab/gen/drive.py',
+              '--warm',
+              ...args(folder(`warm${round}`), `warm-test-warm${round}-${process.pid}`),
+            ]);
+            expect(warm.exitCode, warm.stderr).toBe(0);
+            expect(warm.stderr).toContain('running in the warm driver');
+            expect(warm.stderr).not.toContain('warm driver ends');
+          }
+          const rows = async (name: string) => {
+            const collect = await exec([
+              'python3',
+              '/opt/de-lab/gen/filesink.py',
+              'collect',
+              '--sink',
+              `${inSpark}/${name}/out`,
+              '--out',
+              `${inSpark}/${name}/result.jsonl`,
+            ]);
+            expect(collect.exitCode, collect.stderr).toBe(0);
+            return readFileSync(join(onHost, name, 'result.jsonl'), 'utf8');
+          };
+          const coldRows = await rows('cold');
+          expect(coldRows.trim().split('\n').length).toBeGreaterThan(5);
+          expect(await rows('warm1')).toBe(coldRows);
+          expect(await rows('warm2')).toBe(coldRows);
+          expect(await ping()).toBe(true);
+        },
+        10 * 60_000,
+      );
+
+      it(
+        'ends itself after a job that leaves a thread, and after a client that gave up on a hung job; then clients run cold',
+        async () => {
+          if (!(await ping())) await serve();
+          const leaky = await exec([
+            'python3',
+            '/opt/de-lab/gen/drive.py',
+            '--warm',
+            '--job',
+            job('leaky.py', kafkaJob('threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()')),
+            '--dir',
+            folder('leaky'),
+            '--topic',
+            `warm-test-leaky-${process.pid}`,
+            '--events',
+            '20',
+          ]);
+          expect(leaky.exitCode, leaky.stderr).toBe(0);
+          expect(leaky.stderr).toContain('running in the warm driver');
+          expect(leaky.stderr).toContain('the job left 1 thread(s) running: the warm driver ends after this run');
+          expect(await gone(10)).toBe(true);
+
+          await serve();
+          const hung = await exec([
+            'timeout',
+            '15',
+            'python3',
+            '/opt/de-lab/gen/drive.py',
+            '--warm',
+            '--job',
+            job('hung.py', kafkaJob('while True: time.sleep(1)')),
+            '--dir',
+            folder('hung'),
+            '--topic',
+            `warm-test-hung-${process.pid}`,
+            '--events',
+            '20',
+          ]);
+          expect(hung.exitCode).toBe(124);
+          // The request's queries are stopped, the job is given 15 s, then the driver ends.
+          expect(await gone(40)).toBe(true);
+
+          const cold = await exec([
+            'python3',
+            '/opt/de-lab/gen/drive.py',
+            '--warm',
+            '--job',
+            job('plain.py', kafkaJob('pass')),
+            '--dir',
+            folder('plain'),
+            '--topic',
+            `warm-test-plain-${process.pid}`,
+            '--events',
+            '20',
+          ]);
+          expect(cold.exitCode, cold.stderr).toBe(0);
+          expect(cold.stderr).not.toContain('running in the warm driver');
+          // spark-submit passes Python's stderr on to its stdout.
+          expect(cold.stdout + cold.stderr).toContain('drive.py: wave 1: ');
+        },
+        10 * 60_000,
+      );
+    });
 
     it('refuses a bad option with one sentence and the next step', async () => {
       const result = await cli(['gen', 'day4', '--late-share', '2']);

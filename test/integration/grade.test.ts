@@ -143,6 +143,9 @@ describe('de-lab grade (instructor grading of a class)', () => {
     expect(l.frank!.notes.join('\n')).toMatch(/seeded-squares: the private stack was recreated for the next exercise/);
     expect(l.frank!.notes.join('\n')).not.toMatch(/image-user:/);
     expect(l.frank!.exercises.find((e) => e.id === 'image-user')!.score).toBe(2);
+    // The lab's resident helper (test/fixtures/grading/day7/lab.yaml) started with every stack, before
+    // its baseline: nobody's notes hold it as a leftover or a helper that failed.
+    for (const x of Object.values(l)) expect(x.notes.join('\n')).not.toMatch(/resident|tail -f/);
     expect(l.mallory!.reason).toBe('entry "../../evil.sh" uses ".." to point outside the submission (path traversal)');
     expect(l.mallory!.exercises.every((e) => e.status === 'not-run' && e.score === 0)).toBe(true);
     expect(existsSync(join(work, 'evil.sh')) || existsSync(join(tmpdir(), 'evil.sh'))).toBe(false);
@@ -217,6 +220,25 @@ describe('de-lab grade (instructor grading of a class)', () => {
     expect(after.carol!.gradedAt).not.toBe(before.carol!.gradedAt);
     for (const name of ['alice', 'bob', 'dave', 'erin', 'frank', 'mallory'])
       expect(after[name]!.gradedAt).toBe(before[name]!.gradedAt);
+  });
+
+  it("starts the lab's resident helper again when a learner's run ends it", async () => {
+    const alone = join(work, 'submissions-ivan');
+    cpSync(join(fixtures, 'alice'), join(alone, 'ivan'), { recursive: true });
+    const script = join(alone, 'ivan', 'day7', 'seeded-squares', 'squares.sh');
+    const kill = 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = tail ] && kill "${p#/proc/}"; done\n';
+    writeFileSync(script, kill + readFileSync(script, 'utf8'));
+    const run = await deLab(['grade', 'day7', '--submissions', alone, '--out', join(work, 'out-ivan'), '--json'], {
+      env,
+      timeout: 5 * 60_000,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const ivan = byName(JSON.parse(run.stdout)).ivan!;
+    expect(`${ivan.score}/${ivan.maxScore}`).toBe('6/6');
+    expect(ivan.notes).toEqual([
+      "seeded-squares: the grader's resident helper in box had ended during the run; it was started again for the next exercise",
+    ]);
+    expect(await leftovers()).toEqual([]);
   });
 
   it('catches output hard-coded for the course seed under a hidden --seed', async () => {

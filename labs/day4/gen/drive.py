@@ -22,7 +22,8 @@ Modes
   resume  produce --waves (nothing is reset), then run the job once more (availableNow) on the
           same checkpoint.
 Each batch's progress (rows, watermark, state rows, rows dropped as late) is printed to stderr,
-for people reading a grading log. Nothing the graders check comes from this process: the job
+for people reading a grading log. `drive.py --warm ARGS` runs ARGS in the graders' warm driver
+when there is one (gen/warm.py), else as spark-submit drive.py ARGS. Nothing the graders check comes from this process: the job
 runs inside it and could write anything here. Checks read what a separate process observes.
 """
 import argparse
@@ -109,7 +110,18 @@ def config(args, trigger):
     )
 
 
-def main():
+def new_session(name):
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.appName(name).master("local[2]")
+             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+             .config("spark.sql.streaming.stateStore.maintenanceInterval", "600s").getOrCreate())
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+def main(argv=None, spark=None):
+    """Runs the driver on argv; in a given session (the warm driver's), else in a new one it stops."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--job", required=True, help="the learner's script (defines start(spark, cfg))")
     p.add_argument("--dir", required=True, help="exercise folder: out/, checkpoint/, users.csv")
@@ -133,7 +145,7 @@ def main():
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
     p.add_argument("--timeout", type=int, default=300, help="seconds a run of the job may take (per wave)")
     p.add_argument("--drop-prefix", help="also delete older topics whose names start with this (earlier graded runs)")
-    args = p.parse_args()
+    args = p.parse_args(argv)
     waves = [int(w) for w in args.waves.split(",") if w.strip()]
 
     if args.mode != "resume":
@@ -150,12 +162,9 @@ def main():
         events.users_csv(users_args)
 
     job = load_job(args.job)
-    from pyspark.sql import SparkSession
-
-    spark = (SparkSession.builder.appName(f"de-lab-day4-{os.path.basename(args.dir)}").master("local[2]")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-             .config("spark.sql.streaming.stateStore.maintenanceInterval", "600s").getOrCreate())
-    spark.sparkContext.setLogLevel("WARN")
+    own = spark is None
+    if own:
+        spark = new_session(f"de-lab-day4-{os.path.basename(args.dir)}")
     seen = set()
 
     if args.mode == "waves":
@@ -199,8 +208,13 @@ def main():
             sys.exit(f"drive.py: the query did not catch up within {args.timeout} s")
         if query.exception():
             sys.exit(f"drive.py: the query failed: {query.exception()}")
-    spark.stop()
+    if own:
+        spark.stop()
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--warm"]:
+        import warm
+
+        warm.client(sys.argv[2:])
     main()

@@ -24,6 +24,7 @@ import {
   leftovers,
   openLearnerStack,
   recreateStack,
+  reviveResident,
   removeRoleImages,
   type LearnerStack,
 } from '../../stack/sandbox/learner-stack.js';
@@ -181,6 +182,10 @@ export async function gradeLearner(
         root: join(root, 'stack'),
       });
       overhead.openSec = (Date.now() - opening) / 1000;
+      if (stack.resident && !stack.resident.ready)
+        result.notes.push(
+          `the grader's resident helper in ${env.lab.resident?.service} did not start (${stack.resident.reason}): the steps ran without it, only slower`,
+        );
     } catch (error) {
       const reason = `the private ${env.lab.id} stack did not start: ${errorMessage(error)}`;
       const exercises = env.catalogue.map((exercise) => unrunExercise(exercise, 'error', reason));
@@ -294,6 +299,14 @@ async function gradeOneExercise(
     await recreateStack(env.docker, env.lab, stack);
     overhead.recreateSec += (Date.now() - recreating) / 1000;
     notes.push(`${exercise.id}: the private stack was recreated for the next exercise`);
+  } else if (more && stack.resident?.ready) {
+    const reviving = Date.now();
+    const revived = await reviveResident(env.docker, env.lab, stack).catch(() => false);
+    overhead.recreateSec += (Date.now() - reviving) / 1000;
+    if (revived)
+      notes.push(
+        `${exercise.id}: the grader's resident helper in ${env.lab.resident?.service} had ended during the run; it was started again for the next exercise`,
+      );
   }
   return graded;
 }

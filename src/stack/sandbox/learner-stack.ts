@@ -9,6 +9,7 @@ import { startStack } from '../start.js';
 import { execService } from './containers.js';
 import { removeImagesInTurn } from './image-lock.js';
 import { composeDown, startPrivateStack } from './private-stack.js';
+import { residentAnswers, startResident, type ResidentStart } from './resident.js';
 
 /**
  * The private copy of the day's stack that grades one learner: project de-lab-grade-<day>-<role>,
@@ -22,6 +23,8 @@ export interface LearnerStack {
   target: ComposeTarget;
   /** {port:N} of the stack's private ports. */
   portVars: Record<string, string>;
+  /** The lab's resident helper (day 4's warm Spark driver), started before the baseline is taken. */
+  resident?: ResidentStart;
   /** Processes of each running service container right after start: anything else is the learner's. */
   baseline: Map<
     string,
@@ -119,12 +122,14 @@ export async function openLearnerStack(input: {
     prefix: input.prefix,
     root: input.root,
   });
+  const resident = await startResident(input.docker, input.lab, input.project);
   return {
     project: input.project,
     root: stack.root,
     dayDir: stack.dayDir,
     target: stack.target,
     portVars: stack.portVars,
+    resident,
     baseline: await baselineOf(input.docker, input.project),
   };
 }
@@ -217,7 +222,20 @@ export function describeLeftovers(exercise: string, found: Leftovers): string[] 
 export async function recreateStack(docker: Dockerode, lab: Lab, stack: LearnerStack): Promise<void> {
   await composeDown(stack.project);
   if (existsSync(lab.composeFile)) await startStack({ lab, target: stack.target, docker });
+  stack.resident = await startResident(docker, lab, stack.project);
   stack.baseline = await baselineOf(docker, stack.project);
+}
+
+/**
+ * Starts the lab's resident helper again when it had started with the stack but no longer answers
+ * (a learner's job ended it, or it ended itself over what a job left behind), and takes the
+ * baseline anew so it is not counted as the learner's. True when it was started again.
+ */
+export async function reviveResident(docker: Dockerode, lab: Lab, stack: LearnerStack): Promise<boolean> {
+  if (!stack.resident?.ready || (await residentAnswers(docker, lab, stack.project))) return false;
+  stack.resident = await startResident(docker, lab, stack.project);
+  stack.baseline = await baselineOf(docker, stack.project);
+  return true;
 }
 
 /**
