@@ -18,6 +18,7 @@ const parallel = option('--parallel', '2');
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 const sec = (value) => `${value.toFixed(1)} s`;
 
+const handedIn = new Map(); // "learner/exercise" → 'solution' | 'starter'
 const work = mkdtempSync(join(tmpdir(), 'de-lab-bench-class-'));
 const submissions = join(work, 'submissions');
 const exercisesDir = join(root, 'labs', day, 'exercises');
@@ -27,6 +28,7 @@ for (let i = 0; i < learners; i++) {
   for (const [j, exercise] of exercises.entries()) {
     // Every third learner hands in the reference; the others alternate starter and reference per exercise.
     const role = i % 3 === 0 || (i + j) % 2 === 0 ? 'solution' : 'starter';
+    handedIn.set(`${name}/${exercise}`, role);
     const to = join(submissions, name, day, exercise);
     mkdirSync(to, { recursive: true });
     cpSync(join(exercisesDir, exercise, role), to, { recursive: true });
@@ -69,6 +71,15 @@ const perLearner = results.learners.map((l) => {
     other: Math.max(0, l.seconds - exerciseSeconds - o.openSec - o.leftoversSec - o.recreateSec),
   };
 });
+// A fast grader that grades wrongly proves nothing: every solution must earn full marks, every starter less.
+const wrong = results.learners.flatMap((l) =>
+  l.exercises
+    .filter((e) => {
+      const role = handedIn.get(`${l.learner}/${e.id}`);
+      return role === 'solution' ? e.score !== e.maxScore : e.score >= e.maxScore;
+    })
+    .map((e) => `${l.learner}/${e.id} (${handedIn.get(`${l.learner}/${e.id}`)}: ${e.score}/${e.maxScore})`),
+);
 const graded = results.learners.length;
 const m = (key) => median(perLearner.map((p) => p[key]));
 const workers = Math.min(Number(parallel), graded);
@@ -94,6 +105,7 @@ const report = {
   },
   steadyPerLearner: steady,
   projectedFor30,
+  gradedAsExpected: wrong.length === 0,
 };
 console.log(
   `\n  wall time                     ${sec(wall)} for ${graded} learners (${sec(wall / graded)} per learner at --parallel ${parallel})`,
@@ -112,6 +124,12 @@ console.log(`  per learner once the references are made ${sec(steady)}`);
 console.log(
   `  projected for 30 learners     ${sec(projectedFor30)} (goal ≤ 1200 s: ${projectedFor30 <= 1200 ? 'met' : 'NOT met'})`,
 );
+console.log(
+  wrong.length === 0
+    ? `  graded as expected            every solution full marks, every starter less (${graded * exercises.length} exercises)`
+    : `  NOT graded as expected        ${wrong.join('; ')}`,
+);
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', `class-grading-${day}.json`), JSON.stringify(report, null, 2));
 rmSync(work, { recursive: true, force: true });
+if (wrong.length > 0) process.exit(1);
