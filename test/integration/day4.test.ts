@@ -278,7 +278,9 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
           ]);
           expect(leaky.exitCode, leaky.stderr).toBe(0);
           expect(leaky.stderr).toContain('running in the warm driver');
-          expect(leaky.stderr).toContain('the job left 1 thread(s) running: the warm driver ends after this run');
+          expect(leaky.stderr).toMatch(
+            /the job left 1 thread\(s\) running \(Thread-\d+ \(sleep\) \(threading\.Thread\)\): the warm driver ends after this run/,
+          );
           expect(await gone(10)).toBe(true);
 
           await serve();

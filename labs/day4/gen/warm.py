@@ -121,7 +121,7 @@ def stream_threads(jvm):
 
 
 def children():
-    """Pids of this process's children and the JVM's (our parent), except the JVM itself."""
+    """'pid command' of the running children of this process and of the JVM (our parent), but this one."""
     me, parent = os.getpid(), os.getppid()
     found = []
     for name in os.listdir("/proc"):
@@ -129,11 +129,19 @@ def children():
             continue
         try:
             with open(f"/proc/{name}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                state, ppid = f.read().rsplit(")", 1)[1].split()[:2]
+                ppid = int(ppid)
         except (OSError, IndexError, ValueError):
             continue
-        if ppid in (me, parent):
-            found.append(int(name))
+        # A zombie has ended: spark-class's own helper is one for good (bash execs java before it
+        # reaps it), and a command the JVM ran is one until the JVM waits for it.
+        if ppid in (me, parent) and state != "Z":
+            try:
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    command = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            except OSError:
+                command = "?"
+            found.append(f"{name} {command[:80]}")
     return found
 
 
@@ -185,6 +193,7 @@ def serve():
         jvm.org.apache.spark.sql.SparkSession.setActiveSession(session._jsparkSession)
         jvm.org.apache.spark.sql.SparkSession.setDefaultSession(session._jsparkSession)
         threads_before = set(threading.enumerate())
+        children_before = set(children())
         out = Output(conn)
         result = {"exit": 0}
 
@@ -233,14 +242,21 @@ def serve():
         deadline = time.monotonic() + 5
         while stream_threads(jvm) and time.monotonic() < deadline:
             time.sleep(0.2)
-        if stream_threads(jvm):
-            notes.append("a streaming query the job started in another session was still running: the warm driver ends after this run")
+        streams = stream_threads(jvm)
+        if streams:
+            notes.append(f"a streaming query the job started in another session was still running ({'; '.join(streams[:3])}): the warm driver ends after this run")
+        # Python's own stand-ins for threads that native code (librdkafka, the JVM) made are not the job's.
         extra = [t for t in threading.enumerate() if t not in threads_before and t.is_alive() and t is not worker
-                 and not type(t).__module__.startswith(("py4j", "pyspark"))]
+                 and not isinstance(t, threading._DummyThread) and not type(t).__module__.startswith(("py4j", "pyspark"))]
         if extra:
-            notes.append(f"the job left {len(extra)} thread(s) running: the warm driver ends after this run")
-        if children():
-            notes.append("the job left processes running: the warm driver ends after this run")
+            names = ", ".join(f"{t.name} ({type(t).__module__}.{type(t).__name__})" for t in extra[:3])
+            notes.append(f"the job left {len(extra)} thread(s) running ({names}): the warm driver ends after this run")
+        left = [c for c in children() if c not in children_before]
+        if left:  # only what is still there a moment later (a command the JVM runs and waits for is not)
+            time.sleep(1)
+            left = [c for c in children() if c in left]
+        if left:
+            notes.append(f"the job left processes running ({'; '.join(left[:3])}): the warm driver ends after this run")
         session.catalog.clearCache()
         jvm.java.lang.System.gc()
         SparkSession._instantiatedSession = base
