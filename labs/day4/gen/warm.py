@@ -172,8 +172,10 @@ def serve():
     while True:
         conn, _ = server.accept()
         try:
+            conn.settimeout(5)  # a client that connects and says nothing does not hold the driver
             first = conn.makefile("rb").readline()
             request = json.loads(first or b"{}")
+            conn.settimeout(None)
         except (OSError, ValueError):
             conn.close()
             continue
