@@ -187,6 +187,23 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
           '',
         ].join('\n');
 
+      // drive.py --warm over a one-wave topic of 20 events, with kafkaJob(extra) as the job (prefix: e.g. a timeout).
+      const warmRun = (name: string, extra: string, prefix: string[] = []) =>
+        exec([
+          ...prefix,
+          'python3',
+          '/opt/de-lab/gen/drive.py',
+          '--warm',
+          '--job',
+          job(`${name}.py`, kafkaJob(extra)),
+          '--dir',
+          folder(name),
+          '--topic',
+          `warm-test-${name}-${process.pid}`,
+          '--events',
+          '20',
+        ]);
+
       beforeAll(async () => {
         spark = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'spark'])).stdout.trim();
         expect(spark).not.toBe('');
@@ -263,19 +280,10 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
         'ends itself after a job that leaves a thread, and after a client that gave up on a hung job; then clients run cold',
         async () => {
           if (!(await ping())) await serve();
-          const leaky = await exec([
-            'python3',
-            '/opt/de-lab/gen/drive.py',
-            '--warm',
-            '--job',
-            job('leaky.py', kafkaJob('threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()')),
-            '--dir',
-            folder('leaky'),
-            '--topic',
-            `warm-test-leaky-${process.pid}`,
-            '--events',
-            '20',
-          ]);
+          const leaky = await warmRun(
+            'leaky',
+            'threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()',
+          );
           expect(leaky.exitCode, leaky.stderr).toBe(0);
           expect(leaky.stderr).toContain('running in the warm driver');
           expect(leaky.stderr).toMatch(
@@ -284,38 +292,12 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
           expect(await gone(10)).toBe(true);
 
           await serve();
-          const hung = await exec([
-            'timeout',
-            '15',
-            'python3',
-            '/opt/de-lab/gen/drive.py',
-            '--warm',
-            '--job',
-            job('hung.py', kafkaJob('while True: time.sleep(1)')),
-            '--dir',
-            folder('hung'),
-            '--topic',
-            `warm-test-hung-${process.pid}`,
-            '--events',
-            '20',
-          ]);
+          const hung = await warmRun('hung', 'while True: time.sleep(1)', ['timeout', '15']);
           expect(hung.exitCode).toBe(124);
           // The request's queries are stopped, the job is given 15 s, then the driver ends.
           expect(await gone(40)).toBe(true);
 
-          const cold = await exec([
-            'python3',
-            '/opt/de-lab/gen/drive.py',
-            '--warm',
-            '--job',
-            job('plain.py', kafkaJob('pass')),
-            '--dir',
-            folder('plain'),
-            '--topic',
-            `warm-test-plain-${process.pid}`,
-            '--events',
-            '20',
-          ]);
+          const cold = await warmRun('plain', 'pass');
           expect(cold.exitCode, cold.stderr).toBe(0);
           expect(cold.stderr).not.toContain('running in the warm driver');
           // spark-submit passes Python's stderr on to its stdout.

@@ -1,7 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { Lab } from '../../course/labs.js';
-import { projectContainers } from '../project.js';
-import { execService } from './containers.js';
+import { execService, serviceContainerId } from './containers.js';
 
 /** Where a resident's own output goes, inside its service container (for `--keep` post-mortems). */
 export const RESIDENT_LOG = '/tmp/de-lab-resident.log';
@@ -14,18 +13,18 @@ export interface ResidentStart {
   reason?: string;
 }
 
+/** Whether the `ready` command exits 0 in the container, within timeoutMs. */
+async function answers(docker: Dockerode, containerId: string, ready: string[], timeoutMs: number): Promise<boolean> {
+  const probe = await execService({ docker, containerId, command: ready, timeoutMs }).catch(() => undefined);
+  return probe?.exitCode === 0;
+}
+
 /** Whether the lab's resident helper still answers its `ready` command in the project's stack. */
 export async function residentAnswers(docker: Dockerode, lab: Lab, project: string): Promise<boolean> {
   const spec = lab.resident;
   if (!spec) return false;
-  const container = (await projectContainers(docker, project)).find(
-    (c) => c.service === spec.service && c.state === 'running',
-  );
-  if (!container) return false;
-  const probe = await execService({ docker, containerId: container.id, command: spec.ready, timeoutMs: 10_000 }).catch(
-    () => undefined,
-  );
-  return probe?.exitCode === 0;
+  const id = await serviceContainerId(docker, project, spec.service).catch(() => undefined);
+  return id !== undefined && (await answers(docker, id, spec.ready, 10_000));
 }
 
 /**
@@ -42,11 +41,9 @@ export async function startResident(docker: Dockerode, lab: Lab, project: string
     seconds: (Date.now() - started) / 1000,
     reason,
   });
-  const container = (await projectContainers(docker, project)).find(
-    (c) => c.service === spec.service && c.state === 'running',
-  );
-  if (!container) return done(false, `service ${spec.service} is not running`);
-  const exec = await docker.getContainer(container.id).exec({
+  const id = await serviceContainerId(docker, project, spec.service).catch(() => undefined);
+  if (!id) return done(false, `service ${spec.service} is not running`);
+  const exec = await docker.getContainer(id).exec({
     Cmd: ['sh', '-c', `exec "$@" > ${RESIDENT_LOG} 2>&1`, 'sh', ...spec.command],
     AttachStdout: false,
     AttachStderr: false,
@@ -57,13 +54,8 @@ export async function startResident(docker: Dockerode, lab: Lab, project: string
   (answer as { destroy?: () => void } | undefined)?.destroy?.();
   const deadline = started + spec.timeoutSec * 1000;
   while (Date.now() < deadline) {
-    const probe = await execService({
-      docker,
-      containerId: container.id,
-      command: spec.ready,
-      timeoutMs: Math.max(1000, Math.min(10_000, deadline - Date.now())),
-    }).catch(() => undefined);
-    if (probe?.exitCode === 0) return done(true);
+    if (await answers(docker, id, spec.ready, Math.max(1000, Math.min(10_000, deadline - Date.now()))))
+      return done(true);
     const info = await exec.inspect().catch(() => undefined);
     if (info && !info.Running)
       return done(false, `it exited with code ${info.ExitCode ?? '?'} (its log: ${RESIDENT_LOG} in ${spec.service})`);
