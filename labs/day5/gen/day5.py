@@ -749,13 +749,13 @@ def cmd_verify_enriched(a):
 
 
 def cmd_replay(a):
-    """replay-same-totals (a judge container: the graded folder is read-only there): the same
-    pipeline again, from a copy of what the reset left in checkpoints/, then verify-replay. A replay
-    that does not run is the reset's doing (a topic still being deleted, a supervisor in the way)."""
+    """replay-same-totals (a judge container: no learner process, the graded folder read-only): the
+    same pipeline again (its Spark stage in plain Python: checkpoints are nothing-left's to judge),
+    then verify-replay. A replay that does not run is the reset's doing (a topic still being
+    deleted, a supervisor in the way)."""
     import subprocess
     since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    work = f"/tmp/de-lab-day5-replay-{os.getpid()}"
-    run = subprocess.run(["spark-submit", os.path.join(HERE, "pipeline.py"), "pipeline", "--dir", a.dir, "--work", work,
+    run = subprocess.run([sys.executable, os.path.join(HERE, "pipeline.py"), "pipeline", "--plain", "--dir", a.dir,
                           "--seed", str(a.seed), "--datasource", a.datasource, "--raw-topic", a.raw_topic,
                           "--enriched-topic", a.enriched_topic], capture_output=True, text=True)
     sys.stderr.write(run.stdout[-4000:] + run.stderr[-4000:])
