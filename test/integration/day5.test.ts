@@ -99,8 +99,8 @@ describe('day 5: the whole pipeline', () => {
             '--seed',
             seed,
           ]);
-        expect((await verify('101')).stdout).toMatch(/^PASS/m);
-        expect((await verify('202')).stdout).toMatch(/^FAIL: .*genres differ/m);
+        expect((await verify('101')).stdout).toMatch(/^DE-LAB-VERDICT \S* \{"ok": true/m);
+        expect((await verify('202')).stdout).toMatch(/^DE-LAB-VERDICT \S* \{"ok": false.*genres differ/m);
       },
       8 * 60_000,
     );
@@ -380,7 +380,7 @@ describe('day 5: the whole pipeline', () => {
           '--dir',
           '/lab/day5/reset-replay',
         ]);
-        expect(left.stdout).toMatch(/^PASS/m);
+        expect(left.stdout).toMatch(/^DE-LAB-VERDICT \S* \{"ok": true/m);
       },
       8 * 60_000,
     );
