@@ -761,6 +761,8 @@ def cmd_replay(a):
     sys.stderr.write(run.stdout[-4000:] + run.stderr[-4000:])
     if run.returncode != 0:
         last = " ".join(line for line in (run.stdout + run.stderr).strip().splitlines()[-3:])
+        if "Druid was not ready" in last:
+            raise SystemExit(f"the grader's replay could not start: {last}")  # the grader's, not the reset's
         return out(False, f"the replay did not run: {last}")
     a.since = since
     return cmd_verify_replay(a)
