@@ -1,3 +1,4 @@
+import { nonEmptyReference } from '../verdict.js';
 import { LinkRefused, openContained } from '../../stack/sandbox/anchored.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
@@ -155,6 +156,7 @@ export const fileKind: CheckKind<FileCheck> = {
           expected: "the reference solution's output",
           found: short(reference?.exists === false ? 'the reference produced no output' : 'no reference rows'),
         };
+      if (check.expect.rows === 'reference') nonEmptyReference(expected, 'rows');
       verdicts.push(
         compareRows(observed.rows ?? [], expected, {
           tolerance: check.expect.tolerance,
