@@ -1,5 +1,6 @@
 import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
+import { seedOption } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
 import { points, tr } from '../../i18n/lang.js';
 import type { CheckResult, ExerciseResult } from '../../grading/results.js';
@@ -200,7 +201,7 @@ export function register(program: Command): void {
   program
     .command('check [day] [id]')
     .description('Grade your work for an exercise (or a whole day) against the reference, in the running stack')
-    .option('--seed <n>', 'data seed (default: the course seed)')
+    .addOption(seedOption('data seed (default: the course seed)'))
     .addHelpText(
       'after',
       example([

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { seedOption } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
@@ -126,7 +127,7 @@ export function register(program: Command): void {
   program
     .command('watch [day] [id]')
     .description('Check an exercise again every time you save one of its files')
-    .option('--seed <n>', 'data seed (default: the course seed)')
+    .addOption(seedOption('data seed (default: the course seed)'))
     .option('--debounce <ms>', 'wait this long after the last save before checking', '500')
     .option('--runs <n>', 'stop after this many checks (for scripts); exit code of the last one')
     .addHelpText(
