@@ -60,3 +60,12 @@ describe('one seed option for every command that takes --seed', () => {
       expect(() => seedNumber(bad), bad).toThrow(/Give a whole number from 0 to 2147483647/);
   });
 });
+
+describe('an interrupted check', () => {
+  it('suggests the same command again: the day, the exercise and the seed it had', async () => {
+    const { again } = await import('../../src/cli/commands/check.js');
+    expect(again('day2', ['parse-filter'])).toBe('de-lab check day2 parse-filter');
+    expect(again('day2')).toBe('de-lab check day2');
+    expect(again('day4', ['parse-events'], 0)).toBe('de-lab check day4 parse-events --seed 0');
+  });
+});

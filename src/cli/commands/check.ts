@@ -104,6 +104,11 @@ export function progressLine(write: (text: string) => void, live: boolean) {
   };
 }
 
+/** The command that was interrupted, to type again: the same day, exercises and seed. */
+export function again(day: string, ids?: string[], seed?: number): string {
+  return ['de-lab check', day, ...(ids ?? []), ...(seed !== undefined ? ['--seed', String(seed)] : [])].join(' ');
+}
+
 /** Grades exercises of one day in the running stack, printing progress and check lines as they come; Ctrl-C stops at once. */
 export async function gradeInStack(
   ctx: Context,
@@ -155,8 +160,8 @@ export async function gradeInStack(
         tr({ en: 'The check was stopped before it finished.', ko: '검사가 끝나기 전에 멈췄습니다.' }),
         {
           hint: tr({
-            en: 'Run it again when you are ready: de-lab check ' + lab.id,
-            ko: '준비되면 다시 실행하세요: de-lab check ' + lab.id,
+            en: `Run it again when you are ready: ${again(lab.id, input.ids, input.seed)}`,
+            ko: `준비되면 다시 실행하세요: ${again(lab.id, input.ids, input.seed)}`,
           }),
           code: 'E_ABORTED',
           exitCode: 130,
@@ -191,7 +196,7 @@ async function check(
     workspaceRoot: workspace.root,
     day: target.day,
     ids: target.id ? [target.id] : undefined,
-    seed: options.seed ? Number(options.seed) : undefined,
+    seed: options.seed !== undefined ? Number(options.seed) : undefined,
   });
   ctx.emit({ workspace: workspace.root, results }, (d) => `\n${renderSummary(d.results)}`);
   return results.every((r) => r.passed) ? 0 : 1;

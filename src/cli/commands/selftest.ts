@@ -68,7 +68,7 @@ async function selftest(
           docker,
           lab,
           prefix,
-          seed: options.seed ? Number(options.seed) : undefined,
+          seed: options.seed !== undefined ? Number(options.seed) : undefined,
           only: options.exercise,
           keep: options.keep,
           onRow: (row) =>

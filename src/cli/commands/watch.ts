@@ -38,7 +38,7 @@ async function watch(
   const dir = exerciseDir(workspace.root, exercise);
   const files = new Set(exercise.files.map((f) => normalize(f)));
   const maxRuns = options.runs ? Number(options.runs) : Infinity;
-  const seed = options.seed ? Number(options.seed) : undefined;
+  const seed = options.seed !== undefined ? Number(options.seed) : undefined;
   let runs = 0;
   let lastPassed = false;
   let running: AbortController | undefined;
