@@ -61,9 +61,13 @@ describe('learner workflow on a real stack', () => {
     expect(before.exercise.stdout).toContain('No workspace yet: `de-lab init`');
   });
 
-  it('init copies the starters and remembers the workspace', () => {
+  it('init copies the starters and remembers the workspace', async () => {
     expect(readFileSync(squares, 'utf8')).toContain('TODO');
     expect(existsSync(join(ws, 'README.md'))).toBe(true);
+    // A second folder (a learner's copy an instructor looks at) does not silently become the default.
+    const other = await run(['init', join(root, 'other')]);
+    expect(other.stdout).toContain(`Your default workspace stays ${ws}`);
+    expect((await run(['config', 'get', 'workspace'])).stdout.trim()).toBe(ws);
   });
 
   it('a starter fails its check, with what was expected and found, and exits 1', async () => {
