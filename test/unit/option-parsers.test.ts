@@ -69,3 +69,23 @@ describe('an interrupted check', () => {
     expect(again('day4', ['parse-events'], 0)).toBe('de-lab check day4 parse-events --seed 0');
   });
 });
+
+describe('check lines', () => {
+  it('print one cause once, then only the checks it skipped', async () => {
+    const { renderCheckLine } = await import('../../src/cli/commands/check.js');
+    const skipped = (id: string) => ({
+      id,
+      title: id,
+      kind: 'file',
+      weight: 1,
+      status: 'skipped' as const,
+      seconds: 0,
+      message: 'not checked: step run failed (exited with code 1)',
+    });
+    const first = renderCheckLine(skipped('a'));
+    const second = renderCheckLine(skipped('b'), skipped('a').message);
+    expect(first).toContain('step run failed');
+    expect(second).not.toContain('step run failed');
+    expect(second).toContain('b');
+  });
+});

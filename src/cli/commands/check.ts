@@ -9,7 +9,11 @@ import { action, type Context } from '../context.js';
 import { openWorkspace } from '../course.js';
 import { example } from '../help.js';
 
-export function renderCheckLine(check: CheckResult): string {
+/**
+ * One check's line(s). `said`: the message of the check printed just before; the same cause (a
+ * failed step that skipped the rest) is printed once, and the checks it skipped are listed after it.
+ */
+export function renderCheckLine(check: CheckResult, said?: string): string {
   const mark =
     check.status === 'passed'
       ? style.ok(marks.ok)
@@ -20,7 +24,7 @@ export function renderCheckLine(check: CheckResult): string {
   if (check.status !== 'passed') {
     if (check.expected) lines.push(`    ${tr({ en: 'expected', ko: '기대' })}: ${check.expected}`);
     if (check.found) lines.push(`    ${tr({ en: 'found', ko: '실제' })}:    ${check.found}`);
-    if (check.message) lines.push(`    ${style.dim(check.message)}`);
+    if (check.message && check.message !== said) lines.push(`    ${style.dim(check.message)}`);
   }
   return lines.join('\n');
 }
@@ -122,6 +126,7 @@ export async function gradeInStack(
   const { docker } = await requireEngine();
   const dayProject = await requireDayStack(docker, lab, input.workspaceRoot);
   const progress = progressLine(ctx.out, !ctx.json && Boolean(process.stdout.isTTY));
+  let said: string | undefined;
   const own = new AbortController();
   const abort = () => own.abort();
   input.signal?.addEventListener('abort', abort, { once: true });
@@ -150,7 +155,8 @@ export async function gradeInStack(
       onCheck: (c) => {
         if (ctx.json || c.role !== 'learner') return;
         progress.end();
-        ctx.out(renderCheckLine(c));
+        ctx.out(renderCheckLine(c, said));
+        said = c.status === 'skipped' ? c.message : undefined;
       },
     });
   } catch (error) {
