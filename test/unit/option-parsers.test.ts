@@ -89,3 +89,27 @@ describe('check lines', () => {
     expect(second).toContain('b');
   });
 });
+
+describe('expected and found', () => {
+  it('line up in English and in Korean', async () => {
+    const { renderCheckLine } = await import('../../src/cli/commands/check.js');
+    const { setLang } = await import('../../src/i18n/lang.js');
+    const failed = {
+      id: 'a',
+      title: 'a',
+      kind: 'file',
+      weight: 1,
+      status: 'failed' as const,
+      seconds: 0,
+      expected: 'X',
+      found: 'Y',
+    };
+    for (const lang of ['en', 'ko'] as const) {
+      setLang(lang);
+      const [, e, f] = renderCheckLine(failed).split('\n');
+      const { displayWidth } = await import('../../src/ui/style.js');
+      expect(displayWidth(e!.slice(0, e!.indexOf('X'))), lang).toBe(displayWidth(f!.slice(0, f!.indexOf('Y'))));
+    }
+    setLang('en');
+  });
+});

@@ -4,7 +4,7 @@ import { seedOption } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
 import { points, tr } from '../../i18n/lang.js';
 import type { CheckResult, ExerciseResult } from '../../grading/results.js';
-import { marks, style } from '../../ui/style.js';
+import { displayWidth, marks, style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
 import { openWorkspace } from '../course.js';
 import { example } from '../help.js';
@@ -22,8 +22,12 @@ export function renderCheckLine(check: CheckResult, said?: string): string {
         : style.fail(marks.fail);
   const lines = [`${mark} ${check.title} ${style.dim(`(${points(check.weight)}, ${check.seconds.toFixed(1)} s)`)}`];
   if (check.status !== 'passed') {
-    if (check.expected) lines.push(`    ${tr({ en: 'expected', ko: '기대' })}: ${check.expected}`);
-    if (check.found) lines.push(`    ${tr({ en: 'found', ko: '실제' })}:    ${check.found}`);
+    // The two labels end at the same column in either language (Hangul is two columns wide).
+    const [expected, found] = [tr({ en: 'expected:', ko: '기대:' }), tr({ en: 'found:', ko: '실제:' })];
+    const width = Math.max(displayWidth(expected), displayWidth(found));
+    const label = (text: string) => text + ' '.repeat(width - displayWidth(text) + 1);
+    if (check.expected) lines.push(`    ${label(expected)}${check.expected}`);
+    if (check.found) lines.push(`    ${label(found)}${check.found}`);
     if (check.message && check.message !== said) lines.push(`    ${style.dim(check.message)}`);
   }
   return lines.join('\n');
