@@ -12,6 +12,12 @@ export async function openWorkspace(ctx: Context): Promise<Workspace> {
   return requireWorkspace(process.cwd(), ctx.config.values.workspace);
 }
 
+/** The workspace if there is one (from here, or the configured one); commands that only show text work without. */
+export async function findOpenWorkspace(ctx: Context): Promise<Workspace | undefined> {
+  const { findWorkspace } = await import('../course/workspace.js');
+  return findWorkspace(process.cwd(), ctx.config.values.workspace);
+}
+
 /**
  * Asks before replacing learner files, after showing `preview`. --yes answers for the learner;
  * without a terminal and without --yes it refuses, because a script must not overwrite work by accident.

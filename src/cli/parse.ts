@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { usageTr } from './usage-lang.js';
 
 /**
@@ -18,6 +18,27 @@ export function wholeNumber(min: number): (text: string) => string {
     }
     return text;
   };
+}
+
+/** The largest seed: every generator of the course (Python, Ruby, awk, the JVM's int) takes it as it is. */
+export const MAX_SEED = 2_147_483_647;
+
+/** A data seed: a whole number from 0 to MAX_SEED, parsed once for every command that takes --seed. */
+export function seedNumber(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value > MAX_SEED)
+    throw new InvalidArgumentError(
+      usageTr({
+        en: `Give a whole number from 0 to ${MAX_SEED}, e.g. 982451653.`,
+        ko: `0부터 ${MAX_SEED}까지의 정수를 주세요. 예: 982451653.`,
+      }),
+    );
+  return value;
+}
+
+/** `--seed <n>` with its description, parsed by seedNumber. */
+export function seedOption(description: string): Option {
+  return new Option('--seed <n>', description).argParser(seedNumber);
 }
 
 export function anyWholeNumber(text: string): string {

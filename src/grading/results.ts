@@ -10,6 +10,8 @@ export interface CheckResult {
   expected?: string;
   found?: string;
   message?: string;
+  /** The grader failed on its own (no proper verdict, nothing to compare with): an error, not the learner's. */
+  graderFault?: boolean;
   seconds: number;
 }
 

@@ -12,6 +12,7 @@ import { makeVars, type GradingSpec, type RunContext } from './context.js';
 import { kindOf } from './kinds/index.js';
 import { score, type CheckResult, type ExerciseResult, type StepResult } from './results.js';
 import { fillDeep } from './template.js';
+import { GraderFault } from './verdict.js';
 import { runStep } from './steps.js';
 import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
 import { removeImagesInTurn } from '../stack/sandbox/image-lock.js';
@@ -82,6 +83,7 @@ async function evaluate(
   found?: string;
   message?: string;
   observed?: unknown;
+  graderFault?: boolean;
 }> {
   const kind = kindOf(check);
   const deadline = Date.now() + (check.retry?.untilSec ?? 0) * 1000;
@@ -96,7 +98,7 @@ async function evaluate(
         await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));
         continue;
       }
-      return { status: 'error', message: errorMessage(error) };
+      return { status: 'error', message: errorMessage(error), graderFault: error instanceof GraderFault };
     }
     if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check))
       return { status: 'passed', observed, found: 'observed for the reference' };
@@ -105,6 +107,7 @@ async function evaluate(
       verdict = kind.judge(check, observed, reference);
     } catch (error) {
       // A judge that throws (deep recursion, a check module's bug) fails this check only.
+      if (error instanceof GraderFault) return { status: 'error', message: error.message, graderFault: true, observed };
       return { status: 'error', message: `judging failed: ${errorMessage(error)}`, observed };
     }
     const text = JSON.stringify(observed) ?? '';
@@ -252,6 +255,7 @@ export async function runExercise(
           expected: outcome.expected,
           found: outcome.found,
           message: outcome.message,
+          ...(outcome.graderFault ? { graderFault: true } : {}),
           seconds: (Date.now() - checkStarted) / 1000,
         };
       }

@@ -29,6 +29,18 @@ export class GraderFault extends Error {}
 
 const MAX_TEXT = 300;
 
+/**
+ * A reference to compare with must hold something: equal to nothing, an empty output would pass.
+ * The reference made nothing for this seed: the grader's fault (its course data), not the learner's.
+ */
+export function nonEmptyReference<T>(items: T[], what: string): T[] {
+  if (items.length === 0)
+    throw new GraderFault(
+      `the reference solution produced no ${what} for this seed, so there is nothing to compare with (a check against nothing would pass on nothing)`,
+    );
+  return items;
+}
+
 /** Learner-controlled text made safe to show: control characters escaped (no new lines, no terminal codes), cut. */
 export function displayText(value: unknown, max = MAX_TEXT): string {
   const text = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);

@@ -16,6 +16,8 @@ const env = isolatedEnv({ DE_LAB_LABS_DIR: join(repoRoot, 'test', 'fixtures', 'g
 const run = (args: string[]) => deLab(args, { env, cwd: existsSync(ws) ? ws : root });
 const squares = join(ws, 'day7', 'seeded-squares', 'squares.sh');
 
+type CliOut = Awaited<ReturnType<typeof run>>;
+
 interface CheckJson {
   results: Array<{
     exercise: string;
@@ -27,7 +29,14 @@ interface CheckJson {
 }
 
 describe('learner workflow on a real stack', () => {
+  let before: { hints: CliOut; exercise: CliOut };
+
   beforeAll(async () => {
+    // Before any workspace exists: reading an exercise and listing the hints need none.
+    before = {
+      hints: await run(['hint', 'day7', '--json']),
+      exercise: await run(['exercise', 'day7', 'seeded-squares']),
+    };
     const init = await run(['init', ws, '--json']);
     expect(init.exitCode, init.stderr).toBe(0);
     const start = await run(['start', 'day7', '--yes', '--json']);
@@ -38,9 +47,27 @@ describe('learner workflow on a real stack', () => {
     await run(['stop', 'day7', '--purge', '--yes']);
   });
 
-  it('init copies the starters and remembers the workspace', () => {
+  it('shows an exercise and lists the hints before there is a workspace', () => {
+    expect(before.hints.exitCode, before.hints.stderr).toBe(0);
+    const listed = JSON.parse(before.hints.stdout) as {
+      exercises: Array<{ id: string; revealed: number; total: number }>;
+    };
+    expect(listed.exercises.map((e) => `${e.id} ${e.revealed}/${e.total}`)).toEqual([
+      'seeded-squares 0/1',
+      'image-user 0/1',
+    ]);
+    expect(before.exercise.exitCode, before.exercise.stderr).toBe(0);
+    expect(before.exercise.stdout).toContain('day7/seeded-squares/squares.sh');
+    expect(before.exercise.stdout).toContain('No workspace yet: `de-lab init`');
+  });
+
+  it('init copies the starters and remembers the workspace', async () => {
     expect(readFileSync(squares, 'utf8')).toContain('TODO');
     expect(existsSync(join(ws, 'README.md'))).toBe(true);
+    // A second folder (a learner's copy an instructor looks at) does not silently become the default.
+    const other = await run(['init', join(root, 'other')]);
+    expect(other.stdout).toContain(`Your default workspace stays ${ws}`);
+    expect((await run(['config', 'get', 'workspace'])).stdout.trim()).toBe(ws);
   });
 
   it('a starter fails its check, with what was expected and found, and exits 1', async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { graderFault } from '../../src/grading/grade/learner.js';
-import { checkSchema, stepSchema } from '../../src/grading/schema.js';
+import { checkSchema, stepSchema, type Check } from '../../src/grading/schema.js';
 import type { ExerciseResult } from '../../src/grading/results.js';
-import { displayText, GraderFault, readVerdict, VERDICT_MARK } from '../../src/grading/verdict.js';
+import { displayText, GraderFault, nonEmptyReference, readVerdict, VERDICT_MARK } from '../../src/grading/verdict.js';
+import { fileKind } from '../../src/grading/kinds/file.js';
+import { sqlKind } from '../../src/grading/kinds/sql.js';
 
 const nonce = '0123456789abcdef0123456789abcdef';
 const ran = (stdout: string, exitCode = 0, stderr = '', timedOut = false) => ({ exitCode, stdout, stderr, timedOut });
@@ -85,12 +87,28 @@ describe('grader faults are errors, never grades', () => {
       graderFault(
         result({
           checks: [
-            { id: 'kept', title: 'k', kind: 'grader', weight: 1, status: 'error', seconds: 1, message: 'no verdict' },
+            {
+              id: 'kept',
+              title: 'k',
+              kind: 'grader',
+              weight: 1,
+              status: 'error',
+              seconds: 1,
+              message: 'no verdict',
+              graderFault: true,
+            },
           ],
         }),
       ),
     ).toMatch(/grader of check kept failed: no verdict/);
-    // The learner's own step failing, or a check failing, is a grade.
+    // The learner's own step failing, a check failing, or a check that could not observe the learner's service, is a grade.
+    expect(
+      graderFault(
+        result({
+          checks: [{ id: 'up', title: 'u', kind: 'http', weight: 1, status: 'error', seconds: 1, message: 'refused' }],
+        }),
+      ),
+    ).toBe(undefined);
     expect(
       graderFault(result({ steps: [{ id: 'run', kind: 'command', ok: false, seconds: 1, error: 'exit 1' }] })),
     ).toBe(undefined);
@@ -99,5 +117,35 @@ describe('grader faults are errors, never grades', () => {
         result({ checks: [{ id: 'kept', title: 'k', kind: 'grader', weight: 1, status: 'failed', seconds: 1 }] }),
       ),
     ).toBe(undefined);
+  });
+});
+
+describe('a reference that holds nothing is no reference', () => {
+  it("fails closed as the grader's fault: an empty output must not pass by equalling an empty reference", () => {
+    expect(() => nonEmptyReference([], 'rows')).toThrow(GraderFault);
+    expect(nonEmptyReference([1], 'rows')).toEqual([1]);
+    const file = checkSchema.parse({
+      id: 'same',
+      title: { en: 's', ko: 's' },
+      kind: 'file',
+      path: 'out.jsonl',
+      format: 'jsonl',
+      expect: { rows: 'reference' },
+    }) as Extract<Check, { kind: 'file' }>;
+    expect(() => fileKind.judge(file, { exists: true, text: '', rows: [] }, { exists: true, rows: [] })).toThrow(
+      /produced no rows for this seed/,
+    );
+    expect(fileKind.judge(file, { exists: true, text: '', rows: [] }, { exists: true, rows: [{ a: 1 }] }).ok).toBe(
+      false,
+    );
+    const sql = checkSchema.parse({
+      id: 'q',
+      title: { en: 'q', ko: 'q' },
+      kind: 'sql',
+      engine: 'druid',
+      query: 'SELECT 1',
+      expect: { rows: 'reference' },
+    }) as Extract<Check, { kind: 'sql' }>;
+    expect(() => sqlKind.judge(sql, { rows: [] }, { rows: [] })).toThrow(GraderFault);
   });
 });

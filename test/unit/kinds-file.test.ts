@@ -163,10 +163,11 @@ describe('file kind: judge', () => {
     expect(fileKind.judge(file({ rows: [[1], [2]] }), seen([[2], [1]]), undefined).ok).toBe(true);
   });
 
-  it('an empty reference output is matched only by an empty output', () => {
+  // Was: an empty output passed against an empty reference (issue 22: checks must not pass on nothing).
+  it("an empty reference output is the grader's fault, never a pass", () => {
     const check = file({ rows: 'reference' });
-    expect(fileKind.judge(check, seen([]), seen([])).ok).toBe(true);
-    expect(fileKind.judge(check, seen([{ a: 1 }]), seen([])).ok).toBe(false);
+    expect(() => fileKind.judge(check, seen([]), seen([]))).toThrow(/nothing to compare with/);
+    expect(() => fileKind.judge(check, seen([{ a: 1 }]), seen([]))).toThrow(/nothing to compare with/);
   });
 
   // Fixed (issue 15), was: BUG: judges run outside any try (runner.evaluate), and compareRows/canonical recurse per nesting level.

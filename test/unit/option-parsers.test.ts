@@ -49,3 +49,67 @@ describe('option parsers', () => {
     expect(result.stderr).not.toMatch(/engine|socket/i);
   });
 });
+
+describe('one seed option for every command that takes --seed', () => {
+  it('parses a whole number from 0 to the largest seed, and refuses the rest in one sentence', async () => {
+    const { seedNumber, MAX_SEED } = await import('../../src/cli/parse.js');
+    expect(seedNumber('982451653')).toBe(982451653);
+    expect(seedNumber('0')).toBe(0);
+    expect(seedNumber(String(MAX_SEED))).toBe(MAX_SEED);
+    for (const bad of ['abc', '', '-5', '1.5', '1e3', String(MAX_SEED + 1), 'NaN'])
+      expect(() => seedNumber(bad), bad).toThrow(/Give a whole number from 0 to 2147483647/);
+  });
+});
+
+describe('an interrupted check', () => {
+  it('suggests the same command again: the day, the exercise and the seed it had', async () => {
+    const { again } = await import('../../src/cli/commands/check.js');
+    expect(again('day2', ['parse-filter'])).toBe('de-lab check day2 parse-filter');
+    expect(again('day2')).toBe('de-lab check day2');
+    expect(again('day4', ['parse-events'], 0)).toBe('de-lab check day4 parse-events --seed 0');
+  });
+});
+
+describe('check lines', () => {
+  it('print one cause once, then only the checks it skipped', async () => {
+    const { renderCheckLine } = await import('../../src/cli/commands/check.js');
+    const skipped = (id: string) => ({
+      id,
+      title: id,
+      kind: 'file',
+      weight: 1,
+      status: 'skipped' as const,
+      seconds: 0,
+      message: 'not checked: step run failed (exited with code 1)',
+    });
+    const first = renderCheckLine(skipped('a'));
+    const second = renderCheckLine(skipped('b'), skipped('a').message);
+    expect(first).toContain('step run failed');
+    expect(second).not.toContain('step run failed');
+    expect(second).toContain('b');
+  });
+});
+
+describe('expected and found', () => {
+  it('line up in English and in Korean', async () => {
+    const { renderCheckLine } = await import('../../src/cli/commands/check.js');
+    const { setLang } = await import('../../src/i18n/lang.js');
+    const failed = {
+      id: 'a',
+      title: 'a',
+      kind: 'file',
+      weight: 1,
+      status: 'failed' as const,
+      seconds: 0,
+      expected: 'X',
+      found: 'Y',
+    };
+    for (const lang of ['en', 'ko'] as const) {
+      setLang(lang);
+      const [, e, f] = renderCheckLine(failed).split('\n');
+      const { displayWidth } = await import('../../src/ui/style.js');
+      expect(displayWidth(e!.slice(0, e!.indexOf('X'))), lang).toBe(displayWidth(f!.slice(0, f!.indexOf('Y'))));
+    }
+    setLang('en');
+  });
+});

@@ -1,14 +1,19 @@
 import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
+import { seedOption } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
 import { points, tr } from '../../i18n/lang.js';
 import type { CheckResult, ExerciseResult } from '../../grading/results.js';
-import { marks, style } from '../../ui/style.js';
+import { displayWidth, marks, style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
 import { openWorkspace } from '../course.js';
 import { example } from '../help.js';
 
-export function renderCheckLine(check: CheckResult): string {
+/**
+ * One check's line(s). `said`: the message of the check printed just before; the same cause (a
+ * failed step that skipped the rest) is printed once, and the checks it skipped are listed after it.
+ */
+export function renderCheckLine(check: CheckResult, said?: string): string {
   const mark =
     check.status === 'passed'
       ? style.ok(marks.ok)
@@ -17,9 +22,13 @@ export function renderCheckLine(check: CheckResult): string {
         : style.fail(marks.fail);
   const lines = [`${mark} ${check.title} ${style.dim(`(${points(check.weight)}, ${check.seconds.toFixed(1)} s)`)}`];
   if (check.status !== 'passed') {
-    if (check.expected) lines.push(`    ${tr({ en: 'expected', ko: '기대' })}: ${check.expected}`);
-    if (check.found) lines.push(`    ${tr({ en: 'found', ko: '실제' })}:    ${check.found}`);
-    if (check.message) lines.push(`    ${style.dim(check.message)}`);
+    // The two labels end at the same column in either language (Hangul is two columns wide).
+    const [expected, found] = [tr({ en: 'expected:', ko: '기대:' }), tr({ en: 'found:', ko: '실제:' })];
+    const width = Math.max(displayWidth(expected), displayWidth(found));
+    const label = (text: string) => text + ' '.repeat(width - displayWidth(text) + 1);
+    if (check.expected) lines.push(`    ${label(expected)}${check.expected}`);
+    if (check.found) lines.push(`    ${label(found)}${check.found}`);
+    if (check.message && check.message !== said) lines.push(`    ${style.dim(check.message)}`);
   }
   return lines.join('\n');
 }
@@ -103,6 +112,11 @@ export function progressLine(write: (text: string) => void, live: boolean) {
   };
 }
 
+/** The command that was interrupted, to type again: the same day, exercises and seed. */
+export function again(day: string, ids?: string[], seed?: number): string {
+  return ['de-lab check', day, ...(ids ?? []), ...(seed !== undefined ? ['--seed', String(seed)] : [])].join(' ');
+}
+
 /** Grades exercises of one day in the running stack, printing progress and check lines as they come; Ctrl-C stops at once. */
 export async function gradeInStack(
   ctx: Context,
@@ -116,6 +130,7 @@ export async function gradeInStack(
   const { docker } = await requireEngine();
   const dayProject = await requireDayStack(docker, lab, input.workspaceRoot);
   const progress = progressLine(ctx.out, !ctx.json && Boolean(process.stdout.isTTY));
+  let said: string | undefined;
   const own = new AbortController();
   const abort = () => own.abort();
   input.signal?.addEventListener('abort', abort, { once: true });
@@ -144,7 +159,8 @@ export async function gradeInStack(
       onCheck: (c) => {
         if (ctx.json || c.role !== 'learner') return;
         progress.end();
-        ctx.out(renderCheckLine(c));
+        ctx.out(renderCheckLine(c, said));
+        said = c.status === 'skipped' ? c.message : undefined;
       },
     });
   } catch (error) {
@@ -154,8 +170,8 @@ export async function gradeInStack(
         tr({ en: 'The check was stopped before it finished.', ko: '검사가 끝나기 전에 멈췄습니다.' }),
         {
           hint: tr({
-            en: 'Run it again when you are ready: de-lab check ' + lab.id,
-            ko: '준비되면 다시 실행하세요: de-lab check ' + lab.id,
+            en: `Run it again when you are ready: ${again(lab.id, input.ids, input.seed)}`,
+            ko: `준비되면 다시 실행하세요: ${again(lab.id, input.ids, input.seed)}`,
           }),
           code: 'E_ABORTED',
           exitCode: 130,
@@ -190,7 +206,7 @@ async function check(
     workspaceRoot: workspace.root,
     day: target.day,
     ids: target.id ? [target.id] : undefined,
-    seed: options.seed ? Number(options.seed) : undefined,
+    seed: options.seed !== undefined ? Number(options.seed) : undefined,
   });
   ctx.emit({ workspace: workspace.root, results }, (d) => `\n${renderSummary(d.results)}`);
   return results.every((r) => r.passed) ? 0 : 1;
@@ -200,7 +216,7 @@ export function register(program: Command): void {
   program
     .command('check [day] [id]')
     .description('Grade your work for an exercise (or a whole day) against the reference, in the running stack')
-    .option('--seed <n>', 'data seed (default: the course seed)')
+    .addOption(seedOption('data seed (default: the course seed)'))
     .addHelpText(
       'after',
       example([

@@ -5,7 +5,7 @@ import { style, table } from '../../ui/style.js';
 import type { ExerciseStatus } from '../../course/state.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
-import { openWorkspace, statusMark } from '../course.js';
+import { findOpenWorkspace, openWorkspace, statusMark } from '../course.js';
 
 interface ExerciseView {
   day: string;
@@ -23,6 +23,8 @@ interface ExerciseView {
   hints: { revealed: number; total: number; command: string };
   /** Exercises to do first that have not passed yet. */
   pendingDependencies: string[];
+  /** False when there is no workspace yet: the text is shown, and `de-lab init` makes the files. */
+  workspace: boolean;
 }
 
 /** Instructions write paths as <workspace>/dayN/…; the learner sees their own folder instead. */
@@ -66,6 +68,16 @@ function render(d: ExerciseView): string {
     `${style.code(d.hints.command)} ${style.dim(tr({ en: `(${d.hints.revealed}/${d.hints.total} seen)`, ko: `(${d.hints.revealed}/${d.hints.total}개 봄)` }))}`,
   ]);
   lines.push(table(commands));
+  if (!d.workspace)
+    lines.push(
+      '',
+      style.dim(
+        tr({
+          en: `No workspace yet: \`de-lab init\` makes your copy of these files (then \`de-lab start ${d.day}\`).`,
+          ko: `아직 작업 공간이 없습니다. \`de-lab init\`이 이 파일들의 사본을 만듭니다(그다음 \`de-lab start ${d.day}\`).`,
+        }),
+      ),
+    );
   return lines.join('\n');
 }
 
@@ -74,11 +86,12 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
   const { findLab } = await import('../../course/labs.js');
   const { findExercise, loadExercises, readInstructions } = await import('../../course/exercises.js');
   const { addMissingStarters, exerciseDir } = await import('../../course/workspace.js');
-  const { exerciseState, loadState, statusOf } = await import('../../course/state.js');
+  const { emptyState, exerciseState, loadState, statusOf } = await import('../../course/state.js');
   const { nextExercise } = await import('../../course/progress.js');
   const lab = findLab(day);
-  const workspace = await openWorkspace(ctx);
-  const state = loadState(workspace.root);
+  // With an id, the text needs no workspace (a learner reading ahead, an instructor); the next exercise does.
+  const workspace = id ? await findOpenWorkspace(ctx) : await openWorkspace(ctx);
+  const state = workspace ? loadState(workspace.root) : emptyState();
   const exercises = loadExercises(lab);
   const exercise = id ? findExercise(lab, id) : nextExercise(exercises, state);
   if (!exercise) {
@@ -93,7 +106,7 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
     );
     return 0;
   }
-  const added = addMissingStarters(workspace.root, exercise);
+  const added = workspace ? addMissingStarters(workspace.root, exercise) : [];
   const entry = exerciseState(state, lab.id, exercise.id);
   const pending = exercise.dependsOn.filter((dep) => statusOf(exerciseState(state, lab.id, dep)) !== 'passed');
   const view: ExerciseView = {
@@ -103,8 +116,12 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
     summary: exercise.summary,
     lang: lang(),
     status: statusOf(entry),
-    instructions: fillWorkspace(readInstructions(exercise, lang()), workspace.root),
-    files: exercise.files.map((file) => join(exerciseDir(workspace.root, exercise), file)),
+    instructions: workspace
+      ? fillWorkspace(readInstructions(exercise, lang()), workspace.root)
+      : readInstructions(exercise, lang()),
+    files: exercise.files.map((file) =>
+      workspace ? join(exerciseDir(workspace.root, exercise), file) : `${lab.id}/${exercise.id}/${file}`,
+    ),
     added,
     check: `de-lab check ${lab.id} ${exercise.id}`,
     run: exercise.run ? `de-lab run ${lab.id} ${exercise.id}` : null,
@@ -114,6 +131,7 @@ async function showExercise(ctx: Context, day: string, id: string | undefined): 
       command: `de-lab hint ${lab.id} ${exercise.id}`,
     },
     pendingDependencies: pending,
+    workspace: workspace !== undefined,
   };
   ctx.emit(view, render);
   return 0;

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { anyWholeNumber, kafkaTopic, numberAtLeast, share, waveList, wholeNumber } from '../parse.js';
+import { kafkaTopic, numberAtLeast, seedOption, share, waveList, wholeNumber } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { Lab } from '../../course/labs.js';
@@ -265,7 +265,7 @@ export function register(program: Command): void {
   program
     .command('gen <day> [args...]')
     .description("Produce the day's seeded events into its running stack (day 4: ad impressions and clicks into Kafka)")
-    .addOption(new Option('--seed <n>', 'data seed: the same seed gives the same events').argParser(anyWholeNumber))
+    .addOption(seedOption('data seed: the same seed gives the same events'))
     .addOption(new Option('--count <n>', 'events per wave').argParser(wholeNumber(1)))
     .addOption(
       new Option('--wave <list>', 'which waves of event time to produce: 1, 1,2 or 1-3 (one run each)').argParser(

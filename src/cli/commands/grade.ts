@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { seedOption } from '../parse.js';
 import { packageRoot } from '../../core/paths.js';
 import { tr } from '../../i18n/lang.js';
 import type { GradeEvent } from '../../grading/grade/run.js';
@@ -111,14 +112,6 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       'de-lab grade day4 --submissions ./submissions --parallel 2',
     );
   const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isSafeInteger(seed))
-    throw usageError(
-      tr({
-        en: `--seed must be a whole number, not "${options.seed}".`,
-        ko: `--seed는 정수여야 합니다("${options.seed}" 아님).`,
-      }),
-      'de-lab grade day4 --submissions ./submissions --seed 982451653',
-    );
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
@@ -223,7 +216,7 @@ export function register(program: Command): void {
     .option('--parallel <n>', "learners graded at once, capped by the engine's memory (default: 1)")
     .option('--resume', 'continue an interrupted run in --out: learners already graded are kept')
     .option('--only <learner>', 'regrade this learner only and update the reports')
-    .option('--seed <n>', 'a hidden data seed, so output copied from the course seed does not pass')
+    .addOption(seedOption('a hidden data seed, so output copied from the course seed does not pass'))
     .option('--keep', 'keep each private stack and its files afterwards, to investigate')
     .addHelpText(
       'after',

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { tr, type Text } from '../../i18n/lang.js';
-import { style } from '../../ui/style.js';
+import { style, table } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
-import { openWorkspace } from '../course.js';
+import { findOpenWorkspace, openWorkspace } from '../course.js';
 
 interface HintView {
   day: string;
@@ -49,7 +49,51 @@ function render(d: HintView): string {
   }
 }
 
-async function hint(ctx: Context, day: string, id: string, options: { all?: boolean }): Promise<number> {
+interface HintList {
+  day: string;
+  exercises: Array<{ id: string; title: Text; revealed: number; total: number }>;
+}
+
+function renderList(d: HintList): string {
+  return [
+    table(
+      d.exercises.map((e) => [
+        e.id,
+        tr(e.title),
+        style.dim(tr({ en: `hints ${e.revealed}/${e.total} seen`, ko: `힌트 ${e.revealed}/${e.total}개 봄` })),
+      ]),
+    ),
+    '',
+    tr({
+      en: `Show the next hint of one: ${style.code(`de-lab hint ${d.day} <exercise>`)}`,
+      ko: `하나의 다음 힌트 보기: ${style.code(`de-lab hint ${d.day} <문제>`)}`,
+    }),
+  ].join('\n');
+}
+
+/** Without an exercise: the day's exercises and how many hints of each were seen (no workspace needed). */
+async function listHints(ctx: Context, day: string): Promise<number> {
+  const { findLab } = await import('../../course/labs.js');
+  const { loadExercises } = await import('../../course/exercises.js');
+  const { emptyState, exerciseState, loadState } = await import('../../course/state.js');
+  const lab = findLab(day);
+  const workspace = await findOpenWorkspace(ctx);
+  const state = workspace ? loadState(workspace.root) : emptyState();
+  const view: HintList = {
+    day: lab.id,
+    exercises: loadExercises(lab).map((e) => ({
+      id: e.id,
+      title: e.title,
+      revealed: Math.min(exerciseState(state, lab.id, e.id).hintsRevealed, e.hints.length),
+      total: e.hints.length,
+    })),
+  };
+  ctx.emit(view, renderList);
+  return 0;
+}
+
+async function hint(ctx: Context, day: string, id: string | undefined, options: { all?: boolean }): Promise<number> {
+  if (id === undefined) return listHints(ctx, day);
   const { findLab } = await import('../../course/labs.js');
   const { findExercise } = await import('../../course/exercises.js');
   const { exerciseState, loadState, revealHint } = await import('../../course/state.js');
@@ -89,9 +133,14 @@ async function hint(ctx: Context, day: string, id: string, options: { all?: bool
 
 export function register(program: Command): void {
   program
-    .command('hint <day> <id>')
-    .description('Show the next hint of an exercise (each is revealed once and remembered)')
+    .command('hint <day> [id]')
+    .description(
+      'Show the next hint of an exercise (each is revealed once and remembered); without an id, list the exercises',
+    )
     .option('--all', 'show every hint revealed so far, without revealing a new one')
-    .addHelpText('after', example(['de-lab hint day1 env-config', 'de-lab hint 4 parse-events --all']))
+    .addHelpText(
+      'after',
+      example(['de-lab hint day1 env-config', 'de-lab hint 4 parse-events --all', 'de-lab hint day2']),
+    )
     .action(action(hint));
 }

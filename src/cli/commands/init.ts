@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { tr } from '../../i18n/lang.js';
@@ -22,7 +23,7 @@ const gitText = {
   },
 } as const;
 
-function render(d: InitResult & { remembered: boolean; next: string }): string {
+function render(d: InitResult & { remembered: boolean; defaultWorkspace?: string; next: string }): string {
   const lines = [
     d.created
       ? `${style.ok(marks.ok)} ${tr({ en: `Created your workspace at ${d.root} (${d.added.length} files).`, ko: `${d.root}에 작업 폴더를 만들었습니다(파일 ${d.added.length}개).` })}`
@@ -39,23 +40,41 @@ function render(d: InitResult & { remembered: boolean; next: string }): string {
         }),
       ),
     );
+  if (d.defaultWorkspace)
+    lines.push(
+      style.dim(
+        tr({
+          en: `  Your default workspace stays ${d.defaultWorkspace}; commands use this one when run inside it (make it the default with --remember).`,
+          ko: `  기본 작업 폴더는 그대로 ${d.defaultWorkspace}입니다. 이 폴더 안에서 실행하면 이 폴더를 씁니다(기본으로 하려면 --remember).`,
+        }),
+      ),
+    );
   lines.push(`${tr({ en: 'Next', ko: '다음' })}: ${style.code(d.next)}`);
   return lines.join('\n');
 }
 
-async function init(ctx: Context, dir: string | undefined, options: { git?: boolean }): Promise<number> {
+async function init(
+  ctx: Context,
+  dir: string | undefined,
+  options: { git?: boolean; remember?: boolean },
+): Promise<number> {
   const { loadCourse } = await import('../../course/exercises.js');
   const { initWorkspace } = await import('../../course/workspace.js');
   const { setConfigValue } = await import('../../config/config.js');
   const root = resolve(dir ?? ctx.config.values.workspace);
   const course = loadCourse();
   const result = initWorkspace(root, course, { git: options.git === true });
-  const remembered = ctx.config.origins.workspace !== 'file' || ctx.config.values.workspace !== result.root;
+  // The first workspace becomes the default; another one (a learner's folder an instructor looks at,
+  // a second copy) does not replace it unless asked, or unless the default is gone.
+  const configured = ctx.config.origins.workspace === 'file' ? ctx.config.values.workspace : undefined;
+  const replace = configured === undefined || !existsSync(configured) || options.remember === true;
+  const remembered = replace && configured !== result.root;
   if (remembered) setConfigValue('workspace', result.root);
+  const kept = !replace && configured !== result.root ? configured : undefined;
   const first = course.find((day) => day.exercises.length > 0)?.lab.id;
   const cd = /\s/.test(result.root) ? `"${result.root}"` : result.root;
   const next = `cd ${cd} && de-lab ${first ? `exercise ${first}` : 'list'}`;
-  ctx.emit({ ...result, remembered, next }, render);
+  ctx.emit({ ...result, remembered, defaultWorkspace: kept, next }, render);
   return 0;
 }
 
@@ -66,6 +85,15 @@ export function register(program: Command): void {
       "Create your workspace with every exercise's starter files (run again to add new ones; never overwrites)",
     )
     .option('--git', 'also make it a git repository (skipped when git is not installed)')
-    .addHelpText('after', example(['de-lab init', 'de-lab init ~/course --git', 'de-lab init --json']))
+    .option('--remember', 'make it the default workspace even if you have another one (the first one always is)')
+    .addHelpText(
+      'after',
+      example([
+        'de-lab init',
+        'de-lab init ~/course --git',
+        'de-lab init ./class/kim-minji',
+        'de-lab init ~/course2 --remember',
+      ]),
+    )
     .action(action(init));
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { seedOption } from '../parse.js';
 import { errorMessage } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { SelftestRow } from '../../grading/selftest.js';
@@ -67,7 +68,7 @@ async function selftest(
           docker,
           lab,
           prefix,
-          seed: options.seed ? Number(options.seed) : undefined,
+          seed: options.seed !== undefined ? Number(options.seed) : undefined,
           only: options.exercise,
           keep: options.keep,
           onRow: (row) =>
@@ -103,7 +104,7 @@ export function register(program: Command): void {
       'For course authors: prove every starter fails and every reference solution passes, in a private stack',
     )
     .option('--exercise <id...>', 'only these exercises')
-    .option('--seed <n>', 'data seed (default: the course seed)')
+    .addOption(seedOption('data seed (default: the course seed)'))
     .option('--keep', 'keep the private stack and files afterwards, to investigate')
     .addHelpText(
       'after',

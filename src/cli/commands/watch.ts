@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { seedOption } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
@@ -37,7 +38,7 @@ async function watch(
   const dir = exerciseDir(workspace.root, exercise);
   const files = new Set(exercise.files.map((f) => normalize(f)));
   const maxRuns = options.runs ? Number(options.runs) : Infinity;
-  const seed = options.seed ? Number(options.seed) : undefined;
+  const seed = options.seed !== undefined ? Number(options.seed) : undefined;
   let runs = 0;
   let lastPassed = false;
   let running: AbortController | undefined;
@@ -126,7 +127,7 @@ export function register(program: Command): void {
   program
     .command('watch [day] [id]')
     .description('Check an exercise again every time you save one of its files')
-    .option('--seed <n>', 'data seed (default: the course seed)')
+    .addOption(seedOption('data seed (default: the course seed)'))
     .option('--debounce <ms>', 'wait this long after the last save before checking', '500')
     .option('--runs <n>', 'stop after this many checks (for scripts); exit code of the last one')
     .addHelpText(

@@ -87,12 +87,12 @@ export function toGraded(exercise: CatalogueExercise, result: ExerciseResult): G
 
 /**
  * Why a run says nothing about the learner's work, if it does not: a grader-owned step failed, or
- * a grader gave no proper verdict. Undefined when the run is a grade.
+ * a check's grader failed on its own (no proper verdict, an empty reference). Undefined when the run is a grade.
  */
 export function graderFault(result: ExerciseResult): string | undefined {
   const step = result.steps.find((s) => !s.ok && s.owner === 'grader');
   if (step) return `the grader's own step ${step.id} failed: ${step.error}`;
-  const check = result.checks.find((c) => c.status === 'error' && c.kind === 'grader');
+  const check = result.checks.find((c) => c.status === 'error' && c.graderFault === true);
   if (check) return `the grader of check ${check.id} failed: ${check.message}`;
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { nonEmptyReference } from '../verdict.js';
 import { canonical, matchMultisets, short, type Verdict } from '../compare.js';
 import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { RunContext } from '../context.js';
@@ -93,6 +94,7 @@ export const kafkaTopicKind: CheckKind<KafkaCheck> = {
       verdicts.push(field('partitions', check.expect.partitions, observed.partitions));
     if (check.expect.count !== undefined) {
       const expected = check.expect.count === 'reference' ? reference?.count : check.expect.count;
+      if (check.expect.count === 'reference' && expected === 0) nonEmptyReference([], 'records');
       verdicts.push(field('records', expected, observed.count));
     }
     if (check.expect.records === 'reference') {
@@ -103,7 +105,9 @@ export const kafkaTopicKind: CheckKind<KafkaCheck> = {
           expected: "the reference solution's records",
           found: reference?.exists === false ? 'the reference produced no topic' : 'no reference records',
         };
-      verdicts.push(compareByKey(observed.records ?? [], reference.records, check.expect.tolerance));
+      verdicts.push(
+        compareByKey(observed.records ?? [], nonEmptyReference(reference.records, 'records'), check.expect.tolerance),
+      );
     }
     return allOf(verdicts);
   },

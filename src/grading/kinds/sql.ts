@@ -1,3 +1,4 @@
+import { nonEmptyReference } from '../verdict.js';
 import { compareRows, short } from '../compare.js';
 import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { Check } from '../schema.js';
@@ -60,6 +61,7 @@ export const sqlKind: CheckKind<SqlCheck> = {
     const expected = check.expect.rows === 'reference' ? reference?.rows : check.expect.rows;
     if (!expected)
       return { ok: false, expected: "the reference solution's rows", found: reference?.error ?? 'no reference rows' };
+    if (check.expect.rows === 'reference') nonEmptyReference(expected, 'rows');
     return compareRows(observed.rows ?? [], expected, {
       tolerance: check.expect.tolerance,
       orderMatters: check.expect.orderMatters,
