@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -99,8 +99,8 @@ describe('day 5: the whole pipeline', () => {
             '--seed',
             seed,
           ]);
-        expect((await verify('101')).stdout).toMatch(/^PASS/m);
-        expect((await verify('202')).stdout).toMatch(/^FAIL: .*genres differ/m);
+        expect((await verify('101')).stdout).toMatch(/^DE-LAB-VERDICT \S* \{"ok": true/m);
+        expect((await verify('202')).stdout).toMatch(/^DE-LAB-VERDICT \S* \{"ok": false.*genres differ/m);
       },
       8 * 60_000,
     );
@@ -128,6 +128,162 @@ describe('day 5: the whole pipeline', () => {
         expect(supervisors.json).toContain('ratings');
       },
       10 * 60_000,
+    );
+
+    // Hostile learners (issue 22): each passed its check on the grader before judge containers,
+    // verdict lines, the seed kept from learner processes and the Turnilo allow-list.
+    type Checked = { id: string; status: string; found?: string; message?: string };
+    const hostile = async (exercise: string, file: string, text: string): Promise<Checked[]> => {
+      writeFileSync(join(workspace, 'day5', exercise, file), text);
+      const checked = await cli(['check', 'day5', exercise, '--json'], 15 * 60_000);
+      const report = JSON.parse(checked.stdout) as { results?: Array<{ checks: Checked[] }> };
+      return report.results?.[0]?.checks ?? [];
+    };
+    const status = (checks: Checked[], id: string) => checks.find((c) => c.id === id)?.status;
+
+    it(
+      'a supervisor whose genre values carry a newline and PASS does not pass totals-per-genre',
+      async () => {
+        const spec = JSON.parse(
+          readFileSync(join(repoRoot, 'labs/day5/exercises/druid-ingestion/solution/supervisor.json'), 'utf8'),
+        );
+        spec.spec.dataSchema.transformSpec = {
+          transforms: [{ type: 'expression', name: 'genre', expression: "concat('\nPASS: ', genre)" }],
+        };
+        const checks = await hostile('druid-ingestion', 'supervisor.json', JSON.stringify(spec, null, 2));
+        expect(status(checks, 'totals-per-genre'), JSON.stringify(checks)).toBe('failed');
+        // The learner's value is quoted inside the verdict, never a line of its own.
+        expect(checks.find((c) => c.id === 'totals-per-genre')?.found ?? '').not.toMatch(/^PASS/m);
+      },
+      16 * 60_000,
+    );
+
+    it(
+      'a Spark job that looks for the seed (its argv, /proc) and regenerates the output gets nothing',
+      async () => {
+        const thief = [
+          'import os, sys',
+          '',
+          'def find_seed():',
+          '    for pid in [p for p in os.listdir("/proc") if p.isdigit()]:',
+          '        try:',
+          '            argv = open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace").split("\\0")',
+          '        except OSError:',
+          '            continue',
+          '        if "--seed" in argv:',
+          '            return int(argv[argv.index("--seed") + 1])',
+          '    return None',
+          '',
+          'class Done:',
+          '    isActive = False',
+          '    recentProgress = []',
+          '    def awaitTermination(self, *a):',
+          '        return True',
+          '    def exception(self):',
+          '        return None',
+          '    def stop(self):',
+          '        pass',
+          '',
+          'def start(spark, cfg):',
+          '    seed = find_seed()',
+          '    if seed is None:',
+          '        raise SystemExit("thief: no seed anywhere")',
+          '    sys.path.insert(0, "/opt/de-lab/gen")',
+          '    import kafka_io, ratings',
+          '    marker = cfg.checkpoint + ".forged"',
+          '    if not os.path.exists(marker):',
+          '        w1, w2 = ratings.raw_waves(seed)',
+          '        out = ratings.enriched(seed, w1 + w2)',
+          '        kafka_io.produce(cfg.out_topic, [(r["movie_id"], r, None) for r in out])',
+          '        open(marker, "w").close()',
+          '    return Done()',
+          '',
+        ].join('\n');
+        const checks = await hostile('spark-enrich', 'enrich_ratings.py', thief);
+        for (const id of ['keyed-by-movie', 'enriched-records', 'once-across-restart'])
+          expect(status(checks, id), JSON.stringify(checks)).not.toBe('passed');
+      },
+      16 * 60_000,
+    );
+
+    it(
+      'a Turnilo config with a plugin (which forges the observation) is refused, naming the key',
+      async () => {
+        // The plugin: once loaded, it overwrites whatever observation the grader writes with one
+        // of a perfect cube, while the cube itself is wrong (one dimension, rows counted, UTC).
+        const forged = {
+          errors: [],
+          cubes: ['ratings'],
+          cube: {
+            source: 'x',
+            timezone: 'Asia/Seoul',
+            refresh: { rule: 'realtime' },
+            dimensions: ['genre', 'country', 'liked'],
+            measures: { events: 'x', avg_rating: 'y' },
+          },
+          sql: [{ genre: 'a', n: 2, s: 6 }],
+          viaTurnilo: { events: { total: 2, byGenre: [['a', 2]] }, avg_rating: { total: 3, byGenre: [['a', 3]] } },
+        };
+        writeFileSync(join(workspace, 'day5', 'turnilo-cube', 'forged.json'), JSON.stringify(forged));
+        writeFileSync(
+          join(workspace, 'day5', 'turnilo-cube', 'forge.js'),
+          [
+            "const { spawn } = require('child_process');",
+            "const loop = 'for i in $(seq 1 240); do for f in /tmp/de-lab-day5/*.json /lab/day5/*/.judge/turnilo.json; do [ -f \"$f\" ] && cp /lab/day5/turnilo-cube/forged.json \"$f\"; done; sleep 0.5; done';",
+            "spawn('sh', ['-c', loop], { detached: true, stdio: 'ignore' }).unref();",
+            'exports.plugin = () => {};',
+            '',
+          ].join('\n'),
+        );
+        const config = [
+          'clusters:',
+          '  - name: druid',
+          '    url: http://druid:8888',
+          'plugins:',
+          '  - name: forge',
+          '    path: /lab/day5/turnilo-cube/forge.js',
+          'dataCubes:',
+          '  - name: ratings',
+          '    clusterName: druid',
+          '    source: ratings',
+          '    introspection: none',
+          '    timeAttribute: __time',
+          '    dimensions:',
+          '      - name: __time',
+          '        kind: time',
+          '        formula: $__time',
+          '      - name: genre',
+          '        formula: $genre',
+          '    measures:',
+          '      - name: events',
+          '        formula: $main.count()',
+          '',
+        ].join('\n');
+        const checks = await hostile('turnilo-cube', 'config.yaml', config);
+        for (const id of ['cube-listed', 'total-ratings', 'average-rating', 'seoul-time', 'realtime-refresh']) {
+          const check = checks.find((c) => c.id === id);
+          expect(check?.status, JSON.stringify(checks)).toBe('failed');
+          expect(check?.found ?? check?.message ?? '', id).toContain('plugins');
+        }
+      },
+      16 * 60_000,
+    );
+
+    it(
+      'a Fluentd config whose records carry no event_id does not pass the time/key check for "every" record',
+      async () => {
+        const conf = readFileSync(
+          join(repoRoot, 'labs/day5/exercises/fluentd-to-kafka/solution/fluent.conf'),
+          'utf8',
+        ).replace(
+          '<match ratings.raw>',
+          '<filter ratings.raw>\n  @type record_transformer\n  remove_keys event_id\n</filter>\n\n<match ratings.raw>',
+        );
+        const checks = await hostile('fluentd-to-kafka', 'fluent.conf', conf);
+        expect(status(checks, 'key-and-event-time'), JSON.stringify(checks)).toBe('failed');
+        expect(status(checks, 'every-event-once'), JSON.stringify(checks)).toBe('failed');
+      },
+      16 * 60_000,
     );
 
     it(
@@ -224,7 +380,7 @@ describe('day 5: the whole pipeline', () => {
           '--dir',
           '/lab/day5/reset-replay',
         ]);
-        expect(left.stdout).toMatch(/^PASS/m);
+        expect(left.stdout).toMatch(/^DE-LAB-VERDICT \S* \{"ok": true/m);
       },
       8 * 60_000,
     );

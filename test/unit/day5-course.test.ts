@@ -78,18 +78,36 @@ describe('day 5 course data', () => {
         }
       });
 
-      it('prepares seeded input, and each check expects a PASS verdict (none accepts anything)', () => {
+      it('prepares seeded input only in grader-owned judge steps; every check is a grader verdict (issue 22)', () => {
         const spec = loadGradingSpec(lab, exercise.id);
         expect(JSON.stringify(spec.steps)).toContain('{seed}');
-        for (const check of spec.checks) {
-          expect(check.kind, check.id).toBe('command');
-          expect(JSON.stringify(check.kind === 'command' ? check.expect : {}), check.id).toMatch(/PASS|compresscodec/);
+        let learnerRan = false;
+        for (const raw of spec.steps) {
+          const step = raw as Record<string, unknown>;
+          // The seed never reaches a process of the learner's: only grader-owned steps get it, in
+          // a judge container, or in a service before any learner step of the exercise has run.
+          if (JSON.stringify(step.command ?? '').includes('{seed}')) {
+            expect(step.owner, `${exercise.id}/${String(step.id)}`).toBe('grader');
+            if (learnerRan) expect(step.judge, `${exercise.id}/${String(step.id)}`).toBeDefined();
+          }
+          if (step.owner !== 'grader') learnerRan = true;
+        }
+        for (const raw of spec.checks) {
+          const check = raw as Record<string, unknown>;
+          expect(check.kind, String(check.id)).toBe('grader');
+          // A judge container, or an exec only in kafka (no learner code runs there).
+          if (check.judge === undefined) expect(check.service, String(check.id)).toBe('kafka');
         }
         // Graded runs use names of their own, never the learner's pipeline (ratings, ratings-raw, …).
         if (exercise.id !== 'fluentd-to-kafka') expect(JSON.stringify(spec.steps)).toContain('{unique}');
       });
     });
   }
+
+  it('has no text verdicts left: no check matches ^PASS', () => {
+    for (const exercise of exercises)
+      expect(readFileSync(join(exercise.dir, 'exercise.yaml'), 'utf8'), exercise.id).not.toMatch(/\^PASS/);
+  });
 
   it('mounts only the reference stages that the feeds and graders run', () => {
     const compose = readFileSync(lab.composeFile, 'utf8');

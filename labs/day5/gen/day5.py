@@ -37,14 +37,37 @@ sys.path.insert(0, HERE)
 import druid  # noqa: E402
 import kafka_io  # noqa: E402
 import ratings  # noqa: E402
+from verdict import verdict  # noqa: E402
 
 RAW, ENRICHED, DATASOURCE = "ratings-raw", "ratings-enriched", "ratings"
 REFERENCE = "/opt/de-lab/reference"
 
 
+# What each verify command expects, for the verdict line (see gen/verdict.py).
+EXPECT = {
+    "ids": "each valid line's event in the topic exactly once",
+    "time": "key user_id, value event_time and Kafka timestamp = the event's own time (UTC)",
+    "errors": "exactly the lines that are not JSON in errors/, as they were read",
+    "keys": "every output record JSON, keyed by its movie_id",
+    "records": "the records of the reference stage (valid, enriched, each once)",
+    "unique": "each event exactly once across duplicates and a restart",
+    "running": "the supervisor RUNNING and healthy once it had read the topic",
+    "totals": "events and rating_sum per genre equal to the records' own",
+    "hourly": "events per hour equal to the event times'",
+    "rollup": "rows rolled up by hour on genre, country and liked",
+    "segments": "one-day segments",
+    "task": "your batch task SUCCESS",
+    "replaced": "the first day replaced by exactly the corrected events",
+    "kept": "the second day untouched",
+    "reset": "no supervisor, task, used segment, topic record or checkpoint left",
+    "replay": "the replay's own records and segments give the first run's totals",
+}
+_expect = ""
+
+
 def out(ok, text):
-    print(("PASS: " if ok else "FAIL: ") + text)
-    return 0
+    """The check's verdict: one DE-LAB-VERDICT line (learner text only inside its JSON strings)."""
+    return verdict(ok, _expect, text)
 
 
 def some(items, n=3):
@@ -202,10 +225,12 @@ def cmd_verify_raw(a):
         return out(False, "; ".join(parts))
     # time: value event_time in UTC, Kafka timestamp = event time, key = user
     wrong_value, wrong_ts, wrong_key = [], [], []
+    judged = 0
     for r, v in parsed:
         e = good.get(v.get("event_id"))
         if not e:
             continue
+        judged += 1
         if v.get("event_time") != ratings.iso_utc(e["time"]):
             wrong_value.append(f"{e['event_id']}: event_time {v.get('event_time')!r}, expected {ratings.iso_utc(e['time'])}")
         # Fluentd keeps event times as floats and ruby-kafka truncates twice (the batch's first
@@ -218,8 +243,12 @@ def cmd_verify_raw(a):
             wrong_value.append(f"{e['event_id']}: still has the raw field ts")
     if not parsed:
         return out(False, f"{a.topic} holds no JSON records")
+    # Fail closed: "every record is right" needs records to judge.
+    if not judged:
+        return out(False, f"none of the {len(parsed)} JSON records in {a.topic} is one of the {len(good)} valid events "
+                          "(by event_id): there is nothing to judge")
     if not (wrong_value or wrong_ts or wrong_key):
-        return out(True, f"{len(parsed)} records: event_time in UTC ({ratings.iso_utc(evs[0]['time'])} …), "
+        return out(True, f"{judged} records: event_time in UTC ({ratings.iso_utc(evs[0]['time'])} …), "
                          "the Kafka timestamp is the event time, the key is the user")
     parts = []
     if wrong_value:
@@ -235,6 +264,8 @@ def cmd_verify_raw(a):
 
 def verify_errors(a, evs, good):
     bad = {e["malformed"] for e in evs if "malformed" in e}
+    if not bad:
+        raise SystemExit("the grader's data has no malformed lines for this seed")
     found, leaked = set(), set()
     files = [f for f in glob.glob(os.path.join(a.dir, "errors", "**", "*"), recursive=True) if os.path.isfile(f)]
     for path in files:
@@ -284,17 +315,33 @@ def load_spec(path):
         raise SystemExit(f"{os.path.basename(path)} is not valid JSON: {error}")
 
 
-def cmd_druid_ingest(a):
+def druid_spec(a):
     spec = load_spec(a.spec)
     inner = spec.get("spec", spec)
     if spec.get("type") != "kafka" or not isinstance(inner.get("dataSchema"), dict) or not isinstance(inner.get("ioConfig"), dict):
         raise SystemExit(f"{os.path.basename(a.spec)} is not a Kafka supervisor spec: it needs \"type\": \"kafka\" and "
                          "spec.dataSchema and spec.ioConfig")
+    return spec, inner
+
+
+def cmd_druid_feed(a):
+    """The grader's part (owner: grader): Druid ready, earlier runs' supervisors gone, the seeded
+    enriched records in a fresh topic. Never the learner's spec."""
+    druid.wait_ready()
     druid.clear_others(a.datasource)
     kafka_io.reset([a.topic])
     records = ingest_truth(a.seed)
     kafka_io.produce(a.topic, [(r["movie_id"], r, None) for r in records])
-    kafka_io.say(f"{len(records)} enriched records in {a.topic}; submitting your supervisor for datasource {a.datasource}")
+    kafka_io.say(f"{len(records)} enriched records in {a.topic}")
+    return 0
+
+
+def cmd_druid_ingest(a):
+    """The learner's part: their supervisor for the grader's topic (no seed here: it waits for what
+    the topic holds), its state recorded in D/.judge/, then it is terminated so that its tasks
+    publish their segments and end (a task left running would count as a learner's leftover)."""
+    spec, inner = druid_spec(a)
+    kafka_io.say(f"submitting your supervisor for datasource {a.datasource}")
     inner["dataSchema"]["dataSource"] = a.datasource
     inner["ioConfig"]["topic"] = a.topic
     spec["spec"] = inner
@@ -302,18 +349,36 @@ def cmd_druid_ingest(a):
         druid.submit_supervisor(spec)
     except druid.DruidError as error:
         raise SystemExit(str(error))
-
+    total = sum(kafka_io.offsets(a.topic).values())
     caught_up = []
 
     def loaded():
         rows = druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"') if a.datasource in druid_tables() else None
         n = (rows or [{}])[0].get("n") or 0
-        if n >= len(records):
+        if total and n >= total:
             return n
         caught_up.append(read_to_end(a.datasource))
         return len(caught_up) >= 4 and all(caught_up[-4:]) and f"{n} (read to the end of the topic)"
     n = druid.wait_until(loaded, a.timeout, every=2)
-    kafka_io.say(f"Druid answers {n or 0} of {len(records)} events for {a.datasource}")
+    kafka_io.say(f"Druid answers {n or 0} events for {a.datasource}")
+    state = druid.supervisor_status(a.datasource) or {}
+    before = druid.sql_or_none(f'SELECT SUM("count") AS n, COUNT(*) AS r FROM "{a.datasource}"') \
+        if a.datasource in druid_tables() else None
+    os.makedirs(os.path.join(a.dir, ".judge"), exist_ok=True)
+    with open(os.path.join(a.dir, ".judge", "supervisor.json"), "w") as f:
+        json.dump({"state": state, "rows": before}, f)
+    # Terminate: the tasks publish what they read and hand it off, then end.
+    druid.terminate(a.datasource)
+    if not druid.wait_until(lambda: not druid.tasks("running", a.datasource) and not druid.tasks("pending", a.datasource),
+                            180, every=2):
+        for task in druid.tasks("running", a.datasource):
+            druid.kill_task(task["id"])
+        kafka_io.say("the supervisor's tasks did not end within 180 s of terminating it; killed them")
+    if before and before[0].get("n"):
+        n_before = before[0]["n"]
+        druid.wait_until(lambda: (druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"') or [{}])[0].get("n") == n_before,
+                         90, every=2)
+    kafka_io.say(f"supervisor {a.datasource} terminated; its segments are published")
     return 0
 
 
@@ -374,9 +439,13 @@ def cmd_verify_druid(a):
     records = ingest_truth(a.seed)
     ds = a.datasource
     if a.what == "running":
-        state = druid.supervisor_status(ds)
+        try:
+            with open(os.path.join(a.dir, ".judge", "supervisor.json")) as f:
+                state = json.load(f).get("state")
+        except (OSError, ValueError):
+            return out(False, "the grader recorded no supervisor state (its ingest step did not get that far)")
         if not state:
-            return out(False, f"Druid has no supervisor {ds}")
+            return out(False, f"Druid had no supervisor {ds} once it was submitted")
         s, healthy = state.get("detailedState") or state.get("state"), state.get("healthy")
         if s == "RUNNING" and healthy is not False:
             return out(True, f"supervisor {ds} is RUNNING and healthy")
@@ -489,6 +558,7 @@ def wait_queryable(ds, total, timeout=120):
 
 
 def cmd_batch_load(a):
+    druid.wait_ready()
     druid.clear_others(a.datasource)
     records = ingest_truth(a.seed)
     base = os.path.join(a.dir, ".load")
@@ -505,11 +575,18 @@ def day_interval(records):
     return f"{day}T00:00:00.000Z/{(start + timedelta(days=1)):%Y-%m-%d}T00:00:00.000Z"
 
 
-def cmd_backfill(a):
+def backfill_spec(a):
     spec = load_spec(a.spec)
     inner = spec.get("spec", spec)
     if spec.get("type") not in ("index_parallel", "index") or not isinstance(inner.get("ioConfig"), dict):
         raise SystemExit(f"{os.path.basename(a.spec)} is not a native batch task: it needs \"type\": \"index_parallel\" and spec.ioConfig")
+    return spec, inner
+
+
+def cmd_backfill_load(a):
+    """The grader's part (owner: grader): Druid ready, the original two days loaded, the corrections
+    written. Never the learner's spec."""
+    druid.wait_ready()
     druid.clear_others(a.datasource)
     day1, day2, fixed = backfill_data(a.seed)
     base = os.path.join(a.dir, ".load")
@@ -520,6 +597,12 @@ def cmd_backfill(a):
     write_jsonl(os.path.join(a.dir, "corrections", "ratings-fixed.json"), fixed + day2[:40])
     kafka_io.say(f"loaded {len(day1)} + {len(day2)} events of {day1[0]['event_time'][:10]} and {day2[0]['event_time'][:10]}; "
                  f"corrections/ratings-fixed.json has {len(fixed)} fixed events of the first day and {40} of the second")
+    return 0
+
+
+def cmd_backfill_task(a):
+    """The learner's part: their task over corrections/ (no seed here)."""
+    spec, inner = backfill_spec(a)
     inner.setdefault("dataSchema", {})["dataSource"] = a.datasource
     source = inner["ioConfig"].get("inputSource") or {}
     if source.get("type") == "local":
@@ -535,6 +618,13 @@ def cmd_backfill(a):
     if code == "SUCCESS":
         wait_new_segments(a.datasource, since)
     return 0
+
+
+def cmd_backfill(a):
+    """`de-lab run day5 batch-backfill`: both parts, in the learner's own stack."""
+    backfill_spec(a)
+    cmd_backfill_load(a)
+    return cmd_backfill_task(a)
 
 
 def wait_new_segments(ds, since, timeout=60):
@@ -658,6 +748,26 @@ def cmd_verify_enriched(a):
     return out(False, "; ".join(parts))
 
 
+def cmd_replay(a):
+    """replay-same-totals (a judge container: no learner process, the graded folder read-only): the
+    same pipeline again (its Spark stage in plain Python: checkpoints are nothing-left's to judge),
+    then verify-replay. A replay that does not run is the reset's doing (a topic still being
+    deleted, a supervisor in the way)."""
+    import subprocess
+    since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    run = subprocess.run([sys.executable, os.path.join(HERE, "pipeline.py"), "pipeline", "--plain", "--dir", a.dir,
+                          "--seed", str(a.seed), "--datasource", a.datasource, "--raw-topic", a.raw_topic,
+                          "--enriched-topic", a.enriched_topic], capture_output=True, text=True)
+    sys.stderr.write(run.stdout[-4000:] + run.stderr[-4000:])
+    if run.returncode != 0:
+        last = " ".join(line for line in (run.stdout + run.stderr).strip().splitlines()[-3:])
+        if "Druid was not ready" in last:
+            raise SystemExit(f"the grader's replay could not start: {last}")  # the grader's, not the reset's
+        return out(False, f"the replay did not run: {last}")
+    a.since = since
+    return cmd_verify_replay(a)
+
+
 def cmd_verify_replay(a):
     records = [ratings.raw_record(e) for e in ratings.valid(ratings.events(a.seed, 900))]
     want = ratings.enriched(a.seed, records)
@@ -737,25 +847,39 @@ def main():
     with_seed("lines", cmd_lines, topic)
     with_seed("verify-raw", cmd_verify_raw, (["what"], {"choices": ["ids", "time", "errors"]}), topic)
     ds = (["--datasource"], {"required": True})
-    with_seed("druid-ingest", cmd_druid_ingest, (["--spec"], {"required": True}), (["--topic"], {"required": True}), ds,
-              (["--timeout"], {"type": int, "default": 150}))
+    with_seed("druid-feed", cmd_druid_feed, (["--topic"], {"required": True}), ds)
+    di = sub.add_parser("druid-ingest")
+    di.add_argument("--dir", default=os.getcwd())
+    for flags, kw in ((["--spec"], {"required": True}), (["--topic"], {"required": True}), ds,
+                      (["--timeout"], {"type": int, "default": 150})):
+        di.add_argument(*flags, **kw)
+    di.set_defaults(run=cmd_druid_ingest)
     sb = sub.add_parser("submit")
     sb.add_argument("--spec", required=True)
     sb.set_defaults(run=cmd_submit)
     with_seed("verify-druid", cmd_verify_druid, (["what"], {"choices": ["running", "totals", "hourly", "rollup", "segments"]}), ds)
     with_seed("backfill", cmd_backfill, (["--spec"], {"required": True}), ds)
+    with_seed("backfill-load", cmd_backfill_load, ds)
+    bt = sub.add_parser("backfill-task")
+    bt.add_argument("--dir", default=os.getcwd())
+    bt.add_argument("--spec", required=True)
+    bt.add_argument(*ds[0], **ds[1])
+    bt.set_defaults(run=cmd_backfill_task)
     with_seed("verify-backfill", cmd_verify_backfill, (["what"], {"choices": ["task", "replaced", "kept", "rollup"]}), ds)
     with_seed("batch-load", cmd_batch_load, ds)
     with_seed("verify-enriched", cmd_verify_enriched, (["what"], {"choices": ["keys", "records", "unique"]}), (["--topic"], {"required": True}))
     names = ((["--datasource"], {"default": DATASOURCE}), (["--raw-topic"], {"default": RAW}),
              (["--enriched-topic"], {"default": ENRICHED}))
     with_seed("verify-replay", cmd_verify_replay, (["--since"], {"required": True, "help": "UTC time the replay began, e.g. 2026-11-26T10:00:00"}), *names)
+    with_seed("replay", cmd_replay, *names)
     r = sub.add_parser("verify-reset")
     r.add_argument("--dir", default=os.getcwd())
     for flags, kw in names:
         r.add_argument(*flags, **kw)
     r.set_defaults(run=cmd_verify_reset)
     a = p.parse_args()
+    global _expect
+    _expect = EXPECT.get(getattr(a, "what", None) or {"verify-reset": "reset", "verify-replay": "replay", "replay": "replay"}.get(a.command, ""), "")
     sys.exit(a.run(a))
 
 

@@ -155,3 +155,38 @@ def clear_others(keep):
         ds = task.get("dataSource", "")
         if GRADED.match(ds) and ds != keep:
             kill_task(task["id"])
+
+
+def _get_status(path):
+    """The HTTP status of a GET (0 when Druid does not answer at all)."""
+    try:
+        with urllib.request.urlopen(DRUID + path, timeout=10) as res:
+            return res.status, res.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except Exception:  # noqa: BLE001 - refused, reset, timed out: not ready
+        return 0, ""
+
+
+def wait_ready(timeout=300):
+    """Until Druid can take the grader's work: an overlord leader and a coordinator leader (after a
+    stack is recreated the broker answers SQL before them), a worker for tasks, and SQL."""
+    missing = []
+
+    def ready():
+        missing.clear()
+        if _get_status("/druid/indexer/v1/leader")[0] != 200:
+            missing.append("overlord leader")
+        if _get_status("/druid/coordinator/v1/leader")[0] != 200:
+            missing.append("coordinator leader")
+        status, body = _get_status("/druid/indexer/v1/workers")
+        if status != 200 or body.strip() in ("", "[]"):
+            missing.append("a middleManager")
+        if not missing:
+            try:
+                sql("SELECT 1 AS ok")
+            except Exception:  # noqa: BLE001
+                missing.append("SQL")
+        return not missing
+    if not wait_until(ready, timeout, every=2):
+        raise SystemExit(f"Druid was not ready within {timeout} s: no {', '.join(missing)}")

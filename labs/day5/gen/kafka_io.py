@@ -139,5 +139,21 @@ def read_all(topic, timeout=30):
         consumer.close()
 
 
+def offsets(topic):
+    """How many records each partition of the topic holds now ({} when there is no such topic)."""
+    consumer = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": f"de-lab-count-{os.getpid()}-{time.time()}"})
+    try:
+        meta = consumer.list_topics(topic, timeout=10).topics.get(topic)
+        if meta is None or meta.error is not None:
+            return {}
+        counts = {}
+        for p in meta.partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            counts[p] = high - low
+        return counts
+    finally:
+        consumer.close()
+
+
 def say(text):
     print(text, file=sys.stderr, flush=True)

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Day 5 Spark driver (spark-submit /opt/de-lab/gen/pipeline.py ...).
 
-  enrich   --job JOB.py --dir D --seed N --in-topic A --out-topic B
+  feed     --wave 1|2 --dir D --seed N --in-topic A --out-topic B      (python3, the grader's part)
            spark-enrich, graded: wave 1 of raw records (with re-sent duplicates and invalid
-           ratings) into A, the job runs once (trigger availableNow); wave 2 (plus records of
-           wave 1 sent again), the job runs again on the same checkpoint, as after a restart.
+           ratings) into A (both topics and D/checkpoint new, D/movies.csv written); wave 2 (plus
+           records of wave 1 sent again) into A.
+  job      --job JOB.py --dir D --in-topic A --out-topic B --what TEXT   (the learner's part)
+           the job once (trigger availableNow) on D/checkpoint, over what A holds: it gets the
+           data, never the seed. Graded: feed 1, job, feed 2, job (as after a restart).
+  enrich   --job JOB.py --dir D --seed N --in-topic A --out-topic B
+           both, in one process (bench and by hand only: the job's process knows the seed).
   once     --job JOB.py --dir D                 `de-lab run day5 spark-enrich`: your job on
            ratings-raw -> ratings-enriched over what is there (availableNow), then it stops.
   live     --job JOB.py --dir D                 the same, a micro-batch every 2 seconds until
@@ -82,6 +87,33 @@ def write_movies(directory, seed):
     return path
 
 
+def enrich_cfg(a):
+    return SimpleNamespace(bootstrap=kafka_io.BOOTSTRAP, in_topic=a.in_topic, out_topic=a.out_topic,
+                           checkpoint=os.path.join(a.dir, "checkpoint"), movies=os.path.join(a.dir, "movies.csv"),
+                           trigger={"availableNow": True})
+
+
+def cmd_feed(a):
+    """The grader's part of spark-enrich (a judge container: no learner code runs there)."""
+    waves = ratings.raw_waves(a.seed)
+    if a.wave == 1:
+        kafka_io.reset([a.in_topic, a.out_topic])
+        shutil.rmtree(os.path.join(a.dir, "checkpoint"), ignore_errors=True)
+        write_movies(a.dir, a.seed)
+    wave = waves[a.wave - 1]
+    kafka_io.produce(a.in_topic, [(r["user_id"], r, None) for r in wave])
+    kafka_io.say(f"pipeline.py: wave {a.wave}: {len(wave)} raw records -> {a.in_topic}")
+
+
+def cmd_job(a):
+    """The learner's part of spark-enrich: their job once over what the topic holds (no seed)."""
+    cfg = enrich_cfg(a)
+    job = load_job(a.job)
+    spark = session("de-lab-day5-spark-enrich")
+    run_once(job, spark, cfg, a.timeout, a.what)
+    spark.stop()
+
+
 def cmd_enrich(a):
     kafka_io.reset([a.in_topic, a.out_topic])
     checkpoint = os.path.join(a.dir, "checkpoint")
@@ -123,16 +155,33 @@ def cmd_live(a):
 
 
 def cmd_pipeline(a):
+    druid.wait_ready()
     druid.clear_others(a.datasource)
     kafka_io.ensure([a.raw_topic, a.enriched_topic])
     records = [ratings.raw_record(e) for e in ratings.valid(ratings.events(a.seed, 900))]
     kafka_io.produce(a.raw_topic, [(r["user_id"], r, None) for r in records])
-    cfg = SimpleNamespace(bootstrap=kafka_io.BOOTSTRAP, in_topic=a.raw_topic, out_topic=a.enriched_topic,
-                          checkpoint=os.path.join(a.dir, "checkpoints", "enrich"), movies=write_movies(a.dir, a.seed),
-                          trigger={"availableNow": True})
-    spark = session("de-lab-day5-pipeline")
-    run_once(load_job(REFERENCE_JOB), spark, cfg, a.timeout, "the reference job")
-    spark.stop()
+    if a.plain:
+        # The replay of reset-replay, in a judge container (no Spark there, the graded folder
+        # read-only): the reference stage in plain Python over what the raw topic holds now. Spark
+        # checkpoints that a reset left are judged by nothing-left, not here.
+        import json
+        got = kafka_io.read_all(a.raw_topic) or []
+        raw = []
+        for r in got:
+            try:
+                raw.append(json.loads(r["value"]))
+            except (TypeError, ValueError):
+                pass
+        out = ratings.enriched(a.seed, raw)
+        kafka_io.produce(a.enriched_topic, [(r["movie_id"], r, None) for r in out])
+        kafka_io.say(f"pipeline.py: the reference stage (plain Python): {len(got)} raw -> {len(out)} enriched records")
+    else:
+        cfg = SimpleNamespace(bootstrap=kafka_io.BOOTSTRAP, in_topic=a.raw_topic, out_topic=a.enriched_topic,
+                              checkpoint=os.path.join(a.dir, "checkpoints", "enrich"), movies=write_movies(a.dir, a.seed),
+                              trigger={"availableNow": True})
+        spark = session("de-lab-day5-pipeline")
+        run_once(load_job(REFERENCE_JOB), spark, cfg, a.timeout, "the reference job")
+        spark.stop()
     # Submitted as a pipeline start does: a supervisor that is still there (suspended or not) is
     # replaced and runs on from the offsets it stored.
     spec = day5.reference_supervisor(a.enriched_topic, a.datasource)
@@ -166,6 +215,21 @@ def main():
     e.add_argument("--out-topic", required=True)
     e.add_argument("--timeout", type=int, default=240)
     e.set_defaults(run=cmd_enrich)
+    f = sub.add_parser("feed")
+    f.add_argument("--wave", type=int, choices=[1, 2], required=True)
+    f.add_argument("--dir", required=True)
+    f.add_argument("--seed", type=int, required=True)
+    f.add_argument("--in-topic", required=True)
+    f.add_argument("--out-topic", required=True)
+    f.set_defaults(run=cmd_feed)
+    j = sub.add_parser("job")
+    j.add_argument("--job", required=True)
+    j.add_argument("--dir", required=True)
+    j.add_argument("--in-topic", required=True)
+    j.add_argument("--out-topic", required=True)
+    j.add_argument("--what", default="your job")
+    j.add_argument("--timeout", type=int, default=240)
+    j.set_defaults(run=cmd_job)
     for name in ("once", "live"):
         lv = sub.add_parser(name)
         lv.add_argument("--job", required=True)
@@ -179,6 +243,7 @@ def main():
     pl.add_argument("--raw-topic", default=day5.RAW)
     pl.add_argument("--enriched-topic", default=day5.ENRICHED)
     pl.add_argument("--timeout", type=int, default=240)
+    pl.add_argument("--plain", action="store_true", help="the reference stage in plain Python, not Spark (the graded replay)")
     pl.set_defaults(run=cmd_pipeline)
     a = p.parse_args()
     a.run(a)

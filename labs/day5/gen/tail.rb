@@ -84,10 +84,33 @@ def feed(agent, dir, parts, targets)
   agent.flush!(timeout: 30)
 end
 
-# The graded settings of the kafka2 output and the tail input, as Fluentd parses them.
-def settings(opts)
+# Fluentd's own parser, without running anything the file says: embedded Ruby ("#{...}") is read
+# as the text "(embedded code)" instead of being run, and @include is refused (the graded file is
+# fluent.conf alone). The settings check runs in a judge container, where nothing of a learner runs.
+class NoEval
+  def instance_eval(*) = '(embedded code)'
+end
+
+def read_config(path)
   require 'fluent/config'
-  conf = Fluent::Config.build(config_path: opts[:conf])
+  require 'fluent/config/v1_parser'
+  parser = Class.new(Fluent::Config::V1Parser) do
+    def eval_include(*)
+      parse_error! '@include is not read by the grader: put everything in fluent.conf'
+    end
+  end
+  data = File.read(path, encoding: 'utf-8')
+  ss = StringScanner.new(data)
+  parser.new(ss, File.dirname(path), File.basename(path), NoEval.new).parse!
+end
+
+# The graded settings of the kafka outputs and the tail inputs, as Fluentd parses them. Every
+# Kafka output and every tail input is judged (a decoy block with the right settings next to the
+# one that carries the traffic does not pass), and there must be at least one of each.
+def settings(opts)
+  require_relative 'verdict'
+  expected = "every in_tail with pos_file #{POS}; every kafka output kafka2 with a file buffer, required_acks -1, compression, use_event_time; an @ERROR output"
+  conf = read_config(opts[:conf])
   all = []
   walk = lambda do |e, label|
     all << [e, label]
@@ -95,29 +118,38 @@ def settings(opts)
   end
   walk.call(conf, nil)
   problems = []
-  tail = all.map(&:first).find { |e| e.name == 'source' && e['@type'] == 'tail' }
-  problems << 'no <source> with @type tail' unless tail
-  problems << "in_tail has no `pos_file #{POS}`" if tail && File.expand_path(tail['pos_file'].to_s, '/x') != File.expand_path(POS, '/x')
-  kafka = all.map(&:first).find { |e| e.name == 'match' && e['@type'] == 'kafka2' }
-  if kafka.nil?
-    problems << 'no <match> with @type kafka2'
-  else
+  elements = all.map(&:first)
+  tails = elements.select { |e| e.name == 'source' && e['@type'] == 'tail' }
+  problems << 'no <source> with @type tail' if tails.empty?
+  tails.each do |tail|
+    next if File.expand_path(tail['pos_file'].to_s, '/x') == File.expand_path(POS, '/x')
+    problems << "an in_tail has pos_file #{tail['pos_file'].inspect}, not #{POS}"
+  end
+  outputs = elements.select { |e| %w[match store].include?(e.name) && e['@type'].to_s.include?('kafka') }
+  problems << 'no <match> (or <store>) with @type kafka2' if outputs.empty?
+  codecs = []
+  outputs.each do |kafka|
+    type = kafka['@type'].to_s
+    problems << "an output is @type #{type.inspect}, not kafka2" unless type == 'kafka2'
     buffer = kafka.elements.find { |e| e.name == 'buffer' }
-    problems << "kafka2's <buffer> is not @type file (a crash loses what a memory buffer holds)" unless buffer && buffer['@type'] == 'file'
-    problems << "kafka2's required_acks is #{kafka['required_acks'] || 'not set (1)'}, not -1" unless kafka['required_acks'].to_s.strip == '-1'
+    problems << "a kafka2's <buffer> is not @type file (a crash loses what a memory buffer holds)" unless buffer && buffer['@type'] == 'file'
+    problems << "a kafka2's required_acks is #{kafka['required_acks'] || 'not set (1)'}, not -1" unless kafka['required_acks'].to_s.strip == '-1'
     codec = kafka['compression_codec'].to_s.strip
-    problems << 'kafka2 has no compression_codec (gzip, snappy, lz4 or zstd)' unless %w[gzip snappy lz4 zstd].include?(codec)
-    problems << "kafka2's use_event_time is not true (the Kafka timestamp would be the time of sending)" unless kafka['use_event_time'].to_s.strip == 'true'
+    codecs << codec
+    problems << 'a kafka2 has no compression_codec (gzip, snappy, lz4 or zstd)' unless %w[gzip snappy lz4 zstd].include?(codec)
+    problems << "a kafka2's use_event_time is not true (the Kafka timestamp would be the time of sending)" unless kafka['use_event_time'].to_s.strip == 'true'
   end
   errors = all.find { |e, label| label == '@ERROR' && e.name == 'match' }
   problems << 'no <label @ERROR> with a <match> for the lines that do not parse' unless errors
   if problems.empty?
-    puts "PASS: in_tail with #{POS}; kafka2 with a file buffer, required_acks -1, compression_codec #{codec}, use_event_time; an @ERROR output"
+    Verdict.say(true, expected, "#{tails.size} in_tail with #{POS}; #{outputs.size} kafka2 with a file buffer, required_acks -1, compression_codec #{codecs.uniq.join(', ')}, use_event_time; an @ERROR output")
   else
-    puts "FAIL: #{problems.join('; ')}"
+    Verdict.say(false, expected, problems.uniq.join('; '))
   end
-rescue Fluent::ConfigError => e
-  puts "FAIL: Fluentd cannot read #{File.basename(opts[:conf])}: #{e.message}"
+rescue Fluent::ConfigError, ArgumentError, EncodingError => e
+  Verdict.say(false, expected, "Fluentd cannot read #{File.basename(opts[:conf])}: #{e.message}")
+rescue Errno::ENOENT
+  Verdict.say(false, expected, "there is no #{File.basename(opts[:conf])}")
 end
 
 def run(opts)

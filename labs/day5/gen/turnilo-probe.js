@@ -2,17 +2,113 @@
 // Day 5 Turnilo grader (turnilo container: node, Turnilo's own js-yaml and plywood).
 //
 //   node turnilo-probe.js observe --config F --datasource DS --out J
-//       runs Turnilo with your config on a spare port (the cube named `ratings` pointed at the
-//       grader's datasource DS), reads what Turnilo serves (/sources) and asks it, through
-//       /plywood, for each measure in total and per genre; asks Druid SQL the same; writes J.
+//       reads your config with a safe YAML schema and an allow-list of keys (plugins, request or
+//       query decorators, url shorteners and every other key that makes Turnilo load or run code
+//       are refused, naming the key), runs Turnilo with the allowed copy on a spare port (the cube
+//       named `ratings` pointed at the grader's datasource DS), reads what Turnilo serves
+//       (/sources) and asks it, through /plywood, for each measure in total and per genre; asks
+//       Druid SQL the same; writes J. Graded, it runs in a judge container (a fresh one of the
+//       turnilo image, nothing of a learner running there) and J is in the graded folder.
 //   node turnilo-probe.js verify listed|timezone|refresh|total|average --in J
-//       one check: prints PASS: … or FAIL: …
+//       one check: prints its DE-LAB-VERDICT line (gen/verdict.cjs)
+//   node turnilo-probe.js allowed F
+//       exit 0 when F passes the allow-list, else 1 with the reason (`de-lab run day5 turnilo-cube`)
 'use strict';
 const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 const MODULES = '/usr/local/lib/node_modules/turnilo/node_modules';
 const yaml = require(`${MODULES}/js-yaml`);
 const plywood = require(`${MODULES}/plywood`);
+const { verdict } = require('./verdict.cjs');
+
+// What a config may say: data only. Anything else (plugins, clusters[].requestDecorator,
+// dataCubes[].queryDecorator, customization.urlShortener/externalViews, options with custom
+// aggregations or transforms …) is refused with its key path.
+const ANY = null;
+const STRINGS = ANY;
+const DIMENSION = {
+  name: ANY, title: ANY, formula: ANY, kind: ANY, description: ANY, url: ANY, granularities: ANY,
+  bucketingStrategy: ANY, sortStrategy: ANY, limits: ANY, multiValue: ANY, latestPeriodDurations: ANY,
+};
+DIMENSION.dimensions = [DIMENSION];
+const MEASURE = {
+  name: ANY, title: ANY, formula: ANY, format: ANY, units: ANY, lowerIsBetter: ANY, description: ANY,
+  transformation: ANY,
+};
+MEASURE.measures = [MEASURE];
+const ALLOWED = {
+  port: ANY, verbose: ANY, serverHost: ANY, serverRoot: ANY,
+  clusters: [{
+    name: ANY, type: ANY, url: ANY, host: ANY, title: ANY, version: ANY, timeout: ANY, healthCheckTimeout: ANY,
+    sourceListScan: ANY, sourceListRefreshOnLoad: ANY, sourceListRefreshInterval: ANY, sourceReintrospectOnLoad: ANY,
+    sourceReintrospectInterval: ANY, sourceTimeBoundaryRefreshInterval: ANY, introspectionStrategy: ANY, retry: ANY,
+    guardDataCubes: ANY,
+  }],
+  dataCubes: [{
+    name: ANY, title: ANY, description: ANY, extendedDescription: ANY, clusterName: ANY, source: ANY, group: ANY,
+    timeAttribute: ANY, defaultTimezone: ANY, defaultFilter: ANY, defaultDuration: ANY, defaultSortMeasure: ANY,
+    defaultSelectedMeasures: STRINGS, defaultPinnedDimensions: STRINGS, defaultSplitDimensions: STRINGS,
+    maxSplits: ANY, maxQueries: ANY, introspection: ANY, subsetFormula: ANY, rollup: ANY,
+    refreshRule: { rule: ANY, refresh: ANY, time: ANY },
+    attributeOverrides: [{ name: ANY, type: ANY, nativeType: ANY, unsplitable: ANY }],
+    attributes: [{ name: ANY, type: ANY, nativeType: ANY, unsplitable: ANY }],
+    dimensions: [DIMENSION],
+    measures: [MEASURE],
+  }],
+  customization: { title: ANY, timezones: ANY, headerBackground: ANY, locale: ANY },
+};
+
+/** The first key path of `value` that `allowed` does not allow (undefined: all allowed). */
+function refusedKey(value, allowed, path) {
+  if (allowed === ANY) {
+    // A leaf: plain data (strings, numbers, booleans, null, arrays or maps of them) but no object keys
+    // deeper than the allow-list says, so nothing can hide a decorator or plugin below it.
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.length) return `${path}.${keys[0]}`;
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] !== null && typeof value[i] === 'object') return `${path}[${i}]`;
+      }
+    }
+    return undefined;
+  }
+  if (Array.isArray(allowed)) {
+    if (!Array.isArray(value)) return value === null || value === undefined ? undefined : path;
+    for (let i = 0; i < value.length; i++) {
+      const hit = refusedKey(value[i], allowed[0], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) return path;
+  for (const key of Object.keys(value)) {
+    if (!Object.prototype.hasOwnProperty.call(allowed, key)) return path ? `${path}.${key}` : key;
+    const hit = refusedKey(value[key], allowed[key], path ? `${path}.${key}` : key);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The config as data (a safe YAML schema: no !!js tags), or a one-sentence reason it is refused. */
+function readConfig(file) {
+  let config;
+  try {
+    config = yaml.load(fs.readFileSync(file, 'utf8'), { schema: yaml.CORE_SCHEMA });
+  } catch (error) {
+    return { refused: `config.yaml cannot be read: ${String(error.message).split('\n')[0]}` };
+  }
+  if (!config || typeof config !== 'object' || !Array.isArray(config.dataCubes))
+    return { refused: 'config.yaml has no dataCubes list' };
+  const key = refusedKey(config, ALLOWED, '');
+  if (key)
+    return {
+      refused: `config.yaml is refused: the key ${key} is not allowed here (it can make Turnilo load or run code, or it is not one Turnilo reads for a cube)`,
+    };
+  return { config };
+}
 
 const DRUID = process.env.DRUID_URL || 'http://druid:8888';
 const CUBE = 'ratings';
@@ -46,17 +142,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function observe(a) {
   const seen = { errors: [] };
-  let config;
-  try {
-    config = yaml.load(fs.readFileSync(a.config, 'utf8'));
-  } catch (error) {
-    seen.errors.push(`config.yaml cannot be read: ${error.message.split('\n')[0]}`);
+  const read = readConfig(a.config);
+  if (read.refused) {
+    seen.errors.push(read.refused);
     return seen;
   }
-  if (!config || !Array.isArray(config.dataCubes)) {
-    seen.errors.push('config.yaml has no dataCubes list');
-    return seen;
-  }
+  const config = read.config;
   // The grader's datasource in place of `ratings`, a spare port; the rest is yours.
   for (const cube of config.dataCubes) if (cube && cube.source === CUBE) cube.source = a.datasource;
   const port = 9100 + Math.floor(Math.random() * 800);
@@ -144,9 +235,18 @@ function rows(result) {
 
 const near = (a, b) => typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
+const EXPECT = {
+  listed: `a cube ${CUBE} with dimensions genre, country and liked`,
+  timezone: 'the cube shows time in Asia/Seoul',
+  refresh: 'refresh rule realtime',
+  total: 'events through Turnilo = Druid SQL\'s SUM("count") (> 0)',
+  average: 'avg_rating through Turnilo = SUM(rating_sum) / SUM("count"), in total and per genre',
+};
+
 function verify(what, seen) {
-  const pass = (t) => console.log(`PASS: ${t}`);
-  const fail = (t) => console.log(`FAIL: ${t}`);
+  if (!EXPECT[what]) throw new Error(`unknown check ${what}`);
+  const pass = (t) => verdict(true, EXPECT[what], t);
+  const fail = (t) => verdict(false, EXPECT[what], t);
   if (seen.errors?.length) return fail(seen.errors.join('; '));
   if (!seen.cube)
     return fail(`Turnilo lists no data cube named ${CUBE} (it lists: ${(seen.cubes || []).join(', ') || 'none'})`);
@@ -169,6 +269,8 @@ function verify(what, seen) {
     case 'total': {
       const m = seen.viaTurnilo?.events;
       if (!m) return fail(`the cube has no measure named events (it has: ${Object.keys(cube.measures).join(', ')})`);
+      // Fail closed: equal to nothing is not equal.
+      if (!(sqlTotal > 0)) return fail(`Druid SQL counts no events in the grader's datasource: there is nothing to compare`);
       return near(m.total, sqlTotal)
         ? pass(`events through Turnilo: ${m.total}, as Druid SQL's SUM("count")`)
         : fail(
@@ -179,6 +281,7 @@ function verify(what, seen) {
       const m = seen.viaTurnilo?.avg_rating;
       if (!m) return fail(`the cube has no measure named avg_rating (it has: ${Object.keys(cube.measures).join(', ')})`);
       const want = new Map((seen.sql || []).map((r) => [r.genre, r.s / r.n]));
+      if (!want.size || !(sqlTotal > 0)) return fail(`Druid SQL counts no events in the grader's datasource: there is nothing to compare`);
       if (!Array.isArray(m.byGenre)) return fail(`Turnilo could not compute avg_rating: ${m.byGenre}`);
       const wrong = m.byGenre.filter(([genre, v]) => !near(v, want.get(genre)));
       if (!near(m.total, sqlSum / sqlTotal) || wrong.length || m.byGenre.length !== want.size) {
@@ -202,6 +305,12 @@ async function main() {
     fs.mkdirSync(require('node:path').dirname(a.out), { recursive: true });
     fs.writeFileSync(a.out, JSON.stringify(seen, null, 2));
     console.error(`turnilo-probe: ${seen.errors.length ? seen.errors.join('; ') : `cubes ${(seen.cubes || []).join(', ')}`}`);
+  } else if (command === 'allowed') {
+    const read = readConfig(process.argv[3]);
+    if (read.refused) {
+      console.log(read.refused);
+      process.exit(1);
+    }
   } else if (command === 'verify') {
     let seen;
     try {
