@@ -229,7 +229,7 @@ describe('day 5: the whole pipeline', () => {
           join(workspace, 'day5', 'turnilo-cube', 'forge.js'),
           [
             "const { spawn } = require('child_process');",
-            "const loop = 'for i in $(seq 1 240); do for f in /tmp/de-lab-day5/*.json /lab/day5/*/.judge/turnilo.json; do [ -f \"$f\" ] && cp /lab/day5/turnilo-cube/forged.json \"$f\"; done; sleep 0.5; done';",
+            'const loop = \'for i in $(seq 1 240); do for f in /tmp/de-lab-day5/*.json /lab/day5/*/.judge/turnilo.json; do [ -f "$f" ] && cp /lab/day5/turnilo-cube/forged.json "$f"; done; sleep 0.5; done\';',
             "spawn('sh', ['-c', loop], { detached: true, stdio: 'ignore' }).unref();",
             'exports.plugin = () => {};',
             '',
