@@ -69,8 +69,11 @@ module Day2
 
     def kafka_output(ctx, aspect)
       events = Data.orders(ctx.seed, count: 300, prefix: 'k')
-      kafka = KafkaRead.client
-      msgs = RunsMore::TOPICS.to_h { |t| [t, KafkaRead.messages(kafka, t)] }
+      msgs = nil
+      if aspect != 'settings'
+        kafka = KafkaRead.client
+        msgs = RunsMore::TOPICS.to_h { |t| [t, KafkaRead.messages(kafka, t)] }
+      end
       case aspect
       when 'topics'
         RunsMore::TOPICS.each do |t|
