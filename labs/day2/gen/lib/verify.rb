@@ -6,6 +6,7 @@ require 'json'
 require 'set'
 require_relative 'data'
 require_relative 'outputs'
+require_relative 'guard'
 
 module Day2
   module Verify
@@ -66,6 +67,13 @@ module Day2
         return fail("Fluentd's log of the run is missing (see the run step)") unless File.exist?(ctx.log)
         warn = File.readlines(ctx.log).find { |l| l.include?('no patterns matched') }
         return fail("Fluentd found no <match> for some events: #{warn.strip[0, 200]}") if warn
+        # A quieter log (log_level error) hides the warning: the config as it ran must route them.
+        root = ctx.ran_config or return fail('the run did not start your config (see the run step)')
+        labels = (Guard.source_labels(root, 'http') + Guard.source_labels(root, 'forward')).uniq
+        labels = [nil] if labels.empty?
+        tags = events.select { |e| e[:tag].start_with?('debug.') }.map { |e| e[:tag] }.uniq
+        lost = tags.find { |t| labels.any? { |l| Guard.handlers(root, t, label: l).empty? } }
+        return fail("no <match> receives #{lost}: Fluentd drops it with a warning (null discards it on purpose)") if lost
         kept = (rows(ctx.dir, '') + Outputs.stdout_rows(ctx.log)).count { |r| r.record.is_a?(Hash) && by_id.key?(r.record['id']) }
         return fail('no event of this run was kept anywhere: nothing shows that the config received the events') if kept.zero?
         pass("#{debug.size} debug.** events discarded on purpose, every tag matched (#{kept} other events kept)")

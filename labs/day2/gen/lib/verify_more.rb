@@ -56,6 +56,11 @@ module Day2
           return fail("aggregator-b received #{before['aggregator-b']} events while aggregator-a was up (a load-balanced pair): a standby takes nothing while the primary is up (standby true)")
         end
         return fail('aggregator-b (standby) received nothing while aggregator-a was down') if got['aggregator-b'].empty?
+        root = ctx.ran_config or return fail('the run did not start your config (see the run step)')
+        fwd = Guard.source_labels(root, 'http').flat_map { |l| Guard.handlers(root, "fwd.#{key}", label: l) }.select { |o| o['@type'] == 'forward' }
+        servers = fwd.flat_map { |o| o.elements.select { |e| e.name == 'server' } }
+        standby = servers.select { |e| e['standby'].to_s.strip == 'true' }
+        return fail("the forward output receiving fwd.* has #{servers.size} <server>s, #{standby.size} with standby true: the standby needs `standby true`") unless standby.size == 1 && servers.size >= 2
         pass("aggregator-b took nothing while aggregator-a was up (#{before['aggregator-a']} there), then #{got['aggregator-b'].size} events")
       when 'secondary'
         ids = secondary_ids(ctx.dir)
