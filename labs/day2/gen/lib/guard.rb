@@ -12,6 +12,10 @@ require 'strscan'
 require 'fluent/config/error'
 require 'fluent/config/v1_parser'
 require 'fluent/match'
+require 'logger'
+
+# The parser warns through Fluentd's global logger (e.g. for `include` without @).
+$log ||= Logger.new(nil)
 
 module Day2
   class Refused < StandardError; end
