@@ -171,7 +171,11 @@ describe('day 2: Fluentd', () => {
           reference.replace(/\n\s*standby true/, ''),
         );
         expect(status(balanced)['standby-took-over']).toBe('failed');
-        expect(balanced.checks.find((c) => c.id === 'standby-took-over')?.found).toContain('load-balanced');
+        // Either aggregator-b took chunks while aggregator-a was up, or (when the round robin happened
+        // to send the first chunks to aggregator-a only) the forward output has no `standby true`.
+        expect(balanced.checks.find((c) => c.id === 'standby-took-over')?.found).toMatch(
+          /load-balanced|0 with standby true/,
+        );
       },
       8 * 60_000,
     );
