@@ -36,6 +36,24 @@ describe('day 2 course data', () => {
     for (const service of Object.values(compose.services)) expect(service.container_name).toBeUndefined();
   });
 
+  it("keeps the aggregators' output volume out of the fluentd service, where learner configs run", () => {
+    const compose = parse(readFileSync(lab.composeFile, 'utf8')) as {
+      services: Record<string, { volumes?: string[] }>;
+    };
+    const fluentd = compose.services.fluentd?.volumes ?? [];
+    expect(fluentd.some((v) => v.startsWith('agg-out'))).toBe(false);
+    for (const v of fluentd.filter((v) => v.startsWith('./gen'))) expect(v).toMatch(/:ro$/);
+  });
+
+  it('never gives the seed to a step in the fluentd service of parse-filter (its Ruby runs there)', () => {
+    const spec = loadGradingSpec(lab, 'parse-filter');
+    const inFluentd = spec.steps.filter((s) => (s as { service?: string }).service === 'fluentd');
+    expect(inFluentd.length).toBeGreaterThan(0);
+    for (const step of inFluentd) expect(JSON.stringify(step), step.id).not.toContain('{seed}');
+    const prepare = spec.steps.find((s) => s.id === 'prepare-input') as { judge?: string; owner?: string };
+    expect(prepare).toMatchObject({ judge: 'fluentd', owner: 'grader' });
+  });
+
   it('declares a seeded generator that runs in the fluentd service', () => {
     expect(lab.generator?.service).toBe('fluentd');
     expect(lab.generator?.flags).toMatchObject({ seed: '--seed', count: '--events', rate: '--rate' });
@@ -65,9 +83,16 @@ describe('day 2 course data', () => {
         expect(text).toContain('{seed}');
         const seeded = spec.checks.filter((c) => JSON.stringify(c).includes('{seed}'));
         expect(seeded.length).toBeGreaterThan(0);
-        // Every Ruby grader prints PASS/FAIL and the check matches PASS: no check accepts anything.
-        for (const check of spec.checks)
-          expect(JSON.stringify(check.kind === 'command' ? check.expect : {})).not.toBe('{}');
+        // Every Ruby grader is a `grader` check in a judge container (the verdict line decides,
+        // never a text match); the one command check (kafka-dump-log) has an expectation.
+        for (const check of spec.checks) {
+          const raw = check as unknown as { kind: string; judge?: string; command?: string[]; expect?: unknown };
+          if (raw.kind === 'grader') {
+            expect(raw.judge, check.id).toBe('fluentd');
+            expect(raw.command?.slice(0, 3), check.id).toEqual(['ruby', '/opt/de-lab/gen/day2.rb', 'verify']);
+          } else expect(JSON.stringify(raw.expect ?? {}), check.id).not.toBe('{}');
+        }
+        expect(JSON.stringify(spec)).not.toContain('^PASS');
       });
     });
   }

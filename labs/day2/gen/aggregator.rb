@@ -5,6 +5,7 @@
 #   resume  start it again (if down) and answer once its monitor_agent answers
 #   flush   SIGUSR1 and answer once its buffers are empty
 #   status  up | down
+#   ids T   the ids (JSON array, in file order) of what it wrote for tags starting with T (fwd.<hex>)
 require 'socket'
 require 'net/http'
 require 'json'
@@ -38,6 +39,15 @@ def kill
   'down'
 end
 
+OUT = File.join('/fluentd/buffer/agg', NAME)
+
+def ids(prefix)
+  list = Dir.glob(File.join(OUT, "#{prefix}*")).sort.flat_map do |f|
+    File.readlines(f).filter_map { |l| (JSON.parse(l)['id'] rescue nil) }
+  end
+  JSON.generate(list)
+end
+
 def flush
   return 'down' unless up?
   Process.kill(:USR1, $pid)
@@ -62,6 +72,7 @@ loop do
            when 'resume' then start
            when 'flush' then flush
            when 'status' then up? ? 'up' : 'down'
+           when /\Aids (fwd\.[0-9a-f]{1,32})\z/ then ids(Regexp.last_match(1))
            else "unknown command #{command}"
            end
   client.puts(answer)

@@ -2,7 +2,9 @@
 # de-lab day 2 driver (runs in the fluentd container; Ruby and Fluentd's gems are there).
 #
 #   day2.rb run <exercise> [--dir D] [--seed N] [--run-dir R]     start your config, feed the seeded input, flush, stop
-#   day2.rb verify <exercise> <aspect> --dir D --seed N --run-dir R   one grader check: prints PASS: … or FAIL: …
+#   day2.rb prepare <exercise> --dir D --seed N                     the grader writes a run's input (no seed for the run)
+#   day2.rb verify <exercise> <aspect> --dir D --seed N --run-dir R   one grader check: prints its DE-LAB-VERDICT line
+#   day2.rb guard <exercise> FILE                                  read FILE as the run would: accepted, or refused with the line
 #   day2.rb gen [--kind access|http|forward] [--seed N] [--events N] [--rate R] [--malformed-share X] [--out DIR] [--tag T]
 #
 # `de-lab run day2 <exercise>` and `de-lab check` call `run`; `de-lab gen day2` calls `gen`.
@@ -19,20 +21,30 @@ require 'verify'
 require 'runs_more'
 require 'verify_more'
 require 'generate'
+require 'verdict'
+require 'guard'
 
 module Day2
   class Ctx
-    attr_reader :dir, :seed, :run_dir, :conf
+    attr_reader :dir, :seed, :run_dir, :conf, :exercise, :input
 
-    def initialize(dir:, seed:, run_dir:, conf:)
+    def initialize(dir:, seed:, run_dir:, conf:, exercise: nil, input: nil)
       @dir = File.expand_path(dir)
       @seed = seed
       @run_dir = run_dir
       @conf = conf
+      @exercise = exercise
+      @input = input
     end
 
     def agent
-      @agent ||= Agent.new(conf: conf, dir: dir, run_dir: run_dir)
+      @agent ||= Agent.new(conf: conf, dir: dir, run_dir: run_dir, exercise: exercise)
+    end
+
+    # The config Fluentd ran (the copy the guard read), parsed again without evaluating it.
+    def ran_config
+      file = File.join(run_dir, 'conf', conf)
+      File.exist?(file) ? Guard.parse(file) : nil
     end
 
     def log = File.join(run_dir, 'fluentd.log')
@@ -64,13 +76,15 @@ module Day2
       o.on('--conf FILE') { |v| opts[:conf] = v }
       o.on('--phase NAME') { |v| opts[:phase] = v }
       o.on('--expect N', Integer) { |v| opts[:expect] = v }
+      o.on('--input FILE') { |v| opts[:input] = v }
     end
     case command
     when 'run'
       exercise = argv.shift
       parser.parse!(argv)
       raise Failure, "unknown exercise #{exercise.inspect}; one of #{EXERCISES.keys.join(', ')}" unless EXERCISES.key?(exercise)
-      ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: opts[:conf] || EXERCISES[exercise])
+      ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: opts[:conf] || EXERCISES[exercise],
+                    exercise: exercise, input: opts[:input])
       unless opts[:phase] && opts[:phase] != 'start'
         FileUtils.rm_rf(ctx.run_dir)
         Runs.fresh(ctx.dir)
@@ -85,14 +99,27 @@ module Day2
       end
       Runs.say "done: see #{exercise}/out/ (Fluentd's own log: de-lab shell day2 fluentd -- cat #{ctx.log})" unless opts[:phase] == 'start'
       0
+    when 'prepare'
+      exercise = argv.shift
+      parser.parse!(argv)
+      Prepare.send(exercise.tr('-', '_'), File.expand_path(opts[:dir]), opts[:seed])
+      0
     when 'verify'
       exercise = argv.shift
       aspect = argv.shift
       parser.parse!(argv)
-      ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: EXERCISES[exercise])
+      raise "unknown aspect #{exercise}/#{aspect}" unless Verdict::EXPECTED.key?("#{exercise}/#{aspect}")
+      ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: EXERCISES[exercise], exercise: exercise)
       m = exercise.tr('-', '_')
       ok, text = Verify.respond_to?(m) ? Verify.send(m, ctx, aspect) : VerifyMore.send(m, ctx, aspect)
-      puts "#{ok ? 'PASS' : 'FAIL'}: #{text}"
+      Verdict.emit(ok, Verdict::EXPECTED["#{exercise}/#{aspect}"], text)
+      0
+    when 'guard'
+      exercise = argv.shift
+      file = argv.shift
+      raise Failure, "unknown exercise #{exercise.inspect}" unless EXERCISES.key?(exercise)
+      Guard.check!(file, exercise)
+      puts "accepted: #{File.basename(file)}"
       0
     when 'gen'
       Generate.main(argv)
@@ -102,6 +129,12 @@ module Day2
     end
   rescue ConfigError, Failure => e
     warn e.message
+    3
+  rescue Refused => e
+    warn "de-lab refuses #{e.message}"
+    3
+  rescue Fluent::ConfigParseError => e
+    warn "Fluentd refuses #{e.message}"
     3
   rescue Errno::ECONNREFUSED, Errno::ECONNRESET, Timeout::Error, IOError => e
     warn "lost the connection to Fluentd (#{e.class}: #{e.message})"

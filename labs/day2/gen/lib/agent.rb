@@ -4,6 +4,7 @@
 require 'json'
 require 'net/http'
 require 'fileutils'
+require_relative 'guard'
 
 module Day2
   class ConfigError < StandardError; end
@@ -15,13 +16,25 @@ module Day2
 
     attr_reader :pid, :log
 
-    def initialize(conf:, dir:, run_dir:)
-      @conf = File.expand_path(conf, dir)
+    def initialize(conf:, dir:, run_dir:, exercise:)
+      @learner_conf = File.expand_path(conf, dir)
       @dir = dir
       @run_dir = run_dir
       @log = File.join(run_dir, 'fluentd.log')
       FileUtils.mkdir_p(run_dir)
-      raise Failure, "#{conf} does not exist in #{dir}" unless File.exist?(@conf)
+      raise Failure, "#{conf} does not exist in #{dir}" unless File.exist?(@learner_conf)
+      # Fluentd runs the copy the guard read (never evaluated), so what it checked is what runs.
+      text = File.read(@learner_conf)
+      @conf = File.join(run_dir, 'conf', File.basename(@learner_conf))
+      FileUtils.mkdir_p(File.dirname(@conf))
+      File.write(@conf, text)
+      begin
+        Guard.check!(@conf, exercise)
+      rescue Refused => e
+        raise ConfigError, "de-lab refuses #{e.message}"
+      rescue Fluent::ConfigParseError => e
+        raise ConfigError, "Fluentd refuses #{File.basename(@conf)}:\n#{e.message.sub('embedded code is not allowed in this file', 'embedded Ruby is not allowed')}"
+      end
       @wrapper = File.join(run_dir, 'wrapper.conf')
       File.write(@wrapper, <<~CONF)
         # written by de-lab (gen/lib/agent.rb): the grader's monitor, then your file

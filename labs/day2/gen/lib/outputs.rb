@@ -19,7 +19,11 @@ module Day2
       Dir.glob(File.join(dir, '**', '*')).sort.each_with_object([]) do |file, acc|
         next unless File.file?(file)
         next if File.basename(file).start_with?('buffer.') || file.end_with?('.meta')
-        text = file.end_with?('.gz') ? Zlib::GzipReader.open(file, &:read) : File.read(file)
+        text = begin
+          file.end_with?('.gz') ? Zlib::GzipReader.open(file, &:read) : File.read(file)
+        rescue Zlib::Error, ArgumentError, EOFError => e
+          "{\"unreadable\": #{JSON.generate("#{e.class}: #{e.message}")}}"
+        end
         rel = file.sub(%r{\A#{Regexp.escape(dir)}/?}, '')
         text.each_line.with_index(1) { |line, n| acc << parse_line(rel, n, line.chomp) unless line.strip.empty? }
       end

@@ -9,6 +9,21 @@ require_relative 'send'
 require_relative 'outputs'
 
 module Day2
+  # Inputs the grader writes before a run, in a judge container (the seed never reaches the
+  # container where the learner's config runs).
+  module Prepare
+    module_function
+
+    INPUT = '.de-lab-input'
+
+    def parse_filter(dir, seed)
+      shop = Data.shop_events(seed, count: 240).map { |e| { 'tag' => e[:tag], 'body' => e[:body] } }
+      legacy = Data.legacy_rows(seed, count: 80).map { |r| r[:line] }
+      FileUtils.mkdir_p(File.join(dir, INPUT))
+      File.write(File.join(dir, INPUT, 'parse-filter.json'), JSON.generate({ 'shop' => shop, 'legacy' => legacy }))
+    end
+  end
+
   module Runs
     module_function
 
@@ -106,13 +121,24 @@ module Day2
       agent.stop
     end
 
+    # The input of a parse-filter run: what the grader prepared (no seed in this container, where
+    # the learner's Ruby runs), or, for `de-lab run`, the seeded data itself.
+    def parse_filter_input(ctx)
+      if ctx.input
+        data = JSON.parse(File.read(ctx.input))
+        return [data['shop'].map { |e| { tag: e['tag'], body: e['body'] } }, data['legacy']]
+      end
+      [Data.shop_events(ctx.seed, count: 240), Data.legacy_rows(ctx.seed, count: 80).map { |r| r[:line] }]
+    rescue Errno::ENOENT, JSON::ParserError, NoMethodError
+      raise "the grader's input #{ctx.input} is missing or unreadable"
+    end
+
     def parse_filter(ctx)
       dir = ctx.dir
+      shop, legacy = parse_filter_input(ctx)
       agent = ctx.agent
-      shop = Data.shop_events(ctx.seed, count: 240)
-      legacy = Data.legacy_rows(ctx.seed, count: 80)
       tsv = File.join(dir, 'logs', 'legacy.tsv')
-      Send.append(tsv, legacy.map { |r| r[:line] })
+      Send.append(tsv, legacy)
       agent.start
       Send.http_session { |c| shop.each { |e| Send.http(c, e[:tag], nil, raw: JSON.generate(e[:body])) } }
       wait_tailed(dir, 'state/legacy.pos', [tsv], agent: agent)
@@ -134,7 +160,8 @@ module Day2
       wait_tailed(dir, 'state/heartbeat.pos', [beats], agent: agent)
       early = Outputs.rows(File.join(dir, 'out')).count { |r| r.record.is_a?(Hash) && r.record['id'].to_s.start_with?('m') }
       staged = agent.buffered_chunks
-      ctx.note('before_crash' => { 'records_written' => early, 'chunks' => staged, 'workers' => agent.workers })
+      tail_workers = (agent.plugins || []).select { |p| p['type'] == 'tail' }.map { |p| p['worker'] }.uniq
+      ctx.note('before_crash' => { 'records_written' => early, 'chunks' => staged, 'workers' => agent.workers, 'tail_workers' => tail_workers })
       say "sent #{first.size} metrics; #{staged} chunks in the buffers, #{early} records already written; crashing Fluentd (SIGKILL)"
       agent.kill9
       agent.start

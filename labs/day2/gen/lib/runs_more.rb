@@ -25,15 +25,14 @@ module Day2
   module RunsMore
     module_function
 
-    AGG = '/fluentd/buffer/agg'
-
     def say(text) = Runs.say(text)
 
+    # The ids each aggregator wrote for tag fwd.<key>, asked over its control port: their output
+    # volume is theirs alone (the container where the learner's config runs does not mount it).
     def agg_ids(key)
       %w[aggregator-a aggregator-b].to_h do |name|
-        ids = Dir.glob(File.join(AGG, name, "fwd.#{key}*")).flat_map do |f|
-          File.readlines(f).filter_map { |l| (JSON.parse(l)['id'] rescue nil) }
-        end
+        answer = Ctl.call(name, "ids fwd.#{key}")
+        ids = JSON.parse(answer) rescue raise(Failure, "aggregator #{name} answered #{answer[0, 100].inspect} to ids")
         [name, ids]
       end
     end
@@ -56,6 +55,7 @@ module Day2
           # unavailable without re-balancing, so its standby would never be engaged.
           drained = Time.now + 10
           sleep 0.1 until agent.outputs.sum { |p| p['buffer_total_queued_size'].to_i }.zero? || Time.now > drained
+          ctx.note('before_kill' => agg_ids(key).transform_values(&:size))
           say "sent 400 events; killing aggregator-a (SIGKILL) mid-stream: #{Ctl.call('aggregator-a', 'kill')}"
         end
       end
@@ -89,7 +89,6 @@ module Day2
       events = Data.orders(ctx.seed, count: 300, prefix: 'k')
       agent.start
       Send.http_session { |c| events.each { |e| Send.http(c, 'shop.orders', e[:record], time: e[:time]) } }
-      ctx.note('outputs' => agent.outputs.map { |p| p['config'] })
       say "sent #{events.size} events over HTTP to tag shop.orders"
       agent.flush!
       agent.stop
@@ -110,6 +109,7 @@ module Day2
       want = opts[:expect] || Data.app_lines(ctx.seed).values.sum(&:size)
       deadline = Time.now + (phase == 'serve' ? 600 : 40)
       sleep 0.3 until agent.input_records('forward') >= want || Time.now > deadline
+      ctx.note('received' => agent.input_records('forward'))
       say "received #{agent.input_records('forward')} of #{want} lines from the app containers"
       agent.flush!
       agent.stop
