@@ -277,24 +277,35 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       );
 
       it(
-        'ends itself after a job that leaves a thread, and after a client that gave up on a hung job; then clients run cold',
+        'a thread a job leaves ends with its process; the driver ends itself after a job that leaves a process, and after a client that gave up on a hung job; then clients run cold',
         async () => {
           if (!(await ping())) await serve();
-          const leaky = await warmRun(
-            'leaky',
+          const threaded = await warmRun(
+            'threaded',
             'threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()',
           );
+          expect(threaded.exitCode, threaded.stderr).toBe(0);
+          expect(threaded.stderr).toContain('running in the warm driver');
+          expect(threaded.stderr).not.toContain('warm driver ends');
+          expect(await ping()).toBe(true);
+
+          // A process in a session of its own outlives the job's process group (killed after each run).
+          const leaky = await warmRun(
+            'leaky',
+            'import subprocess; subprocess.Popen(["sleep", "3600"], start_new_session=True)',
+          );
           expect(leaky.exitCode, leaky.stderr).toBe(0);
-          expect(leaky.stderr).toContain('running in the warm driver');
           expect(leaky.stderr).toMatch(
-            /the job left 1 thread\(s\) running \(Thread-\d+ \(sleep\) \(threading\.Thread\)\): the warm driver ends after this run/,
+            /the job left processes running \(\d+ sleep 3600\): the warm driver ends after this run/,
           );
           expect(await gone(10)).toBe(true);
+          const stray = /the job left processes running \((\d+) sleep 3600\)/.exec(leaky.stderr)![1]!;
+          await exec(['kill', '-KILL', stray]);
 
           await serve();
           const hung = await warmRun('hung', 'while True: time.sleep(1)', ['timeout', '15']);
           expect(hung.exitCode).toBe(124);
-          // The request's queries are stopped, the job is given 15 s, then the driver ends.
+          // The job's process is killed, the request's queries are stopped, then the driver ends.
           expect(await gone(40)).toBe(true);
 
           const cold = await warmRun('plain', 'pass');

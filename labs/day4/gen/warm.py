@@ -9,17 +9,22 @@ A fresh spark-submit spends most of a short graded run starting a JVM and warmin
 loading, JIT, code generation): about 9 s of a 9 s parse-events run on an idle machine, against 3 s
 in a driver that has run one before. `de-lab grade` starts this driver in the spark service of each
 private stack, before it records what runs there, and every step written `drive.py --warm` goes
-through it. Without it (de-lab check, de-lab run, or after it ended), the client runs
-`spark-submit drive.py ARGS` instead: the same job, the same output, only slower.
+through it. Without it (de-lab check, de-lab run, or after it ended), drive.py runs the job cold
+(spark-submit runner.py): the same job, the same output, only slower.
 
-Each request runs in a new SparkSession of the same SparkContext (its own SQL settings, views and
-streaming queries), with the learner's job loaded afresh, one request at a time. A request made
-while one runs gets "busy" and the client runs cold. What a request can leave behind is checked
-after it: its streaming queries are stopped; if a streaming query of any session, a thread the
-job started or a child process is still there, the driver ends itself after answering, so
-nothing of one exercise lives on into the next (the grader then sees the leftovers as strays).
-When the client goes away (the step's timeout), the request's queries are stopped, and a job
-that does not return within 15 s ends the driver.
+Warm, but fresh (issue 22). The JVM stays; the learner's code never runs in this process. Each
+request runs drive.py's graders' side here (reset, produce the waves) and the job in a NEW Python
+process (gen/runner.py) attached to this JVM through PYSPARK_GATEWAY_PORT/_SECRET, in a new
+SparkSession made for it. After the run that process and its process group are killed, so patched
+modules (the generator, pyspark), module state and threads (raw _thread ones too) end with it.
+What it can leave is checked: the run's streaming queries are stopped; a streaming query still
+running, a process it left (in a session of its own), or a change to the shared JVM (jvm_state:
+SparkContext and Hadoop conf, system properties, listeners, global temp views, cache, jars, the
+checkpoint folder) ends the driver after it answers, and de-lab grade starts a new one for the next
+exercise. Not detectable here: a static field changed through Java reflection over py4j; a run
+has full access to the JVM. One request at a time: a request made while one runs gets "busy" and
+its client runs cold. When the client goes away (the step's timeout), the run is killed and the
+driver ends.
 """
 import json
 import os
