@@ -76,6 +76,18 @@ export const residentSchema = z
   })
   .strict();
 
+/**
+ * A process that the exercises themselves make a service run (day 5's Kafka supervisor task in
+ * Druid, day 2's aggregators after a failover): not a learner's leftover, so a private stack is
+ * not recreated for it. Matched by service and a text its command line contains.
+ */
+export const requiredProcessSchema = z
+  .object({
+    service: z.string().min(1),
+    command: z.string().min(3),
+  })
+  .strict();
+
 /** kebab-case: exercise and check ids, folder names. */
 export const kebabId = z
   .string()
@@ -118,6 +130,8 @@ export const labSchema = z
     failures: z.array(failureSignatureSchema).default([]),
     /** Optional: a helper process for graders' private stacks (see residentSchema). */
     resident: residentSchema.optional(),
+    /** Optional: processes the exercises require, never counted as a learner's leftovers (see requiredProcessSchema). */
+    requiredProcesses: z.array(requiredProcessSchema).optional(),
   })
   .strict();
 

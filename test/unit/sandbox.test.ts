@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { composeRisks, sourceRisks, type ComposeConfig } from '../../src/stack/sandbox/compose-guard.js';
 import { confineLearnerCompose, demuxText, interpolationEnv } from '../../src/stack/sandbox/learner-compose.js';
 import { containerPort } from '../../src/stack/sandbox/private-stack.js';
-import { isHealthcheck } from '../../src/stack/sandbox/learner-stack.js';
+import { isHealthcheck, isRequired } from '../../src/stack/sandbox/learner-stack.js';
 import { DEFAULT_LIMITS } from '../../src/stack/sandbox/limits.js';
 import { differencePair, lastErrorLine, matchText } from '../../src/grading/compare.js';
 import { fill } from '../../src/grading/template.js';
@@ -300,6 +300,15 @@ describe('messages that show the cause', () => {
     ).toBe(true);
     expect(isHealthcheck('sleep infinity', 'curl -fsS http://localhost:8080/health')).toBe(false);
     expect(isHealthcheck('sleep 1', '')).toBe(false);
+  });
+
+  it('does not count a process the exercises require as a leftover, in its own service only', () => {
+    const required = [{ service: 'druid', command: 'org.apache.druid.cli.Main internal peon' }];
+    const peon = 'java -server -cp lib/* org.apache.druid.cli.Main internal peon /tmp/task.json';
+    expect(isRequired(required, 'druid', peon)).toBe(true);
+    expect(isRequired(required, 'spark', peon)).toBe(false);
+    expect(isRequired(required, 'druid', 'sh -c while true; do sleep 1; done')).toBe(false);
+    expect(isRequired(undefined, 'druid', peon)).toBe(false);
   });
 
   it('reads docker log frames', () => {

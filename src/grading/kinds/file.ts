@@ -1,3 +1,4 @@
+import { LinkRefused, openContained } from '../../stack/sandbox/anchored.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { compareRows, matchText, parsePartRows, short, type Verdict } from '../compare.js';
@@ -27,12 +28,18 @@ const tooLarge = (bytes: number) =>
   );
 
 /** The content of a regular file, opened without following a link (O_NOFOLLOW: no race with a container re-creating it). */
-function readNoFollow(path: string, budget: { left: number }): string {
+function readNoFollow(path: string, budget: { left: number }, root?: string): string {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    // With the graded folder known, the opened file must really lie in it (a folder on the way may have become a link).
+    const opened =
+      root === undefined
+        ? openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+        : openContained(root, path);
+    if (opened === undefined) throw Object.assign(new Error(`${basename(path)} is missing`), { code: 'ENOENT' });
+    fd = opened;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ELOOP') refuseLink(path);
+    if ((error as { code?: string }).code === 'ELOOP' || error instanceof LinkRefused) refuseLink(path);
     throw error;
   }
   try {
@@ -66,7 +73,7 @@ export function readOutputParts(path: string, root?: string): string[] | undefin
   const budget = { left: MAX_OUTPUT_BYTES };
   if (!stats.isDirectory()) {
     if (stats.size > MAX_OUTPUT_BYTES) throw tooLarge(stats.size);
-    return [readNoFollow(path, budget)];
+    return [readNoFollow(path, budget, root)];
   }
   const parts = readdirSync(path)
     .filter(
@@ -80,7 +87,7 @@ export function readOutputParts(path: string, root?: string): string[] | undefin
     .map((name) => join(path, name));
   const total = parts.reduce((sum, p) => sum + lstatSync(p).size, 0);
   if (total > MAX_OUTPUT_BYTES) throw tooLarge(total);
-  return parts.map((part) => readNoFollow(part, budget));
+  return parts.map((part) => readNoFollow(part, budget, root));
 }
 
 /** readOutputParts as one text (parts joined by a newline). */

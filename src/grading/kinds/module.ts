@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readContained } from '../../stack/sandbox/anchored.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,7 +78,8 @@ export const moduleKind: CheckKind<ModuleCheck> & { loaded: Map<string, CheckMod
       mount: ctx.vars.mount ?? ctx.workdir,
       project: ctx.dayProject,
       vars: { ...ctx.vars },
-      readFile: (path) => (existsSync(hostPath(ctx, path)) ? readFileSync(hostPath(ctx, path), 'utf8') : undefined),
+      // Never through a link a container planted: the file must really lie in the graded folder.
+      readFile: (path) => readContained(ctx.workdir, hostPath(ctx, path), 64 * 1024 * 1024)?.toString('utf8'),
       exec: async (service, command, options = {}) => {
         const id = await serviceContainerId(ctx.docker, options.project ?? ctx.dayProject, service);
         const result = await execService({

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { AnchoredDir } from './anchored.js';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../../core/errors.js';
 import type { Lab } from '../../course/labs.js';
@@ -25,6 +25,8 @@ export interface LearnerStack {
   portVars: Record<string, string>;
   /** The lab's resident helper (day 4's warm Spark driver), started before the baseline is taken. */
   resident?: ResidentStart;
+  /** Processes the exercises require (lab.yaml requiredProcesses): never leftovers. */
+  required?: Array<{ service: string; command: string }>;
   /** Processes of each running service container right after start: anything else is the learner's. */
   baseline: Map<
     string,
@@ -130,6 +132,7 @@ export async function openLearnerStack(input: {
     target: stack.target,
     portVars: stack.portVars,
     resident,
+    required: input.lab.requiredProcesses,
     baseline: await baselineOf(input.docker, input.project),
   };
 }
@@ -154,7 +157,12 @@ export async function leftovers(docker: Dockerode, stack: LearnerStack): Promise
   const engines = (snapshot: Snapshot, id: string, pid: string): boolean => {
     const command = snapshot.get(id)?.sample.get(pid) ?? '';
     const base = stack.baseline.get(id);
-    return !base || isHealthcheck(command, base.healthcheck) || command.trim() === base.main.trim();
+    return (
+      !base ||
+      isHealthcheck(command, base.healthcheck) ||
+      command.trim() === base.main.trim() ||
+      isRequired(stack.required, base.service, command)
+    );
   };
   // Only a process that is new and still there 750 ms later counts; with none new, no second look.
   const suspects = [...first].some(([id, now]) =>
@@ -187,6 +195,15 @@ export async function leftovers(docker: Dockerode, stack: LearnerStack): Promise
       result.limited.push({ service: base.service, refused: refused - base.refused, pidsLimit: base.pidsLimit });
   }
   return result;
+}
+
+/** Whether a process is one the exercises make the service run (lab.yaml requiredProcesses). */
+export function isRequired(
+  required: Array<{ service: string; command: string }> | undefined,
+  service: string,
+  command: string,
+): boolean {
+  return (required ?? []).some((r) => r.service === service && command.includes(r.command));
 }
 
 /** Whether a process command line is (part of) the container's healthcheck command. */
@@ -244,11 +261,19 @@ export async function reviveResident(docker: Dockerode, lab: Lab, stack: Learner
  */
 async function removeStubborn(docker: Dockerode, lab: Lab, stack: LearnerStack): Promise<void> {
   const stubborn: string[] = [];
-  for (const name of existsSync(stack.dayDir) ? readdirSync(stack.dayDir) : []) {
+  if (existsSync(stack.dayDir)) {
+    // The stack still runs: a learner's process may swap folders for links meanwhile, so go by handle.
+    const day = AnchoredDir.open(stack.dayDir);
     try {
-      rmSync(join(stack.dayDir, name), { recursive: true, force: true });
-    } catch {
-      stubborn.push(name);
+      for (const name of readdirSync(day.path)) {
+        try {
+          if (!day.remove(name)) stubborn.push(name);
+        } catch {
+          stubborn.push(name);
+        }
+      }
+    } finally {
+      day.close();
     }
   }
   if (stubborn.length === 0 || !lab.workspaceMount) return;
