@@ -277,24 +277,35 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       );
 
       it(
-        'ends itself after a job that leaves a thread, and after a client that gave up on a hung job; then clients run cold',
+        'a thread a job leaves ends with its process; the driver ends itself after a job that leaves a process, and after a client that gave up on a hung job; then clients run cold',
         async () => {
           if (!(await ping())) await serve();
-          const leaky = await warmRun(
-            'leaky',
+          const threaded = await warmRun(
+            'threaded',
             'threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()',
           );
+          expect(threaded.exitCode, threaded.stderr).toBe(0);
+          expect(threaded.stderr).toContain('running in the warm driver');
+          expect(threaded.stderr).not.toContain('warm driver ends');
+          expect(await ping()).toBe(true);
+
+          // A process in a session of its own outlives the job's process group (killed after each run).
+          const leaky = await warmRun(
+            'leaky',
+            'import subprocess; subprocess.Popen(["sleep", "3600"], start_new_session=True)',
+          );
           expect(leaky.exitCode, leaky.stderr).toBe(0);
-          expect(leaky.stderr).toContain('running in the warm driver');
           expect(leaky.stderr).toMatch(
-            /the job left 1 thread\(s\) running \(Thread-\d+ \(sleep\) \(threading\.Thread\)\): the warm driver ends after this run/,
+            /the job left processes running \(\d+ sleep 3600\): the warm driver ends after this run/,
           );
           expect(await gone(10)).toBe(true);
+          const stray = /the job left processes running \((\d+) sleep 3600\)/.exec(leaky.stderr)![1]!;
+          await exec(['kill', '-KILL', stray]);
 
           await serve();
           const hung = await warmRun('hung', 'while True: time.sleep(1)', ['timeout', '15']);
           expect(hung.exitCode).toBe(124);
-          // The request's queries are stopped, the job is given 15 s, then the driver ends.
+          // The job's process is killed, the request's queries are stopped, then the driver ends.
           expect(await gone(40)).toBe(true);
 
           const cold = await warmRun('plain', 'pass');
@@ -304,6 +315,192 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
           expect(cold.stdout + cold.stderr).toContain('drive.py: wave 1: ');
         },
         10 * 60_000,
+      );
+
+      // Issue 22: one exercise's learner code must not reach the graders' code or the next exercise.
+      // Records in a topic, as Kafka itself counts them (end minus start offsets, in the broker's container).
+      const topicRecords = async (topic: string) => {
+        const kafka = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'kafka'])).stdout.trim();
+        const offsets = async (time: string) =>
+          (
+            await execa('docker', [
+              'exec',
+              kafka,
+              'kafka-get-offsets.sh',
+              '--bootstrap-server',
+              'localhost:9094',
+              '--topic',
+              topic,
+              '--time',
+              time,
+            ])
+          ).stdout
+            .split('\n')
+            .filter((line) => line.startsWith(`${topic}:`))
+            .reduce((sum, line) => sum + Number(line.split(':')[2]), 0);
+        return (await offsets('-1')) - (await offsets('-2'));
+      };
+      // drive.py --warm with a job of the given source over exactly 20 events (--fixed) of seed 4242.
+      const warmSource = (name: string, source: string) =>
+        exec([
+          'python3',
+          '/opt/de-lab/gen/drive.py',
+          '--warm',
+          '--job',
+          job(`${name}.py`, source),
+          '--dir',
+          folder(name),
+          '--topic',
+          `warm-test-${name}-${process.pid}`,
+          '--events',
+          '20',
+          '--fixed',
+          '--seed',
+          '4242',
+        ]);
+      const noopStart = kafkaJob('pass');
+      // Two exercises in sequence in one warm driver: A (hostile), then B (plain). B must be fed
+      // and graded as if it ran alone, and A itself gets the graders' waves.
+      const inSequence = async (name: string, hostile: string, plain = noopStart) => {
+        if (!(await ping())) await serve();
+        const a = await warmSource(`${name}-a`, hostile);
+        const b = await warmSource(`${name}-b`, plain);
+        expect(b.stderr).toContain('running in the warm driver');
+        return { a, b };
+      };
+
+      it(
+        "a job whose import-time code patches the generator neither changes its own waves nor the next exercise's",
+        async () => {
+          const hostile = [
+            'import sys',
+            'sys.path.insert(0, "/opt/de-lab/gen")',
+            'import events',
+            'events.produce = lambda records, args: 0',
+            'events.wave_records = lambda args: ([], {"events": 0, "late": 0, "malformed": 0})',
+            noopStart,
+          ].join('\n');
+          const { a, b } = await inSequence('genpatch', hostile);
+          expect(a.exitCode, a.stderr).toBe(0);
+          expect(b.exitCode, b.stderr).toBe(0);
+          expect(await topicRecords(`warm-test-genpatch-a-${process.pid}`)).toBe(20);
+          expect(await topicRecords(`warm-test-genpatch-b-${process.pid}`)).toBe(20);
+        },
+        5 * 60_000,
+      );
+
+      it(
+        'a raw _thread thread a job starts (invisible to threading.enumerate) ends with its run',
+        async () => {
+          const hostile = [
+            'import _thread, sys, time',
+            'def loop():',
+            '    while True:',
+            '        for name in ("events", "drive"):',
+            '            module = sys.modules.get(name)',
+            '            if module is not None and hasattr(module, "produce"):',
+            '                module.produce = lambda *a, **k: 0',
+            '            if module is not None and hasattr(module, "produce_wave"):',
+            '                module.produce_wave = lambda *a, **k: {"events": 0, "late": 0, "malformed": 0}',
+            '        time.sleep(0.05)',
+            '_thread.start_new_thread(loop, ())',
+            noopStart,
+          ].join('\n');
+          const { a, b } = await inSequence('rawthread', hostile);
+          expect(a.exitCode, a.stderr).toBe(0);
+          expect(b.exitCode, b.stderr).toBe(0);
+          expect(await topicRecords(`warm-test-rawthread-b-${process.pid}`)).toBe(20);
+        },
+        5 * 60_000,
+      );
+
+      it(
+        "a job that monkeypatches pyspark (withWatermark, DataStreamReader.load) does not change the next exercise's job",
+        async () => {
+          const hostile = [
+            'from pyspark.sql import DataFrame',
+            'from pyspark.sql.streaming import DataStreamReader',
+            '_watermark = DataFrame.withWatermark',
+            'DataFrame.withWatermark = lambda self, column, delay: _watermark(self, column, "10 minutes")',
+            '_load = DataStreamReader.load',
+            'DataStreamReader.load = lambda self, *a, **k: _load(self.option("maxOffsetsPerTrigger", 1), *a, **k)',
+            noopStart,
+          ].join('\n');
+          // B's own watermark is 1 hour; it fails when it runs with anything but pyspark's own methods.
+          const plain = [
+            'from pyspark.sql import DataFrame',
+            'from pyspark.sql.streaming import DataStreamReader',
+            'def start(spark, cfg):',
+            '    if DataFrame.withWatermark.__qualname__ != "DataFrame.withWatermark" or DataStreamReader.load.__qualname__ != "DataStreamReader.load":',
+            '        raise RuntimeError("pyspark was patched before this job ran")',
+            '    df = spark.readStream.format("kafka").option("kafka.bootstrap.servers", cfg.bootstrap).option("subscribe", cfg.topic).option("startingOffsets", "earliest").load()',
+            '    df = df.withWatermark("timestamp", "1 hour")',
+            '    return df.writeStream.format("noop").option("checkpointLocation", cfg.checkpoint).trigger(**cfg.trigger).start()',
+            '',
+          ].join('\n');
+          const { a, b } = await inSequence('pysparkpatch', hostile, plain);
+          expect(a.exitCode, a.stderr).toBe(0);
+          expect(b.exitCode, b.stderr).toBe(0);
+        },
+        5 * 60_000,
+      );
+
+      it(
+        'a job that changes the shared JVM (SparkContext conf, system property, listener, global temp view) ends the warm driver; the next exercise sees none of it',
+        async () => {
+          const hostile = kafkaJob(
+            [
+              'sc = spark.sparkContext; jvm = sc._jvm',
+              'sc._jsc.sc().conf().set("spark.de-lab.leak", "A")',
+              'jvm.java.lang.System.setProperty("de-lab.leak", "A")',
+              'sc._jsc.sc().addSparkListener(jvm.org.apache.spark.scheduler.StatsReportListener())',
+              'spark.sql("SELECT 1 AS leak").createOrReplaceGlobalTempView("leak")',
+            ].join('; '),
+          );
+          const plain = kafkaJob(
+            [
+              'sc = spark.sparkContext; jvm = sc._jvm',
+              'seen = [sc._jsc.sc().conf().getOption("spark.de-lab.leak").isDefined(), jvm.java.lang.System.getProperty("de-lab.leak") is not None, any("StatsReportListener" in l.getClass().getName() for l in sc._jsc.sc().listenerBus().listeners().toArray()), "leak" in [t.name for t in spark.catalog.listTables("global_temp")]]',
+              'assert not any(seen), f"left by an earlier run: {seen}"',
+            ].join('; '),
+          );
+          if (!(await ping())) await serve();
+          const a = await warmSource('jvmstate-a', hostile);
+          expect(a.exitCode, a.stderr).toBe(0);
+          expect(a.stderr).toMatch(
+            /the job changed state of the shared JVM \(.*\): the warm driver ends after this run/,
+          );
+          expect(await gone(10)).toBe(true);
+          await serve(); // as de-lab grade does for the next exercise
+          const b = await warmSource('jvmstate-b', plain);
+          expect(b.stderr).toContain('running in the warm driver');
+          expect(b.exitCode, b.stderr).toBe(0);
+          expect(b.stderr).not.toContain('warm driver ends');
+        },
+        5 * 60_000,
+      );
+
+      it(
+        "the job's process gets data, never the seed: no process it can see has it on its command line",
+        async () => {
+          if (!(await ping())) await serve();
+          const spy = kafkaJob(
+            [
+              'import glob',
+              '    found = []',
+              '    for f in glob.glob("/proc/[0-9]*/cmdline"):',
+              '        try: found.append(open(f, "rb").read().replace(b"\\0", b" ").decode())',
+              '        except OSError: pass',
+              `    open(cfg.out + ".seen", "w").write("\\n".join(found))`,
+            ].join('\n'),
+          );
+          const run = await warmSource('seedspy', spy);
+          expect(run.exitCode, run.stderr).toBe(0);
+          const seen = readFileSync(join(onHost, 'seedspy', 'out.seen'), 'utf8');
+          expect(seen).not.toContain('4242');
+          expect(seen).toContain('runner.py'); // it did look: the job's own process is in the list
+        },
+        5 * 60_000,
       );
     });
 

@@ -168,6 +168,40 @@ function filesink(args: string[]) {
 }
 
 describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job', () => {
+  it('checkpoint --verdict: one nonce-bound verdict line, exit 0, for a good sink and for a missing or malformed one', () => {
+    const verdictOf = (sink: string, checkpoint: string) => {
+      const run = spawnSync(
+        'python3',
+        [
+          join(GEN, 'filesink.py'),
+          'checkpoint',
+          '--sink',
+          sink,
+          '--checkpoint',
+          checkpoint,
+          '--field',
+          'event_id',
+          '--verdict',
+        ],
+        { encoding: 'utf8', env: { ...process.env, DE_LAB_VERDICT_NONCE: 'n0nce' } },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const lines = run.stdout.split('\n').filter((line) => line.startsWith('DE-LAB-VERDICT n0nce '));
+      expect(lines, run.stdout).toHaveLength(1);
+      return JSON.parse(lines[0]!.slice('DE-LAB-VERDICT n0nce '.length)) as { ok: boolean; found: string };
+    };
+    const good = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    fakeSink(good, [[{ event_id: 'a' }], [{ event_id: 'b' }]], [0, 1]);
+    expect(verdictOf(join(good, 'out'), join(good, 'checkpoint'))).toMatchObject({ ok: true });
+    const missing = verdictOf(join(good, 'nothing'), join(good, 'checkpoint'));
+    expect(missing).toMatchObject({ ok: false });
+    expect(missing.found).toContain('has no _spark_metadata');
+    const broken = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    mkdirSync(join(broken, 'out', '_spark_metadata'), { recursive: true });
+    writeFileSync(join(broken, 'out', '_spark_metadata', '0'), 'v1\n{not json\n');
+    expect(verdictOf(join(broken, 'out'), join(broken, 'checkpoint'))).toMatchObject({ ok: false });
+  });
+
   it('checkpoint: passes only when the checkpoint committed the batches the sink committed', () => {
     const good = mkdtempSync(join(tmpdir(), 'day4-sink-'));
     fakeSink(good, [[{ event_id: 'a' }], [{ event_id: 'b' }]], [0, 1]);

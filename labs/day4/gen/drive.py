@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Day 4 driver: feeds a learner's streaming job wave by wave, the way the graders run it.
 
-    spark-submit /opt/de-lab/gen/drive.py --job JOB.py --dir DIR --topic T [options]
+    python3 /opt/de-lab/gen/drive.py --job JOB.py --dir DIR --topic T [options]
 
 JOB.py defines start(spark, cfg) -> StreamingQuery (see any exercise's starter). For every wave
 the driver produces that wave of seeded events (gen/events.py) and runs the job once with
@@ -23,17 +23,28 @@ Modes
           same checkpoint.
 Each batch's progress (rows, watermark, state rows, rows dropped as late) is printed to stderr,
 for people reading a grading log. `drive.py --warm ARGS` runs ARGS in the graders' warm driver
-when there is one (gen/warm.py), else as spark-submit drive.py ARGS. Nothing the graders check comes from this process: the job
-runs inside it and could write anything here. Checks read what a separate process observes.
+when there is one (gen/warm.py), else cold.
+
+The judge apart from the judged: this process is the graders'. It resets, writes users.csv and
+produces every wave itself, and only then lets the job run, in a process of its own
+(gen/runner.py: spark-submit runner.py, or a fresh Python attached to the warm driver's JVM) that
+gets the job's cfg and "run now", never the seed, and has nothing of the generator to patch. This
+process keeps its arguments (the seed) off its command line (hide_argv) and cannot be traced by
+the job (private). Nothing the graders check comes from the job's process: checks read what a
+separate process observes.
 """
 import argparse
-import importlib.util
+import ctypes
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import threading
 import time
-from types import SimpleNamespace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -41,14 +52,32 @@ sys.path.insert(0, HERE)
 import events  # noqa: E402
 import topics  # noqa: E402
 
+RUNNER = os.path.join(HERE, "runner.py")
+COLD_RUNNER = ["spark-submit", "--conf", "spark.eventLog.enabled=false", RUNNER]
 
-def load_job(path):
-    spec = importlib.util.spec_from_file_location("learner_job", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    if not hasattr(module, "start"):
-        sys.exit(f"drive.py: {path} defines no start(spark, cfg)")
-    return module
+
+def private():
+    """This process (the graders') cannot be traced or read by others of its user: the job runs
+    as the same user, next to it. PR_SET_DUMPABLE 0 also makes /proc/PID/environ and mem root's."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0)  # PR_SET_DUMPABLE, 0
+    except (OSError, AttributeError):
+        pass
+
+
+def hide_argv(argv):
+    """Runs this script again with its arguments in a pipe instead of its command line, which
+    every process of the container can read in /proc (the seed is among them). Returns the argv."""
+    if argv[:1] == ["--argv-fd"]:
+        with os.fdopen(int(argv[1]), "rb") as f:
+            return json.loads(f.read())
+    read, write = os.pipe()
+    os.write(write, json.dumps(argv).encode())
+    os.close(write)
+    os.set_inheritable(read, True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), "--argv-fd", str(read)])
 
 
 def plan(args, wave):
@@ -81,47 +110,99 @@ def produce_wave(args, wave, part=None):
     return stats
 
 
-def progress_dict(p):
-    raw = p.json() if callable(getattr(p, "json", None)) else getattr(p, "json", p)
-    return json.loads(raw) if isinstance(raw, str) else dict(raw)
-
-
-def print_progress(wave, query, seen):
-    """One line per new batch on stderr (a log for people; no check reads it)."""
-    for p in query.recentProgress:
-        d = progress_dict(p)
-        key = (d.get("runId"), d.get("batchId"))
-        if key in seen:
-            continue
-        seen.add(key)
-        ops = d.get("stateOperators") or []
-        print(f"drive.py: wave {wave} batch {d.get('batchId')}: {d.get('numInputRows', 0)} rows read, "
-              f"watermark {(d.get('eventTime') or {}).get('watermark')}, "
-              f"state rows {sum(int(o.get('numRowsTotal', 0)) for o in ops)}, "
-              f"dropped by the watermark {sum(int(o.get('numRowsDroppedByWatermark', 0)) for o in ops)}",
-              file=sys.stderr, flush=True)
-
-
-def config(args, trigger):
-    return SimpleNamespace(
+def config(args):
+    """The job's cfg (without the trigger): where to read and write. No seed, nothing of the generator."""
+    return dict(
         bootstrap=args.bootstrap, topic=args.topic, out_topic=args.out_topic,
         out=os.path.join(args.dir, "out"), checkpoint=os.path.join(args.dir, "checkpoint"),
-        users=os.path.join(args.dir, "users.csv"), trigger=trigger, max_offsets=args.max_offsets,
+        users=os.path.join(args.dir, "users.csv"), max_offsets=args.max_offsets,
     )
 
 
-def new_session(name):
-    from pyspark.sql import SparkSession
+def cold_spawn(env):
+    """The job's process in a cold run: spark-submit runner.py, killed when this process ends."""
+    def child():
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
 
-    spark = (SparkSession.builder.appName(name).master("local[2]")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-             .config("spark.sql.streaming.stateStore.maintenanceInterval", "600s").getOrCreate())
-    spark.sparkContext.setLogLevel("WARN")
-    return spark
+    return subprocess.Popen(COLD_RUNNER, env=env, preexec_fn=child, start_new_session=True)
 
 
-def main(argv=None, spark=None):
-    """Runs the driver on argv; in a given session (the warm driver's), else in a new one it stops."""
+class Runner:
+    """The job's own process (gen/runner.py), spoken to over a private socket."""
+
+    def __init__(self, spawn, args):
+        self.folder = tempfile.mkdtemp(prefix="de-lab-drive-")
+        path = os.path.join(self.folder, "control.sock")
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(path)
+        self.server.listen(1)
+        self.server.settimeout(1)
+        env = {k: v for k, v in os.environ.items() if k != "DE_LAB_WARM_SOCKET"}
+        env["DE_LAB_RUNNER"] = path
+        self.proc = spawn(env)
+        deadline = time.monotonic() + args.start_timeout
+        self.conn = None
+        while self.conn is None:
+            try:
+                self.conn, _ = self.server.accept()
+            except socket.timeout:
+                if self.proc.poll() is not None:
+                    self.fail(f"drive.py: the job's process ended before it started (exit {self.proc.returncode})")
+                if time.monotonic() > deadline:
+                    self.fail(f"drive.py: the job's process did not start within {args.start_timeout} s")
+        self.conn.settimeout(None)
+        self.stream = self.conn.makefile("rwb")
+
+    def send(self, message):
+        try:
+            self.stream.write((json.dumps(message) + "\n").encode())
+            self.stream.flush()
+        except OSError:
+            self.fail(f"drive.py: the job's process ended (exit {self.proc.poll()})")
+
+    def quit(self):
+        if getattr(self, "stream", None) is None:
+            return
+        try:
+            self.stream.write(b'{"quit": true}\n')
+            self.stream.flush()
+        except OSError:
+            pass
+
+    def receive(self, what):
+        line = self.stream.readline()
+        try:
+            reply = json.loads(line) if line else None
+        except ValueError:
+            reply = None
+        if not isinstance(reply, dict):
+            self.proc.poll()
+            self.fail(f"drive.py: the job's process ended during {what} (exit {self.proc.returncode})")
+        if reply.get("error"):
+            self.fail(str(reply["error"])[:2000])
+        return reply
+
+    def stop(self, grace=30):
+        if self.proc.poll() is None:
+            self.quit()
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # everything the job started in its process group, too
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def fail(self, message):
+        self.stop(5)
+        sys.exit(message)
+
+
+def main(argv=None, spawn=cold_spawn):
+    """Runs the driver on argv; the job runs in the process spawn(env) starts (gen/runner.py)."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--job", required=True, help="the learner's script (defines start(spark, cfg))")
     p.add_argument("--dir", required=True, help="exercise folder: out/, checkpoint/, users.csv")
@@ -145,9 +226,11 @@ def main(argv=None, spark=None):
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
     p.add_argument("--timeout", type=int, default=300, help="seconds a run of the job may take (per wave)")
     p.add_argument("--drop-prefix", help="also delete older topics whose names start with this (earlier graded runs)")
+    p.add_argument("--start-timeout", type=int, default=240, help="seconds the job's process may take to start")
     args = p.parse_args(argv)
     waves = [int(w) for w in args.waves.split(",") if w.strip()]
 
+    # Everything of the graders happens first, in this process: reset, the users table, the first wave.
     if args.mode != "resume":
         for name in ("out", "checkpoint"):
             path = os.path.join(args.dir, name)
@@ -161,60 +244,50 @@ def main(argv=None, spark=None):
         users_args = argparse.Namespace(seed=args.seed, users=40, start=events.DEFAULT_START, out=os.path.join(args.dir, "users.csv"), **users_plan(args))
         events.users_csv(users_args)
 
-    job = load_job(args.job)
-    own = spark is None
-    if own:
-        spark = new_session(f"de-lab-day4-{os.path.basename(args.dir)}")
-    seen = set()
-
+    hello = {"job": args.job, "cfg": config(args), "name": f"de-lab-day4-{os.path.basename(args.dir)}"}
     if args.mode == "waves":
-        for wave in waves:
-            produce_wave(args, wave)
-            query = job.start(spark, config(args, {"availableNow": True}))
-            query.awaitTermination(args.timeout)
-            print_progress(wave, query, seen)
-            if query.isActive:
-                query.stop()
-                sys.exit(f"drive.py: the query did not finish wave {wave} within {args.timeout} s")
-            if query.exception():
-                sys.exit(f"drive.py: the query failed: {query.exception()}")
+        produce_wave(args, waves[0])
+        runner = Runner(spawn, args)
+        runner.send(hello)
+        runner.receive("the job's start")
+        for n, wave in enumerate(waves):
+            if n > 0:
+                produce_wave(args, wave)
+            runner.send({"run": True, "wave": wave, "trigger": {"availableNow": True}, "timeout": args.timeout})
+            runner.receive(f"wave {wave}")
     elif args.mode == "stream":
         first, rest = waves[0], waves[1:]
         if args.backlog > 0:
             produce_wave(args, first, (0, args.backlog))
-        query = job.start(spark, config(args, {"processingTime": "1 second"}))
-        # Wait until the first trigger has fixed the starting offsets, then send the rest.
-        deadline = time.monotonic() + args.timeout
-        while not query.recentProgress and query.isActive and time.monotonic() < deadline:
-            time.sleep(0.2)
+        runner = Runner(spawn, args)
+        runner.send(hello)
+        runner.receive("the job's start")
+        runner.send({"run": True, "stream": True, "wave": ",".join(map(str, waves)), "trigger": {"processingTime": "1 second"}, "timeout": args.timeout})
+        runner.receive("the query's first trigger")
         produce_wave(args, first, (args.backlog, 1))
         for wave in rest:
             produce_wave(args, wave)
-        # Runs until the graders kill this process (SIGKILL: no clean shutdown, like a crash).
-        while query.isActive and time.monotonic() < deadline:
-            print_progress(",".join(map(str, waves)), query, seen)
-            time.sleep(0.5)
-        if query.exception():
-            sys.exit(f"drive.py: the query failed: {query.exception()}")
-        sys.exit(f"drive.py: the query was still running after {args.timeout} s (nobody stopped it)")
+        # Runs until the graders kill this process (SIGKILL: no clean shutdown, like a crash; the
+        # job's process dies with it), or the runner gives up after --timeout.
+        runner.receive("the stream")
     else:
         for wave in waves:
             produce_wave(args, wave)
-        query = job.start(spark, config(args, {"availableNow": True}))
-        query.awaitTermination(args.timeout)
-        print_progress("resume", query, seen)
-        if query.isActive:
-            query.stop()
-            sys.exit(f"drive.py: the query did not catch up within {args.timeout} s")
-        if query.exception():
-            sys.exit(f"drive.py: the query failed: {query.exception()}")
-    if own:
-        spark.stop()
+        runner = Runner(spawn, args)
+        runner.send(hello)
+        runner.receive("the job's start")
+        runner.send({"run": True, "wave": "resume", "trigger": {"availableNow": True}, "timeout": args.timeout})
+        runner.receive("the resumed run")
+    runner.stop()
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--warm"]:
+    private()
+    argv = hide_argv(sys.argv[1:])
+    private()
+    if argv[:1] == ["--warm"]:
         import warm
 
-        warm.client(sys.argv[2:])
-    main()
+        argv = argv[1:]
+        warm.client(argv)  # returns when there is no warm driver (or it is busy): run cold
+    main(argv)

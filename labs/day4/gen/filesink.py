@@ -122,7 +122,7 @@ def last_id(folder):
     return max(ids, default=-1)
 
 
-def checkpoint(args):
+def checkpoint(args, quiet=False):
     paths, sink_last = committed_files(args.sink)
     sink = os.path.basename(os.path.normpath(args.sink))
     if paths is None:
@@ -140,7 +140,28 @@ def checkpoint(args):
         sys.exit(f"filesink.py: {where}/commits holds no committed batch: the query kept its checkpoint somewhere else (the sink committed batches 0..{sink_last})")
     if sink_last != commits:
         sys.exit(f"filesink.py: {where}/ committed batches 0..{commits}, but the sink committed batches 0..{sink_last}: the sink was written by a query with another checkpoint")
-    print(f"{sink}/ committed {len(rows)} rows in batches 0..{sink_last}; {where}/ committed the same batches (offsets planned up to {offsets}): one query, one checkpoint")
+    found = f"{sink}/ committed {len(rows)} rows in batches 0..{sink_last}; {where}/ committed the same batches (offsets planned up to {offsets}): one query, one checkpoint"
+    if not quiet:
+        print(found)
+    return found
+
+
+def checkpoint_verdict(args):
+    """checkpoint() as a grader check's verdict: whatever the learner's output is (missing, empty,
+    malformed), a verdict with the reason; only a grader crash before it gives none."""
+    from verdict import verdict
+
+    expected = (f"the file sink committed rows with a field {args.field}, in the batches that the query's "
+                f"checkpoint/ committed") if args.field else "the file sink's batches are the ones the query's checkpoint/ committed"
+    try:
+        found = checkpoint(args, quiet=True)
+    except SystemExit as e:
+        verdict(False, expected, str(e.code).replace("filesink.py: ", "", 1))
+        return
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:  # the learner's files, unreadable
+        verdict(False, expected, f"the sink or checkpoint could not be read: {type(e).__name__}: {e}")
+        return
+    verdict(True, expected, found)
 
 
 def main():
@@ -162,7 +183,11 @@ def main():
     k.add_argument("--sink", required=True)
     k.add_argument("--checkpoint", required=True)
     k.add_argument("--field", help="at least one committed row must have this field")
+    k.add_argument("--verdict", action="store_true", help="print a grader check's verdict line (DE_LAB_VERDICT_NONCE) instead")
     args = p.parse_args()
+    if args.action == "checkpoint" and args.verdict:
+        checkpoint_verdict(args)
+        return
     {"collect": collect, "wait": wait, "stats": stats, "checkpoint": checkpoint}[args.action](args)
 
 

@@ -9,29 +9,35 @@ A fresh spark-submit spends most of a short graded run starting a JVM and warmin
 loading, JIT, code generation): about 9 s of a 9 s parse-events run on an idle machine, against 3 s
 in a driver that has run one before. `de-lab grade` starts this driver in the spark service of each
 private stack, before it records what runs there, and every step written `drive.py --warm` goes
-through it. Without it (de-lab check, de-lab run, or after it ended), the client runs
-`spark-submit drive.py ARGS` instead: the same job, the same output, only slower.
+through it. Without it (de-lab check, de-lab run, or after it ended), drive.py runs the job cold
+(spark-submit runner.py): the same job, the same output, only slower.
 
-Each request runs in a new SparkSession of the same SparkContext (its own SQL settings, views and
-streaming queries), with the learner's job loaded afresh, one request at a time. A request made
-while one runs gets "busy" and the client runs cold. What a request can leave behind is checked
-after it: its streaming queries are stopped; if a streaming query of any session, a thread the
-job started or a child process is still there, the driver ends itself after answering, so
-nothing of one exercise lives on into the next (the grader then sees the leftovers as strays).
-When the client goes away (the step's timeout), the request's queries are stopped, and a job
-that does not return within 15 s ends the driver.
+Warm, but fresh (issue 22). The JVM stays; the learner's code never runs in this process. Each
+request runs drive.py's graders' side here (reset, produce the waves) and the job in a NEW Python
+process (gen/runner.py) attached to this JVM through PYSPARK_GATEWAY_PORT/_SECRET, in a new
+SparkSession made for it. After the run that process and its process group are killed, so patched
+modules (the generator, pyspark), module state and threads (raw _thread ones too) end with it.
+What it can leave is checked: the run's streaming queries are stopped; a streaming query still
+running, a process it left (in a session of its own), or a change to the shared JVM (jvm_state:
+SparkContext and Hadoop conf, system properties, listeners, global temp views, cache, jars, the
+checkpoint folder) ends the driver after it answers, and de-lab grade starts a new one for the next
+exercise. Not detectable here: a static field changed through Java reflection over py4j; a run
+has full access to the JVM. One request at a time: a request made while one runs gets "busy" and
+its client runs cold. When the client goes away (the step's timeout), the run is killed and the
+driver ends.
 """
 import json
 import os
 import select
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOCKET = os.environ.get("DE_LAB_WARM_SOCKET", "/tmp/de-lab-warm/drive.sock")
-COLD = ["spark-submit", "--conf", "spark.eventLog.enabled=false", os.path.join(HERE, "drive.py")]
 
 
 # ---- client -------------------------------------------------------------------------------------
@@ -57,7 +63,7 @@ def lines(sock):
 
 
 def client(argv):
-    """Runs drive.py ARGV in the warm driver, or cold when there is none (or it is busy)."""
+    """Runs drive.py ARGV in the warm driver and exits; returns when there is none (or it is busy)."""
     try:
         sock = connect()
         sock.sendall((json.dumps({"argv": argv}) + "\n").encode())
@@ -66,9 +72,7 @@ def client(argv):
     except OSError:
         first = None
     if not first or first.get("busy"):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.execvp(COLD[0], COLD + argv)
+        return  # drive.py runs ARGV cold itself
     print(f"drive.py: running in the warm driver (pid {first.get('pid')})", file=sys.stderr, flush=True)
     for reply in replies:
         if "o" in reply:
@@ -120,10 +124,12 @@ def stream_threads(jvm):
     return [n for n in names if n.startswith("stream execution thread")]
 
 
-def children():
-    """'pid command' of the running children of this process and of the JVM (our parent), but this one."""
+def processes():
+    """{pid: 'pid command'} of the container's running processes whose parent is init (1), this
+    process or the JVM (our parent): where a job's leftovers end up. Processes that docker exec
+    started (parent 0 in the container) are the graders' and others'."""
     me, parent = os.getpid(), os.getppid()
-    found = []
+    found = {}
     for name in os.listdir("/proc"):
         if not name.isdigit() or int(name) in (me, parent):
             continue
@@ -135,21 +141,78 @@ def children():
             continue
         # A zombie has ended: spark-class's own helper is one for good (bash execs java before it
         # reaps it), and a command the JVM ran is one until the JVM waits for it.
-        if ppid in (me, parent) and state != "Z":
+        if ppid in (1, me, parent) and state != "Z":
             try:
                 with open(f"/proc/{name}/cmdline", "rb") as f:
                     command = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
             except OSError:
                 command = "?"
-            found.append(f"{name} {command[:80]}")
+            found[name] = f"{name} {command[:80]}"
     return found
+
+
+def jvm_state(base):
+    """What one run could leave in the shared JVM for the next, as {what: set of items}: the
+    SparkContext's conf, the Hadoop conf, the JVM's system properties, SparkContext listeners,
+    global temp views, persisted RDDs and cached tables, jars and files added, the checkpoint
+    folder, streaming-query listeners of the base session, whether the context is stopped.
+    A probe that cannot be read gives an item of its own (so the comparison fails closed)."""
+    sc = base.sparkContext._jsc.sc()
+    jvm = base.sparkContext._jvm
+
+    def pairs(iterator):
+        found = set()
+        while iterator.hasNext():
+            entry = iterator.next()
+            found.add(f"{entry.getKey()}={entry.getValue()}")
+        return found
+
+    def listeners():
+        found = [l.getClass().getName() for l in sc.listenerBus().listeners().toArray()]
+        # A new session's streaming-query bus registers itself once per session; each run has one.
+        return set(n for n in found if not n.endswith("StreamingQueryListenerBus"))
+
+    probes = {
+        "the SparkContext's conf": lambda: set(f"{k}={v}" for k, v in base.sparkContext.getConf().getAll()),
+        "the Hadoop conf": lambda: pairs(base.sparkContext._jsc.hadoopConfiguration().iterator()),
+        "the JVM's system properties": lambda: pairs(jvm.java.lang.System.getProperties().entrySet().iterator()),
+        "SparkContext listeners": listeners,
+        "global temp views": lambda: set(t.name for t in base.catalog.listTables("global_temp")),
+        "persisted RDDs": lambda: {str(sc.getPersistentRDDs().size())},
+        "cached tables": lambda: {str(base._jsparkSession.sharedState().cacheManager().isEmpty())},
+        "jars and files added": lambda: set(list(sc.listJars()) + list(sc.listFiles())),
+        "the checkpoint folder": lambda: {str(sc.getCheckpointDir())},
+        "streaming listeners": lambda: {str(len(base._jsparkSession.streams().listListeners()))},
+        "a stopped SparkContext": lambda: {str(sc.isStopped())},
+    }
+    state = {}
+    for what, probe in probes.items():
+        try:
+            state[what] = probe()
+        except Exception as e:  # noqa: BLE001
+            state[what] = {f"unreadable ({type(e).__name__})"}
+    return state
+
+
+def state_changes(clean, state):
+    """'what: +added -removed' for each probe of jvm_state that differs."""
+    changes = []
+    for what, items in clean.items():
+        now = state.get(what, set())
+        if now != items:
+            diff = [f"+{i}" for i in sorted(now - items)] + [f"-{i}" for i in sorted(items - now)]
+            changes.append(f"{what}: {' '.join(d[:80] for d in diff[:3])}")
+    return changes
 
 
 def serve():
     import drive
-    from pyspark.sql import SparkSession
 
-    base = drive.new_session("de-lab-day4-warm")
+    import runner
+
+    drive.private()
+
+    base = runner.new_session("de-lab-day4-warm")
     jvm = base.sparkContext._jvm
     os.makedirs(os.path.dirname(SOCKET), mode=0o700, exist_ok=True)
     if os.path.exists(SOCKET):
@@ -159,6 +222,10 @@ def serve():
     server.listen(4)
     print(f"warm.py: serving on {SOCKET} (pid {os.getpid()})", flush=True)
     real_out, real_err = sys.stdout, sys.stderr
+    # Shared state (warehouse folder, SQL listener) is made on first use: use it before the snapshot.
+    base.sql("SELECT 1").collect()
+    jvm_state(base)
+    clean = jvm_state(base)
 
     def finish(code):
         try:
@@ -168,6 +235,14 @@ def serve():
         real_out.flush()
         real_err.flush()
         os._exit(code)
+
+    def reset_sessions():
+        from pyspark.sql import SparkSession
+
+        SparkSession._instantiatedSession = base
+        SparkSession._activeSession = base
+        jvm.org.apache.spark.sql.SparkSession.setActiveSession(base._jsparkSession)
+        jvm.org.apache.spark.sql.SparkSession.setDefaultSession(base._jsparkSession)
 
     while True:
         conn, _ = server.accept()
@@ -180,36 +255,57 @@ def serve():
             conn.close()
             continue
         if request.get("ping"):
-            conn.sendall(b'{"pong": true}\n')
+            try:  # a prober that gave up (a busy machine) must not end the driver
+                conn.sendall(b'{"pong": true}\n')
+            except OSError:
+                pass
             conn.close()
             continue
         argv = request.get("argv")
         if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
             conn.close()
             continue
-        conn.sendall((json.dumps({"pid": os.getpid()}) + "\n").encode())
+        try:
+            conn.sendall((json.dumps({"pid": os.getpid()}) + "\n").encode())
+        except OSError:
+            conn.close()
+            continue
 
-        session = base.newSession()
-        SparkSession._instantiatedSession = session
-        SparkSession._activeSession = session
-        jvm.org.apache.spark.sql.SparkSession.setActiveSession(session._jsparkSession)
-        jvm.org.apache.spark.sql.SparkSession.setDefaultSession(session._jsparkSession)
-        threads_before = set(threading.enumerate())
-        children_before = set(children())
+        reset_sessions()
+        # The run's session: runner.py takes it as the JVM's default session; the queries it leaves
+        # are stopped from here once its process is gone.
+        jsession = base._jsparkSession.newSession()
+        jvm.org.apache.spark.sql.SparkSession.setDefaultSession(jsession)
+        before = processes()
         out = Output(conn)
         result = {"exit": 0}
+        spawned = []
+
+        def attach(env):
+            """The job's process: a fresh python3 runner.py on this JVM (PYSPARK_GATEWAY_PORT/SECRET)."""
+            proc = subprocess.Popen([sys.executable, os.path.join(HERE, "runner.py")], env={**env, "DE_LAB_RUNNER_ATTACH": "1"},
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            spawned.append(proc)
+
+            def pump():
+                for chunk in iter(lambda: proc.stdout.read1(65536), b""):
+                    out.write(chunk.decode(errors="replace"))
+
+            threading.Thread(target=pump, name="de-lab-warm-output", daemon=True).start()
+            return proc
 
         def work():
             sys.stdout, sys.stderr = out, out
             try:
-                drive.main(argv, session)
+                drive.main(argv, spawn=attach)
             except SystemExit as e:
                 if isinstance(e.code, str):
                     out.write(e.code + "\n")
                     result["exit"] = 1
                 else:
                     result["exit"] = e.code or 0
-            except BaseException:  # noqa: BLE001 - the job's own error, for the grading log
+            except BaseException:  # noqa: BLE001 - a grader error, for the grading log
                 import traceback
                 out.write(traceback.format_exc())
                 result["exit"] = 1
@@ -221,7 +317,10 @@ def serve():
             ready, _, _ = select.select([conn, server], [], [], 0.5)
             if server in ready:
                 other, _ = server.accept()
-                other.sendall(b'{"busy": true}\n')
+                try:
+                    other.sendall(b'{"busy": true}\n')
+                except OSError:
+                    pass
                 other.close()
             if conn in ready:
                 try:
@@ -230,41 +329,51 @@ def serve():
                     gone = True
                 if gone:
                     break
-        notes = []
-        for query in session.streams.active:
+        for proc in spawned:  # the job's process and its group end with the run, whatever it did
             try:
-                query.stop()
-            except Exception:  # noqa: BLE001
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
                 pass
         if gone:
             worker.join(15)
             if worker.is_alive():
                 finish(3)
+        for proc in spawned:
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
         sys.stdout, sys.stderr = real_out, real_err
+        notes = []
+        for streams in (jsession.streams(), base._jsparkSession.streams()):
+            for query in streams.active():
+                try:
+                    query.stop()
+                except Exception:  # noqa: BLE001
+                    pass
         deadline = time.monotonic() + 5
         while stream_threads(jvm) and time.monotonic() < deadline:
             time.sleep(0.2)
         streams = stream_threads(jvm)
         if streams:
-            notes.append(f"a streaming query the job started in another session was still running ({'; '.join(streams[:3])}): the warm driver ends after this run")
-        # Python's own stand-ins for threads that native code (librdkafka, the JVM) made are not the job's.
-        extra = [t for t in threading.enumerate() if t not in threads_before and t.is_alive() and t is not worker
-                 and not isinstance(t, threading._DummyThread) and not type(t).__module__.startswith(("py4j", "pyspark"))]
-        if extra:
-            names = ", ".join(f"{t.name} ({type(t).__module__}.{type(t).__name__})" for t in extra[:3])
-            notes.append(f"the job left {len(extra)} thread(s) running ({names}): the warm driver ends after this run")
-        left = [c for c in children() if c not in children_before]
+            notes.append(f"a streaming query the job started was still running ({'; '.join(streams[:3])}): the warm driver ends after this run")
+        left = [c for pid, c in processes().items() if pid not in before]
         if left:  # only what is still there a moment later (a command the JVM runs and waits for is not)
             time.sleep(1)
-            left = [c for c in children() if c in left]
+            now = processes()
+            left = [c for pid, c in now.items() if pid not in before and c in left]
         if left:
             notes.append(f"the job left processes running ({'; '.join(left[:3])}): the warm driver ends after this run")
-        session.catalog.clearCache()
+        reset_sessions()
+        try:
+            base.catalog.clearCache()
+        except Exception:  # noqa: BLE001
+            pass
+        state = jvm_state(base)
+        changed = state_changes(clean, state)
+        if changed:
+            notes.append(f"the job changed state of the shared JVM ({'; '.join(changed[:3])}): the warm driver ends after this run")
         jvm.java.lang.System.gc()
-        SparkSession._instantiatedSession = base
-        SparkSession._activeSession = base
-        jvm.org.apache.spark.sql.SparkSession.setActiveSession(base._jsparkSession)
-        jvm.org.apache.spark.sql.SparkSession.setDefaultSession(base._jsparkSession)
         out.open = False
         try:
             conn.sendall((json.dumps({"exit": result["exit"], "notes": notes}) + "\n").encode())
