@@ -259,7 +259,9 @@ export const sparkMetricsCheck = z
               .object({
                 inputs: z.tuple([z.string(), z.string()]),
                 query: paths.optional(),
-                type: z.enum(['Inner', 'LeftOuter', 'RightOuter', 'FullOuter', 'LeftSemi', 'LeftAnti', 'Cross']).optional(),
+                type: z
+                  .enum(['Inner', 'LeftOuter', 'RightOuter', 'FullOuter', 'LeftSemi', 'LeftAnti', 'Cross'])
+                  .optional(),
                 strategy: z.union([joinStrategy, z.array(joinStrategy).nonempty()]).optional(),
                 /** A broadcast join whose broadcast side reads this input (and not the other). */
                 broadcast: z.string().optional(),

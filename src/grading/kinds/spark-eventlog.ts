@@ -154,7 +154,10 @@ function spread(stage: number, values: number[]): TaskSpread {
 
 /** A path as Spark prints it, without file: and a trailing slash. */
 export function plainPath(path: string): string {
-  return path.trim().replace(/^file:(\/\/(?=\/))?/, '').replace(/(.)\/+$/, '$1');
+  return path
+    .trim()
+    .replace(/^file:(\/\/(?=\/))?/, '')
+    .replace(/(.)\/+$/, '$1');
 }
 
 /** The root paths of a scan's Location ("InMemoryFileIndex(2 paths)[file:/a, file:/b]"; a cut list keeps its whole paths). */
@@ -168,7 +171,10 @@ export function locationPaths(location: string): string[] {
 
 /** Where a write command wrote: its output path, or the table it created. */
 function writePath(text: string): string {
-  const target = /(?:InsertIntoHadoopFsRelationCommand|CreateDataSourceTableAsSelectCommand|InsertIntoHadoopFsRelation)\s+([^,\s]+)/.exec(text);
+  const target =
+    /(?:InsertIntoHadoopFsRelationCommand|CreateDataSourceTableAsSelectCommand|InsertIntoHadoopFsRelation)\s+([^,\s]+)/.exec(
+      text,
+    );
   return target ? plainPath(target[1]!) : '';
 }
 
@@ -364,7 +370,9 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
   metrics.shuffleSkew = relevant.sort((a, b) => b.ratio - a.ratio || b.total - a.total)[0] ?? null;
   metrics.stageShuffleRecords = Object.fromEntries(shuffleRecords);
   metrics.accumulatorStages = Object.fromEntries([...accumulatorStages].map(([id, stages]) => [id, [...stages]]));
-  metrics.queries = [...trees.entries()].sort((a, b) => a[0] - b[0]).map(([executionId, plan]) => ({ executionId, plan }));
+  metrics.queries = [...trees.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([executionId, plan]) => ({ executionId, plan }));
 
   const value = (ids: Map<string, number>, name: string) => (ids.has(name) ? (values.get(ids.get(name)!) ?? 0) : null);
   for (const scan of scanNodes.values()) {

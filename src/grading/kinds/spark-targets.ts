@@ -5,7 +5,14 @@
  * passes nor fails it; and when the part is not there, the check fails saying so.
  */
 import type { Verdict } from '../compare.js';
-import { compact, median, type PlanNode, type QueryPlan, type SparkMetrics, type WriteMetrics } from './spark-eventlog.js';
+import {
+  compact,
+  median,
+  type PlanNode,
+  type QueryPlan,
+  type SparkMetrics,
+  type WriteMetrics,
+} from './spark-eventlog.js';
 
 /**
  * Whether a path Spark read or wrote is `want`: an absolute `want` is that folder or a file in it
@@ -47,12 +54,18 @@ export function queriesWriting(metrics: SparkMetrics, paths: Paths): QueryPlan[]
   const ids = new Set(list(paths).flatMap((p) => writesTo(metrics, p).map((w) => w.executionId)));
   const queries = metrics.queries.filter((q) => ids.has(q.executionId));
   if (queries.length > 0) return queries;
-  return { ok: false, expected: `a query that writes ${shown(paths)}`, found: `no query wrote it (${writtenList(metrics)})` };
+  return {
+    ok: false,
+    expected: `a query that writes ${shown(paths)}`,
+    found: `no query wrote it (${writtenList(metrics)})`,
+  };
 }
 
 export function writtenList(metrics: SparkMetrics): string {
   const paths = [...new Set(metrics.writes.map((w) => w.path).filter(Boolean))];
-  return paths.length ? `the job wrote ${paths.slice(0, 4).join(', ')}${paths.length > 4 ? ' …' : ''}` : 'the job wrote no files';
+  return paths.length
+    ? `the job wrote ${paths.slice(0, 4).join(', ')}${paths.length > 4 ? ' …' : ''}`
+    : 'the job wrote no files';
 }
 
 export interface JoinFound {
@@ -75,8 +88,21 @@ export function joinsIn(query: QueryPlan): JoinFound[] {
     if (!strategy || node.children.length !== 2) return;
     const sides = node.children as [PlanNode, PlanNode];
     const side = /\bBuild(Left|Right)\b/.exec(node.text)?.[1];
-    const build = strategy.startsWith('Broadcast') ? (side === 'Left' ? sides[0] : side === 'Right' ? sides[1] : null) : null;
-    found.push({ executionId: query.executionId, node, strategy, type: JOIN_TYPE.exec(node.text)?.[1] ?? 'Inner', build, sides });
+    const build = strategy.startsWith('Broadcast')
+      ? side === 'Left'
+        ? sides[0]
+        : side === 'Right'
+          ? sides[1]
+          : null
+      : null;
+    found.push({
+      executionId: query.executionId,
+      node,
+      strategy,
+      type: JOIN_TYPE.exec(node.text)?.[1] ?? 'Inner',
+      build,
+      sides,
+    });
   });
   return found;
 }
@@ -92,6 +118,9 @@ export interface JoinExpect {
 }
 
 const describeJoin = (j: JoinFound) => `${j.strategy} ${j.type}`;
+/** What a join side reads, by file or folder name ("in-memory rows" for a frame made in the program). */
+const short = (side: PlanNode) =>
+  [...new Set(readsOf(side).map((p) => p.split('/').pop()))].join('+') || 'in-memory rows';
 
 /** The joins an expectation is about: in the query that writes its output, one side reading each input. */
 export function joinVerdicts(e: JoinExpect, metrics: SparkMetrics): Verdict[] {
@@ -111,11 +140,11 @@ export function joinVerdicts(e: JoinExpect, metrics: SparkMetrics): Verdict[] {
         ok: false,
         expected: `a ${what}`,
         found: all.length
-          ? `none: the joins there (${[...new Set(all.map(describeJoin))].join(', ')}) do not read those two inputs`
+          ? `the joins there: ${[...new Set(all.map((j) => `${describeJoin(j)} of ${short(j.sides[0])} with ${short(j.sides[1])}`))].slice(0, 4).join('; ')}`
           : 'no join there',
       },
     ];
-  const verdicts: Verdict[] = [];
+  const verdicts: Verdict[] = [{ ok: true, expected: `a ${what}`, found: joins.map(describeJoin).join(', ') }];
   if (e.strategy) {
     const allowed = Array.isArray(e.strategy) ? e.strategy : [e.strategy];
     const other = joins.find((j) => !allowed.includes(j.strategy));
@@ -203,7 +232,7 @@ export function cacheVerdict(e: CacheExpect, metrics: SparkMetrics): Verdict {
       ? `it was read by ${readers.size} quer${readers.size === 1 ? 'y' : 'ies'}`
       : metrics.cachedRdds.length === 0 && other === 0
         ? 'nothing was cached (no persisted RDD)'
-        : `no query read a cache of it${other ? ` (${other} read${other === 1 ? 's' : ''} of a cache of something else)` : ''}`;
+        : `no query read a cache of it${other ? ` (${other} read${other === 1 ? '' : 's'} of a cache of something else)` : ''}`;
   return { ok: readers.size >= e.minQueries, expected, found };
 }
 
@@ -217,7 +246,8 @@ export interface WriteExpect {
 /** The last write to the exercise's output path: files, rows per writing task, partition folders. */
 export function writeVerdicts(e: WriteExpect, metrics: SparkMetrics): Verdict[] {
   const write = writesTo(metrics, e.path).at(-1);
-  if (!write) return [{ ok: false, expected: `a write to ${e.path}`, found: `no write to it (${writtenList(metrics)})` }];
+  if (!write)
+    return [{ ok: false, expected: `a write to ${e.path}`, found: `no write to it (${writtenList(metrics)})` }];
   const verdicts: Verdict[] = [];
   if (e.files !== undefined)
     verdicts.push({

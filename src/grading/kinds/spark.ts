@@ -1,8 +1,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { join, posix } from 'node:path';
+import type Dockerode from 'dockerode';
 import type { Verdict } from '../compare.js';
-import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
+import { serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { RunContext } from '../context.js';
 import type { Check } from '../schema.js';
 import { compact, metricsFromEventLog, plainPath, type SparkMetrics } from './spark-eventlog.js';
@@ -29,7 +29,10 @@ export interface RunFolder {
  * id is its file name, started with the run's tag and logging to this folder. A job that writes a
  * second log (or a log elsewhere) is refused, not believed.
  */
-export function runLog(folder: RunFolder | null, check: Pick<SparkCheck, 'eventLogDir' | 'tag' | 'app'>): SparkMetrics | { error: string } {
+export function runLog(
+  folder: RunFolder | null,
+  check: Pick<SparkCheck, 'eventLogDir' | 'tag' | 'app'>,
+): SparkMetrics | { error: string } {
   const dir = check.eventLogDir;
   if (!folder) return { error: `the event-log folder ${dir} that the grader made for this run is gone` };
   const names = folder.entries;
@@ -40,7 +43,8 @@ export function runLog(folder: RunFolder | null, check: Pick<SparkCheck, 'eventL
       error: `${names.length} entries in ${dir}, which the grader made for the one application it launched: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ' …' : ''}`,
     };
   const name = names[0]!;
-  if (name.endsWith('.inprogress')) return { error: `the application did not finish: its event log ${name} is still in progress` };
+  if (name.endsWith('.inprogress'))
+    return { error: `the application did not finish: its event log ${name} is still in progress` };
   if (folder.text === null || folder.text === undefined) return { error: `${dir}/${name} is not a regular file` };
   if (folder.text.trim() === '') return { error: `the event log ${name} is empty` };
   const metrics = metricsFromEventLog(folder.text, name);
@@ -55,33 +59,87 @@ export function runLog(folder: RunFolder | null, check: Pick<SparkCheck, 'eventL
             ? `its spark.app.id ${metrics.properties['spark.app.id']} is not its application id`
             : check.tag && metrics.properties[TAG_PROPERTY] !== check.tag
               ? `it was not started with ${TAG_PROPERTY}=${check.tag}`
-              : metrics.properties['spark.eventLog.dir'] !== undefined && plainPath(metrics.properties['spark.eventLog.dir']) !== plainPath(dir)
+              : metrics.properties['spark.eventLog.dir'] !== undefined &&
+                  plainPath(metrics.properties['spark.eventLog.dir']) !== plainPath(dir)
                 ? `it says it logged to ${metrics.properties['spark.eventLog.dir']}`
                 : check.app && !new RegExp(check.app).test(metrics.app)
                   ? `its application ${metrics.app} is not named /${check.app}/`
                   : '';
-  return problem ? { error: `the event log ${name} in ${dir} is not the log of the run the grader launched: ${problem}` } : metrics;
+  return problem
+    ? { error: `the event log ${name} in ${dir} is not the log of the run the grader launched: ${problem}` }
+    : metrics;
 }
 
-/** The run's event-log folder inside a service's container: its entries, and the one file gzip+base64 over exec. */
+/** Logs larger than this are refused (a 200,000-row job's log is about 2 MB). */
+const MAX_LOG_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The run's event-log folder inside a service's container, read through the engine's archive API:
+ * no process runs in the container the learner's job ran in, so nothing it left there can answer.
+ */
 async function fromService(ctx: RunContext, check: SparkCheck): Promise<RunFolder | null> {
   const containerId = await serviceContainerId(ctx.docker, ctx.dayProject, check.service!);
-  const dir = check.eventLogDir.replace(/'/g, '');
-  // With a History Server link, the log is also copied next to the folder (where the History Server looks).
-  const publish = check.historyUrl ? 'cp -n -- "$f" .. 2>/dev/null;' : '';
-  const script = `cd '${dir}' 2>/dev/null || exit 3; ls -A | head -c 2000 | base64 | tr -d '\n'; echo; [ "$(ls -A | wc -l)" -eq 1 ] || exit 0; f=$(ls -A); [ -f "$f" ] && [ ! -L "$f" ] || exit 0; echo FILE; gzip -c -- "$f" | base64 | tr -d '\n'; echo; ${publish} exit 0`;
-  const out = await execService({
-    docker: ctx.docker,
-    containerId,
-    command: ['sh', '-c', script],
-    timeoutMs: check.timeoutSec * 1000,
+  const container = ctx.docker.getContainer(containerId);
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = (await container.getArchive({ path: check.eventLogDir })) as NodeJS.ReadableStream;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
+  const { extract } = await import('tar-stream');
+  const entries: Array<{ name: string; type: string; text?: string }> = [];
+  const tar = extract();
+  await new Promise<void>((resolve, reject) => {
+    tar.on('entry', (header, stream, next) => {
+      // "<folder>/<name>": the folder's own entries only (a sub-folder's files are not logs of this run).
+      const parts = header.name.replace(/\/+$/, '').split('/');
+      const direct = parts.length === 2;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (data: unknown) => {
+        const chunk = data as Buffer;
+        size += chunk.length;
+        if (direct && header.type === 'file' && size <= MAX_LOG_BYTES) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        if (direct)
+          entries.push({
+            name: parts[1]!,
+            type: header.type ?? 'file',
+            text: header.type === 'file' && size <= MAX_LOG_BYTES ? Buffer.concat(chunks).toString('utf8') : undefined,
+          });
+        next();
+      });
+      stream.resume();
+    });
+    tar.on('finish', resolve);
+    tar.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(tar);
   });
-  if (out.exitCode === 3) return null;
-  if (out.exitCode !== 0) throw new Error(`reading ${check.eventLogDir} in ${check.service} failed (exit ${out.exitCode}): ${out.stderr.trim().slice(0, 200)}`);
-  const [listing, marker, data] = out.stdout.split('\n');
-  const entries = Buffer.from(listing ?? '', 'base64').toString('utf8').split('\n').filter(Boolean);
-  if (marker !== 'FILE') return { entries, text: null };
-  return { entries, text: gunzipSync(Buffer.from(data ?? '', 'base64')).toString('utf8') };
+  const only = entries.length === 1 ? entries[0]! : undefined;
+  if (only?.text !== undefined && check.historyUrl) await publish(container, check.eventLogDir, only.name, only.text);
+  return { entries: entries.map((e) => e.name), ...(entries.length === 1 ? { text: only?.text ?? null } : {}) };
+}
+
+/**
+ * A copy of the run's log next to its folder, where the History Server looks (it does not read
+ * sub-folders), so the link in a failure opens the job. Best effort: the check does not depend on it.
+ */
+async function publish(container: Dockerode.Container, dir: string, name: string, text: string): Promise<void> {
+  try {
+    const { pack } = await import('tar-stream');
+    const tar = pack();
+    tar.entry({ name, mode: 0o644, uid: 1000, gid: 1000 }, text);
+    tar.finalize();
+    await container.putArchive(tar as unknown as NodeJS.ReadableStream, {
+      path: posix.dirname(dir),
+      noOverwriteDirNonDir: true,
+    });
+  } catch {
+    // The History Server link is a convenience.
+  }
 }
 
 function fromHost(ctx: RunContext, check: SparkCheck): RunFolder | null {
@@ -99,7 +157,8 @@ export const sparkMetricsKind: CheckKind<SparkCheck> = {
     return runLog(check.service ? await fromService(ctx, check) : fromHost(ctx, check), check);
   },
   judge(check, observed: SparkMetrics & { error?: string }) {
-    if (observed.error) return { ok: false, expected: 'the Spark event log of the run the grader launched', found: observed.error };
+    if (observed.error)
+      return { ok: false, expected: 'the Spark event log of the run the grader launched', found: observed.error };
     const verdict = judgeMetrics(check.expect, observed);
     if (verdict.ok || !check.historyUrl) return verdict;
     return { ...verdict, found: `${verdict.found} (see ${check.historyUrl.replace('{appId}', observed.appId)})` };
@@ -178,7 +237,8 @@ export function judgeMetrics(e: SparkCheck['expect'], observed: SparkMetrics): V
   }
   if (e.write) verdicts.push(...writeVerdicts(e.write, observed));
   for (const join of e.joins ?? []) verdicts.push(...joinVerdicts(join, observed));
-  if (verdicts.length === 0) verdicts.push({ ok: false, expected: 'something to judge', found: 'the check expects nothing' });
+  if (verdicts.length === 0)
+    verdicts.push({ ok: false, expected: 'something to judge', found: 'the check expects nothing' });
   return allOf(verdicts);
 }
 
@@ -194,7 +254,8 @@ type ScanExpect = NonNullable<SparkCheck['expect']['scans']>[number];
 
 function scanVerdicts(expect: ScanExpect, observed: SparkMetrics): Verdict[] {
   let scans = observed.scans.filter(
-    (s) => s.paths.some((p) => pathIs(p, expect.path)) || (!expect.path.startsWith('/') && s.node.includes(expect.path)),
+    (s) =>
+      s.paths.some((p) => pathIs(p, expect.path)) || (!expect.path.startsWith('/') && s.node.includes(expect.path)),
   );
   if (expect.query) {
     const queries = queriesWriting(observed, expect.query);
