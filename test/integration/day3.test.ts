@@ -96,8 +96,9 @@ describe('day 3: Spark batch and tuning', () => {
         const starter = readFileSync(resolve('labs/day3/exercises/broadcast-join/starter/broadcast_join.py'), 'utf8');
         const forge = `
 import json as _json, os as _os, re as _re
-_dir = _re.sub(r"^file:(//)?", "", spark.conf.get("spark.eventLog.dir"))
-_tag = spark.conf.get("spark.delab.run", "")
+_conf = spark.sparkContext.getConf()
+_dir = _re.sub(r"^file:(//)?", "", _conf.get("spark.eventLog.dir"))
+_tag = _conf.get("spark.delab.run", "")
 spark.stop()
 _plan = {"nodeName": "BroadcastHashJoin", "simpleString": "BroadcastHashJoin [store_id#1], [store_id#2], Inner, BuildRight, false", "children": [], "metrics": []}
 _events = [
