@@ -216,7 +216,9 @@ export function judgeMetrics(e: SparkCheck['expect'], observed: SparkMetrics): V
       found: offending ? `${text} in: ${firstLineWith(offending, text)}` : 'absent',
     });
   }
-  // Byte counts after the plan: a failure names the operator first (what to change), then the cost.
+  // The exercise's own write and joins, then byte counts: a failure names the operator first (what to change), then the cost.
+  if (e.write) verdicts.push(...writeVerdicts(e.write, observed));
+  for (const join of e.joins ?? []) verdicts.push(...joinVerdicts(join, observed));
   atMost('shuffle write bytes', e.maxShuffleWriteBytes, observed.shuffleWriteBytes);
   atMost('shuffle read bytes', e.maxShuffleReadBytes, observed.shuffleReadBytes);
   if (e.maxShuffleReadSkew !== undefined) verdicts.push(shuffleSkewVerdict(e.maxShuffleReadSkew, observed));
@@ -235,8 +237,6 @@ export function judgeMetrics(e: SparkCheck['expect'], observed: SparkMetrics): V
             : 'all released',
     });
   }
-  if (e.write) verdicts.push(...writeVerdicts(e.write, observed));
-  for (const join of e.joins ?? []) verdicts.push(...joinVerdicts(join, observed));
   if (verdicts.length === 0)
     verdicts.push({ ok: false, expected: 'something to judge', found: 'the check expects nothing' });
   return allOf(verdicts);
