@@ -164,17 +164,31 @@ export const sqlCheck = z
   })
   .strict();
 
+const joinStrategy = z.enum([
+  'BroadcastHashJoin',
+  'SortMergeJoin',
+  'ShuffledHashJoin',
+  'BroadcastNestedLoopJoin',
+  'CartesianProduct',
+]);
+/** One output path or several (the query that writes any of them). */
+const paths = z.union([z.string(), z.array(z.string()).nonempty()]);
+
 export const sparkMetricsCheck = z
   .object({
     ...common,
     kind: z.literal('spark-metrics'),
-    /** Event-log folder on the host, relative to {workdir}; the spark image writes there via spark.eventLog.dir. */
-    eventLogDir: z.string().default('spark-events'),
-    /** Only applications whose name matches (regex); the newest one is used. */
+    /**
+     * The event-log folder of this one run, which a grader step made empty before the job and passed
+     * to it (spark-submit --conf spark.eventLog.dir=file://…): it must then hold exactly one finished
+     * application log, or the check fails saying why. On the host (relative to {workdir}), or inside `service`.
+     */
+    eventLogDir: z.string(),
+    /** The application's name must match (regex). */
     app: z.string().optional(),
     /** Read the event logs inside this service's container (eventLogDir is then an absolute path there), not on the host. */
     service: z.string().optional(),
-    /** Only the application started with `--conf spark.delab.run=<tag>` (e.g. {unique}: the run the grader launched). */
+    /** The application must have been started with `--conf spark.delab.run=<tag>` (e.g. {unique}: the run the grader launched). */
     tag: z.string().optional(),
     /** Where a learner sees that application; {appId} is filled in, e.g. http://localhost:18080/history/{appId}/. */
     historyUrl: z.string().optional(),
@@ -189,15 +203,7 @@ export const sparkMetricsCheck = z
         maxStages: z.number().int().optional(),
         minPartitions: z.number().int().optional(),
         maxPartitions: z.number().int().optional(),
-        joinStrategy: z
-          .enum([
-            'BroadcastHashJoin',
-            'SortMergeJoin',
-            'ShuffledHashJoin',
-            'BroadcastNestedLoopJoin',
-            'CartesianProduct',
-          ])
-          .optional(),
+        joinStrategy: joinStrategy.optional(),
         planContains: z.array(z.string()).optional(),
         planNotContains: z.array(z.string()).optional(),
         /** Operator tree of each query's last (for AQE: final) plan contains / lacks this text. */
@@ -205,12 +211,14 @@ export const sparkMetricsCheck = z
         finalPlanNotContains: z.array(z.string()).optional(),
         /** Records read per task (longest / median) in the most uneven stage that reads shuffle data. */
         maxShuffleReadSkew: z.number().positive().optional(),
-        /** File scans whose description contains `path` (e.g. a table folder): partitions and files read, how often it ran. */
+        /** File scans of `path` (an absolute folder, or a table's name): partitions and files read, how often it ran. */
         scans: z
           .array(
             z
               .object({
                 path: z.string(),
+                /** Only the scans of the query that writes this path (or one of these). */
+                query: paths.optional(),
                 maxPartitionsRead: z.number().int().optional(),
                 minPartitionsRead: z.number().int().optional(),
                 maxFilesRead: z.number().int().optional(),
@@ -222,15 +230,49 @@ export const sparkMetricsCheck = z
               .strict(),
           )
           .optional(),
-        /** Something was cached (persist) and read back from the cache (InMemoryTableScan). */
-        cached: z.boolean().optional(),
+        /** A cache of the frame built from all of `of` (scanned paths), read back by ≥ minQueries queries (InMemoryTableScan). */
+        cache: z
+          .object({ of: z.array(z.string()).nonempty(), minQueries: z.number().int().positive().default(2) })
+          .strict()
+          .optional(),
         /** Every cached RDD was released again (unpersist). */
         unpersisted: z.boolean().optional(),
-        /** The largest file write: exactly this many files; its tasks' records max/min at most maxOutputSkew. */
-        outputFiles: z.number().int().optional(),
-        maxOutputSkew: z.number().positive().optional(),
-        /** The largest file write wrote at least this many partition folders (partitionBy). */
-        minOutputPartitions: z.number().int().optional(),
+        /** The last write to `path` (the exercise's output folder): its files, rows per writing task, partition folders. */
+        write: z
+          .object({
+            path: z.string(),
+            files: z.number().int().optional(),
+            /** Largest / smallest rows written by one task. */
+            maxSkew: z.number().positive().optional(),
+            /** Partition folders written (partitionBy). */
+            minPartitions: z.number().int().optional(),
+          })
+          .strict()
+          .optional(),
+        /**
+         * The joins whose two sides read `inputs` (one each; absolute folders/files or table names), in the
+         * query that writes `query`: at least one must be there, and every one must be as said.
+         */
+        joins: z
+          .array(
+            z
+              .object({
+                inputs: z.tuple([z.string(), z.string()]),
+                query: paths.optional(),
+                type: z
+                  .enum(['Inner', 'LeftOuter', 'RightOuter', 'FullOuter', 'LeftSemi', 'LeftAnti', 'Cross'])
+                  .optional(),
+                strategy: z.union([joinStrategy, z.array(joinStrategy).nonempty()]).optional(),
+                /** A broadcast join whose broadcast side reads this input (and not the other). */
+                broadcast: z.string().optional(),
+                /** Records read per task (longest / median) in the stages that ran the join. */
+                maxShuffleReadSkew: z.number().positive().optional(),
+                /** The query running the join has no Exchange (no shuffle, no broadcast). */
+                noExchange: z.boolean().optional(),
+              })
+              .strict(),
+          )
+          .optional(),
       })
       .strict(),
   })

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv } from '../helpers/cli.js';
@@ -84,6 +84,53 @@ describe('day 3: Spark batch and tuning', () => {
           expect(other.tables[name]!.checksum, name).not.toBe(first.tables[name]!.checksum);
       },
       5 * 60_000,
+    );
+
+    it(
+      "a job that forges its own event log (the wanted plan, the run's tag) is refused: the grader reads only the one log of the run it launched",
+      async () => {
+        // Issue 22's cheapest false pass: the starter's sort-merge join, plus a made-up log with a
+        // BroadcastHashJoin written into the event-log folder after the real one is finished.
+        const init = await cli(['init', workspace, '--json']);
+        expect(init.exitCode, init.stderr + init.stdout).toBe(0);
+        const starter = readFileSync(resolve('labs/day3/exercises/broadcast-join/starter/broadcast_join.py'), 'utf8');
+        const forge = `
+import json as _json, os as _os, re as _re
+_conf = spark.sparkContext.getConf()
+_dir = _re.sub(r"^file:(//)?", "", _conf.get("spark.eventLog.dir"))
+_tag = _conf.get("spark.delab.run", "")
+spark.stop()
+_plan = {"nodeName": "BroadcastHashJoin", "simpleString": "BroadcastHashJoin [store_id#1], [store_id#2], Inner, BuildRight, false", "children": [], "metrics": []}
+_events = [
+    {"Event": "SparkListenerApplicationStart", "App Name": "day3-broadcast-join", "App ID": "local-1"},
+    {"Event": "SparkListenerEnvironmentUpdate", "Spark Properties": {"spark.delab.run": _tag}},
+    {"Event": "org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart", "executionId": 0,
+     "physicalPlanDescription": "== Physical Plan ==\\nBroadcastHashJoin Inner BuildRight\\n", "sparkPlanInfo": _plan},
+    {"Event": "SparkListenerApplicationEnd", "Timestamp": 1},
+]
+with open(_os.path.join(_dir, "local-1"), "w") as _f:
+    _f.write("\\n".join(_json.dumps(e) for e in _events) + "\\n")
+`;
+        expect(starter).toContain('spark.stop()');
+        writeFileSync(
+          join(workspace, 'day3', 'broadcast-join', 'broadcast_join.py'),
+          starter.replace(/\nspark\.stop\(\)\s*$/, forge),
+        );
+        const result = await cli(['check', 'day3', 'broadcast-join', '--json']);
+        expect(result.exitCode, result.stderr).toBe(1);
+        const checks = (
+          JSON.parse(result.stdout) as {
+            results: Array<{ checks: Array<{ id: string; status: string; found?: string }> }>;
+          }
+        ).results[0]!.checks;
+        const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+        expect(byId['same-result']?.status, JSON.stringify(byId['same-result'])).toBe('passed');
+        expect(byId['broadcast-not-shuffled']?.status).toBe('failed');
+        expect(byId['broadcast-not-shuffled']?.found).toMatch(
+          /^2 entries in \/opt\/spark-events\/[0-9a-f]{8}, which the grader made for the one application it launched: /,
+        );
+      },
+      10 * 60_000,
     );
 
     it('refuses an option the generator does not have, with the next step', async () => {

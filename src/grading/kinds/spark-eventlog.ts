@@ -17,6 +17,8 @@ export interface ScanMetrics {
   executionId: number;
   /** The scan node's one-line description (FileScan parquet [...] Location: ...[path] ...). */
   node: string;
+  /** The folders or files it read (Location's root paths, without file:). */
+  paths: string[];
   filesRead: number;
   partitionsRead: number | null;
   rows: number;
@@ -25,6 +27,8 @@ export interface ScanMetrics {
 
 export interface WriteMetrics {
   executionId: number;
+  /** Where it wrote (the command's output path, without file:), or the table it created. */
+  path: string;
   files: number;
   rows: number;
   bytes: number;
@@ -34,10 +38,32 @@ export interface WriteMetrics {
   taskRecords: number[];
 }
 
+/** One operator of a query's physical plan (the event's sparkPlanInfo), with what it reads. */
+export interface PlanNode {
+  name: string;
+  /** simpleString plus the scan metadata that names what it reads. */
+  text: string;
+  /** A file scan's root paths (without file:); empty for other operators. */
+  paths: string[];
+  /** The node's SQL metrics' accumulator ids (a task that updates one ran this operator). */
+  accumulators: number[];
+  children: PlanNode[];
+}
+
+/** One SQL query (execution) and its last plan (for AQE: the final one). */
+export interface QueryPlan {
+  executionId: number;
+  plan: PlanNode;
+}
+
 export interface SparkMetrics {
   app: string;
   appId: string;
   file: string;
+  /** SparkListenerApplicationStart events (a log of one application has exactly one). */
+  appStarts: number;
+  /** Whether the log ends the application (SparkListenerApplicationEnd). */
+  appEnded: boolean;
   /** Spark properties of the application (spark-submit --conf, spark-defaults, the session's own). */
   properties: Record<string, string>;
   stages: number;
@@ -59,6 +85,12 @@ export interface SparkMetrics {
   /** RDDs stored (cache/persist) and those released again (unpersist). */
   cachedRdds: number[];
   unpersistedRdds: number[];
+  /** Every SQL query's last plan tree, in the order the queries started. */
+  queries: QueryPlan[];
+  /** Shuffle records each successful task of a stage read, by stage id. */
+  stageShuffleRecords: Record<number, number[]>;
+  /** The stages whose tasks updated an accumulator, by accumulator id. */
+  accumulatorStages: Record<number, number[]>;
 }
 
 export function median(values: number[]): number {
@@ -120,12 +152,40 @@ function spread(stage: number, values: number[]): TaskSpread {
   };
 }
 
+/** A path as Spark prints it, without file: and a trailing slash. */
+export function plainPath(path: string): string {
+  return path
+    .trim()
+    .replace(/^file:(\/\/(?=\/))?/, '')
+    .replace(/(.)\/+$/, '$1');
+}
+
+/** The root paths of a scan's Location ("InMemoryFileIndex(2 paths)[file:/a, file:/b]"; a cut list keeps its whole paths). */
+export function locationPaths(location: string): string[] {
+  const list = /\(\d+ paths?\)\[(.*?)(\]|\.\.\.|$)/.exec(location)?.[1] ?? '';
+  return list
+    .split(', ')
+    .map(plainPath)
+    .filter((p) => p.startsWith('/'));
+}
+
+/** Where a write command wrote: its output path, or the table it created. */
+function writePath(text: string): string {
+  const target =
+    /(?:InsertIntoHadoopFsRelationCommand|CreateDataSourceTableAsSelectCommand|InsertIntoHadoopFsRelation)\s+([^,\s]+)/.exec(
+      text,
+    );
+  return target ? plainPath(target[1]!) : '';
+}
+
 /** Metrics of one application from Spark's JSON event log. */
 export function metricsFromEventLog(text: string, file: string): SparkMetrics {
   const metrics: SparkMetrics = {
     app: '',
     appId: '',
     file,
+    appStarts: 0,
+    appEnded: false,
     properties: {},
     stages: 0,
     maxPartitions: 0,
@@ -141,21 +201,26 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
     writes: [],
     cachedRdds: [],
     unpersistedRdds: [],
+    queries: [],
+    stageShuffleRecords: {},
+    accumulatorStages: {},
   };
+  const trees = new Map<number, PlanNode>();
+  const accumulatorStages = new Map<number, Set<number>>();
   const durations = new Map<number, number[]>();
   const shuffleRecords = new Map<number, number[]>();
   const written = new Map<number, number[]>();
   const stageExecution = new Map<number, number>();
   const lastPlan = new Map<number, string>();
   const defs = new Map<number, MetricDef>();
-  const scanNodes = new Map<string, { executionId: number; node: string; ids: Map<string, number> }>();
-  const writeNodes = new Map<string, { executionId: number; ids: Map<string, number> }>();
+  const scanNodes = new Map<string, { executionId: number; node: string; paths: string[]; ids: Map<string, number> }>();
+  const writeNodes = new Map<string, { executionId: number; path: string; ids: Map<string, number> }>();
   const values = new Map<number, number>();
   const cached = new Set<number>();
 
   const learnPlan = (executionId: number, info: PlanInfo | undefined) => {
     if (!info) return;
-    const walk = (node: PlanInfo) => {
+    const walk = (node: PlanInfo): PlanNode => {
       const name = String(node.nodeName ?? '');
       const meta = node.metadata ?? {};
       const text = [
@@ -170,11 +235,13 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
         defs.set(Number(metric.accumulatorId), { name: String(metric.name ?? ''), node: name, executionId });
         ids.set(String(metric.name ?? ''), Number(metric.accumulatorId));
       }
-      if (/^Scan /.test(name) || /^FileScan/.test(text)) {
+      const isScan = /^Scan /.test(name) || /^FileScan/.test(text);
+      const paths = isScan ? locationPaths(meta.Location ?? /Location: (.*)/.exec(text)?.[1] ?? '') : [];
+      if (isScan) {
         // Keyed by its metric: a cached plan shows the scan that filled the cache again under
         // later queries, with the same accumulators; it belongs to the query that first ran it.
         const key = String(ids.get('number of output rows') ?? `${executionId}:${text}`);
-        if (!scanNodes.has(key)) scanNodes.set(key, { executionId, node: text, ids });
+        if (!scanNodes.has(key)) scanNodes.set(key, { executionId, node: text, paths, ids });
       }
       if (
         /Execute InsertIntoHadoopFsRelationCommand|WriteFiles|Execute CreateDataSourceTableAsSelectCommand|InsertIntoHadoopFsRelation/.test(
@@ -183,11 +250,11 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
         ids.has('number of written files')
       ) {
         const key = String(ids.get('number of written files'));
-        if (!writeNodes.has(key)) writeNodes.set(key, { executionId, ids });
+        if (!writeNodes.has(key)) writeNodes.set(key, { executionId, path: writePath(text), ids });
       }
-      for (const child of node.children ?? []) walk(child);
+      return { name, text, paths, accumulators: [...ids.values()], children: (node.children ?? []).map(walk) };
     };
-    walk(info);
+    trees.set(executionId, walk(info));
   };
 
   for (const line of text.split('\n')) {
@@ -202,6 +269,10 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
       case 'SparkListenerApplicationStart':
         metrics.app = event['App Name'] ?? '';
         metrics.appId = event['App ID'] ?? '';
+        metrics.appStarts += 1;
+        break;
+      case 'SparkListenerApplicationEnd':
+        metrics.appEnded = true;
         break;
       case 'SparkListenerEnvironmentUpdate':
         metrics.properties = { ...metrics.properties, ...properties(event) };
@@ -255,8 +326,10 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
           durations.set(stage, list);
           for (const acc of info.Accumulables ?? []) {
             const id = Number(acc.ID);
-            if (acc.Update !== undefined && !Number.isNaN(Number(acc.Update)))
+            if (acc.Update !== undefined && !Number.isNaN(Number(acc.Update))) {
               values.set(id, (values.get(id) ?? 0) + Number(acc.Update));
+              accumulatorStages.set(id, (accumulatorStages.get(id) ?? new Set()).add(stage));
+            }
           }
         }
         break;
@@ -295,12 +368,18 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
   const heaviest = Math.max(0, ...spreads.map((s) => s.total));
   const relevant = spreads.filter((s) => s.total >= heaviest * 0.1);
   metrics.shuffleSkew = relevant.sort((a, b) => b.ratio - a.ratio || b.total - a.total)[0] ?? null;
+  metrics.stageShuffleRecords = Object.fromEntries(shuffleRecords);
+  metrics.accumulatorStages = Object.fromEntries([...accumulatorStages].map(([id, stages]) => [id, [...stages]]));
+  metrics.queries = [...trees.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([executionId, plan]) => ({ executionId, plan }));
 
   const value = (ids: Map<string, number>, name: string) => (ids.has(name) ? (values.get(ids.get(name)!) ?? 0) : null);
   for (const scan of scanNodes.values()) {
     metrics.scans.push({
       executionId: scan.executionId,
       node: scan.node,
+      paths: scan.paths,
       filesRead: value(scan.ids, 'number of files read') ?? 0,
       partitionsRead: value(scan.ids, 'number of partitions read'),
       rows: value(scan.ids, 'number of output rows') ?? 0,
@@ -316,6 +395,7 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
   for (const write of writeNodes.values()) {
     const candidate: WriteMetrics = {
       executionId: write.executionId,
+      path: write.path,
       files: value(write.ids, 'number of written files') ?? 0,
       rows: value(write.ids, 'number of output rows') ?? 0,
       bytes: value(write.ids, 'written output') ?? 0,

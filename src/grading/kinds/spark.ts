@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type Dockerode from 'dockerode';
 import type { Verdict } from '../compare.js';
-import { execService, serviceContainerId } from '../../stack/sandbox/containers.js';
+import { serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { RunContext } from '../context.js';
 import type { Check } from '../schema.js';
-import { compact, metricsFromEventLog, type SparkMetrics } from './spark-eventlog.js';
+import { compact, metricsFromEventLog, plainPath, type SparkMetrics } from './spark-eventlog.js';
+import { cacheVerdict, joinVerdicts, pathIs, queriesWriting, writeVerdicts } from './spark-targets.js';
 import { allOf, type CheckKind } from './types.js';
 
 export { metricsFromEventLog, type SparkMetrics } from './spark-eventlog.js';
@@ -15,58 +16,149 @@ type SparkCheck = Extract<Check, { kind: 'spark-metrics' }>;
 /** The Spark property the grader sets on the jobs it launches (`--conf spark.delab.run={unique}`). */
 export const TAG_PROPERTY = 'spark.delab.run';
 
-function selected(check: SparkCheck, metrics: SparkMetrics): boolean {
-  if (check.tag && metrics.properties[TAG_PROPERTY] !== check.tag) return false;
-  return !check.app || new RegExp(check.app).test(metrics.app);
+/** What the run's event-log folder held: its entries' names, and the one file's text when there is exactly one. */
+export interface RunFolder {
+  entries: string[];
+  /** null: the only entry is not a regular file. */
+  text?: string | null;
 }
 
-function describe(check: SparkCheck): string {
-  const what = [check.tag ? `started with ${TAG_PROPERTY}=${check.tag}` : '', check.app ? `named /${check.app}/` : '']
-    .filter(Boolean)
-    .join(' and ');
-  return `no finished event log of an application${what ? ` ${what}` : ''} in ${check.eventLogDir}`;
+/**
+ * The one application log of the run the grader launched, or why there is none: the folder the
+ * grader made empty for this run must hold exactly one finished log, of one application, whose
+ * id is its file name, started with the run's tag and logging to this folder. A job that writes a
+ * second log (or a log elsewhere) is refused, not believed.
+ */
+export function runLog(
+  folder: RunFolder | null,
+  check: Pick<SparkCheck, 'eventLogDir' | 'tag' | 'app'>,
+): SparkMetrics | { error: string } {
+  const dir = check.eventLogDir;
+  if (!folder) return { error: `the event-log folder ${dir} that the grader made for this run is gone` };
+  const names = folder.entries;
+  if (names.length === 0)
+    return { error: `the job left no event log in ${dir} (spark.eventLog.enabled or spark.eventLog.dir changed?)` };
+  if (names.length > 1)
+    return {
+      error: `${names.length} entries in ${dir}, which the grader made for the one application it launched: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ' …' : ''}`,
+    };
+  const name = names[0]!;
+  if (name.endsWith('.inprogress'))
+    return { error: `the application did not finish: its event log ${name} is still in progress` };
+  if (folder.text === null || folder.text === undefined) return { error: `${dir}/${name} is not a regular file` };
+  if (folder.text.trim() === '') return { error: `the event log ${name} is empty` };
+  const metrics = metricsFromEventLog(folder.text, name);
+  const problem =
+    metrics.appStarts !== 1
+      ? `it holds ${metrics.appStarts} application starts, not 1`
+      : metrics.appId !== name
+        ? `its application id ${metrics.appId || '(none)'} is not its file name`
+        : !metrics.appEnded
+          ? 'it has no application end'
+          : metrics.properties['spark.app.id'] !== undefined && metrics.properties['spark.app.id'] !== metrics.appId
+            ? `its spark.app.id ${metrics.properties['spark.app.id']} is not its application id`
+            : check.tag && metrics.properties[TAG_PROPERTY] !== check.tag
+              ? `it was not started with ${TAG_PROPERTY}=${check.tag}`
+              : metrics.properties['spark.eventLog.dir'] !== undefined &&
+                  plainPath(metrics.properties['spark.eventLog.dir']) !== plainPath(dir)
+                ? `it says it logged to ${metrics.properties['spark.eventLog.dir']}`
+                : check.app && !new RegExp(check.app).test(metrics.app)
+                  ? `its application ${metrics.app} is not named /${check.app}/`
+                  : '';
+  return problem
+    ? { error: `the event log ${name} in ${dir} is not the log of the run the grader launched: ${problem}` }
+    : metrics;
 }
 
-/** Event logs inside a service's container: the newest finished one that mentions the tag, gzip+base64 over exec. */
-async function fromService(ctx: RunContext, check: SparkCheck): Promise<SparkMetrics | { error: string }> {
+/** Logs larger than this are refused (a 200,000-row job's log is about 2 MB). */
+const MAX_LOG_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The run's event-log folder inside a service's container, read through the engine's archive API:
+ * no process runs in the container the learner's job ran in, so nothing it left there can answer.
+ */
+async function fromService(ctx: RunContext, check: SparkCheck): Promise<RunFolder | null> {
   const containerId = await serviceContainerId(ctx.docker, ctx.dayProject, check.service!);
-  const dir = check.eventLogDir.replace(/'/g, '');
-  const tag = (check.tag ?? '').replace(/'/g, '');
-  const script = `cd '${dir}' 2>/dev/null || exit 3; for f in $(ls -t); do case "$f" in *.inprogress) continue;; esac; [ -f "$f" ] || continue; if [ -z '${tag}' ] || grep -q -F -- '${tag}' "$f"; then echo "$f"; gzip -c "$f" | base64 | tr -d '\\n'; exit 0; fi; done; exit 4`;
-  const out = await execService({
-    docker: ctx.docker,
-    containerId,
-    command: ['sh', '-c', script],
-    timeoutMs: check.timeoutSec * 1000,
+  const container = ctx.docker.getContainer(containerId);
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = (await container.getArchive({ path: check.eventLogDir })) as NodeJS.ReadableStream;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
+  const { extract } = await import('tar-stream');
+  const entries: Array<{ name: string; type: string; text?: string }> = [];
+  const tar = extract();
+  await new Promise<void>((resolve, reject) => {
+    tar.on('entry', (header, stream, next) => {
+      // "<folder>/<name>": the folder's own entries only (a sub-folder's files are not logs of this run).
+      const parts = header.name.replace(/\/+$/, '').split('/');
+      const direct = parts.length === 2;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (data: unknown) => {
+        const chunk = data as Buffer;
+        size += chunk.length;
+        if (direct && header.type === 'file' && size <= MAX_LOG_BYTES) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        if (direct)
+          entries.push({
+            name: parts[1]!,
+            type: header.type ?? 'file',
+            text: header.type === 'file' && size <= MAX_LOG_BYTES ? Buffer.concat(chunks).toString('utf8') : undefined,
+          });
+        next();
+      });
+      stream.resume();
+    });
+    tar.on('finish', resolve);
+    tar.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(tar);
   });
-  if (out.exitCode === 3) return { error: `no event log folder ${check.eventLogDir} in service ${check.service}` };
-  if (out.exitCode !== 0) return { error: describe(check) };
-  const [name, data] = out.stdout.split('\n');
-  const metrics = metricsFromEventLog(gunzipSync(Buffer.from(data ?? '', 'base64')).toString('utf8'), name ?? '');
-  return selected(check, metrics) ? metrics : { error: describe(check) };
+  const only = entries.length === 1 ? entries[0]! : undefined;
+  if (only?.text !== undefined && check.historyUrl) await publish(container, check.eventLogDir, only.name, only.text);
+  return { entries: entries.map((e) => e.name), ...(entries.length === 1 ? { text: only?.text ?? null } : {}) };
 }
 
-function fromHost(ctx: RunContext, check: SparkCheck): SparkMetrics | { error: string } {
-  const dir = join(ctx.workdir, check.eventLogDir);
-  if (!existsSync(dir)) return { error: `no event log folder ${check.eventLogDir}` };
-  const files = readdirSync(dir)
-    .filter((name) => !name.startsWith('.') && statSync(join(dir, name)).isFile())
-    .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const { name } of files) {
-    const metrics = metricsFromEventLog(readFileSync(join(dir, name), 'utf8'), name);
-    if (selected(check, metrics)) return metrics;
+/**
+ * A copy of the run's log next to its folder, where the History Server looks (it does not read
+ * sub-folders), so the link in a failure opens the job. Best effort: the check does not depend on it.
+ */
+async function publish(container: Dockerode.Container, dir: string, name: string, text: string): Promise<void> {
+  try {
+    const { pack } = await import('tar-stream');
+    const tar = pack();
+    tar.entry({ name, mode: 0o644, uid: 1000, gid: 1000 }, text);
+    tar.finalize();
+    await container.putArchive(tar as unknown as NodeJS.ReadableStream, {
+      path: posix.dirname(dir),
+      noOverwriteDirNonDir: true,
+    });
+  } catch {
+    // The History Server link is a convenience.
   }
-  return { error: describe(check) };
+}
+
+function fromHost(ctx: RunContext, check: SparkCheck): RunFolder | null {
+  const dir = join(ctx.workdir, check.eventLogDir);
+  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) return null;
+  const entries = readdirSync(dir);
+  if (entries.length !== 1) return { entries };
+  const file = join(dir, entries[0]!);
+  return { entries, text: lstatSync(file).isFile() ? readFileSync(file, 'utf8') : null };
 }
 
 export const sparkMetricsKind: CheckKind<SparkCheck> = {
   needsReference: () => false,
   async observe(ctx, check) {
-    return check.service ? fromService(ctx, check) : fromHost(ctx, check);
+    return runLog(check.service ? await fromService(ctx, check) : fromHost(ctx, check), check);
   },
   judge(check, observed: SparkMetrics & { error?: string }) {
-    if (observed.error) return { ok: false, expected: 'a Spark event log', found: observed.error };
+    if (observed.error)
+      return { ok: false, expected: 'the Spark event log of the run the grader launched', found: observed.error };
     const verdict = judgeMetrics(check.expect, observed);
     if (verdict.ok || !check.historyUrl) return verdict;
     return { ...verdict, found: `${verdict.found} (see ${check.historyUrl.replace('{appId}', observed.appId)})` };
@@ -124,12 +216,14 @@ export function judgeMetrics(e: SparkCheck['expect'], observed: SparkMetrics): V
       found: offending ? `${text} in: ${firstLineWith(offending, text)}` : 'absent',
     });
   }
-  // Byte counts after the plan: a failure names the operator first (what to change), then the cost.
+  // The exercise's own write and joins, then byte counts: a failure names the operator first (what to change), then the cost.
+  if (e.write) verdicts.push(...writeVerdicts(e.write, observed));
+  for (const join of e.joins ?? []) verdicts.push(...joinVerdicts(join, observed));
   atMost('shuffle write bytes', e.maxShuffleWriteBytes, observed.shuffleWriteBytes);
   atMost('shuffle read bytes', e.maxShuffleReadBytes, observed.shuffleReadBytes);
   if (e.maxShuffleReadSkew !== undefined) verdicts.push(shuffleSkewVerdict(e.maxShuffleReadSkew, observed));
   for (const scan of e.scans ?? []) verdicts.push(...scanVerdicts(scan, observed));
-  if (e.cached !== undefined) verdicts.push(cachedVerdict(e.cached, observed));
+  if (e.cache) verdicts.push(cacheVerdict(e.cache, observed));
   if (e.unpersisted) {
     const kept = observed.cachedRdds.filter((id) => !observed.unpersistedRdds.includes(id));
     verdicts.push({
@@ -143,8 +237,8 @@ export function judgeMetrics(e: SparkCheck['expect'], observed: SparkMetrics): V
             : 'all released',
     });
   }
-  if (e.outputFiles !== undefined || e.maxOutputSkew !== undefined || e.minOutputPartitions !== undefined)
-    verdicts.push(...writeVerdicts(e, observed));
+  if (verdicts.length === 0)
+    verdicts.push({ ok: false, expected: 'something to judge', found: 'the check expects nothing' });
   return allOf(verdicts);
 }
 
@@ -159,7 +253,24 @@ function shuffleSkewVerdict(limit: number, observed: SparkMetrics): Verdict {
 type ScanExpect = NonNullable<SparkCheck['expect']['scans']>[number];
 
 function scanVerdicts(expect: ScanExpect, observed: SparkMetrics): Verdict[] {
-  const scans = observed.scans.filter((s) => s.node.includes(expect.path));
+  let scans = observed.scans.filter(
+    (s) =>
+      s.paths.some((p) => pathIs(p, expect.path)) || (!expect.path.startsWith('/') && s.node.includes(expect.path)),
+  );
+  if (expect.query) {
+    const queries = queriesWriting(observed, expect.query);
+    if (!Array.isArray(queries)) return [queries];
+    const ids = new Set(queries.map((q) => q.executionId));
+    scans = scans.filter((s) => ids.has(s.executionId));
+    if (scans.length === 0)
+      return [
+        {
+          ok: false,
+          expected: `the query that writes ${[expect.query].flat().join(' or ')} reads ${expect.path}`,
+          found: `it does not read ${expect.path}`,
+        },
+      ];
+  }
   const ran = scans.filter((s) => s.rows > 0 || s.filesRead > 0);
   const verdicts: Verdict[] = [];
   if (scans.length === 0)
@@ -215,45 +326,6 @@ function scanVerdicts(expect: ScanExpect, observed: SparkMetrics): Verdict[] {
       found: bucketed ? 'bucketed scan' : 'plain (not bucketed) scan',
     });
   }
-  return verdicts;
-}
-
-function cachedVerdict(want: boolean, observed: SparkMetrics): Verdict {
-  const reads = observed.finalPlans.filter((p) => p.includes('InMemoryTableScan')).length;
-  const ok = want ? observed.cachedRdds.length > 0 && reads > 0 : reads === 0;
-  const found =
-    observed.cachedRdds.length === 0
-      ? 'nothing was cached (no persisted RDD)'
-      : `${observed.cachedRdds.length} cached RDD(s), read back by ${reads} quer${reads === 1 ? 'y' : 'ies'} (InMemoryTableScan)`;
-  return { ok, expected: want ? 'data cached and read back from the cache (InMemoryTableScan)' : 'no cache', found };
-}
-
-function writeVerdicts(e: SparkCheck['expect'], observed: SparkMetrics): Verdict[] {
-  const write = [...observed.writes].sort((a, b) => b.rows - a.rows)[0];
-  if (!write) return [{ ok: false, expected: 'a file write', found: 'the job wrote no files' }];
-  const verdicts: Verdict[] = [];
-  if (e.outputFiles !== undefined)
-    verdicts.push({
-      ok: write.files === e.outputFiles,
-      expected: `${e.outputFiles} output files`,
-      found: `${write.files} files (${compact(write.rows)} rows by ${write.taskRecords.length} tasks)`,
-    });
-  if (e.maxOutputSkew !== undefined) {
-    const max = Math.max(0, ...write.taskRecords);
-    const min = write.taskRecords.length ? Math.min(...write.taskRecords) : 0;
-    const ratio = min > 0 ? Math.round((max / min) * 100) / 100 : Infinity;
-    verdicts.push({
-      ok: ratio <= e.maxOutputSkew,
-      expected: `files of balanced size (largest/smallest task's rows ≤ ${e.maxOutputSkew})`,
-      found: `the writing tasks wrote ${compact(min)} to ${compact(max)} rows each (×${ratio})`,
-    });
-  }
-  if (e.minOutputPartitions !== undefined)
-    verdicts.push({
-      ok: write.partitions >= e.minOutputPartitions,
-      expected: `output partitioned into ≥ ${e.minOutputPartitions} folders`,
-      found: write.partitions ? `${write.partitions} partition folders` : 'an unpartitioned write',
-    });
   return verdicts;
 }
 
