@@ -326,33 +326,42 @@ async function runJudge(
   }
 }
 
-/** Signals every process of the container's PID namespace whose comm is one of $NAMES; prints "SIGNALLED n epoch". */
-const SIGNAL_SCRIPT = `n=0
+/**
+ * Signals every process of the container's PID namespace whose comm is one of $NAMES, except its
+ * PID 1, which ignores signals sent from inside its namespace (the engine signals that one).
+ * Prints "SIGNALLED <count> <1 if PID 1 is one of them>".
+ */
+const SIGNAL_SCRIPT = `n=0; one=0
 for d in /proc/[0-9]*; do
   c=$(cat "$d/comm" 2>/dev/null) || continue
+  pid=\${d#/proc/}
   for want in $NAMES; do
-    if [ "$c" = "$want" ] && kill -"$SIG" "\${d#/proc/}" 2>/dev/null; then n=$((n+1)); fi
+    [ "$c" = "$want" ] || continue
+    if [ "$pid" = 1 ]; then one=1; elif kill -"$SIG" "$pid" 2>/dev/null; then n=$((n+1)); fi
   done
 done
-echo "SIGNALLED $n $(date +%s.%N)"`;
+echo "SIGNALLED $n $one"`;
 
 const MARIADB_LOGIN = `q() { MYSQL_PWD="$1" mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P 3306 -u "$2" --connect-timeout=5 -N -B -e "$3"; }`;
 
 /**
  * Fills MariaDB's connections from its own network namespace: max_connections lowered to 10 and
- * held by sleeping logins of a grader account, until a new login is refused (ERROR 1040).
+ * held by sleeping logins of a grader account, until a new login is refused (ERROR 1040). Six
+ * more than the 10 keep trying, so a login that drops is replaced within a second.
  */
 const REFUSE_SCRIPT = `${MARIADB_LOGIN}
 old=$(q "$ROOT_PW" root "SELECT @@GLOBAL.max_connections" 2>&1) || { echo "FAULT-FAILED root cannot log in: $old" | head -c 300; echo; exit 0; }
 q "$ROOT_PW" root "CREATE OR REPLACE USER de_lab_fault@'%' IDENTIFIED BY '$FILL_PW'; SET GLOBAL max_connections = 10" || { echo "FAULT-FAILED root cannot set max_connections"; exit 0; }
 echo "OLD $old"
-i=0; while [ $i -lt 12 ]; do q "$FILL_PW" de_lab_fault "SELECT SLEEP(3600)" >/dev/null 2>&1 & i=$((i+1)); done
+hold() { while :; do MYSQL_PWD="$FILL_PW" mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P 3306 -u de_lab_fault --connect-timeout=30 -e "SELECT SLEEP(3600)" >/dev/null 2>&1; sleep 1; done; }
+i=0; while [ $i -lt 16 ]; do hold & i=$((i+1)); done
 t=0
-while [ $t -lt 60 ]; do
+while [ $t -lt 40 ]; do
   out=$(q "$FILL_PW" de_lab_fault "SELECT 1" 2>&1)
   case "$out" in *1040*) echo "REFUSED $(date +%s.%N)"; break ;; esac
   sleep 0.5; t=$((t+1))
 done
+[ $t -lt 40 ] || echo "NOT-REFUSED last answer: $out" | head -c 300
 wait`;
 
 const UNDO_REFUSE_SCRIPT = `${MARIADB_LOGIN}
@@ -367,7 +376,7 @@ interface MadeFault {
   undo: () => Promise<void>;
 }
 
-async function makeFault(
+export async function makeFault(
   ctx: { docker: Dockerode; prefix: string },
   fault: FaultKind,
   serverId: string,
@@ -391,30 +400,35 @@ async function makeFault(
       error: `no process named ${spec.process.join(' or ')} in ${service}'s process list (engine top): there is no server to make the fault on`,
     };
   if (fault === 'freeze') {
-    const signal = (sig: string) =>
-      runJudge(ctx, {
+    const signal = async (sig: 'STOP' | 'CONT') => {
+      const run = await runJudge(ctx, {
         script: SIGNAL_SCRIPT,
         env: [`NAMES=${spec.process.join(' ')}`, `SIG=${sig}`],
         pidOf: serverId,
         capAdd: ['KILL'],
       });
+      const [, count, one] = /SIGNALLED (\d+) (\d)/.exec(run.output) ?? [];
+      if (one === '1') await server.kill({ signal: `SIG${sig}` });
+      return { run, count: Number(count ?? 0) + Number(one ?? 0), ok: run.exitCode === 0 && count !== undefined };
+    };
     const undo = async () => void (await signal('CONT'));
-    const made = await signal('STOP');
-    const [, count, epoch] = made.output.trim().split(/\s+/).slice(-3);
-    if (made.exitCode !== 0 || !/^\d+$/.test(count ?? '') || count === '0') {
+    const made = await signal('STOP').catch(async (error: Error) => {
       await undo().catch(() => undefined);
-      throw new Error(`could not freeze ${spec.process.join('/')} in ${service}: ${short(made.output.trim(), 200)}`);
+      throw error;
+    });
+    const at = Date.now();
+    if (!made.ok || made.count === 0) {
+      await undo().catch(() => undefined);
+      throw new Error(
+        `could not freeze ${spec.process.join('/')} in ${service}: ${short(made.run.output.trim(), 200)}`,
+      );
     }
     const frozen = (await serverProcesses(docker, serverId, spec.process)).filter((p) => p.stat.startsWith('T'));
     if (frozen.length === 0) {
       await undo().catch(() => undefined);
       throw new Error(`${spec.process.join('/')} in ${service} is not in state T after SIGSTOP`);
     }
-    return {
-      at: Number.isFinite(Number(epoch)) ? Math.round(Number(epoch) * 1000) : Date.now(),
-      evidence: `${frozen.map((p) => p.comm).join(', ')} frozen (state T)`,
-      undo,
-    };
+    return { at, evidence: `${frozen.map((p) => p.comm).join(', ')} frozen (state T)`, undo };
   }
   // refuse-connections (MariaDB)
   const env: string[] = (await server.inspect()).Config.Env ?? [];
@@ -445,9 +459,10 @@ async function makeFault(
     throw error;
   }
   const old = /OLD (\d+)/.exec(output)?.[1];
+  // The filler goes first (its logins would come back), then root restores the limit and ends what is left.
   const undo = async () => {
-    if (old) await runJudge(ctx, { script: UNDO_REFUSE_SCRIPT, env: [...auth, `OLD=${old}`], netOf: serverId });
     await removeFiller();
+    if (old) await runJudge(ctx, { script: UNDO_REFUSE_SCRIPT, env: [...auth, `OLD=${old}`], netOf: serverId });
   };
   const refused = /REFUSED (\d+(?:\.\d+)?)/.exec(output);
   if (!refused) {
@@ -481,12 +496,18 @@ async function healthUnderFault(
   const service = spec.service ?? check.service ?? 'itself';
   const target = docker.getContainer(targetId);
   const settle = Date.now() + spec.withinSec * 1000;
-  let before = (await target.inspect()).State.Health?.Status;
-  // A fault made just before (another check's) may still show: give the healthcheck time to recover.
+  // Healthy with no failing probe in a row: failures left over from a fault made just before
+  // (another check's) must not count towards this one. Give the healthcheck time to recover.
+  const health = async () => {
+    const h: EngineHealth | undefined = (await target.inspect()).State.Health;
+    return h?.Status === 'healthy' && (h.FailingStreak ?? 0) > 0 ? 'recovering' : h?.Status;
+  };
+  let before = await health();
   while (before !== undefined && before !== 'healthy' && Date.now() < settle) {
     await pause(1000);
-    before = (await target.inspect()).State.Health?.Status;
+    before = await health();
   }
+  if (before === 'recovering') before = 'healthy';
   const probe: HealthProbe = { fault, service, before };
   if (before !== 'healthy') return probe;
   const serverId = spec.service ? await serviceContainer(docker, project, spec.service) : targetId;
