@@ -17,6 +17,8 @@ export interface StepResult {
   id: string;
   kind: string;
   ok: boolean;
+  /** A step of the grader's own (feeding data, a setup load): its failure is an error, not the learner's. */
+  owner?: 'grader';
   seconds: number;
   error?: string;
   output?: string;

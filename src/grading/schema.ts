@@ -359,6 +359,29 @@ export const moduleCheck = z
   .strict();
 
 /**
+ * A grader program of the day decides the check and prints a structured verdict (see
+ * src/grading/verdict.ts and labs/README.md). It runs in a fresh judge container shaped like the
+ * service `judge` (its image, network and read-only mounts, the graded folder read-only, no learner
+ * process), or exec'd in `service`, which must be one where no learner code runs.
+ */
+export const graderCheck = z
+  .object({
+    ...common,
+    kind: z.literal('grader'),
+    judge: z.string().optional(),
+    service: z.string().optional(),
+    /** The Compose project of `judge` or `service`; default the day's. */
+    project: z.string().optional(),
+    command: z.union([z.string(), z.array(z.string())]),
+    user: z.string().optional(),
+  })
+  .strict()
+  .refine((c) => (c.judge === undefined) !== (c.service === undefined), {
+    message:
+      'give judge (a judge container shaped like that service) or service (exec where no learner code runs), one of them',
+  });
+
+/**
  * What a learner's compose file asked to publish (read from the rendered file by the grader; in a
  * graded run de-lab itself publishes on a free 127.0.0.1 port, given to other checks as {published:N}).
  */
@@ -391,11 +414,21 @@ export const checkSchema = z.discriminatedUnion('kind', [
   dockerContainerCheck,
   moduleCheck,
   publishedPortCheck,
+  graderCheck,
 ]);
 export type Check = z.infer<typeof checkSchema>;
 
 /** Actions that produce what the checks look at; they run before the checks, in order. */
-const stepCommon = { id: idSchema, title: textSchema.optional(), timeoutSec: z.number().positive().default(300) };
+const stepCommon = {
+  id: idSchema,
+  title: textSchema.optional(),
+  timeoutSec: z.number().positive().default(300),
+  /**
+   * Whose work the step is. A failing `grader` step (feeding data, a setup load, a readiness wait)
+   * is the grader's own failure: the exercise is an `error` (retried by `grade --resume`), not a 0.
+   */
+  owner: z.enum(['learner', 'grader']).default('learner'),
+};
 
 export const stepSchema = z.discriminatedUnion('kind', [
   /** docker build {workdir}/{context} -t {tag}; limited memory; no Docker socket inside. */
@@ -414,6 +447,8 @@ export const stepSchema = z.discriminatedUnion('kind', [
       ...stepCommon,
       kind: z.literal('command'),
       service: z.string().optional(),
+      /** A fresh judge container shaped like this service, with the graded folder writable (see the grader check). */
+      judge: z.string().optional(),
       /** The Compose project of `service`; default the day's. */
       project: z.string().optional(),
       image: z.string().optional(),

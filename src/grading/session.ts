@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AnchoredDir, forgetRoot, readContained, trustRoot } from '../stack/sandbox/anchored.js';
 import type Dockerode from 'dockerode';
 import { DeLabError } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
@@ -55,6 +56,10 @@ export const SCRATCH_DIR = '.grading';
  * checks rely on) with only the declared `files` taken from `source` on top. Anything else a
  * learner changed or added is ignored, and their own folder (outputs, checkpoints) is never touched.
  * Only regular files are taken: a link could lead a check to a host file.
+ *
+ * The copy lives in the day folder, which containers write: every step of making it goes through
+ * folder handles (anchored.ts), never through a link a container planted, and the layout keeps
+ * the path stable for binds (see scratchParent).
  */
 export function scratchCopy(
   spec: GradingSpec,
@@ -63,23 +68,63 @@ export function scratchCopy(
   name: string,
 ): { dir: string; ignored: string[] } {
   const dir = join(dayDir, SCRATCH_DIR, name);
-  rmSync(dir, { recursive: true, force: true }); // de-lab's own copy from an interrupted run, never learner work
-  mkdirSync(dir, { recursive: true });
-  const starter = join(spec.dir, 'starter');
-  if (existsSync(starter)) cpSync(starter, dir, { recursive: true });
-  const ignored: string[] = [];
-  for (const file of spec.files) {
-    const from = join(source, file);
-    const stats = lstatSync(from, { throwIfNoEntry: false });
-    if (!stats) continue; // not submitted: the starter's version stays, and the checks say what is missing
-    if (!stats.isFile()) {
-      ignored.push(file);
-      continue;
+  const parent = scratchParent(dayDir);
+  let scratch: AnchoredDir | undefined;
+  try {
+    parent.remove(name); // de-lab's own copy from an interrupted run, never learner work
+    scratch = parent.mkdirChild(name, 0o777);
+    trustRoot(dir, scratch.realPath());
+    const starter = join(spec.dir, 'starter');
+    if (existsSync(starter)) scratch.copyTreeFrom(starter);
+    const ignored: string[] = [];
+    for (const file of spec.files) {
+      let data: Buffer | undefined;
+      try {
+        data = readContained(source, join(source, file), MAX_SUBMITTED_FILE);
+      } catch {
+        ignored.push(file); // a link, a folder, a file outside the learner's folder or one too large
+        continue;
+      }
+      if (data === undefined) continue; // not submitted: the starter's version stays, and the checks say what is missing
+      const folder = scratch.ensurePath(dirname(file));
+      try {
+        folder.remove(basename(file));
+        folder.writeNew(basename(file), data, 0o666);
+      } finally {
+        folder.close();
+      }
     }
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    cpSync(from, join(dir, file));
+    return { dir, ignored };
+  } finally {
+    scratch?.close();
+    parent.close();
   }
-  return { dir, ignored };
+}
+
+/** Learner files larger than this are not graded (the course's files are small programs and configs). */
+const MAX_SUBMITTED_FILE = 16 * 1024 * 1024;
+
+/**
+ * The day folder's `.grading`, opened by handle: de-lab's own folder, not writable by the
+ * containers' users, in a day folder with the sticky bit, so that no container user can rename
+ * it, replace it with a link, or swap a scratch folder in it for one (whatever they do inside a
+ * scratch folder, which is theirs to write). One found otherwise (a link, a file, another owner,
+ * writable by others) was put there by a container and is removed, without following it.
+ */
+function scratchParent(dayDir: string): AnchoredDir {
+  mkdirSync(dayDir, { recursive: true });
+  const day = AnchoredDir.open(dayDir);
+  try {
+    const mode = day.stat().mode & 0o7777;
+    if (mode & 0o002 && !(mode & 0o1000)) day.chmod(mode | 0o1000);
+    const found = day.entry(SCRATCH_DIR);
+    const own = process.getuid?.() ?? found?.uid;
+    if (found && (!found.isDirectory() || found.uid !== own || (found.mode & 0o022) !== 0)) day.remove(SCRATCH_DIR);
+    if (!day.entry(SCRATCH_DIR)) day.mkdirChild(SCRATCH_DIR, 0o755).close();
+    return day.child(SCRATCH_DIR);
+  } finally {
+    day.close();
+  }
 }
 
 /**
@@ -121,10 +166,17 @@ function scratchName(exercise: string, role: string, runToken?: string): string 
 }
 
 function removeScratch(dir: string): void {
+  forgetRoot(dir);
   try {
-    rmSync(dir, { recursive: true, force: true });
+    const parent = AnchoredDir.open(dirname(dir));
+    try {
+      parent.remove(basename(dir));
+    } finally {
+      parent.close();
+    }
   } catch {
-    // files a container made as another user (rootless engines): left in the de-lab scratch folder
+    // files a container made as another user (rootless engines), or a folder a process keeps
+    // writing: left in the de-lab scratch folder, never removed through a link
   }
 }
 

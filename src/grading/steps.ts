@@ -240,6 +240,7 @@ export async function runStep(ctx: RunContext, raw: Step): Promise<StepResult> {
     return {
       id: step.id,
       kind: step.kind,
+      ...(step.owner === 'grader' ? { owner: 'grader' as const } : {}),
       ok: true,
       seconds: (Date.now() - started) / 1000,
       output: output || undefined,
@@ -248,6 +249,7 @@ export async function runStep(ctx: RunContext, raw: Step): Promise<StepResult> {
     return {
       id: step.id,
       kind: step.kind,
+      ...(step.owner === 'grader' ? { owner: 'grader' as const } : {}),
       ok: false,
       seconds: (Date.now() - started) / 1000,
       error: errorMessage(error),

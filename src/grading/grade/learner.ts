@@ -68,19 +68,33 @@ function within<T>(promise: Promise<T>, seconds: number): Promise<T> {
 /** The run's result in the report's terms: points per check and one reason when it could not really run. */
 export function toGraded(exercise: CatalogueExercise, result: ExerciseResult): GradedExercise {
   const failedStep = result.steps.find((step) => !step.ok);
+  const fault = graderFault(result);
   return {
     id: exercise.id,
     title: exercise.title,
-    status: 'graded',
+    // The grader's own failure is no grade: an error, shown to the instructor and retried by --resume.
+    status: fault ? 'error' : 'graded',
     score: result.score,
     maxScore: result.maxScore,
     passed: result.passed,
-    reason: failedStep ? `step ${failedStep.id} failed: ${failedStep.error}` : undefined,
+    reason: fault ?? (failedStep ? `step ${failedStep.id} failed: ${failedStep.error}` : undefined),
     steps: result.steps,
     checks: result.checks.map((check) => ({ ...check, points: check.status === 'passed' ? check.weight : 0 })),
     seconds: result.seconds,
     containment: result.containment,
   };
+}
+
+/**
+ * Why a run says nothing about the learner's work, if it does not: a grader-owned step failed, or
+ * a grader gave no proper verdict. Undefined when the run is a grade.
+ */
+export function graderFault(result: ExerciseResult): string | undefined {
+  const step = result.steps.find((s) => !s.ok && s.owner === 'grader');
+  if (step) return `the grader's own step ${step.id} failed: ${step.error}`;
+  const check = result.checks.find((c) => c.status === 'error' && c.kind === 'grader');
+  if (check) return `the grader of check ${check.id} failed: ${check.message}`;
+  return undefined;
 }
 
 function base(

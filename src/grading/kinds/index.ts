@@ -7,6 +7,7 @@ import { moduleKind } from './module.js';
 import { sparkMetricsKind } from './spark.js';
 import { sqlKind } from './sql.js';
 import { publishedPortKind } from './ports.js';
+import { graderKind } from './grader.js';
 import type { CheckKind } from './types.js';
 
 const kinds: Record<Check['kind'], CheckKind<any>> = {
@@ -20,6 +21,7 @@ const kinds: Record<Check['kind'], CheckKind<any>> = {
   'docker-container': dockerContainerKind,
   module: moduleKind,
   'published-port': publishedPortKind,
+  grader: graderKind,
 };
 
 export function kindOf(check: Check): CheckKind<Check> {

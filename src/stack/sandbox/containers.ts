@@ -35,6 +35,9 @@ export async function runLimited(input: {
   docker: Dockerode;
   image: string;
   command?: string[];
+  /** Replaces the image's entrypoint ([] = none: the command is the program). */
+  entrypoint?: string[];
+  workingDir?: string;
   network?: string;
   binds?: string[];
   env?: string[];
@@ -48,6 +51,9 @@ export async function runLimited(input: {
   const container = await input.docker.createContainer({
     Image: input.image,
     Cmd: input.command,
+    // The engine resets an image's entrypoint only for [""], not for an empty list.
+    ...(input.entrypoint ? { Entrypoint: input.entrypoint.length ? input.entrypoint : [''] } : {}),
+    ...(input.workingDir ? { WorkingDir: input.workingDir } : {}),
     Env: input.env,
     User: input.user,
     OpenStdin: input.stdin !== undefined,
