@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   dockerContainerKind,
@@ -405,5 +408,40 @@ describe('compose-up env', () => {
     expect(stepSchema.parse(base)).toMatchObject({ env: {} });
     expect(stepSchema.parse({ ...base, env: { HOG_SEED: '{seed}' } })).toMatchObject({ env: { HOG_SEED: '{seed}' } });
     expect(stepSchema.safeParse({ ...base, env: { HOG_SEED: 7 } }).success).toBe(false);
+  });
+});
+
+describe('day 1 exercises (issue 22)', () => {
+  const checksOf = (id: string) =>
+    (
+      parse(readFileSync(join(__dirname, '../../labs/day1/exercises', id, 'exercise.yaml'), 'utf8')) as {
+        checks: Array<{ id: string; dependsOn?: string[]; expect?: Record<string, unknown> }>;
+      }
+    ).checks;
+
+  it('an untouched starter scores the same whether or not `up --wait` saw app before it exited', () => {
+    // The starter's app exits: app-waited-for-db fails either way, and db-healthy is only credited after it.
+    const checks = checksOf('compose-healthcheck');
+    const ids = checks.map((c) => c.id);
+    expect(checks.find((c) => c.id === 'db-healthy')?.dependsOn).toContain('app-waited-for-db');
+    expect(ids.indexOf('app-waited-for-db')).toBeLessThan(ids.indexOf('db-healthy'));
+  });
+
+  it('a missing TOP_N=3 in report.env is charged once; the env file must be loaded', () => {
+    const checks = checksOf('env-config');
+    expect(checks.find((c) => c.id === 'settings-in-env-file')?.dependsOn).toEqual(['container-environment']);
+    const env = checks.find((c) => c.id === 'container-environment')?.expect?.env as Record<string, string>;
+    expect(env.DE_LAB_ENV_FILE_PROBE).toMatch(/\{seed\}/);
+  });
+
+  it("both healthcheck checks make faults that keep db's name resolving, picked by the seed", () => {
+    for (const id of ['db-health-notices-hang', 'app-health-notices-failure']) {
+      const spec = checksOf('compose-healthcheck').find((c) => c.id === id)?.expect?.unhealthyUnderFault as {
+        faults: string[];
+        process: string[];
+      };
+      expect(spec.faults.sort(), id).toEqual(['freeze', 'refuse-connections']);
+      expect(spec.process, id).toContain('mariadbd');
+    }
   });
 });
