@@ -468,8 +468,10 @@ export async function makeFault(
   if (!refused) {
     await undo().catch(() => undefined);
     const failed = /FAULT-FAILED ([^\r\n]*)/.exec(output)?.[1];
-    // The file's own root password not working is the learner's; anything else is the grader's.
-    if (failed) return { error: `could not make ${service} refuse connections: ${short(failed, 200)}` };
+    // The file's own root password refused (ERROR 1045) is the learner's; anything else (a timeout
+    // under load, a server that does not answer root) is the grader's own failure.
+    if (failed && /\b1045\b/.test(failed))
+      return { error: `could not make ${service} refuse connections: ${short(failed, 200)}` };
     throw new Error(`could not make ${service} refuse connections: ${short(output.trim(), 200) || 'no output'}`);
   }
   return {
