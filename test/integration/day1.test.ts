@@ -159,6 +159,7 @@ describe('day1 graders against hard-coded submissions', () => {
     // env-config: a report.env with the right lines that nothing loads (the values set in environment:).
     const envConfig = exercise('env-config');
     cpSync(join(envConfig, 'solution', 'report.env'), join(envConfig, 'starter', 'report.env'));
+    cpSync(join(envConfig, 'solution', '.env'), join(envConfig, 'starter', '.env'));
     const unloaded = readFileSync(join(envConfig, 'solution', 'compose.yaml'), 'utf8')
       .replace(/    env_file:\n      - report.env\n/, '')
       .replace(
