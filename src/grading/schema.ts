@@ -359,15 +359,24 @@ export const dockerContainerCheck = z
         /** Its logs (stdout + stderr, last 200 lines); `reference` = equal to the reference run's. */
         logs: z.union([textMatchSchema, REFERENCE]).optional(),
         /**
-         * Its healthcheck notices failure: the grader stops `service` (of the same project), waits
-         * up to withinSec for this container to turn unhealthy, then starts `service` again.
+         * Its healthcheck notices that a server stops doing its job. The seed picks one of `faults`
+         * (the same for the reference and the learner), aimed at the server process named in
+         * `process` (found in the engine's `top` of `service`'s container, default this one):
+         *   freeze              SIGSTOP the server process (not PID 1: an init may be PID 1)
+         *   refuse-connections  (MariaDB) max_connections filled: new logins get "Too many connections"
+         *   stop                stop `service`'s container (its name then no longer resolves)
+         * The grader waits up to withinSec (measured in the engine's health log, from the moment the
+         * fault took effect) for this container to turn unhealthy, then undoes the fault.
          */
-        unhealthyWhenStopped: z.object({ service: z.string(), withinSec: z.number().positive() }).strict().optional(),
-        /**
-         * Its healthcheck notices a hung service: the grader freezes the container's main process
-         * (SIGSTOP), waits up to withinSec for unhealthy, then lets it go on (SIGCONT).
-         */
-        unhealthyWhenFrozen: z.object({ withinSec: z.number().positive() }).strict().optional(),
+        unhealthyUnderFault: z
+          .object({
+            service: z.string().optional(),
+            process: z.array(z.string().regex(/^[\w.-]{1,15}$/, 'a process name (comm)')).min(1),
+            faults: z.array(z.enum(['freeze', 'refuse-connections', 'stop'])).min(1),
+            withinSec: z.number().positive(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
   })

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
 import type { SelftestRow as Row } from '../helpers/selftest.js';
+import { pickFault } from '../../src/grading/kinds/docker.js';
 
 const rowsOf = (stdout: string): Row[] => {
   const parsed = JSON.parse(stdout) as { rows?: Row[] } | Row[];
@@ -48,7 +49,8 @@ describe('day1 selftest', () => {
 /**
  * Wrong submissions that day 1's graders must catch, played by the "starter" of a copy of the
  * course: outputs copied from a reference run under seed A (they pass under A, which proves they
- * are faithful copies, and must fail under seed B), and a healthcheck that always succeeds.
+ * are faithful copies, and must fail under seed B), healthchecks that recognise the grader's fault
+ * instead of testing the service, and an env file that nothing loads.
  */
 describe('day1 graders against hard-coded submissions', () => {
   const SEED_A = 101;
@@ -83,7 +85,7 @@ describe('day1 graders against hard-coded submissions', () => {
     return String(run.stdout);
   }
 
-  it('a copied output passes only under the seed it was copied from; CMD true never passes', async () => {
+  it('a copied output passes only under its seed; fault-spotting healthchecks and unloaded env files fail', async () => {
     cpSync(join(repoRoot, 'labs'), labs, { recursive: true });
 
     // dockerfile-data-tool: a Dockerfile whose "summarize.py" prints the two summaries of seed A's data.
@@ -129,21 +131,44 @@ describe('day1 graders against hard-coded submissions', () => {
     expect(compose).toContain('command: ["printf"');
     writeFileSync(join(oom, 'starter', 'compose.yaml'), compose);
 
-    // compose-healthcheck: the reference, except that both healthchecks always succeed (db's with an
-    // interval long enough for MariaDB to be ready by then, so app still starts at a good moment).
+    // compose-healthcheck (issue 22), under init: true (PID 1 is docker-init, not mariadbd):
+    // the reference itself must still pass (seed B freezes mariadbd, which the old grader missed
+    // by freezing PID 1), and a submission whose db healthcheck only looks for a listening port and
+    // a stopped PID 1, and whose app healthcheck only resolves db's name, must fail both fault checks.
     const health = exercise('compose-healthcheck');
-    const alwaysHealthy = readFileSync(join(health, 'solution', 'compose.yaml'), 'utf8')
+    const withInit = readFileSync(join(health, 'solution', 'compose.yaml'), 'utf8').replace(
+      /(\n    image: \$\{DE_LAB_IMAGE_PREFIX:-de-lab\}\/(mariadb:10\.11|tools:1\.0)\n)/g,
+      '$1    init: true\n',
+    );
+    expect(withInit.match(/init: true/g)).toHaveLength(2);
+    writeFileSync(join(health, 'solution', 'compose.yaml'), withInit);
+    const recognisesFaults = withInit
       .replace(
         'test: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://localhost:8080/health"]',
-        'test: ["CMD", "true"]',
+        'test: ["CMD", "getent", "hosts", "db"]',
       )
       .replace(
-        /test: \["CMD-SHELL", "mariadb [^\n]*\n      interval: 2s/,
-        'test: ["CMD", "true"]\n      interval: 40s',
+        /test: \["CMD-SHELL", "mariadb [^\n]*/,
+        `test: ["CMD-SHELL", "grep -q ':0CEA 00000000:0000 0A' /proc/net/tcp && ! grep -q '^State:.*T' /proc/1/status"]`,
       );
-    expect(alwaysHealthy.match(/test: \["CMD", "true"\]/g)).toHaveLength(2);
-    expect(alwaysHealthy).toContain('interval: 40s');
-    writeFileSync(join(health, 'starter', 'compose.yaml'), alwaysHealthy);
+    expect(recognisesFaults).toContain('getent');
+    expect(recognisesFaults).toContain('/proc/1/status');
+    writeFileSync(join(health, 'starter', 'compose.yaml'), recognisesFaults);
+    expect(pickFault(SEED_B, 'db-health-notices-hang', ['freeze', 'refuse-connections'])).toBe('freeze');
+
+    // env-config: a report.env with the right lines that nothing loads (the values set in environment:).
+    const envConfig = exercise('env-config');
+    cpSync(join(envConfig, 'solution', 'report.env'), join(envConfig, 'starter', 'report.env'));
+    cpSync(join(envConfig, 'solution', '.env'), join(envConfig, 'starter', '.env'));
+    const unloaded = readFileSync(join(envConfig, 'solution', 'compose.yaml'), 'utf8')
+      .replace(/    env_file:\n      - report.env\n/, '')
+      .replace(
+        'REPORT_TITLE: "Top 3 products"',
+        'REPORT_TITLE: "Top 3 products"\n      REPORT_FORMAT: json\n      TOP_N: "3"',
+      );
+    expect(unloaded).not.toMatch(/^\s*env_file:/m);
+    expect(unloaded).toContain('TOP_N: "3"');
+    writeFileSync(join(envConfig, 'starter', 'compose.yaml'), unloaded);
 
     const underA = await deLab(
       [
@@ -174,6 +199,7 @@ describe('day1 graders against hard-coded submissions', () => {
         'dockerfile-data-tool',
         'memory-limit-oom',
         'compose-healthcheck',
+        'env-config',
         '--seed',
         String(SEED_B),
         '--json',
@@ -193,6 +219,8 @@ describe('day1 graders against hard-coded submissions', () => {
     ]);
     for (const failing of byId['compose-healthcheck']?.starter?.failing ?? [])
       expect(failing, summaryB).toMatch(/still healthy/);
+    expect(failingIds(byId['env-config']), summaryB).toEqual(['container-environment', 'settings-in-env-file']);
+    expect(byId['env-config']?.starter?.failing.join(' '), summaryB).toMatch(/DE_LAB_ENV_FILE_PROBE/);
     for (const row of rowsB) {
       expect(row.verdict, summaryB).toBe('ok');
       expect(row.solution?.passed, summaryB).toBe(true);

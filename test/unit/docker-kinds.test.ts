@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   dockerContainerKind,
   dockerImageKind,
   firstDifference,
   isRoot,
-  judgeWhenFrozen,
-  judgeWhenStopped,
+  judgeUnderFault,
+  pickFault,
+  unhealthyAt,
 } from '../../src/grading/kinds/docker.js';
 import { checkSchema, stepSchema, type Check } from '../../src/grading/schema.js';
 
@@ -59,7 +63,7 @@ const container = (over: Record<string, unknown> = {}) => ({
   env: { DB_HOST: 'db' },
   after: {},
   logs: undefined as string | undefined,
-  whenStopped: undefined as unknown,
+  underFault: undefined as unknown,
   ...over,
 });
 
@@ -88,6 +92,10 @@ describe('docker-image judge', () => {
       ok: false,
       found: "USER ghost, which the image's /etc/passwd does not name",
     });
+    // An /etc/passwd too large (or otherwise impossible) to read proves nothing: fail closed.
+    const unreadable = dockerImageKind.judge(check, image({ user: 'summarize', uid: 'unreadable' }), undefined);
+    expect(unreadable.ok).toBe(false);
+    expect(unreadable.found).toMatch(/could not be read/);
   });
 
   it('checks ENTRYPOINT, CMD, WORKDIR, size and base image', () => {
@@ -300,89 +308,97 @@ describe('docker-container judge', () => {
     expect(dockerContainerKind.judge(literal, done('x'), undefined).ok).toBe(true);
   });
 
-  it('a healthcheck must notice that the dependency stopped', () => {
-    const spec = { service: 'db', withinSec: 30 };
-    const check = containerCheck({ unhealthyWhenStopped: spec });
-    expect(
-      judgeWhenStopped(spec, {
-        dependency: 'db',
-        before: 'healthy',
-        after: 'unhealthy',
-        seconds: 11.2,
-        state: 'running',
-      }),
-    ).toMatchObject({ ok: true, found: 'unhealthy 11.2 s after db stopped' });
-    // `CMD true`: stays healthy.
-    const always = judgeWhenStopped(spec, {
-      dependency: 'db',
-      before: 'healthy',
-      after: 'healthy',
-      seconds: 30.4,
-      state: 'running',
-    });
-    expect(always.ok).toBe(false);
-    expect(always.found).toMatch(/^still healthy 30.4 s after db stopped/);
-    expect(judgeWhenStopped(spec, { dependency: 'db' })).toMatchObject({ ok: false, found: 'no healthcheck' });
-    expect(judgeWhenStopped(spec, { dependency: 'db', before: 'starting' })).toMatchObject({
-      ok: false,
-      found: 'it was starting, not healthy, before db stopped',
-    });
-    expect(judgeWhenStopped(spec, { dependency: 'db', before: 'healthy', error: 'no container for db' })).toMatchObject(
-      { ok: false, found: 'no container for db' },
-    );
-    expect(judgeWhenStopped(spec, undefined).ok).toBe(false);
-    // Through the kind's judge, combined with the other expectations.
-    expect(
-      dockerContainerKind.judge(
-        check,
-        container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'unhealthy', seconds: 9 } }),
-        undefined,
-      ).ok,
-    ).toBe(true);
-    expect(
-      dockerContainerKind.judge(
-        check,
-        container({ whenStopped: { dependency: 'db', before: 'healthy', after: 'healthy', seconds: 30 } }),
-        undefined,
-      ).ok,
-    ).toBe(false);
+  it('the seed picks the fault, the same for every run of one seed, and every kind is reachable', () => {
+    const faults = ['freeze', 'refuse-connections'] as const;
+    const picked = new Set<string>();
+    for (let seed = 0; seed < 40; seed++) {
+      const fault = pickFault(seed, 'db-health-notices-hang', faults);
+      expect(pickFault(seed, 'db-health-notices-hang', faults)).toBe(fault);
+      picked.add(fault);
+    }
+    expect([...picked].sort()).toEqual(['freeze', 'refuse-connections']);
+    expect(pickFault(7, 'x', ['stop'])).toBe('stop');
   });
 
-  it('a healthcheck must notice that its own service hangs (main process frozen)', () => {
-    const spec = { withinSec: 45 };
-    expect(
-      judgeWhenFrozen(spec, { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 24.5 }),
-    ).toMatchObject({ ok: true, found: 'unhealthy 24.5 s after its main process was frozen' });
-    // `CMD true` with a long interval: it started app late enough by chance, but never notices a hang.
-    const verdict = judgeWhenFrozen(spec, {
-      dependency: 'itself',
-      before: 'healthy',
-      after: 'healthy',
-      seconds: 45.1,
-      state: 'running',
+  it('times the healthcheck from the engine health log, not from when the grader looked', () => {
+    const log = [
+      { Start: '2026-01-01T00:00:00Z', End: '2026-01-01T00:00:01Z', ExitCode: 0 },
+      { Start: '2026-01-01T00:00:03Z', End: '2026-01-01T00:00:06Z', ExitCode: 1 },
+      { Start: '2026-01-01T00:00:08Z', End: '2026-01-01T00:00:11Z', ExitCode: 1 },
+      { Start: '2026-01-01T00:00:13Z', End: '2026-01-01T00:00:16Z', ExitCode: 1 },
+      { Start: '2026-01-01T00:00:18Z', End: '2026-01-01T00:00:21Z', ExitCode: 1 },
+    ];
+    // retries 3, a streak of 4 seen: it turned unhealthy at the third failure's end (00:16).
+    expect(unhealthyAt({ Status: 'unhealthy', FailingStreak: 4, Log: log }, 3)).toBe(
+      Date.parse('2026-01-01T00:00:16Z'),
+    );
+    expect(unhealthyAt({ Status: 'unhealthy', FailingStreak: 3, Log: log.slice(0, 4) }, 3)).toBe(
+      Date.parse('2026-01-01T00:00:16Z'),
+    );
+    expect(unhealthyAt({ Status: 'healthy', FailingStreak: 2, Log: log }, 3)).toBeUndefined();
+    expect(unhealthyAt({ Status: 'unhealthy', FailingStreak: 3, Log: [] }, 3)).toBeUndefined();
+  });
+
+  it('a healthcheck must notice the fault, within the window, on positive evidence', () => {
+    const spec = {
+      service: 'db',
+      process: ['mariadbd'],
+      faults: ['freeze', 'refuse-connections'] as const,
+      withinSec: 45,
+    };
+    const s = { ...spec, faults: [...spec.faults] };
+    const seen = { fault: 'freeze' as const, service: 'db', before: 'healthy' };
+    expect(judgeUnderFault(s, { ...seen, after: 'unhealthy', seconds: 24.5, state: 'running' })).toMatchObject({
+      ok: true,
+      found: "unhealthy 24.5 s after db's server process (mariadbd) was frozen (SIGSTOP)",
     });
-    expect(verdict.ok).toBe(false);
-    expect(verdict.found).toMatch(/^still healthy 45.1 s after its main process was frozen/);
-    expect(verdict.expected).toContain('within 45 s');
-    expect(
-      judgeWhenFrozen(spec, {
-        dependency: 'itself',
-        before: 'healthy',
-        error: 'could not make the fault: no such container',
-      }),
-    ).toMatchObject({ ok: false, found: 'could not make the fault: no such container' });
-    const check = containerCheck({ unhealthyWhenFrozen: spec });
+    expect(judgeUnderFault(s, { ...seen, fault: 'refuse-connections', after: 'unhealthy', seconds: 8 }).found).toBe(
+      'unhealthy 8 s after db refused new connections (max_connections full)',
+    );
+    // Unhealthy, but later than the window by the engine's own clock.
+    const late = judgeUnderFault(s, { ...seen, after: 'unhealthy', seconds: 52 });
+    expect(late.ok).toBe(false);
+    expect(late.found).toMatch(/^unhealthy only 52 s after/);
+    // `CMD true`, or a probe that only resolves db's name: stays healthy.
+    const always = judgeUnderFault(s, { ...seen, after: 'healthy', watchedSec: 75.2, state: 'running' });
+    expect(always.ok).toBe(false);
+    expect(always.found).toMatch(/^still healthy 75.2 s after db's server process/);
+    expect(judgeUnderFault(s, { fault: 'freeze', service: 'db' })).toMatchObject({
+      ok: false,
+      found: 'no healthcheck',
+    });
+    expect(judgeUnderFault(s, { ...seen, before: 'starting' })).toMatchObject({
+      ok: false,
+      found: 'it was starting, not healthy, before the fault',
+    });
+    expect(judgeUnderFault(s, { ...seen, error: 'no process named mariadbd in db' })).toMatchObject({
+      ok: false,
+      found: 'no process named mariadbd in db',
+    });
+    // Unhealthy without a time: no positive evidence of the window.
+    expect(judgeUnderFault(s, { ...seen, after: 'unhealthy' }).ok).toBe(false);
+    expect(judgeUnderFault(s, undefined)).toMatchObject({ ok: false, found: 'not observed' });
+    const check = containerCheck({ unhealthyUnderFault: s });
     expect(
       dockerContainerKind.judge(
         check,
-        container({ whenFrozen: { dependency: 'itself', before: 'healthy', after: 'unhealthy', seconds: 20 } }),
+        container({ underFault: { ...seen, after: 'unhealthy', seconds: 9 } }),
         undefined,
       ).ok,
     ).toBe(true);
-    expect(dockerContainerKind.judge(check, container({ whenFrozen: undefined }), undefined)).toMatchObject({
+    expect(dockerContainerKind.judge(check, container({ underFault: undefined }), undefined)).toMatchObject({
       ok: false,
       found: 'not observed',
     });
+    expect(
+      checkSchema.safeParse({
+        id: 'c',
+        title,
+        kind: 'docker-container',
+        service: 'app',
+        expect: { unhealthyUnderFault: { ...s, faults: ['explode'] } },
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -392,5 +408,40 @@ describe('compose-up env', () => {
     expect(stepSchema.parse(base)).toMatchObject({ env: {} });
     expect(stepSchema.parse({ ...base, env: { HOG_SEED: '{seed}' } })).toMatchObject({ env: { HOG_SEED: '{seed}' } });
     expect(stepSchema.safeParse({ ...base, env: { HOG_SEED: 7 } }).success).toBe(false);
+  });
+});
+
+describe('day 1 exercises (issue 22)', () => {
+  const checksOf = (id: string) =>
+    (
+      parse(readFileSync(join(__dirname, '../../labs/day1/exercises', id, 'exercise.yaml'), 'utf8')) as {
+        checks: Array<{ id: string; dependsOn?: string[]; expect?: Record<string, unknown> }>;
+      }
+    ).checks;
+
+  it('an untouched starter scores the same whether or not `up --wait` saw app before it exited', () => {
+    // The starter's app exits: app-waited-for-db fails either way, and db-healthy is only credited after it.
+    const checks = checksOf('compose-healthcheck');
+    const ids = checks.map((c) => c.id);
+    expect(checks.find((c) => c.id === 'db-healthy')?.dependsOn).toContain('app-waited-for-db');
+    expect(ids.indexOf('app-waited-for-db')).toBeLessThan(ids.indexOf('db-healthy'));
+  });
+
+  it('a missing TOP_N=3 in report.env is charged once; the env file must be loaded', () => {
+    const checks = checksOf('env-config');
+    expect(checks.find((c) => c.id === 'settings-in-env-file')?.dependsOn).toEqual(['container-environment']);
+    const env = checks.find((c) => c.id === 'container-environment')?.expect?.env as Record<string, string>;
+    expect(env.DE_LAB_ENV_FILE_PROBE).toMatch(/\{seed\}/);
+  });
+
+  it("both healthcheck checks make faults that keep db's name resolving, picked by the seed", () => {
+    for (const id of ['db-health-notices-hang', 'app-health-notices-failure']) {
+      const spec = checksOf('compose-healthcheck').find((c) => c.id === id)?.expect?.unhealthyUnderFault as {
+        faults: string[];
+        process: string[];
+      };
+      expect(spec.faults.sort(), id).toEqual(['freeze', 'refuse-connections']);
+      expect(spec.process, id).toContain('mariadbd');
+    }
   });
 });
