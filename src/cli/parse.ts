@@ -23,8 +23,11 @@ export function wholeNumber(min: number): (text: string) => string {
 /** The largest seed: every generator of the course (Python, Ruby, awk, the JVM's int) takes it as it is. */
 export const MAX_SEED = 2_147_483_647;
 
-/** A data seed: a whole number from 0 to MAX_SEED, parsed once for every command that takes --seed. */
-export function seedNumber(text: string): number {
+/**
+ * A data seed: a whole number from 0 to MAX_SEED, checked once for every command that takes
+ * --seed. Returned as its digits (as the other parsers do), since it goes into argv as text.
+ */
+export function seedNumber(text: string): string {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value > MAX_SEED)
     throw new InvalidArgumentError(
@@ -33,7 +36,7 @@ export function seedNumber(text: string): number {
         ko: `0부터 ${MAX_SEED}까지의 정수를 주세요. 예: 982451653.`,
       }),
     );
-  return value;
+  return String(value);
 }
 
 /** `--seed <n>` with its description, parsed by seedNumber. */
