@@ -54,7 +54,7 @@ def grade(opts)
     conf = '.fluent.graded.conf'
     File.write(File.join(dir, conf), File.read(File.join(dir, 'fluent.conf')).gsub(/\bratings-raw\b/, opts[:topic]))
   end
-  agent = Day2::Agent.new(conf: conf, dir: dir, run_dir: opts[:run_dir])
+  agent = Day2::Agent.new(conf: conf, dir: dir, run_dir: opts[:run_dir], exercise: 'fluentd-to-kafka')
   begin
     feed(agent, dir, parts, targets)
   ensure
@@ -153,7 +153,7 @@ rescue Errno::ENOENT
 end
 
 def run(opts)
-  agent = Day2::Agent.new(conf: 'fluent.conf', dir: opts[:dir], run_dir: opts[:run_dir])
+  agent = Day2::Agent.new(conf: 'fluent.conf', dir: opts[:dir], run_dir: opts[:run_dir], exercise: 'fluentd-to-kafka')
   FileUtils.mkdir_p(File.join(opts[:dir], 'incoming'))
   agent.start
   puts "Fluentd runs #{opts[:dir]}/fluent.conf (pid #{agent.pid}), tailing incoming/*.log; its log: #{agent.log}"

@@ -67,7 +67,9 @@ module Day2
       'buffer-workers' => { 'source' => %w[forward tail] },
       'docker-logging' => { 'source' => %w[forward] },
       'reliable-forwarding' => { 'source' => %w[http forward], 'match' => %w[forward], 'store' => %w[forward] },
-      'kafka-output' => { 'source' => %w[http], 'match' => %w[kafka2], 'store' => %w[kafka2] }
+      'kafka-output' => { 'source' => %w[http], 'match' => %w[kafka2], 'store' => %w[kafka2] },
+      # Day 5 runs its Fluentd stage through this driver too (labs/day5/gen/tail.rb).
+      'fluentd-to-kafka' => { 'source' => %w[tail], 'match' => %w[kafka2], 'store' => %w[kafka2] }
     }.freeze
     # Where Ruby in record_transformer is the lesson.
     RUBY_ALLOWED = %w[parse-filter].freeze
