@@ -338,8 +338,9 @@ def cmd_druid_feed(a):
 
 def cmd_druid_ingest(a):
     """The learner's part: their supervisor for the grader's topic (no seed here: it waits for what
-    the topic holds), its state recorded in D/.judge/, then it is terminated so that its tasks
-    publish their segments and end (a task left running would count as a learner's leftover)."""
+    the topic holds), its state recorded in D/.judge/. It keeps running, serving what it read: its
+    task is a process the exercise requires (lab.yaml requiredProcesses), not a learner's leftover.
+    (Terminating it here lost the rows whenever the hand-off took longer than the wait.)"""
     spec, inner = druid_spec(a)
     kafka_io.say(f"submitting your supervisor for datasource {a.datasource}")
     inner["dataSchema"]["dataSource"] = a.datasource
@@ -367,18 +368,6 @@ def cmd_druid_ingest(a):
     os.makedirs(os.path.join(a.dir, ".judge"), exist_ok=True)
     with open(os.path.join(a.dir, ".judge", "supervisor.json"), "w") as f:
         json.dump({"state": state, "rows": before}, f)
-    # Terminate: the tasks publish what they read and hand it off, then end.
-    druid.terminate(a.datasource)
-    if not druid.wait_until(lambda: not druid.tasks("running", a.datasource) and not druid.tasks("pending", a.datasource),
-                            180, every=2):
-        for task in druid.tasks("running", a.datasource):
-            druid.kill_task(task["id"])
-        kafka_io.say("the supervisor's tasks did not end within 180 s of terminating it; killed them")
-    if before and before[0].get("n"):
-        n_before = before[0]["n"]
-        druid.wait_until(lambda: (druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"') or [{}])[0].get("n") == n_before,
-                         90, every=2)
-    kafka_io.say(f"supervisor {a.datasource} terminated; its segments are published")
     return 0
 
 
