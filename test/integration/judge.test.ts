@@ -1,8 +1,9 @@
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
+import { snapshot } from '../helpers/snapshot.js';
 
 /**
  * The judge apart from the judged, against the real engine, with the fixture day9 (its box runs
@@ -18,22 +19,6 @@ const canary = join(work, 'host');
 const env = isolatedEnv({ DE_LAB_LABS_DIR: labsDir });
 const grade = (args: string[]) =>
   deLab(['grade', 'day9', '--submissions', submissions, '--json', ...args], { env, timeout: 5 * 60_000 });
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (path: string) => {
-    for (const name of readdirSync(path).sort()) {
-      const full = join(path, name);
-      const stats = lstatSync(full);
-      out[relative(dir, full)] = stats.isDirectory()
-        ? `dir ${(stats.mode & 0o7777).toString(8)}`
-        : `${(stats.mode & 0o7777).toString(8)} ${readFileSync(full, 'utf8')}`;
-      if (stats.isDirectory()) walk(full);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function learner(name: string, files: Record<string, string>): void {
   for (const [exercise, script] of Object.entries(files)) {

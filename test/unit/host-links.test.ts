@@ -5,15 +5,15 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { snapshot } from '../helpers/snapshot.js';
 import { readOutput } from '../../src/grading/kinds/file.js';
 import { scratchCopy, SCRATCH_DIR } from '../../src/grading/session.js';
 import { AnchoredDir, LinkRefused, readContained } from '../../src/stack/sandbox/anchored.js';
@@ -27,24 +27,6 @@ import { dropEscapingLinks, openForContainers } from '../../src/stack/sandbox/fo
  */
 const root = mkdtempSync(join(tmpdir(), 'de-lab-host-links-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Every name, mode and content under a folder, links as their targets. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (path: string) => {
-    for (const name of readdirSync(path).sort()) {
-      const full = join(path, name);
-      const stats = lstatSync(full);
-      const key = relative(dir, full);
-      if (stats.isDirectory()) {
-        out[key] = `dir ${(stats.mode & 0o7777).toString(8)}`;
-        walk(full);
-      } else out[key] = `file ${(stats.mode & 0o7777).toString(8)} ${readFileSync(full, 'utf8')}`;
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let n = 0;
 let canary: string;
