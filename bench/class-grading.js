@@ -131,5 +131,8 @@ console.log(
 );
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', `class-grading-${day}.json`), JSON.stringify(report, null, 2));
+// Wrong grades are kept for a look: the class's results.json goes next to the figures.
+if (wrong.length > 0)
+  cpSync(join(out, 'results.json'), join(root, 'bench-results', `class-grading-${day}-results.json`));
 rmSync(work, { recursive: true, force: true });
 if (wrong.length > 0) process.exit(1);

@@ -502,6 +502,13 @@ export const stepSchema = z.discriminatedUnion('kind', [
       mustSucceed: z.boolean().default(true),
       /** Start it and continue; `stop-background` ends it (a streaming query, for example). */
       background: z.boolean().default(false),
+      /**
+       * Exit codes by which a learner-owned step that also does the grader's work (e.g. day 4's
+       * drive.py: it feeds the waves, then runs the learner's job in a process of its own) says that
+       * the grader's part failed: the exercise is an `error`, never the learner's 0. Only a program
+       * whose exit code the learner's code cannot set may declare them.
+       */
+      graderExitCodes: z.array(z.number().int().min(1).max(255)).optional(),
     })
     .strict(),
   z

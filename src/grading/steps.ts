@@ -28,6 +28,8 @@ class StepFailure extends Error {
   constructor(
     message: string,
     readonly output?: string,
+    /** The grader's own part of the step failed (see `graderExitCodes`). */
+    readonly grader = false,
   ) {
     super(message);
   }
@@ -79,6 +81,8 @@ async function runCommand(ctx: RunContext, step: Extract<Step, { kind: 'command'
       `timed out after ${step.timeoutSec} s${output ? `; its last output: ${last}` : ' without any output'}`,
       output,
     );
+  if (result.exitCode !== undefined && step.graderExitCodes?.includes(result.exitCode))
+    throw new StepFailure(`the grader's own part failed (exit ${result.exitCode}): ${last}`, output, true);
   if (step.mustSucceed && result.exitCode === 137)
     throw new StepFailure('was killed (exit 137, most often the container ran out of memory)', output);
   if (step.mustSucceed && result.exitCode !== 0)
@@ -246,10 +250,11 @@ export async function runStep(ctx: RunContext, raw: Step): Promise<StepResult> {
       output: output || undefined,
     };
   } catch (error) {
+    const grader = step.owner === 'grader' || (error instanceof StepFailure && error.grader);
     return {
       id: step.id,
       kind: step.kind,
-      ...(step.owner === 'grader' ? { owner: 'grader' as const } : {}),
+      ...(grader ? { owner: 'grader' as const } : {}),
       ok: false,
       seconds: (Date.now() - started) / 1000,
       error: errorMessage(error),

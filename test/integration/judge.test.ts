@@ -81,6 +81,8 @@ describe('grading keeps the judge apart from the judged (fixture day9)', () => {
       'count-lines': `#!/bin/sh\necho '3\nPASS'\n`,
     });
     learner('planter', { 'sum-input': planter, 'count-lines': solution('count-lines', 'count.sh') });
+    // Exits with the code by which the step's grader part says it failed: still only the learner's 0.
+    learner('exiter', { 'sum-input': solution('sum-input', 'sum.sh'), 'count-lines': '#!/bin/sh\nexit 70\n' });
   });
 
   afterAll(async () => {
@@ -91,7 +93,7 @@ describe('grading keeps the judge apart from the judged (fixture day9)', () => {
     const run = await grade(['--out', join(work, 'out-1')]);
     expect(run.exitCode, run.stderr + run.stdout).toBe(0);
     const l = byName(run);
-    expect(scores(l)).toEqual({ good: 'graded 3', injector: 'graded 0', planter: 'graded 1' });
+    expect(scores(l)).toEqual({ good: 'graded 3', injector: 'graded 0', planter: 'graded 1', exiter: 'graded 2' });
     const injected = l.injector!.exercises.find((e) => e.id === 'sum-input')!.checks[0]!;
     expect(injected.status).toBe('failed');
     // The learner's text is shown escaped, on one line.
@@ -108,7 +110,12 @@ describe('grading keeps the judge apart from the judged (fixture day9)', () => {
     ]);
     expect(a.exitCode, a.stderr).toBe(0);
     expect(b.exitCode, b.stderr).toBe(0);
-    expect(scores(byName(a))).toEqual({ good: 'graded 3', injector: 'graded 0', planter: 'graded 1' });
+    expect(scores(byName(a))).toEqual({
+      good: 'graded 3',
+      injector: 'graded 0',
+      planter: 'graded 1',
+      exiter: 'graded 2',
+    });
     expect(scores(byName(b))).toEqual(scores(byName(a)));
     expect(snapshot(canary)).toEqual(before);
   });
@@ -117,7 +124,7 @@ describe('grading keeps the judge apart from the judged (fixture day9)', () => {
     const out = join(work, 'out-13');
     const run = await grade(['--out', out, '--seed', '13']);
     const l = byName(run);
-    for (const name of ['good', 'injector', 'planter']) {
+    for (const name of ['good', 'injector', 'planter', 'exiter']) {
       expect(l[name]!.status).toBe('error');
       const sum = l[name]!.exercises.find((e) => e.id === 'sum-input')!;
       expect(sum.status).toBe('error');
@@ -128,6 +135,19 @@ describe('grading keeps the judge apart from the judged (fixture day9)', () => {
     }
     expect(run.exitCode).not.toBe(0);
     const again = await grade(['--out', out, '--seed', '13', '--resume']);
-    expect(Object.values(byName(again)).map((x) => x.status)).toEqual(['error', 'error', 'error']);
+    expect(Object.values(byName(again)).map((x) => x.status)).toEqual(['error', 'error', 'error', 'error']);
+  });
+
+  it("records a failure of the grader's part of a learner step (its graderExitCodes) as an error", async () => {
+    const run = await grade(['--out', join(work, 'out-14'), '--seed', '14']);
+    const l = byName(run);
+    for (const name of ['good', 'injector', 'planter', 'exiter']) {
+      const count = l[name]!.exercises.find((e) => e.id === 'count-lines')!;
+      expect(count.status, name).toBe('error');
+      expect(count.reason).toMatch(/the grader's own step run failed: the grader's own part failed \(exit 70\)/);
+      expect(l[name]!.status).toBe('error');
+    }
+    expect(l.good!.exercises.find((e) => e.id === 'sum-input')!.score).toBe(2);
+    expect(run.exitCode).not.toBe(0);
   });
 });

@@ -53,6 +53,10 @@ import events  # noqa: E402
 import topics  # noqa: E402
 
 RUNNER = os.path.join(HERE, "runner.py")
+# The graders' own part (topics, the users table, the waves) failed: exercise.yaml lists this code in
+# the step's graderExitCodes, so grading says `error` (retried by --resume), never the learner's 0.
+# The job runs in a process of its own and cannot set this process's exit code.
+GRADER_FAULT = 70
 COLD_RUNNER = ["spark-submit", "--conf", "spark.eventLog.enabled=false", RUNNER]
 
 
@@ -96,6 +100,30 @@ def wave_args(args, wave):
         disorder_minutes=5, bad_share=amounts["bad_share"], ctr=args.ctr, users=40, ads=8, topic=args.topic,
         bootstrap=args.bootstrap, out=None, rate=0, live=False,
     )
+
+
+def graders(what, fn, *fn_args, runner=None):
+    """Runs a part of the graders' own work; its failure ends this process with GRADER_FAULT."""
+    try:
+        return fn(*fn_args)
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - any failure of ours is ours
+        if runner is not None:
+            runner.stop(5)
+        detail = e.code if isinstance(e, SystemExit) else f"{type(e).__name__}: {e}"
+        print(f"drive.py: the graders' own step failed while {what}: {str(detail)[:500]}", file=sys.stderr, flush=True)
+        sys.exit(GRADER_FAULT)
+
+
+def reset(args):
+    """Empties out/ and checkpoint/ and makes the run's topics anew (not in --mode resume)."""
+    for name in ("out", "checkpoint"):
+        path = os.path.join(args.dir, name)
+        shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else (os.path.exists(path) and os.remove(path))
+    client = topics.admin(args.bootstrap)
+    names = [args.topic] + ([args.out_topic] if args.out_topic else [])
+    stale = [t for t in topics.existing(client) if args.drop_prefix and t.startswith(args.drop_prefix) and t not in names]
+    topics.delete(client, names + stale, [], 60)
+    topics.create(client, names, args.partitions, {}, 60)
 
 
 def produce_wave(args, wave, part=None):
@@ -232,47 +260,43 @@ def main(argv=None, spawn=cold_spawn):
 
     # Everything of the graders happens first, in this process: reset, the users table, the first wave.
     if args.mode != "resume":
-        for name in ("out", "checkpoint"):
-            path = os.path.join(args.dir, name)
-            shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else (os.path.exists(path) and os.remove(path))
-        client = topics.admin(args.bootstrap)
-        names = [args.topic] + ([args.out_topic] if args.out_topic else [])
-        stale = [t for t in topics.existing(client) if args.drop_prefix and t.startswith(args.drop_prefix) and t not in names]
-        topics.delete(client, names + stale, [], 60)
-        topics.create(client, names, args.partitions, {}, 60)
+        graders("resetting the run's topics and folders", reset, args)
     if args.users:
         users_args = argparse.Namespace(seed=args.seed, users=40, start=events.DEFAULT_START, out=os.path.join(args.dir, "users.csv"), **users_plan(args))
-        events.users_csv(users_args)
+        graders("writing users.csv", events.users_csv, users_args)
+
+    def produce(wave, part=None, runner=None):
+        return graders(f"producing wave {wave}", produce_wave, args, wave, part, runner=runner)
 
     hello = {"job": args.job, "cfg": config(args), "name": f"de-lab-day4-{os.path.basename(args.dir)}"}
     if args.mode == "waves":
-        produce_wave(args, waves[0])
+        produce(waves[0])
         runner = Runner(spawn, args)
         runner.send(hello)
         runner.receive("the job's start")
         for n, wave in enumerate(waves):
             if n > 0:
-                produce_wave(args, wave)
+                produce(wave, runner=runner)
             runner.send({"run": True, "wave": wave, "trigger": {"availableNow": True}, "timeout": args.timeout})
             runner.receive(f"wave {wave}")
     elif args.mode == "stream":
         first, rest = waves[0], waves[1:]
         if args.backlog > 0:
-            produce_wave(args, first, (0, args.backlog))
+            produce(first, (0, args.backlog))
         runner = Runner(spawn, args)
         runner.send(hello)
         runner.receive("the job's start")
         runner.send({"run": True, "stream": True, "wave": ",".join(map(str, waves)), "trigger": {"processingTime": "1 second"}, "timeout": args.timeout})
         runner.receive("the query's first trigger")
-        produce_wave(args, first, (args.backlog, 1))
+        produce(first, (args.backlog, 1), runner=runner)
         for wave in rest:
-            produce_wave(args, wave)
+            produce(wave, runner=runner)
         # Runs until the graders kill this process (SIGKILL: no clean shutdown, like a crash; the
         # job's process dies with it), or the runner gives up after --timeout.
         runner.receive("the stream")
     else:
         for wave in waves:
-            produce_wave(args, wave)
+            produce(wave)
         runner = Runner(spawn, args)
         runner.send(hello)
         runner.receive("the job's start")
