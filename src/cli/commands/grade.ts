@@ -8,8 +8,10 @@ import type { GradeEvent } from '../../grading/grade/run.js';
 import { marks, style } from '../../ui/style.js';
 import { action, usageError, type Context } from '../context.js';
 import { example } from '../help.js';
+import { addShardOptions, shardPrelude, type ShardOptions } from './grade-shard.js';
+import { registerMerge } from './grade-merge.js';
 
-interface GradeOptions {
+interface GradeOptions extends ShardOptions {
   submissions: string;
   out?: string;
   parallel?: string;
@@ -102,6 +104,8 @@ export function progressReporter(
 }
 
 async function grade(ctx: Context, day: string, options: GradeOptions): Promise<number> {
+  const prelude = await shardPrelude(ctx, day, options);
+  if (prelude.done) return 0;
   const parallel = options.parallel === undefined ? 1 : Number(options.parallel);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
     throw usageError(
@@ -164,6 +168,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       only: options.only,
       seed,
       keep: options.keep,
+      shard: prelude.shard,
       deLabVersion: (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string })
         .version,
       signal: abort.signal,
@@ -200,12 +205,12 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('grade <day>')
     .description(
       'For instructors: grade a whole class, each submission on its own in a private, limited stack, and write the reports',
     )
-    .requiredOption(
+    .option(
       '--submissions <dir>',
       'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension)',
     )
@@ -225,7 +230,11 @@ export function register(program: Command): void {
         'de-lab grade day4 --submissions ./submissions --seed 982451653 --out ./grades-day4-hidden',
         'de-lab grade day4 --submissions ./submissions --out ./grades-day4 --resume',
         'de-lab grade day4 --submissions ./submissions --out ./grades-day4 --only kim-minji',
+        'de-lab grade day4 --submissions ./submissions --shard 2/4 --out ./grades-shard-2',
+        'de-lab grade day4 --submissions ./submissions --ci-workflow github --shards 4 > .github/workflows/grade.yml',
       ]),
     )
     .action(action(grade));
+  addShardOptions(command);
+  registerMerge(command);
 }

@@ -33,6 +33,7 @@ export function appliedContainment(learners: LearnerResult[], limits: Limits): A
 }
 import type { CheckStatus, StepResult } from '../results.js';
 import type { ArchiveLimits, SubmissionFormat } from './archive.js';
+import type { ShardInfo } from './shard.js';
 import type { Layout } from './submissions.js';
 
 /**
@@ -169,6 +170,10 @@ export interface GradeResults {
   maxScore: number;
   learners: LearnerResult[];
   stats: GradeStats;
+  /** Set when this run graded one shard of the class (`--shard K/N`). */
+  shard?: ShardInfo;
+  /** Set when these results were put together by `grade merge` from the shards' folders. */
+  merged?: { from: Array<{ out: string; shard: string; learners: number }>; missingShards: string[] };
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

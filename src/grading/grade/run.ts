@@ -22,6 +22,7 @@ import {
 } from './model.js';
 import { capParallel, etaSeconds, planRun, resolveSeed } from './plan.js';
 import { writeReports, type ReportFiles } from './reports.js';
+import { shardOf, type Shard, type ShardInfo } from './shard.js';
 import { ResultStore, RUN_SCHEMA } from './store.js';
 import { findSubmissions, fingerprint, type Submission } from './submissions.js';
 import {
@@ -61,6 +62,8 @@ export interface GradeClassInput {
   only?: string;
   seed?: number;
   keep?: boolean;
+  /** Grade only this shard of the class (`--shard K/N`). */
+  shard?: Shard;
   deLabVersion: string;
   archiveLimits?: ArchiveLimits;
   limits?: Partial<Limits>;
@@ -198,6 +201,7 @@ export function assemble(input: {
   submissionsDir: string;
   archiveLimits: ArchiveLimits;
   limits: Limits;
+  shard?: ShardInfo;
 }): GradeResults {
   const learners = input.submissions
     .map((s) => input.store.load(s.role))
@@ -219,6 +223,7 @@ export function assemble(input: {
     maxScore: input.catalogue.reduce((sum, e) => sum + e.maxScore, 0),
     learners,
     stats: computeStats(input.catalogue, learners),
+    ...(input.shard ? { shard: input.shard } : {}),
   };
 }
 
@@ -228,7 +233,8 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
   const startedAt = new Date(started).toISOString();
   const store = new ResultStore(input.out);
   const submissionsDir = resolve(input.submissions);
-  const submissions = findSubmissions(submissionsDir);
+  const sharded = input.shard ? shardOf(findSubmissions(submissionsDir), input.shard) : undefined;
+  const submissions = sharded?.part ?? findSubmissions(submissionsDir);
   const { catalogue, specs } = catalogueOf(input.lab);
   const seed = resolveSeed({
     day: input.lab.id,
@@ -329,6 +335,7 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
       submissionsDir,
       archiveLimits,
       limits,
+      shard: sharded?.info,
     });
     const files = writeReports(results, store.dir);
     return { results, files, graded, interrupted: input.signal?.aborted === true && graded.length < plan.todo.length };
