@@ -20,7 +20,10 @@ Modes
           checkpoint-recovery) or --timeout passes. A new query that starts at "latest" misses
           the backlog.
   resume  produce --waves (nothing is reset), then run the job once more (availableNow) on the
-          same checkpoint.
+          same checkpoint. When the stream run was stopped before it had sent the rest of its
+          first wave (--stream-waves), that rest is sent first, so every run ends on the same
+          records; stopped while sending it, the graders' own run failed (exit GRADER_FAULT).
+          The stream run marks its progress in /tmp (feed_marker): "feeding", then "fed".
 Each batch's progress (rows, watermark, state rows, rows dropped as late) is printed to stderr,
 for people reading a grading log. `drive.py --warm ARGS` runs ARGS in the graders' warm driver
 when there is one (gen/warm.py), else cold.
@@ -124,6 +127,33 @@ def reset(args):
     stale = [t for t in topics.existing(client) if args.drop_prefix and t.startswith(args.drop_prefix) and t not in names]
     topics.delete(client, names + stale, [], 60)
     topics.create(client, names, args.partitions, {}, 60)
+
+
+def feed_marker(args, stage):
+    """Where the stream run says how far it sent its waves ("feeding", "fed"): the crash step waits
+    for "fed" (filesink.py wait --fed), and the resume run reads both. Nothing secret is in them."""
+    return os.path.join(tempfile.gettempdir(), f"de-lab-drive-{args.topic}.{stage}")
+
+
+def mark(args, stage):
+    with open(feed_marker(args, stage), "w", encoding="utf-8") as f:
+        f.write(f"{time.time()}\n")
+
+
+def finish_stream_feed(args, produce):
+    """Resume mode: sends what the stream run did not get to send of its waves (see Modes)."""
+    feeding, fed = (os.path.exists(feed_marker(args, s)) for s in ("feeding", "fed"))
+    if fed or not args.stream_waves:
+        return
+    if feeding:
+        print("drive.py: the graders' own step failed: the stream run was stopped while it was still sending "
+              "its waves, so the topic holds an unknown part of them", file=sys.stderr, flush=True)
+        sys.exit(GRADER_FAULT)
+    first, *rest = [int(w) for w in args.stream_waves.split(",") if w.strip()]
+    print("drive.py: the stream run was stopped before it sent the rest of its waves: sending them now", file=sys.stderr, flush=True)
+    produce(first, (args.backlog, 1))
+    for wave in rest:
+        produce(wave)
 
 
 def produce_wave(args, wave, part=None):
@@ -249,6 +279,7 @@ def main(argv=None, spawn=cold_spawn):
     p.add_argument("--fixed", action="store_true", help="exactly --events per wave and exactly the given shares (no variation by seed)")
     p.add_argument("--max-offsets", type=int, default=100, help="cfg.max_offsets: records per micro-batch where a job limits it")
     p.add_argument("--backlog", type=float, default=0.5, help="--mode stream: share of the first wave sent before the job starts")
+    p.add_argument("--stream-waves", help="--mode resume: the waves (and --backlog) of the stream run before it (see Modes)")
     p.add_argument("--users", action="store_true", help="write the users dimension to DIR/users.csv first")
     p.add_argument("--partitions", type=int, default=3)
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
@@ -288,13 +319,16 @@ def main(argv=None, spawn=cold_spawn):
         runner.receive("the job's start")
         runner.send({"run": True, "stream": True, "wave": ",".join(map(str, waves)), "trigger": {"processingTime": "1 second"}, "timeout": args.timeout})
         runner.receive("the query's first trigger")
+        mark(args, "feeding")
         produce(first, (args.backlog, 1), runner=runner)
         for wave in rest:
             produce(wave, runner=runner)
+        mark(args, "fed")
         # Runs until the graders kill this process (SIGKILL: no clean shutdown, like a crash; the
         # job's process dies with it), or the runner gives up after --timeout.
         runner.receive("the stream")
     else:
+        finish_stream_feed(args, produce)
         for wave in waves:
             produce(wave)
         runner = Runner(spawn, args)

@@ -85,11 +85,12 @@ def wait(args):
         paths, last = committed_files(args.sink)
         batches = last + 1
         rows = len(rows_of(paths)) if paths else 0
-        if batches >= args.batches and rows >= args.rows:
+        if batches >= args.batches and rows >= args.rows and (not args.fed or os.path.exists(args.fed)):
             print(f"filesink.py: {rows} rows in {batches} batches", file=sys.stderr)
             return
         if time.monotonic() > deadline:
-            sys.exit(f"filesink.py: timed out after {args.timeout} s: {rows} rows in {batches} batches (waiting for {args.rows} rows, {args.batches} batches)")
+            fed = "" if not args.fed else (", the graders' feed done" if os.path.exists(args.fed) else ", the graders' feed not done yet")
+            sys.exit(f"filesink.py: timed out after {args.timeout} s: {rows} rows in {batches} batches{fed} (waiting for {args.rows} rows, {args.batches} batches)")
         time.sleep(0.25)
 
 
@@ -175,6 +176,7 @@ def main():
     w.add_argument("--rows", type=int, default=0)
     w.add_argument("--batches", type=int, default=1)
     w.add_argument("--timeout", type=float, default=120)
+    w.add_argument("--fed", help="also wait until this file exists (drive.py's feed marker: every wave sent)")
     s = sub.add_parser("stats")
     s.add_argument("--file", required=True)
     s.add_argument("--unique", action="append", default=[])
