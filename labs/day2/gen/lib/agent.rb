@@ -108,10 +108,18 @@ module Day2
       deadline = Time.now + timeout
       loop do
         raise ConfigError, explain(File.read(@log)) unless Agent.alive?(@pid)
-        return if plugins(quiet: true)
+        break if plugins(quiet: true)
         raise Failure, "Fluentd did not start within #{timeout} s:\n#{log_errors}" if Time.now > deadline
         sleep 0.2
       end
+      wait_workers(deadline)
+    end
+
+    # The workers a config asks for start one after another: on a loaded machine worker 1 answers
+    # seconds after worker 0. Wait for as many as it asks (the checks count those that answer).
+    def wait_workers(deadline)
+      want = File.read(@conf)[/^\s*workers\s+(\d+)/, 1].to_i.clamp(1, 8)
+      sleep 0.2 while want > 1 && workers < want && Time.now < deadline + 20 && Agent.alive?(@pid)
     end
 
     def log_errors
