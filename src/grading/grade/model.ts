@@ -34,6 +34,8 @@ export function appliedContainment(learners: LearnerResult[], limits: Limits): A
 import type { CheckStatus, StepResult } from '../results.js';
 import type { ArchiveLimits, SubmissionFormat } from './archive.js';
 import type { Layout } from './submissions.js';
+import type { ClassLearner, Deadline } from './class-file.js';
+import type { Lateness, SubmittedAt } from './late.js';
 
 /**
  * The one results model of `de-lab grade`: results.json is this object, and every report
@@ -63,6 +65,18 @@ export interface GradedCheck extends CatalogueCheck {
   found?: string;
   message?: string;
   seconds: number;
+  /** Set in the reports (never in results.json) when an instructor's override applies. */
+  override?: AppliedOverride;
+}
+
+/** An override as the reports show it: the points before it, and the comment. */
+export interface AppliedOverride {
+  points: number;
+  comment: string;
+  at: string;
+  was: { status: CheckStatus; points: number };
+  /** The check's status or points changed since the override was made (a regrade). */
+  changed: boolean;
 }
 
 /**
@@ -99,7 +113,14 @@ export interface LearnerResult {
     layout?: Layout;
     files?: number;
     bytes?: number;
+    /** When it was submitted: the newest entry, or the commit time a collector gave. */
+    submittedAt?: SubmittedAt;
   };
+  /** Set when the class file has a deadline for the day. */
+  late?: Lateness;
+  /** In the reports: the score before the late penalty, and the penalty (score is after it). */
+  rawScore?: number;
+  penalty?: number;
   status: LearnerStatus;
   reason?: string;
   /** What the grader noticed and did: stray processes, a recreated stack, dropped links. */
@@ -169,6 +190,15 @@ export interface GradeResults {
   maxScore: number;
   learners: LearnerResult[];
   stats: GradeStats;
+  /** The class file used (learners for LMS exports, the deadline of the day). */
+  class?: { file: string; learners: ClassLearner[]; deadline?: Deadline };
+}
+
+/** True when a late penalty or an override touches any learner: reports then show raw score and penalty. */
+export function isAdjusted(results: GradeResults): boolean {
+  return results.learners.some(
+    (l) => l.late !== undefined || l.exercises.some((e) => e.checks.some((c) => c.override)),
+  );
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
