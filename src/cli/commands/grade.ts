@@ -8,8 +8,10 @@ import type { GradeEvent } from '../../grading/grade/run.js';
 import { marks, style } from '../../ui/style.js';
 import { action, usageError, type Context } from '../context.js';
 import { example } from '../help.js';
+import { addGradeExtras, afterGrade, classFor } from './grade-extras.js';
+import type { ExportOptions } from './grade-export.js';
 
-interface GradeOptions {
+interface GradeOptions extends ExportOptions {
   submissions: string;
   out?: string;
   parallel?: string;
@@ -112,6 +114,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       'de-lab grade day4 --submissions ./submissions --parallel 2',
     );
   const seed = options.seed === undefined ? undefined : Number(options.seed);
+  const classFile = await classFor(options);
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
@@ -168,12 +171,14 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
         .version,
       signal: abort.signal,
       onEvent: progress.onEvent,
+      classFile,
     });
   } finally {
     progress.end();
     process.off('SIGINT', onSigint);
   }
   const { results, files, interrupted } = output;
+  await afterGrade(ctx, out, options, output);
   const rel = (path: string) => {
     const short = relative(process.cwd(), path);
     return short === '' ? '.' : short.startsWith('..') ? path : short;
@@ -200,12 +205,12 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('grade <day>')
     .description(
       'For instructors: grade a whole class, each submission on its own in a private, limited stack, and write the reports',
     )
-    .requiredOption(
+    .option(
       '--submissions <dir>',
       'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension)',
     )
@@ -228,4 +233,5 @@ export function register(program: Command): void {
       ]),
     )
     .action(action(grade));
+  addGradeExtras(command);
 }
