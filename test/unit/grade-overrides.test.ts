@@ -134,3 +134,22 @@ describe('overrides', () => {
     expect(thrown(() => readResults(dir))).toMatch(/holds no results\.json of de-lab grade\.$/);
   });
 });
+
+describe('terminal summary with adjustments', () => {
+  it('shows raw score and late penalty columns only when something adjusts a grade', async () => {
+    const { summaryTable } = await import('../../src/grading/reporters/summary.js');
+    const results = sampleResults();
+    expect(summaryTable(results, 200)).not.toContain('RAW');
+    results.learners[0]!.late = {
+      submittedAt: at,
+      from: 'archive',
+      deadline: at,
+      zone: 'UTC',
+      lateSeconds: 1,
+      daysLate: 1,
+      percent: 50,
+    };
+    const text = summaryTable(finalView(results, []).results, 200);
+    expect(text).toMatch(/alice\s+4\/4\s+2\/2\s+6\s+-3\s+3\/6\s+50/);
+  });
+});
