@@ -101,7 +101,11 @@ export function parseClassFile(text: string, file = 'class.yaml'): ClassFile {
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    throw classError(file, first.linePos?.[0].line, `invalid YAML: ${first.message.split('\n')[0]}`);
+    throw classError(
+      file,
+      first.linePos?.[0].line,
+      `${tr({ en: 'invalid YAML', ko: 'YAML 오류' })}: ${first.message.split('\n')[0]}`,
+    );
   }
   const parsed = classFileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
@@ -120,7 +124,11 @@ export function parseClassFile(text: string, file = 'class.yaml'): ClassFile {
   const ids = new Set<string>();
   for (const [i, learner] of parsed.data.learners.entries()) {
     if (ids.has(learner.id))
-      throw classError(file, lineOf(doc, counter, ['learners', i, 'id']), `learner "${learner.id}" is listed twice`);
+      throw classError(
+        file,
+        lineOf(doc, counter, ['learners', i, 'id']),
+        tr({ en: `learner "${learner.id}" is listed twice`, ko: `학습자 "${learner.id}"가 두 번 있습니다` }),
+      );
     ids.add(learner.id);
   }
   return { file, learners: parsed.data.learners, deadlines, late: parsed.data.late };
