@@ -73,6 +73,7 @@ export interface TarEntry {
   type?: 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'fifo';
   linkname?: string;
   mode?: number;
+  mtime?: Date;
 }
 
 export async function tarGzBytes(entries: TarEntry[]): Promise<Buffer> {
@@ -88,6 +89,7 @@ export async function tarGzBytes(entries: TarEntry[]): Promise<Buffer> {
       type,
       linkname: entry.linkname,
       mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
+      ...(entry.mtime ? { mtime: entry.mtime } : {}),
       ...(type === 'character-device' ? { devmajor: 1, devminor: 3 } : {}),
     };
     await new Promise<void>((resolve, reject) => {

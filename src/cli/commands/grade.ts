@@ -11,7 +11,10 @@ import { example } from '../help.js';
 import { addShardOptions, shardPrelude, type ShardOptions } from './grade-shard.js';
 import { registerMerge } from './grade-merge.js';
 
-interface GradeOptions extends ShardOptions {
+import { addGradeExtras, afterGrade, classFor } from './grade-extras.js';
+import type { ExportOptions } from './grade-export.js';
+
+interface GradeOptions extends ShardOptions, ExportOptions {
   submissions: string;
   out?: string;
   parallel?: string;
@@ -116,6 +119,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       'de-lab grade day4 --submissions ./submissions --parallel 2',
     );
   const seed = options.seed === undefined ? undefined : Number(options.seed);
+  const classFile = await classFor(options);
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
@@ -173,12 +177,14 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
         .version,
       signal: abort.signal,
       onEvent: progress.onEvent,
+      classFile,
     });
   } finally {
     progress.end();
     process.off('SIGINT', onSigint);
   }
   const { results, files, interrupted } = output;
+  await afterGrade(ctx, out, options, output);
   const rel = (path: string) => {
     const short = relative(process.cwd(), path);
     return short === '' ? '.' : short.startsWith('..') ? path : short;
@@ -237,4 +243,5 @@ export function register(program: Command): void {
     .action(action(grade));
   addShardOptions(command);
   registerMerge(command);
+  addGradeExtras(command);
 }

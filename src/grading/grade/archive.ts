@@ -51,6 +51,8 @@ export interface UnpackResult {
   bytes: number;
   /** Things dropped on the way that do not make the submission unsafe (dangling links, OS junk). */
   notes: string[];
+  /** The modification time of the newest file entry (ISO 8601): when the work was last saved. */
+  newest?: string;
 }
 
 type EntryKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'device' | 'special';
@@ -65,6 +67,8 @@ interface Entry {
   /** Symlink target (as written) or hard-link target (an archive path). */
   link?: string;
   content?: () => Promise<Readable>;
+  /** Modification time as stored in the archive. */
+  mtime?: Date;
 }
 
 const mb = (bytes: number) =>
@@ -105,6 +109,7 @@ export class Unpacker {
   private readonly files = new Set<string>();
   private readonly links: Array<{ rel: string; target: string }> = [];
   readonly notes: string[] = [];
+  private newest?: Date;
 
   constructor(
     private readonly root: string,
@@ -188,6 +193,8 @@ export class Unpacker {
 
   async add(entry: Entry): Promise<void> {
     this.countEntry();
+    if (entry.kind === 'file' && entry.mtime && !Number.isNaN(entry.mtime.getTime()))
+      if (!this.newest || entry.mtime > this.newest) this.newest = entry.mtime;
     const rel = this.path(entry.name);
     if (rel === undefined) return;
     const target = join(this.root, ...rel.split('/'));
@@ -358,7 +365,12 @@ export class Unpacker {
         );
       }
     }
-    return { files: this.files.size, bytes: this.bytes, notes: this.notes };
+    return {
+      files: this.files.size,
+      bytes: this.bytes,
+      notes: this.notes,
+      ...(this.newest ? { newest: this.newest.toISOString() } : {}),
+    };
   }
 }
 
@@ -476,6 +488,7 @@ async function unpackZip(file: string, unpacker: Unpacker, limits: ArchiveLimits
           mode: mode & 0o777,
           size: entry.uncompressedSize,
           content: kind === 'file' ? open : undefined,
+          mtime: entry.getLastModDate(),
         });
       }
     }
@@ -544,6 +557,7 @@ async function unpackTarGz(file: string, unpacker: Unpacker, limits: ArchiveLimi
           mode: header.mode ?? 0o644,
           size: header.size ?? 0,
           content: async () => entry as unknown as Readable,
+          mtime: header.mtime,
         });
       } else {
         entry.resume();
@@ -599,6 +613,7 @@ async function copyFolder(dir: string, unpacker: Unpacker): Promise<void> {
           mode: stats.mode,
           size: stats.size,
           content: async () => createReadStream(child),
+          mtime: stats.mtime,
         });
       } else {
         await unpacker.add({

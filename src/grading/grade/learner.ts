@@ -163,6 +163,12 @@ export async function gradeLearner(
       );
       result.submission.files = unpack.files;
       result.submission.bytes = unpack.bytes;
+      const when =
+        submission.submittedAt ??
+        (unpack.newest
+          ? ({ at: unpack.newest, from: submission.format === 'folder' ? 'folder' : 'archive' } as const)
+          : undefined);
+      if (when) result.submission.submittedAt = when;
       result.notes.push(...unpack.notes);
     } catch (error) {
       if (error instanceof UnsafeSubmission) return rejected(env, submission, print, error.reason, started);

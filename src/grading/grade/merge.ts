@@ -178,5 +178,5 @@ export function mergeShards(dirs: string[], out: string): ReturnType<typeof merg
       });
   }
   const merged = mergeResults(outputs, target);
-  return { ...merged, files: writeReports(merged.results, target) };
+  return { ...merged, files: writeReports(merged.results, target).files };
 }

@@ -35,6 +35,8 @@ import type { CheckStatus, StepResult } from '../results.js';
 import type { ArchiveLimits, SubmissionFormat } from './archive.js';
 import type { ShardInfo } from './shard.js';
 import type { Layout } from './submissions.js';
+import type { ClassLearner, Deadline } from './class-file.js';
+import type { Lateness, SubmittedAt } from './late.js';
 
 /**
  * The one results model of `de-lab grade`: results.json is this object, and every report
@@ -64,6 +66,18 @@ export interface GradedCheck extends CatalogueCheck {
   found?: string;
   message?: string;
   seconds: number;
+  /** Set in the reports (never in results.json) when an instructor's override applies. */
+  override?: AppliedOverride;
+}
+
+/** An override as the reports show it: the points before it, and the comment. */
+export interface AppliedOverride {
+  points: number;
+  comment: string;
+  at: string;
+  was: { status: CheckStatus; points: number };
+  /** The check's status or points changed since the override was made (a regrade). */
+  changed: boolean;
 }
 
 /**
@@ -100,7 +114,14 @@ export interface LearnerResult {
     layout?: Layout;
     files?: number;
     bytes?: number;
+    /** When it was submitted: the newest entry, or the commit time a collector gave. */
+    submittedAt?: SubmittedAt;
   };
+  /** Set when the class file has a deadline for the day. */
+  late?: Lateness;
+  /** In the reports: the score before the late penalty, and the penalty (score is after it). */
+  rawScore?: number;
+  penalty?: number;
   status: LearnerStatus;
   reason?: string;
   /** What the grader noticed and did: stray processes, a recreated stack, dropped links. */
@@ -174,6 +195,15 @@ export interface GradeResults {
   shard?: ShardInfo;
   /** Set when these results were put together by `grade merge` from the shards' folders. */
   merged?: { from: Array<{ out: string; shard: string; learners: number }>; missingShards: string[] };
+  /** The class file used (learners for LMS exports, the deadline of the day). */
+  class?: { file: string; learners: ClassLearner[]; deadline?: Deadline };
+}
+
+/** True when a late penalty or an override touches any learner: reports then show raw score and penalty. */
+export function isAdjusted(results: GradeResults): boolean {
+  return results.learners.some(
+    (l) => l.late !== undefined || l.exercises.some((e) => e.checks.some((c) => c.override)),
+  );
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -23,6 +23,9 @@ import {
 import { capParallel, etaSeconds, planRun, resolveSeed } from './plan.js';
 import { writeReports, type ReportFiles } from './reports.js';
 import { shardOf, type Shard, type ShardInfo } from './shard.js';
+import type { ClassFile } from './class-file.js';
+import { classSummary, withLateness } from './class-late.js';
+import type { Override } from './overrides.js';
 import { ResultStore, RUN_SCHEMA } from './store.js';
 import { findSubmissions, fingerprint, type Submission } from './submissions.js';
 import {
@@ -70,11 +73,16 @@ export interface GradeClassInput {
   /** Stops taking new learners; those in flight finish and are stored. */
   signal?: AbortSignal;
   onEvent?: (event: GradeEvent) => void;
+  /** class.yaml: the day's deadline and late policy, the learners' LMS ids. */
+  classFile?: ClassFile;
 }
 
 export interface GradeClassOutput {
+  /** The final view (overrides and late penalties applied); results.json holds the raw results. */
   results: GradeResults;
   files: ReportFiles;
+  /** Overrides whose check changed since they were made, and those no longer matching a check. */
+  overrides: { changed: Override[]; orphaned: Override[] };
   /** Learners graded by this invocation. */
   graded: string[];
   interrupted: boolean;
@@ -202,10 +210,12 @@ export function assemble(input: {
   archiveLimits: ArchiveLimits;
   limits: Limits;
   shard?: ShardInfo;
+  classFile?: ClassFile;
 }): GradeResults {
   const learners = input.submissions
     .map((s) => input.store.load(s.role))
-    .filter((r): r is LearnerResult => r !== undefined && r.seed === input.seed);
+    .filter((r): r is LearnerResult => r !== undefined && r.seed === input.seed)
+    .map((r) => withLateness(r, input.lab.id, input.classFile));
   return {
     schema: RESULTS_SCHEMA,
     deLab: input.version,
@@ -224,6 +234,7 @@ export function assemble(input: {
     learners,
     stats: computeStats(input.catalogue, learners),
     ...(input.shard ? { shard: input.shard } : {}),
+    ...(input.classFile ? { class: classSummary(input.classFile, input.lab.id) } : {}),
   };
 }
 
@@ -336,9 +347,16 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
       archiveLimits,
       limits,
       shard: sharded?.info,
+      classFile: input.classFile,
     });
-    const files = writeReports(results, store.dir);
-    return { results, files, graded, interrupted: input.signal?.aborted === true && graded.length < plan.todo.length };
+    const { files, view } = writeReports(results, store.dir);
+    return {
+      results: view.results,
+      files,
+      overrides: { changed: view.changed, orphaned: view.orphaned },
+      graded,
+      interrupted: input.signal?.aborted === true && graded.length < plan.todo.length,
+    };
   } finally {
     await references.close().catch(() => undefined);
     store.close();

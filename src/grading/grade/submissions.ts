@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { printable, type SubmissionFormat } from './archive.js';
+import type { SubmittedAt } from './late.js';
 
 export interface Submission {
   /** The learner id: the file or folder name without its extension. */
@@ -16,6 +17,8 @@ export interface Submission {
   format: SubmissionFormat;
   /** Set when the entry cannot be graded at all (unknown format, duplicate id). */
   problem?: string;
+  /** When it was submitted, if the collector knows (a git commit's time); else the newest entry's time is used. */
+  submittedAt?: SubmittedAt;
 }
 
 const FORMATS: Array<[RegExp, SubmissionFormat]> = [

@@ -1,4 +1,4 @@
-import type { GradeResults } from '../grade/model.js';
+import { isAdjusted, type GradeResults } from '../grade/model.js';
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. Text
@@ -20,9 +20,11 @@ export function csvRow(values: Array<string | number | undefined>): string {
  * percentage and the status, for import into an LMS gradebook. CRLF line ends, UTF-8.
  */
 export function gradebookCsv(results: GradeResults): string {
+  const adjusted = isAdjusted(results);
   const header = [
     'learner',
     ...results.exercises.map((e) => `${e.id} [${e.maxScore}]`),
+    ...(adjusted ? ['raw', 'late penalty', 'overrides', 'waiver'] : []),
     `total [${results.maxScore}]`,
     'percent',
     'status',
@@ -32,6 +34,14 @@ export function gradebookCsv(results: GradeResults): string {
     csvRow([
       learner.learner,
       ...results.exercises.map((e) => learner.exercises.find((x) => x.id === e.id)?.score ?? 0),
+      ...(adjusted
+        ? [
+            learner.rawScore ?? learner.score,
+            learner.penalty ?? 0,
+            learner.exercises.flatMap((e) => e.checks.filter((c) => c.override)).length,
+            learner.late?.waiver ?? '',
+          ]
+        : []),
       learner.score,
       learner.percent,
       learner.status,

@@ -1,4 +1,4 @@
-import type { GradeResults } from '../grade/model.js';
+import { isAdjusted, type GradeResults } from '../grade/model.js';
 import { badge, card, esc, page } from './html.js';
 import { histogram, rateBars } from './svg.js';
 
@@ -28,15 +28,19 @@ export function classHtml(results: GradeResults): string {
       (e) => `<th class="num" title="${esc(e.title)}">${esc(e.id)} <span class="muted">/${esc(e.maxScore)}</span></th>`,
     )
     .join('');
+  const adjusted = isAdjusted(results);
   const rows = results.learners
     .map((l) => {
       const cells = results.exercises
         .map((e) => `<td class="num">${esc(l.exercises.find((x) => x.id === e.id)?.score ?? 0)}</td>`)
         .join('');
-      return `<tr><td><a href="${esc(learnerPageHref(l.role))}">${esc(l.learner)}</a></td><td>${badge(l.status)}</td>${cells}<td class="num"><b>${esc(l.score)}</b></td><td class="num">${esc(l.percent)} %</td><td class="muted">${esc(l.reason ?? '')}</td></tr>`;
+      const late = adjusted
+        ? `<td class="num">${esc(l.rawScore ?? l.score)}</td><td class="num">${l.penalty ? `−${esc(l.penalty)}` : ''}${l.late?.waiver ? ` <span class="muted">waived: ${esc(l.late.waiver)}</span>` : ''}</td>`
+        : '';
+      return `<tr><td><a href="${esc(learnerPageHref(l.role))}">${esc(l.learner)}</a></td><td>${badge(l.status)}</td>${cells}${late}<td class="num"><b>${esc(l.score)}</b></td><td class="num">${esc(l.percent)} %</td><td class="muted">${esc(l.reason ?? '')}</td></tr>`;
     })
     .join('\n');
-  const table = `<h2>Learners</h2><table><thead><tr><th>learner</th><th>status</th>${columns}<th class="num">total <span class="muted">/${esc(results.maxScore)}</span></th><th class="num">%</th><th>reason</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+  const table = `<h2>Learners</h2><table><thead><tr><th>learner</th><th>status</th>${columns}${adjusted ? '<th class="num">raw</th><th class="num">late penalty</th>' : ''}<th class="num">total <span class="muted">/${esc(results.maxScore)}</span></th><th class="num">%</th><th>reason</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
   return page(
     `${results.day.id} grades`,
     `${head}\n${distribution}\n${rates}\n${table}\n<footer>results.json holds everything shown here.</footer>`,

@@ -48,6 +48,16 @@ function suite(learner: LearnerResult): string {
     ['maxScore', String(learner.maxScore)],
     ['percent', String(learner.percent)],
     ...(learner.reason ? [['reason', learner.reason]] : []),
+    ...(learner.rawScore !== undefined && learner.penalty
+      ? [
+          ['rawScore', String(learner.rawScore)],
+          ['latePenalty', String(learner.penalty)],
+        ]
+      : []),
+    ...(learner.late?.waiver ? [['lateWaiver', learner.late.waiver]] : []),
+    ...cases
+      .filter((c) => c.check.override)
+      .map((c) => [`override:${c.exercise}/${c.check.id}`, `${c.check.points}: ${c.check.override!.comment}`]),
   ]
     .map(([name, value]) => `      <property${attrs({ name: name!, value: value! })}/>`)
     .join('\n');

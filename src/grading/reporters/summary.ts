@@ -1,4 +1,4 @@
-import type { GradeResults, LearnerResult } from '../grade/model.js';
+import { isAdjusted, type GradeResults, type LearnerResult } from '../grade/model.js';
 import { marks, style, table } from '../../ui/style.js';
 
 function mark(learner: LearnerResult): string {
@@ -15,10 +15,12 @@ const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0,
 
 /** The terminal summary: a row per learner (points per exercise, total, status, reason), then the class figures. */
 export function summaryTable(results: GradeResults, width = 100): string {
+  const adjusted = isAdjusted(results);
   const head = [
     '',
     'LEARNER',
     ...results.exercises.map((e) => e.id.toUpperCase()),
+    ...(adjusted ? ['RAW', 'LATE'] : []),
     'TOTAL',
     '%',
     'STATUS',
@@ -32,6 +34,7 @@ export function summaryTable(results: GradeResults, width = 100): string {
       const x = l.exercises.find((g) => g.id === e.id);
       return `${x?.score ?? 0}/${e.maxScore}`;
     }),
+    ...(adjusted ? [String(l.rawScore ?? l.score), l.penalty ? `-${l.penalty}` : ''] : []),
     `${l.score}/${l.maxScore}`,
     String(l.percent),
     l.status,
