@@ -33,7 +33,9 @@ export async function similarityAfter(out: string, threshold?: number) {
     ...report.pairs
       .slice(0, 20)
       .map((p) => `  ${String(Math.round(p.similarity * 100)).padStart(3)} %  ${p.exercise}: ${p.left} ↔ ${p.right}`),
-    style.dim(`${tr({ en: 'Report', ko: '보고서' })}: ${relative(process.cwd(), files.html) || files.html}`),
+    style.dim(
+      `${tr({ en: 'Report', ko: '보고서' })}: ${relative(process.cwd(), files.html).startsWith('..') ? files.html : relative(process.cwd(), files.html)}`,
+    ),
   ].join('\n');
   return { report, files, text };
 }

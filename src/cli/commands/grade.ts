@@ -8,15 +8,18 @@ import type { GradeEvent } from '../../grading/grade/run.js';
 import { marks, style } from '../../ui/style.js';
 import { action, usageError, type Context } from '../context.js';
 import { example } from '../help.js';
+import { register as registerSimilarity, similarityAfter } from './grade-similarity.js';
 
 interface GradeOptions {
-  submissions: string;
+  submissions?: string;
   out?: string;
   parallel?: string;
   resume?: boolean;
   only?: string;
   seed?: string;
   keep?: boolean;
+  deadline?: string;
+  similarity?: boolean;
 }
 
 const duration = (seconds: number) =>
@@ -120,6 +123,8 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const { gradeClass } = await import('../../grading/grade/run.js');
   const { summaryTable } = await import('../../grading/reporters/summary.js');
   const lab = findLab(day);
+  const out = resolve(options.out ?? `grades-${lab.id}`);
+  const source = await (await import('./grade-git.js')).submissionsFrom(ctx, options, out);
   const { docker } = await requireEngine();
   await requireCompose();
   const prefix = ctx.config.values.imagePrefix;
@@ -127,7 +132,6 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
     { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
     { builds: buildEach(ctx, lab.id) },
   );
-  const out = resolve(options.out ?? `grades-${lab.id}`);
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) {
@@ -157,7 +161,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       docker,
       lab,
       prefix,
-      submissions: options.submissions,
+      submissions: source.dir,
       out,
       parallel,
       resume: options.resume,
@@ -174,11 +178,13 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
     process.off('SIGINT', onSigint);
   }
   const { results, files, interrupted } = output;
+  const similar = options.similarity ? await similarityAfter(out) : undefined;
+  const notCollected = source.collected?.filter((c) => c.error) ?? [];
   const rel = (path: string) => {
     const short = relative(process.cwd(), path);
     return short === '' ? '.' : short.startsWith('..') ? path : short;
   };
-  ctx.emit({ ...results, files, interrupted }, () =>
+  ctx.emit({ ...results, files, interrupted, collected: source.collected, similarity: similar?.report }, () =>
     [
       summaryTable(results, process.stdout.columns ?? 120),
       '',
@@ -193,21 +199,31 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
             ),
           ]
         : []),
+      ...(similar ? ['', similar.text] : []),
     ].join('\n'),
   );
   if (interrupted) return 130;
-  return results.stats.errors > 0 ? 1 : 0;
+  return results.stats.errors > 0 || notCollected.length > 0 ? 1 : 0;
 }
 
 export function register(program: Command): void {
-  program
-    .command('grade <day>')
+  const gradeCommand = program.command('grade <day>');
+  gradeCommand
     .description(
       'For instructors: grade a whole class, each submission on its own in a private, limited stack, and write the reports',
     )
-    .requiredOption(
-      '--submissions <dir>',
-      'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension)',
+    // Not commander's requiredOption: that would be demanded of `grade similarity` too.
+    .option(
+      '--submissions <dir|file>',
+      'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension), or a file of "learner repository-url" lines (GitHub Classroom\'s CSV export as is) to clone with your git credentials',
+    )
+    .option(
+      '--deadline <iso>',
+      'with a repository list: grade the last commit at or before this time (ISO-8601 with zone)',
+    )
+    .option(
+      '--similarity',
+      'also write similarity.html: declared files compared across learners (advice, never a score)',
     )
     .option(
       '--out <dir>',
@@ -225,7 +241,9 @@ export function register(program: Command): void {
         'de-lab grade day4 --submissions ./submissions --seed 982451653 --out ./grades-day4-hidden',
         'de-lab grade day4 --submissions ./submissions --out ./grades-day4 --resume',
         'de-lab grade day4 --submissions ./submissions --out ./grades-day4 --only kim-minji',
+        'de-lab grade day1 --submissions classroom-grades.csv --deadline 2026-03-06T18:00:00+09:00 --similarity',
       ]),
     )
     .action(action(grade));
+  registerSimilarity(gradeCommand);
 }
