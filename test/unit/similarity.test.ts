@@ -99,6 +99,9 @@ describe('identical files and shared literals', () => {
     expect(found).toEqual([
       { exercise: 'ex', file: 'out.csv', sha256: hashOf(Buffer.from('1,2\n')), learners: ['a', 'b'] },
     ]);
+    // Held by three of four: what the exercise produces for everyone.
+    const most = ['a', 'b', 'c', 'd'].map((n) => ev(n, { 'out.csv': n === 'd' ? 'other' : 'same' }));
+    expect(identicalFiles('ex', most, new Set())).toEqual([]);
   });
 
   it('flags literals a few learners share that the exercise never mentions', () => {
