@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -133,7 +142,7 @@ describe('collectFromGit on local bare repositories', () => {
       error: 'no commit at or before 2026-03-06T09:00:00.000Z',
     });
     expect(bad!.error).toMatch(/learner id/);
-    expect(readdirSync(folder).sort()).toEqual(['.previous', 'alice']);
+    expect(readdirSync(folder).sort()).toEqual(['.commits.json', '.previous', 'alice']);
   });
 
   it('takes the newest commit, one deep, without a deadline', async () => {
@@ -145,5 +154,11 @@ describe('collectFromGit on local bare repositories', () => {
     const [d] = await collectFromGit([{ learner: 'dana', url }], { folder });
     expect(d).toMatchObject({ learner: 'dana', lateCommits: 0 });
     expect(readFileSync(join(folder, 'dana', 'day1', 'env-config', 'report.env'), 'utf8')).toBe('A=2');
+    // Collected again at the same commit: the folder is kept as it is (so --resume skips it).
+    const stamp = statSync(join(folder, 'dana', 'day1', 'env-config', 'report.env')).mtimeMs;
+    const [again] = await collectFromGit([{ learner: 'dana', url }], { folder });
+    expect(again).toMatchObject({ commit: d!.commit, folder: join(folder, 'dana') });
+    expect(statSync(join(folder, 'dana', 'day1', 'env-config', 'report.env')).mtimeMs).toBe(stamp);
+    expect(existsSync(join(folder, '.previous'))).toBe(false);
   });
 });

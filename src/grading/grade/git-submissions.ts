@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { execa } from 'execa';
@@ -127,7 +127,8 @@ async function cloneAt(entry: GitEntry, dest: string, deadline?: Date): Promise<
 
 /**
  * Collects every learner's repository into `folder/<learner>` (one after the other). A folder
- * already there is moved to `folder/.previous/` first, never deleted. A line that cannot be
+ * already there stays when it holds the same commit (`folder/.commits.json`), else it is moved to
+ * `folder/.previous/` first, never deleted. A line that cannot be
  * collected gets git's message in `error` and the rest go on.
  */
 export async function collectFromGit(
@@ -135,6 +136,8 @@ export async function collectFromGit(
   options: { deadline?: Date; folder: string },
 ): Promise<Collected[]> {
   mkdirSync(options.folder, { recursive: true });
+  const record = join(options.folder, '.commits.json');
+  const before = (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : {}) as Record<string, string>;
   const seen = new Set<string>();
   const out: Collected[] = [];
   for (const entry of entries) {
@@ -152,6 +155,11 @@ export async function collectFromGit(
         continue;
       }
       const dest = join(options.folder, entry.learner);
+      // The same commit as last time: keep that folder as it is, so --resume sees it unchanged.
+      if (existsSync(dest) && before[entry.learner] === result.commit) {
+        out.push({ ...entry, ...result, folder: dest });
+        continue;
+      }
       if (existsSync(dest)) {
         mkdirSync(join(options.folder, '.previous'), { recursive: true });
         renameSync(
@@ -165,5 +173,7 @@ export async function collectFromGit(
       rmSync(work, { recursive: true, force: true });
     }
   }
+  const commits = Object.fromEntries(out.filter((c) => c.folder).map((c) => [c.learner, c.commit]));
+  writeFileSync(record, JSON.stringify({ ...before, ...commits }, null, 2) + '\n');
   return out;
 }
