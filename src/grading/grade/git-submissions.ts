@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { execa } from 'execa';
+import { tr } from '../../i18n/lang.js';
 
 /** One line of a repository list: who, and where their work is. */
 export interface GitEntry {
@@ -63,10 +64,16 @@ export function parseDeadline(text: string): Date | undefined {
 /** Why a line cannot be collected before git is even asked, or undefined. */
 export function entryProblem(entry: GitEntry): string | undefined {
   if (!/^[A-Za-z0-9_@][A-Za-z0-9_.@+-]*$/.test(entry.learner))
-    return `"${entry.learner}" is not a usable learner id (letters, digits, _ . @ + - only, not starting with . or -)`;
-  if (entry.url === '') return 'no repository URL';
+    return tr({
+      en: `"${entry.learner}" is not a usable learner id (letters, digits, _ . @ + - only, not starting with . or -)`,
+      ko: `"${entry.learner}"은(는) 쓸 수 없는 학습자 id입니다(영문자, 숫자, _ . @ + -만, . 또는 -로 시작하지 않음)`,
+    });
+  if (entry.url === '') return tr({ en: 'no repository URL', ko: '저장소 URL 없음' });
   if (entry.url.startsWith('-') || !/^(https?:\/\/|ssh:\/\/|git:\/\/|file:\/\/|[\w.-]+@[\w.-]+:)/.test(entry.url))
-    return `"${entry.url}" is not an https, ssh, git or file repository URL`;
+    return tr({
+      en: `"${entry.url}" is not an https, ssh, git or file repository URL`,
+      ko: `"${entry.url}"은(는) https, ssh, git, file 저장소 URL이 아님`,
+    });
   return undefined;
 }
 
@@ -84,7 +91,10 @@ export function pickCommit(
 export function gitMessage(stderr: string): string {
   const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
   const fatal = lines.filter((l) => /^(fatal|error):/.test(l));
-  return (fatal.length > 0 ? fatal : lines.slice(-1)).join(' ').slice(0, 500) || 'git failed without a message';
+  return (
+    (fatal.length > 0 ? fatal : lines.slice(-1)).join(' ').slice(0, 500) ||
+    tr({ en: 'git failed without a message', ko: 'git이 메시지 없이 실패함' })
+  );
 }
 
 // Plain git with the user's own credentials, never a prompt (no TTY here), and no transport
@@ -113,7 +123,12 @@ async function cloneAt(entry: GitEntry, dest: string, deadline?: Date): Promise<
   if (!picked)
     return {
       error:
-        commits.length === 0 ? 'the repository has no commit' : `no commit at or before ${deadline?.toISOString()}`,
+        commits.length === 0
+          ? tr({ en: 'the repository has no commit', ko: '저장소에 커밋이 없음' })
+          : tr({
+              en: `no commit at or before ${deadline?.toISOString()}`,
+              ko: `${deadline?.toISOString()} 이전의 커밋이 없음`,
+            }),
       lateCommits: commits.length,
     };
   const checkout = await git(
@@ -141,7 +156,9 @@ export async function collectFromGit(
   const seen = new Set<string>();
   const out: Collected[] = [];
   for (const entry of entries) {
-    const problem = seen.has(entry.learner) ? `${entry.learner} is listed twice` : entryProblem(entry);
+    const problem = seen.has(entry.learner)
+      ? tr({ en: `${entry.learner} is listed twice`, ko: `${entry.learner}이(가) 두 번 나옴` })
+      : entryProblem(entry);
     seen.add(entry.learner);
     if (problem) {
       out.push({ ...entry, error: problem });
