@@ -10,18 +10,20 @@ import { action, usageError, type Context } from '../context.js';
 import { example } from '../help.js';
 import { addShardOptions, shardPrelude, type ShardOptions } from './grade-shard.js';
 import { registerMerge } from './grade-merge.js';
-
 import { addGradeExtras, afterGrade, classFor } from './grade-extras.js';
 import type { ExportOptions } from './grade-export.js';
+import { register as registerSimilarity, similarityAfter } from './grade-similarity.js';
 
 interface GradeOptions extends ShardOptions, ExportOptions {
-  submissions: string;
+  submissions?: string;
   out?: string;
   parallel?: string;
   resume?: boolean;
   only?: string;
   seed?: string;
   keep?: boolean;
+  deadline?: string;
+  similarity?: boolean;
 }
 
 const duration = (seconds: number) =>
@@ -128,6 +130,10 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const { gradeClass } = await import('../../grading/grade/run.js');
   const { summaryTable } = await import('../../grading/reporters/summary.js');
   const lab = findLab(day);
+  const out = resolve(options.out ?? `grades-${lab.id}`);
+  const source = await (
+    await import('./grade-git.js')
+  ).submissionsFrom(ctx, options, out, classFile?.deadlines[lab.id]?.at);
   const { docker } = await requireEngine();
   await requireCompose();
   const prefix = ctx.config.values.imagePrefix;
@@ -135,7 +141,6 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
     { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
     { builds: buildEach(ctx, lab.id) },
   );
-  const out = resolve(options.out ?? `grades-${lab.id}`);
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) {
@@ -165,7 +170,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       docker,
       lab,
       prefix,
-      submissions: options.submissions,
+      submissions: source.dir,
       out,
       parallel,
       resume: options.resume,
@@ -185,11 +190,13 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   }
   const { results, files, interrupted } = output;
   await afterGrade(ctx, out, options, output);
+  const similar = options.similarity ? await similarityAfter(out) : undefined;
+  const notCollected = source.collected?.filter((c) => c.error) ?? [];
   const rel = (path: string) => {
     const short = relative(process.cwd(), path);
     return short === '' ? '.' : short.startsWith('..') ? path : short;
   };
-  ctx.emit({ ...results, files, interrupted }, () =>
+  ctx.emit({ ...results, files, interrupted, collected: source.collected, similarity: similar?.report }, () =>
     [
       summaryTable(results, process.stdout.columns ?? 120),
       '',
@@ -204,10 +211,11 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
             ),
           ]
         : []),
+      ...(similar ? ['', similar.text] : []),
     ].join('\n'),
   );
   if (interrupted) return 130;
-  return results.stats.errors > 0 ? 1 : 0;
+  return results.stats.errors > 0 || notCollected.length > 0 ? 1 : 0;
 }
 
 export function register(program: Command): void {
@@ -216,9 +224,18 @@ export function register(program: Command): void {
     .description(
       'For instructors: grade a whole class, each submission on its own in a private, limited stack, and write the reports',
     )
+    // Not commander's requiredOption: that would be demanded of `grade similarity` too.
     .option(
-      '--submissions <dir>',
-      'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension)',
+      '--submissions <dir|file>',
+      'folder with one folder, .zip or .tar.gz per learner (the learner id is the name without extension), or a file of "learner repository-url" lines (GitHub Classroom\'s CSV export as is) to clone with your git credentials',
+    )
+    .option(
+      '--deadline <iso>',
+      'with a repository list: grade the last commit at or before this time (ISO-8601 with zone)',
+    )
+    .option(
+      '--similarity',
+      'also write similarity.html: declared files compared across learners (advice, never a score)',
     )
     .option(
       '--out <dir>',
@@ -238,10 +255,12 @@ export function register(program: Command): void {
         'de-lab grade day4 --submissions ./submissions --out ./grades-day4 --only kim-minji',
         'de-lab grade day4 --submissions ./submissions --shard 2/4 --out ./grades-shard-2',
         'de-lab grade day4 --submissions ./submissions --ci-workflow github --shards 4 > .github/workflows/grade.yml',
+        'de-lab grade day1 --submissions classroom-grades.csv --deadline 2026-03-06T18:00:00+09:00 --similarity',
       ]),
     )
     .action(action(grade));
   addShardOptions(command);
   registerMerge(command);
   addGradeExtras(command);
+  registerSimilarity(command);
 }
