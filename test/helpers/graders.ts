@@ -93,13 +93,14 @@ export type Outcome = GraderVerdict | { fault: string };
 
 /**
  * Every case's outcome. Day 2's day2.rb cases go in one batch per place; the others one process
- * each, two at a time.
+ * each, two at a time, next to the batch.
  */
 export async function runCases(cases: GraderCase[], where: Where, exec: Exec): Promise<Map<GraderCase, Outcome>> {
   const results = new Map<GraderCase, Outcome>();
   const batched = cases.filter((c) => c.argv[1] === '{gen}/day2.rb');
   const single = cases.filter((c) => !batched.includes(c));
-  if (batched.length) {
+  const batch = async () => {
+    if (!batched.length) return;
     const nonce = verdictNonce();
     const argvs = batched.map((c) => fill(c.argv, { ...pathsIn(c, where), fixture: fixtureIn(c, where) }).slice(2));
     const c0 = batched[0]!;
@@ -116,15 +117,18 @@ export async function runCases(cases: GraderCase[], where: Where, exec: Exec): P
           : outcome({ exitCode: Number(code), stdout: stdout ?? '', stderr: out.stderr, timedOut: false }, nonce),
       );
     });
-  }
-  for (let i = 0; i < single.length; i += 2)
-    await Promise.all(
-      single.slice(i, i + 2).map(async (c) => {
-        const nonce = verdictNonce();
-        const argv = fill(c.argv, { ...pathsIn(c, where), fixture: fixtureIn(c, where) });
-        results.set(c, outcome(await exec(c, argv, { [VERDICT_ENV]: nonce }), nonce));
-      }),
-    );
+  };
+  const singles = async () => {
+    for (let i = 0; i < single.length; i += 2)
+      await Promise.all(
+        single.slice(i, i + 2).map(async (c) => {
+          const nonce = verdictNonce();
+          const argv = fill(c.argv, { ...pathsIn(c, where), fixture: fixtureIn(c, where) });
+          results.set(c, outcome(await exec(c, argv, { [VERDICT_ENV]: nonce }), nonce));
+        }),
+      );
+  };
+  await Promise.all([batch(), singles()]);
   return results;
 }
 
