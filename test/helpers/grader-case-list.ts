@@ -4,18 +4,13 @@ import type { GraderCase } from './graders.js';
 const RUBY_FLUENT = ['ruby', '-e', 'require "fluent/config"'];
 const PYTHON = ['python3', '--version'];
 const PYARROW = ['python3', '-c', 'import pyarrow'];
+// day5.py imports its Kafka helper (confluent_kafka) before it reads an argument.
+const KAFKA_PY = ['python3', '-c', 'import confluent_kafka'];
 const PLYWOOD = ['node', '-e', 'require("/usr/local/lib/node_modules/turnilo/node_modules/plywood")'];
 // tail.rb loads day 2's driver from /opt/de-lab/day2lib, where only the fluentd image has it mounted.
 const DAY2LIB = ['ruby', '-e', 'require "fluent/config"; exit(File.directory?("/opt/de-lab/day2lib"))'];
 
 export type CaseShape = Omit<GraderCase, 'want'>;
-
-export const DAY2_ASPECTS: Record<string, string[]> = {
-  'route-events': ['app', 'tag-time', 'audit', 'debug'],
-  'tail-rotation': ['parsed', 'per-day', 'unmatched'],
-  'parse-filter': ['kept', 'fields', 'time', 'legacy'],
-  'buffer-workers': ['all-once', 'survived-crash', 'paths', 'heartbeat', 'workers'],
-};
 
 /** The seed the day 2 fixtures were recorded with (a reference run of each solution). */
 export const DAY2_SEED = '7';
@@ -71,6 +66,26 @@ export function shape(name: string, key: string): CaseShape {
         '--field',
         key,
         '--verdict',
+      ],
+    };
+  if (sub === 'verify-raw-errors')
+    return {
+      name,
+      key,
+      day,
+      service: 'spark',
+      probe: KAFKA_PY,
+      argv: [
+        'python3',
+        '{gen}/day5.py',
+        'verify-raw',
+        'errors',
+        '--dir',
+        '{fixture}',
+        '--seed',
+        '7',
+        '--topic',
+        'unread',
       ],
     };
   if (sub === 'tail-settings')

@@ -32,6 +32,8 @@ const E: Record<string, string> = {
   'day5/turnilo-verify average': 'avg_rating through Turnilo = SUM(rating_sum) / SUM("count"), in total and per genre',
   'day5/turnilo-verify timezone': 'the cube shows time in Asia/Seoul',
   'day5/turnilo-verify refresh': 'refresh rule realtime',
+  'day2/kafka-output settings': 'the kafka2 block receiving shop.orders: required_acks -1, compression_codec gzip',
+  'day5/verify-raw-errors -': 'exactly the lines that are not JSON in errors/, as they were read',
 };
 
 export const VERDICTS: [fixture: string, key: string, want: GraderVerdict][] = [
@@ -795,5 +797,80 @@ export const VERDICTS: [fixture: string, key: string, want: GraderVerdict][] = [
     'day5/turnilo-verify/pass',
     'refresh',
     { ok: true, expected: E['day5/turnilo-verify refresh']!, found: 'refresh rule realtime: the latest data is now' },
+  ],
+  [
+    'day2/kafka-output/decoy',
+    'settings',
+    {
+      ok: false,
+      expected: E['day2/kafka-output settings']!,
+      found: 'no kafka2 output receives shop.orders (it goes to: @type stdout)',
+    },
+  ],
+  [
+    'day2/kafka-output/empty',
+    'settings',
+    {
+      ok: false,
+      expected: E['day2/kafka-output settings']!,
+      found: 'the run did not start your config (see the run step)',
+    },
+  ],
+  [
+    'day2/kafka-output/fail',
+    'settings',
+    {
+      ok: false,
+      expected: E['day2/kafka-output settings']!,
+      found:
+        'the kafka2 block receiving shop.orders (<match shop.**>) has required_acks "1": -1 waits for all in-sync replicas',
+    },
+  ],
+  [
+    'day2/kafka-output/pass',
+    'settings',
+    {
+      ok: true,
+      expected: E['day2/kafka-output settings']!,
+      found: 'the kafka2 block receiving shop.orders has required_acks -1 and compression_codec gzip',
+    },
+  ],
+  [
+    'day5/verify-raw-errors/empty',
+    '-',
+    {
+      ok: false,
+      expected: E['day5/verify-raw-errors -']!,
+      found: 'no files under errors/: the 44 malformed lines went nowhere',
+    },
+  ],
+  [
+    'day5/verify-raw-errors/fail',
+    '-',
+    {
+      ok: false,
+      expected: E['day5/verify-raw-errors -']!,
+      found:
+        "1 of the 44 malformed lines are not in errors/ (e.g. '2026-11-09 18:03:54 WARN ratings-api: upstream timeout after 8148 ms (user u0074)'); 1 valid lines are in errors/",
+    },
+  ],
+  [
+    'day5/verify-raw-errors/malformed',
+    '-',
+    {
+      ok: false,
+      expected: E['day5/verify-raw-errors -']!,
+      found:
+        "44 of the 44 malformed lines are not in errors/ (e.g. '2026-11-09 18:03:54 WARN ratings-api: upstream timeout after 8148 ms (user u0074)')",
+    },
+  ],
+  [
+    'day5/verify-raw-errors/pass',
+    '-',
+    {
+      ok: true,
+      expected: E['day5/verify-raw-errors -']!,
+      found: 'errors/ holds the 44 malformed lines, each as it was read, and no valid line',
+    },
   ],
 ];
