@@ -12,8 +12,8 @@ const DAY2LIB = ['ruby', '-e', 'require "fluent/config"; exit(File.directory?("/
 
 export type CaseShape = Omit<GraderCase, 'want'>;
 
-/** The seed the day 2 fixtures were recorded with (a reference run of each solution). */
-export const DAY2_SEED = '7';
+/** The seed the fixtures were made with (day 2's pass fixtures are reference runs of the solutions). */
+export const FIXTURE_SEED = '7';
 
 export function shape(name: string, key: string): CaseShape {
   const [day, sub, outcome] = name.split('/') as [string, string, string];
@@ -33,7 +33,7 @@ export function shape(name: string, key: string): CaseShape {
         '--dir',
         '{fixture}',
         '--seed',
-        DAY2_SEED,
+        FIXTURE_SEED,
         '--run-dir',
         '{fixture}/.de-lab-run',
       ],
@@ -83,7 +83,7 @@ export function shape(name: string, key: string): CaseShape {
         '--dir',
         '{fixture}',
         '--seed',
-        '7',
+        FIXTURE_SEED,
         '--topic',
         'unread',
       ],
