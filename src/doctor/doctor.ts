@@ -15,6 +15,7 @@ import {
   type EngineFacts,
 } from './checks.js';
 import type { DoctorCheck, DoctorReport } from './types.js';
+import { checkDesktopVm, checkWorkspaceDrive, detectWsl } from './windows.js';
 
 const MiB = 1024 * 1024;
 
@@ -103,7 +104,12 @@ export async function checkDayBudget(
   };
 }
 
-export async function runDoctor(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
+/** `root`: where the host's /proc is read (a folder of fakes in tests). */
+export async function runDoctor(
+  config: ResolvedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  root = '/',
+): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const { check: engineCheck, facts } = await checkEngine(env);
   checks.push(engineCheck);
@@ -115,6 +121,9 @@ export async function runDoctor(config: ResolvedConfig, env: NodeJS.ProcessEnv =
     checks.push(checkResources(facts, largest));
     checks.push(await checkDisk(facts));
   }
+  const wsl = detectWsl({ root, env });
+  for (const check of [checkDesktopVm(wsl, facts?.info), checkWorkspaceDrive(wsl, config.values.workspace)])
+    if (check) checks.push(check);
   checks.push(checkArchitecture(facts));
   checks.push(checkExtraCa(config));
   const localEngine =
