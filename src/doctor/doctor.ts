@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { listLabs, type Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
@@ -79,7 +80,7 @@ export async function checkDayBudget(
         ? own
           ? tr({
               en: `running now (ports ${ports} are its own); ${formatBytes(needed)} memory`,
-              ko: `지금 실행 중(포트 ${ports}는 이 날의 것). 메모리 ${formatBytes(needed)}`,
+              ko: `지금 실행 중(포트 ${josa(ports, '은/는')} 이 날의 것). 메모리 ${formatBytes(needed)}`,
             })
           : tr({
               en: `fits: ${formatBytes(needed)} memory, ports ${ports}`,
@@ -91,7 +92,7 @@ export async function checkDayBudget(
         ? undefined
         : tr({
             en: `${memoryShort ? 'Give the engine more memory. ' : ''}${holders.length ? `${holders.join(', ')} holds the port(s): \`de-lab stop ${holders[0]}\` frees them (\`de-lab start ${lab.id}\` offers to).` : taken.length ? 'Free the port(s): another program holds them (`ss -ltnp` shows which).' : ''}`.trim(),
-            ko: `${memoryShort ? '엔진 메모리를 늘리세요. ' : ''}${holders.length ? `${holders.join(', ')}가 포트를 쓰고 있습니다. \`de-lab stop ${holders[0]}\`로 비울 수 있습니다(\`de-lab start ${lab.id}\`도 제안합니다).` : taken.length ? '포트를 비우세요. 다른 프로그램이 쓰고 있습니다(`ss -ltnp`로 확인).' : ''}`.trim(),
+            ko: `${memoryShort ? '엔진 메모리를 늘리세요. ' : ''}${holders.length ? `${josa(holders.join(', '), '이/가')} 포트를 쓰고 있습니다. \`de-lab stop ${holders[0]}\`로 비울 수 있습니다(\`de-lab start ${lab.id}\`도 제안합니다).` : taken.length ? '포트를 비우세요. 다른 프로그램이 쓰고 있습니다(`ss -ltnp`로 확인).' : ''}`.trim(),
           }),
     blocking,
     data: {

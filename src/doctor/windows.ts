@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tr } from '../i18n/lang.js';
@@ -96,7 +97,7 @@ export function checkWorkspaceDrive(wsl: WslFacts, workspace: string | undefined
     verdict: 'warn',
     summary: tr({
       en: `${workspace} is on the Windows drive ${drive}: file access from Linux is slow, and \`de-lab watch\` gets no file-change events there`,
-      ko: `${workspace}는 Windows 드라이브 ${drive}에 있습니다. 리눅스에서 파일 접근이 느리고 \`de-lab watch\`가 파일 변경을 알지 못합니다`,
+      ko: `${josa(workspace ?? '', '은/는')} Windows 드라이브 ${drive}에 있습니다. 리눅스에서 파일 접근이 느리고 \`de-lab watch\`가 파일 변경을 알지 못합니다`,
     }),
     hint: tr({
       en: 'Make a workspace in the Linux file system, e.g. `de-lab init ~/de-lab` (VS Code opens it with `code ~/de-lab`).',

@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { wholeNumber } from '../parse.js';
@@ -64,7 +65,7 @@ export function endpointCard(lab: Lab, result: StartResult, workspace?: { root: 
       style.ok(
         tr({
           en: `${lab.id} was already running and healthy; nothing to do.`,
-          ko: `${lab.id}는 이미 정상 실행 중이라 할 일이 없습니다.`,
+          ko: `${josa(lab.id, '은/는')} 이미 정상 실행 중이라 할 일이 없습니다.`,
         }),
       ),
     );
@@ -169,13 +170,13 @@ async function stopConflictingDays(
     yes,
     tr({
       en: `${why}. Stop ${days.join(', ')} (volumes are kept)?`,
-      ko: `${why}. ${days.join(', ')}를 멈출까요(볼륨은 유지)?`,
+      ko: `${why}. ${josa(days.join(', '), '을/를')} 멈출까요(볼륨은 유지)?`,
     }),
     false,
   );
   if (!go) {
     throw new DeLabError(
-      tr({ en: `${lab.id} was not started: ${why}.`, ko: `${lab.id}를 시작하지 않았습니다: ${why}.` }),
+      tr({ en: `${lab.id} was not started: ${why}.`, ko: `${josa(lab.id, '을/를')} 시작하지 않았습니다: ${why}.` }),
       {
         hint: tr({
           en: `Run \`de-lab stop ${days.join(' && de-lab stop ')}\` first, or \`de-lab start ${lab.id} --yes\` to stop it for you.`,
@@ -188,7 +189,9 @@ async function stopConflictingDays(
   const { stopDay } = await import('../../stack/stop.js');
   for (const day of days) await stopDay({ labId: day, purge: false });
   if (!ctx.json)
-    ctx.err(tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${days.join(', ')}를 멈췄습니다(${why}).` }));
+    ctx.err(
+      tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${josa(days.join(', '), '을/를')} 멈췄습니다(${why}).` }),
+    );
   return days;
 }
 
