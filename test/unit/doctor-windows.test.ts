@@ -99,3 +99,18 @@ describe('WSL2 and Docker Desktop in doctor', () => {
     expect(text).toContain('/mnt/c/Users/kim/de-lab is on the Windows drive C:');
   });
 });
+
+describe('doctor names the offline package folder', () => {
+  it('shows the folder and where it was set, or says there is none', async () => {
+    const { checkPackages } = await import('../../src/doctor/packages.js');
+    const folder = mkdtempSync(join(tmpdir(), 'de-lab-packages-'));
+    made.push(folder);
+    mkdirSync(join(folder, 'gems'));
+    const set = checkPackages(loadConfig({}, { DE_LAB_PACKAGES: folder }));
+    expect(set.summary).toContain(folder);
+    expect(set.verdict).toBe('ok');
+    const none = checkPackages(loadConfig({}, { DE_LAB_CONFIG: join(folder, 'none.yaml') }));
+    expect(none.summary).toContain('none set');
+    expect(none.hint).toContain('de-lab config set packages');
+  });
+});
