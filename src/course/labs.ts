@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -116,7 +117,7 @@ export function findLab(day: string, root = labsDir): Lab {
         {
           hint: tr({
             en: `Until then, work on ${ids || 'another day'} (\`de-lab list\`), and update de-lab later to get ${planned.id}.`,
-            ko: `그동안 ${ids || '다른 날'}을 하고(\`de-lab list\`), 나중에 de-lab을 업데이트해 ${planned.id}를 받으세요.`,
+            ko: `그동안 ${josa(ids || '다른 날', '을/를')} 하고(\`de-lab list\`), 나중에 de-lab을 업데이트해 ${josa(planned.id, '을/를')} 받으세요.`,
           }),
           code: 'E_LAB_COMING',
           exitCode: 2,

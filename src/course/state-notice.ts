@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import { tr } from '../i18n/lang.js';
 
 /**
@@ -35,10 +36,10 @@ export function recoveryMessage(recovery: StateRecovery): string {
   return recovery.from === 'last-good'
     ? tr({
         en: `Your progress file ${recovery.file} was unusable (${recovery.problem}); it was restored from the last good copy.${kept} Your exercise files are untouched.`,
-        ko: `진행 기록 파일 ${recovery.file}을 쓸 수 없어(${recovery.problem}) 마지막 정상 사본으로 되살렸습니다.${kept} 실습 파일은 그대로입니다.`,
+        ko: `진행 기록 파일 ${josa(recovery.file, '을/를')} 쓸 수 없어(${recovery.problem}) 마지막 정상 사본으로 되살렸습니다.${kept} 실습 파일은 그대로입니다.`,
       })
     : tr({
         en: `Your progress file ${recovery.file} was unusable (${recovery.problem}) and there was no good copy, so progress starts empty.${kept} Your exercise files are untouched; \`de-lab check\` records them again.`,
-        ko: `진행 기록 파일 ${recovery.file}을 쓸 수 없고(${recovery.problem}) 정상 사본도 없어 진행 기록을 새로 시작합니다.${kept} 실습 파일은 그대로이며 \`de-lab check\`로 다시 기록됩니다.`,
+        ko: `진행 기록 파일 ${josa(recovery.file, '을/를')} 쓸 수 없고(${recovery.problem}) 정상 사본도 없어 진행 기록을 새로 시작합니다.${kept} 실습 파일은 그대로이며 \`de-lab check\`로 다시 기록됩니다.`,
       });
 }

@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve } from 'node:path';
@@ -43,7 +44,7 @@ export function requireWorkspace(cwd: string, configured?: string): Workspace {
   throw new DeLabError(
     tr({
       en: `There is no de-lab workspace in ${resolve(cwd)} or at ${configured ?? '(no workspace setting)'}.`,
-      ko: `${resolve(cwd)}와 ${configured ?? '(workspace 설정 없음)'}에 de-lab 작업 폴더가 없습니다.`,
+      ko: `${josa(resolve(cwd), '과/와')} ${configured ?? '(workspace 설정 없음)'}에 de-lab 작업 폴더가 없습니다.`,
     }),
     {
       hint: tr({
@@ -114,7 +115,7 @@ export function initWorkspace(root: string, course: Day[], options: { git?: bool
     throw new DeLabError(
       tr({
         en: `${root} is a file, so it cannot be your workspace.`,
-        ko: `${root}는 파일이라 작업 폴더로 쓸 수 없습니다.`,
+        ko: `${josa(root, '은/는')} 파일이라 작업 폴더로 쓸 수 없습니다.`,
       }),
       {
         hint: tr({ en: 'Give a folder: `de-lab init <folder>`.', ko: '폴더를 지정하세요: `de-lab init <폴더>`.' }),

@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import { statfs } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
@@ -99,7 +100,7 @@ export async function checkCompose(env: NodeJS.ProcessEnv): Promise<DoctorCheck>
       verdict: 'fail',
       summary: tr({
         en: `docker compose ${version} is too old; de-lab needs Compose v2.`,
-        ko: `docker compose ${version}는 너무 오래되었습니다. Compose v2가 필요합니다.`,
+        ko: `docker compose ${josa(version, '은/는')} 너무 오래되었습니다. Compose v2가 필요합니다.`,
       }),
       hint: composeHint(),
       blocking: true,
@@ -152,7 +153,7 @@ export function checkResources(facts: EngineFacts, neededMemoryBytes: number): D
     hint: short
       ? tr({
           en: `The largest day needs ${formatBytes(neededMemoryBytes)}: give the engine more memory (Docker Desktop → Settings → Resources).`,
-          ko: `가장 큰 실습일에 ${formatBytes(neededMemoryBytes)}가 필요합니다. 엔진 메모리를 늘리세요(Docker Desktop → Settings → Resources).`,
+          ko: `가장 큰 실습일에 ${josa(formatBytes(neededMemoryBytes), '이/가')} 필요합니다. 엔진 메모리를 늘리세요(Docker Desktop → Settings → Resources).`,
         })
       : undefined,
     blocking: false,
@@ -171,7 +172,7 @@ export async function checkDisk(facts: EngineFacts, neededBytes = 20 * GiB): Pro
       verdict: 'info',
       summary: tr({
         en: `${root} is inside the engine's VM or host; free space cannot be measured from here.`,
-        ko: `${root}는 엔진의 VM/호스트 안에 있어 여기서 여유 공간을 잴 수 없습니다.`,
+        ko: `${josa(root, '은/는')} 엔진의 VM/호스트 안에 있어 여기서 여유 공간을 잴 수 없습니다.`,
       }),
       blocking: false,
       data: { root },
@@ -188,7 +189,7 @@ export async function checkDisk(facts: EngineFacts, neededBytes = 20 * GiB): Pro
     hint: low
       ? tr({
           en: `The course images need about ${formatBytes(neededBytes)}: free space, or run \`docker system prune\` for unused data.`,
-          ko: `실습 이미지에 약 ${formatBytes(neededBytes)}가 필요합니다. 공간을 비우거나 \`docker system prune\`으로 안 쓰는 데이터를 지우세요.`,
+          ko: `실습 이미지에 약 ${josa(formatBytes(neededBytes), '이/가')} 필요합니다. 공간을 비우거나 \`docker system prune\`으로 안 쓰는 데이터를 지우세요.`,
         })
       : undefined,
     blocking: free < 2 * GiB,

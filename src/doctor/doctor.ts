@@ -1,7 +1,9 @@
+import { josa } from '../i18n/josa.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { listLabs, type Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
-import { isPortFree } from '../stack/ports.js';
+import { isPortFree, portHolder } from '../stack/ports.js';
+import { describePortHolder, portTakenMessage } from '../stack/preflight.js';
 import { PROJECT_LABEL } from '../stack/project.js';
 import {
   checkArchitecture,
@@ -14,7 +16,9 @@ import {
   formatBytes,
   type EngineFacts,
 } from './checks.js';
+import { checkPackages } from './packages.js';
 import type { DoctorCheck, DoctorReport } from './types.js';
+import { checkDesktopVm, checkWorkspaceDrive, detectWsl } from './windows.js';
 
 const MiB = 1024 * 1024;
 
@@ -38,6 +42,22 @@ async function runningProjects(docker: EngineFacts['docker']): Promise<RunningPr
   return map;
 }
 
+async function whoHolds(facts: EngineFacts | undefined, port: number): Promise<{ holder: string; fix: string }> {
+  if (facts)
+    try {
+      return await describePortHolder(facts.docker, port);
+    } catch {
+      // The engine went away meanwhile: look at this machine's processes only.
+    }
+  const holder = await portHolder(port);
+  return holder
+    ? { holder, fix: tr({ en: 'stop that program or change its port', ko: '그 프로그램을 멈추거나 포트를 바꾸세요' }) }
+    : {
+        holder: tr({ en: 'another program', ko: '다른 프로그램' }),
+        fix: tr({ en: 'find it with `ss -ltnp` or `lsof -i`', ko: '`ss -ltnp` 또는 `lsof -i`로 찾으세요' }),
+      };
+}
+
 /** One line per day: does its measured memory budget fit the engine, are its host ports free? Day 1 blocks. */
 export async function checkDayBudget(
   lab: Lab,
@@ -57,6 +77,10 @@ export async function checkDayBudget(
   const holders = taken
     .map((port) => [...running.entries()].find(([, ports]) => ports.has(port))?.[0]?.replace('de-lab-', ''))
     .filter((day): day is string => Boolean(day));
+  // Ports held by something else than a de-lab day: name the program or container, as `start` does.
+  const others: string[] = [];
+  for (const port of taken.filter((p) => ![...running.values()].some((ports) => ports.has(p))))
+    others.push(portTakenMessage(lab.id, port, await whoHolds(facts, port)));
   const blocking = lab.id === 'day1';
   const problems: string[] = [];
   if (memoryShort)
@@ -78,7 +102,7 @@ export async function checkDayBudget(
         ? own
           ? tr({
               en: `running now (ports ${ports} are its own); ${formatBytes(needed)} memory`,
-              ko: `지금 실행 중(포트 ${ports}는 이 날의 것). 메모리 ${formatBytes(needed)}`,
+              ko: `지금 실행 중(포트 ${josa(ports, '은/는')} 이 날의 것). 메모리 ${formatBytes(needed)}`,
             })
           : tr({
               en: `fits: ${formatBytes(needed)} memory, ports ${ports}`,
@@ -89,8 +113,8 @@ export async function checkDayBudget(
       problems.length === 0
         ? undefined
         : tr({
-            en: `${memoryShort ? 'Give the engine more memory. ' : ''}${holders.length ? `${holders.join(', ')} holds the port(s): \`de-lab stop ${holders[0]}\` frees them (\`de-lab start ${lab.id}\` offers to).` : taken.length ? 'Free the port(s): another program holds them (`ss -ltnp` shows which).' : ''}`.trim(),
-            ko: `${memoryShort ? '엔진 메모리를 늘리세요. ' : ''}${holders.length ? `${holders.join(', ')}가 포트를 쓰고 있습니다. \`de-lab stop ${holders[0]}\`로 비울 수 있습니다(\`de-lab start ${lab.id}\`도 제안합니다).` : taken.length ? '포트를 비우세요. 다른 프로그램이 쓰고 있습니다(`ss -ltnp`로 확인).' : ''}`.trim(),
+            en: `${memoryShort ? 'Give the engine more memory. ' : ''}${holders.length ? `${holders.join(', ')} holds the port(s): \`de-lab stop ${holders[0]}\` frees them (\`de-lab start ${lab.id}\` offers to). ` : ''}${others.join(' ')}`.trim(),
+            ko: `${memoryShort ? '엔진 메모리를 늘리세요. ' : ''}${holders.length ? `${josa(holders.join(', '), '이/가')} 포트를 쓰고 있습니다. \`de-lab stop ${holders[0]}\`로 비울 수 있습니다(\`de-lab start ${lab.id}\`도 제안합니다). ` : ''}${others.join(' ')}`.trim(),
           }),
     blocking,
     data: {
@@ -103,7 +127,12 @@ export async function checkDayBudget(
   };
 }
 
-export async function runDoctor(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
+/** `root`: where the host's /proc is read (a folder of fakes in tests). */
+export async function runDoctor(
+  config: ResolvedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  root = '/',
+): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const { check: engineCheck, facts } = await checkEngine(env);
   checks.push(engineCheck);
@@ -115,8 +144,12 @@ export async function runDoctor(config: ResolvedConfig, env: NodeJS.ProcessEnv =
     checks.push(checkResources(facts, largest));
     checks.push(await checkDisk(facts));
   }
+  const wsl = detectWsl({ root, env });
+  for (const check of [checkDesktopVm(wsl, facts?.info), checkWorkspaceDrive(wsl, config.values.workspace)])
+    if (check) checks.push(check);
   checks.push(checkArchitecture(facts));
   checks.push(checkExtraCa(config));
+  checks.push(checkPackages(config));
   const localEngine =
     String(engineCheck.data?.host ?? '').startsWith('unix://') ||
     String(engineCheck.data?.host ?? '').startsWith('npipe://');

@@ -5,6 +5,7 @@ import type { Lab } from '../course/labs.js';
 import { recordCheckResult } from '../course/state.js';
 import { exerciseDir } from '../course/workspace.js';
 import type { CheckResult, ExerciseResult } from './results.js';
+import { giveBackToOwner } from '../stack/sandbox/give-back.js';
 import { gradeExercise } from './session.js';
 
 export interface CheckEvents {
@@ -16,7 +17,8 @@ export interface CheckEvents {
 /**
  * `de-lab check`: grades exercises of a day in the learner's running stack, each on a scratch copy
  * (the starter plus the learner's declared files), and records the results as progress. The
- * learner's own folder (outputs, checkpoints) is never written.
+ * learner's own folder (outputs, checkpoints) is never written; what the containers wrote in the
+ * day folder goes back to the workspace's owner (give-back.ts).
  */
 export async function checkInStack(
   input: {
@@ -35,19 +37,25 @@ export async function checkInStack(
   for (const exercise of exercises) {
     if (input.signal?.aborted) break;
     input.onExercise?.(exercise);
-    const result = await gradeExercise({
-      docker: input.docker,
-      lab: input.lab,
-      exercise: exercise.id,
-      workdir: exerciseDir(input.workspaceRoot, exercise),
-      dayDir: join(input.workspaceRoot, input.lab.id),
-      dayProject: input.dayProject,
-      prefix: input.prefix,
-      seed: input.seed,
-      signal: input.signal,
-      onBegin: input.onBegin,
-      onCheck: input.onCheck,
-    });
+    let result: ExerciseResult;
+    try {
+      result = await gradeExercise({
+        docker: input.docker,
+        lab: input.lab,
+        exercise: exercise.id,
+        workdir: exerciseDir(input.workspaceRoot, exercise),
+        dayDir: join(input.workspaceRoot, input.lab.id),
+        dayProject: input.dayProject,
+        prefix: input.prefix,
+        seed: input.seed,
+        signal: input.signal,
+        onBegin: input.onBegin,
+        onCheck: input.onCheck,
+      });
+    } finally {
+      // What the check's containers wrote in the day folder goes back to the learner.
+      giveBackToOwner(input.workspaceRoot, join(input.workspaceRoot, input.lab.id));
+    }
     recordCheckResult(input.workspaceRoot, input.lab.id, exercise.id, result);
     results.push(result);
   }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../core/errors.js';
 import type { Lab } from '../course/labs.js';
 import { composeDown } from './steps.js';
 import type { CheckResult, ExerciseResult, StepResult } from './results.js';
+import { toCrlf } from './line-endings.js';
 import { gradeExercise, startPrivateStack } from './session.js';
 
 export interface SelftestRow {
@@ -54,6 +55,8 @@ export async function selftestDay(input: {
   seed?: number;
   only?: string[];
   keep?: boolean;
+  /** Grade copies of the starter and the solution with Windows (CRLF) line endings. */
+  crlf?: boolean;
   onRow?: (row: SelftestRow) => void;
   onProgress?: (event: { exercise: string; role: string; step?: StepResult; check?: CheckResult }) => void;
 }): Promise<SelftestRow[]> {
@@ -72,7 +75,8 @@ export async function selftestDay(input: {
         const results: Partial<Record<'starter' | 'solution', ExerciseResult>> = {};
         for (const role of ['starter', 'solution'] as const) {
           // gradeExercise takes the declared files from here onto a fresh copy of the starter.
-          const workdir = join(input.lab.dir, 'exercises', exercise, role);
+          const own = join(input.lab.dir, 'exercises', exercise, role);
+          const workdir = input.crlf ? crlfCopy(own, join(stack.root, `crlf-${exercise}-${role}`)) : own;
           results[role] = await gradeExercise({
             docker: input.docker,
             lab: input.lab,
@@ -112,4 +116,14 @@ export async function selftestDay(input: {
     }
   }
   return rows;
+}
+
+/** A copy of `from` with every text file's line endings made CRLF (as a Windows editor saves them). */
+export function crlfCopy(from: string, to: string): string {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) crlfCopy(join(from, entry.name), join(to, entry.name));
+    else if (entry.isFile()) writeFileSync(join(to, entry.name), toCrlf(readFileSync(join(from, entry.name))));
+  }
+  return to;
 }

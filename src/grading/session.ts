@@ -18,6 +18,7 @@ import {
   type Reference,
 } from './runner.js';
 import { loadGradingSpec } from './spec.js';
+import { lineEndingNotes, normaliseLineEndings } from './line-endings.js';
 
 export const DEFAULT_SEED = 20261123;
 
@@ -55,7 +56,8 @@ export const SCRATCH_DIR = '.grading';
  * A fresh scratch copy to grade: the exercise's whole starter/ (data, init scripts, programs the
  * checks rely on) with only the declared `files` taken from `source` on top. Anything else a
  * learner changed or added is ignored, and their own folder (outputs, checkpoints) is never touched.
- * Only regular files are taken: a link could lead a check to a host file.
+ * Only regular files are taken: a link could lead a check to a host file. Windows line endings
+ * are settled here, once for every grader (line-endings.ts).
  *
  * The copy lives in the day folder, which containers write: every step of making it goes through
  * folder handles (anchored.ts), never through a link a container planted, and the layout keeps
@@ -66,7 +68,7 @@ export function scratchCopy(
   source: string,
   dayDir: string,
   name: string,
-): { dir: string; ignored: string[] } {
+): { dir: string; ignored: string[]; converted: string[]; kept: string[] } {
   const dir = join(dayDir, SCRATCH_DIR, name);
   const parent = scratchParent(dayDir);
   let scratch: AnchoredDir | undefined;
@@ -77,6 +79,7 @@ export function scratchCopy(
     const starter = join(spec.dir, 'starter');
     if (existsSync(starter)) scratch.copyTreeFrom(starter);
     const ignored: string[] = [];
+    const endings = { converted: [] as string[], kept: [] as string[] };
     for (const file of spec.files) {
       let data: Buffer | undefined;
       try {
@@ -86,15 +89,17 @@ export function scratchCopy(
         continue;
       }
       if (data === undefined) continue; // not submitted: the starter's version stays, and the checks say what is missing
+      const normal = normaliseLineEndings(file, data);
+      if (normal.endings !== 'lf') endings[normal.endings].push(file);
       const folder = scratch.ensurePath(dirname(file));
       try {
         folder.remove(basename(file));
-        folder.writeNew(basename(file), data, 0o666);
+        folder.writeNew(basename(file), normal.data, 0o666);
       } finally {
         folder.close();
       }
     }
-    return { dir, ignored };
+    return { dir, ignored, ...endings };
   } finally {
     scratch?.close();
     parent.close();
@@ -150,6 +155,8 @@ export async function gradeExercise(input: SessionInput): Promise<ExerciseResult
     });
     if (scratch.ignored.length)
       result.notes = [...(result.notes ?? []), `not graded (not a regular file): ${scratch.ignored.join(', ')}`];
+    const endingNotes = lineEndingNotes(scratch.converted, scratch.kept).map((note) => tr(note));
+    if (endingNotes.length) result.notes = [...(result.notes ?? []), ...endingNotes];
     return result;
   } finally {
     if (!input.keepScratch) removeScratch(scratch.dir);

@@ -1,3 +1,4 @@
+import { josa } from './josa.js';
 import type { Lang } from '../config/keys.js';
 
 /**
@@ -10,7 +11,7 @@ const rows: Array<[RegExp, (...groups: string[]) => string]> = [
     /^error: unknown command '([^']+)'$/,
     (name) => `오류: '${name}'라는 명령은 없습니다. 명령 목록은 \`de-lab --help\`로 보세요.`,
   ],
-  [/^\(Did you mean (.+)\?\)$/, (name) => `(${name}를 쓰려던 것인가요?)`],
+  [/^\(Did you mean (.+)\?\)$/, (name) => `(${josa(name, '을/를')} 쓰려던 것인가요?)`],
   [/^error: unknown option '([^']+)'$/, (name) => `오류: '${name}'라는 옵션은 없습니다. 옵션은 --help로 보세요.`],
   [
     /^error: too many arguments for '([^']+)'\. Expected (\d+) arguments? but got (\d+)\.$/,

@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
@@ -90,7 +91,7 @@ function invalidBundle(file: string, why: string): DeLabError {
   return new DeLabError(
     tr({
       en: `${file} is not a usable de-lab bundle: ${why}.`,
-      ko: `${file}은(는) 쓸 수 있는 de-lab 번들이 아닙니다: ${why}.`,
+      ko: `${josa(file, '은/는')} 쓸 수 있는 de-lab 번들이 아닙니다: ${why}.`,
     }),
     {
       hint: tr({

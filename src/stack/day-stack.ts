@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
 import { DeLabError } from '../core/errors.js';
@@ -48,7 +49,7 @@ export async function requireDayStack(docker: Dockerode, lab: Lab, workspaceRoot
         throw new DeLabError(
           tr({
             en: `${lab.id}'s stack mounts ${mount.Source}, not this workspace (${expected}).`,
-            ko: `${lab.id} 스택은 이 작업 공간(${expected})이 아니라 ${mount.Source}를 마운트하고 있습니다.`,
+            ko: `${lab.id} 스택은 이 작업 공간(${expected})이 아니라 ${josa(mount.Source, '을/를')} 마운트하고 있습니다.`,
           }),
           {
             hint: tr({

@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import type Dockerode from 'dockerode';
 import { DeLabError, errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
@@ -30,7 +31,7 @@ export function engineFix(
       if (endpoint.source !== 'default') {
         return tr({
           en: `Start the engine behind ${host} (set by ${endpoint.source}), or unset it to use the local engine.`,
-          ko: `${endpoint.source}가 가리키는 ${host}의 엔진을 시작하거나, 그 설정을 지워 로컬 엔진을 쓰세요.`,
+          ko: `${josa(endpoint.source, '이/가')} 가리키는 ${host}의 엔진을 시작하거나, 그 설정을 지워 로컬 엔진을 쓰세요.`,
         });
       }
       return desktop
@@ -98,7 +99,7 @@ export function engineProblemSentence(problem: EngineProblem, endpoint: EngineEn
     case 'bad-address':
       return tr({
         en: `The Docker engine address ${host} is not understood.`,
-        ko: `Docker 엔진 주소 ${host}를 해석할 수 없습니다.`,
+        ko: `Docker 엔진 주소 ${josa(host, '을/를')} 해석할 수 없습니다.`,
       });
     default:
       return tr({

@@ -1,3 +1,4 @@
+import { josa } from '../i18n/josa.js';
 import type Dockerode from 'dockerode';
 import { execa } from 'execa';
 import { DeLabError } from '../core/errors.js';
@@ -65,7 +66,7 @@ export async function describePortHolder(docker: Dockerode, port: number): Promi
 export function portTakenMessage(labId: string, port: number, who: { holder: string; fix: string }): string {
   return tr({
     en: `Port ${port}, which ${labId} needs, is in use by ${who.holder} (${who.fix}).`,
-    ko: `${labId}에 필요한 포트 ${port}를 ${who.holder}에서 쓰고 있습니다. ${who.fix}.`,
+    ko: `${labId}에 필요한 포트 ${josa(port, '을/를')} ${who.holder}에서 쓰고 있습니다. ${who.fix}.`,
   });
 }
 
@@ -166,10 +167,10 @@ export function conflictReason(conflict: DayConflict, labId: string): string {
   return conflict.ports.length > 0
     ? tr({
         en: `${conflict.day} uses port ${conflict.ports.join(', ')} that ${labId} needs`,
-        ko: `${conflict.day}가 ${labId}에 필요한 포트 ${conflict.ports.join(', ')}를 씁니다`,
+        ko: `${josa(conflict.day, '이/가')} ${labId}에 필요한 포트 ${josa(conflict.ports.join(', '), '을/를')} 씁니다`,
       })
     : tr({
         en: `${conflict.day} and ${labId} together need more memory than the engine has`,
-        ko: `${conflict.day}와 ${labId}를 함께 돌리기에는 엔진 메모리가 부족합니다`,
+        ko: `${josa(conflict.day, '과/와')} ${josa(labId, '을/를')} 함께 돌리기에는 엔진 메모리가 부족합니다`,
       });
 }

@@ -27,6 +27,8 @@ describe('doctor while a day runs (issue 16 item 9)', () => {
     const alone = await checkDayBudget(lab, undefined, true, new Map());
     expect(alone.verdict).toBe('warn');
     expect(alone.summary).toContain(String(port));
+    // Like `start`, doctor names the program that holds it (this test's own process).
+    expect(alone.hint).toContain(`(pid ${process.pid})`);
     const byOther = await checkDayBudget(lab, undefined, true, new Map([['de-lab-day4', new Set([port])]]));
     expect(byOther.hint).toContain('de-lab stop day4');
   });

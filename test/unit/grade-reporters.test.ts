@@ -136,3 +136,31 @@ describe('grade reporters', () => {
     expect(text).toContain('5 learners: 3 graded, 1 rejected, 1 grader errors');
   });
 });
+
+describe('class.html charts', () => {
+  it('puts full marks in a bin of their own, not with 90 %', async () => {
+    const { computeStats } = await import('../../src/grading/grade/model.js');
+    const learner = (percent: number) => ({ percent, status: 'graded', exercises: [] }) as never;
+    const { distribution } = computeStats([], [learner(100), learner(95), learner(90), learner(89.9), learner(0)]);
+    expect(distribution.map((bin) => bin.count)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1]);
+    expect(distribution.at(-1)).toEqual({ from: 100, to: 100, count: 1 });
+  });
+
+  it('makes the label column as wide as the longest label, so pass-rate labels are not clipped', async () => {
+    const { fitLabel, rateBars } = await import('../../src/grading/reporters/svg.js');
+    const long = 'day2/parse-filter: every parsed record keeps its original timestamp';
+    const svg = rateBars(
+      [
+        { label: 'a', rate: 1, note: '2/2' },
+        { label: long, rate: 0.5, note: '1/2' },
+      ],
+      't',
+    );
+    const labelX = Number(/<text x="([\d.]+)" y="\d+" text-anchor="end">/.exec(svg)![1]);
+    expect(labelX).toBeGreaterThanOrEqual(fitLabel(long).length * 7.5);
+    expect(fitLabel(long)).toHaveLength(60);
+    expect(fitLabel(long).endsWith('…')).toBe(true);
+    expect(fitLabel('짧은 이름')).toBe('짧은 이름');
+    expect(fitLabel('가'.repeat(40))).toBe(`${'가'.repeat(29)}…`);
+  });
+});

@@ -60,7 +60,7 @@ describe('Korean output', () => {
       fix: '그 프로그램을 멈추거나 포트를 바꾸세요',
     });
     expect(text).toBe(
-      'day1에 필요한 포트 13306를 python3 (pid 42)에서 쓰고 있습니다. 그 프로그램을 멈추거나 포트를 바꾸세요.',
+      'day1에 필요한 포트 13306을 python3 (pid 42)에서 쓰고 있습니다. 그 프로그램을 멈추거나 포트를 바꾸세요.',
     );
     expect(text).not.toContain(')(');
     expect(text).not.toContain('이(가)');

@@ -1,5 +1,7 @@
 """Day 5 Kafka helpers (confluent_kafka, in the spark image): delete/create topics, produce, read all."""
+import collections
 import json
+import logging
 import os
 import sys
 import time
@@ -9,9 +11,39 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092")
 
+# librdkafka logs to stderr by default (`%3|...|FAIL|rdkafka#producer-1| ...` while a broker or a
+# topic's leader is not there yet), in the middle of what `de-lab gen` says. Its lines go to this
+# logger instead: the last 50 are kept, and the last three end the message of a Kafka failure
+# here (see client_log_tail); all are printed as they come with DE_LAB_KAFKA_LOG=1.
+CLIENT_LOG = collections.deque(maxlen=50)
+
+
+class _Keep(logging.Handler):
+    def emit(self, record):
+        CLIENT_LOG.append(self.format(record))
+        if os.environ.get("DE_LAB_KAFKA_LOG") == "1":
+            print(self.format(record), file=sys.stderr, flush=True)
+
+
+LOGGER = logging.getLogger("de-lab.rdkafka")
+LOGGER.addHandler(_Keep())
+LOGGER.setLevel(logging.DEBUG)
+LOGGER.propagate = False
+
+
+def client_log_tail(lines=3):
+    """The client's last log lines, for a failure message ('' when it logged nothing)."""
+    tail = list(CLIENT_LOG)[-lines:]
+    return ("\nlast Kafka client log lines:\n  " + "\n  ".join(tail)) if tail else ""
+
+
+def client_config(**settings):
+    """A client's settings with de-lab's logger: every Producer, Consumer and AdminClient takes these."""
+    return {"bootstrap.servers": BOOTSTRAP, "logger": LOGGER, **settings}
+
 
 def admin():
-    return AdminClient({"bootstrap.servers": BOOTSTRAP})
+    return AdminClient(client_config())
 
 
 def topics():
@@ -22,7 +54,7 @@ def _wait(predicate, what, timeout=60):
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise SystemExit(f"timed out after {timeout} s waiting until {what}")
+            raise SystemExit(f"timed out after {timeout} s waiting until {what}{client_log_tail()}")
         time.sleep(0.3)
 
 
@@ -72,8 +104,8 @@ def reset(names, partitions=3):
 
 def producer():
     # murmur2 like Java's default partitioner: a key lands where Spark or Fluentd would put it.
-    return Producer({"bootstrap.servers": BOOTSTRAP, "partitioner": "murmur2_random", "acks": "all",
-                     "enable.idempotence": True, "linger.ms": 5})
+    return Producer(client_config(**{"partitioner": "murmur2_random", "acks": "all",
+                                     "enable.idempotence": True, "linger.ms": 5}))
 
 
 def produce(topic, pairs, prod=None):
@@ -100,13 +132,14 @@ def produce(topic, pairs, prod=None):
     if own:
         left = prod.flush(60)
         if left or failures:
-            raise SystemExit(f"{left} records not delivered to {topic}, {len(failures)} failed: {failures[:3]}")
+            raise SystemExit(f"{left} records not delivered to {topic}, {len(failures)} failed: {failures[:3]}"
+                             f"{client_log_tail()}")
 
 
 def read_all(topic, timeout=30):
     """Every record of the topic now: dicts with key, value (text), timestamp (ms), partition, offset."""
-    consumer = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": f"de-lab-read-{os.getpid()}-{time.time()}",
-                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    consumer = Consumer(client_config(**{"group.id": f"de-lab-read-{os.getpid()}-{time.time()}",
+                                         "enable.auto.commit": False, "auto.offset.reset": "earliest"}))
     try:
         meta = consumer.list_topics(topic, timeout=10).topics.get(topic)
         if meta is None or meta.error is not None:
@@ -141,7 +174,7 @@ def read_all(topic, timeout=30):
 
 def offsets(topic):
     """How many records each partition of the topic holds now ({} when there is no such topic)."""
-    consumer = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": f"de-lab-count-{os.getpid()}-{time.time()}"})
+    consumer = Consumer(client_config(**{"group.id": f"de-lab-count-{os.getpid()}-{time.time()}"}))
     try:
         meta = consumer.list_topics(topic, timeout=10).topics.get(topic)
         if meta is None or meta.error is not None:

@@ -53,8 +53,8 @@ def main():
 
     def watch(topic):
         from confluent_kafka import Consumer, TopicPartition
-        c = Consumer({"bootstrap.servers": kafka_io.BOOTSTRAP, "group.id": f"latency-{topic}-{time.time()}",
-                      "enable.auto.commit": False})
+        c = Consumer(kafka_io.client_config(**{"group.id": f"latency-{topic}-{time.time()}",
+                                               "enable.auto.commit": False}))
         meta = c.list_topics(topic, timeout=10).topics[topic]
         c.assign([TopicPartition(topic, p, c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1])
                   for p in meta.partitions])

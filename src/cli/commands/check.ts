@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { seedOption } from '../parse.js';
@@ -40,7 +41,7 @@ function renderSummary(results: ExerciseResult[]): string {
       const fix = failedStep
         ? tr({
             en: `Fix what stopped step ${failedStep.id} (below)`,
-            ko: `단계 ${failedStep.id}를 멈춘 원인(아래)을 고치거나`,
+            ko: `단계 ${josa(failedStep.id, '을/를')} 멈춘 원인(아래)을 고치거나`,
           })
         : tr({ en: 'Fix the ✖ lines', ko: '✖ 항목을 고치거나' });
       const head = r.passed

@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import type { Command } from 'commander';
 import { CONFIG_KEYS } from '../../config/keys.js';
 import { setConfigValue } from '../../config/config.js';
@@ -92,7 +93,7 @@ export function register(program: Command): void {
         const result = setConfigValue(key, value);
         ctx.emit({ key, ...result }, (d) =>
           d.value === ''
-            ? tr({ en: `Removed ${key} from ${d.path}.`, ko: `${d.path}에서 ${key}를 지웠습니다.` })
+            ? tr({ en: `Removed ${key} from ${d.path}.`, ko: `${d.path}에서 ${josa(key, '을/를')} 지웠습니다.` })
             : tr({
                 en: `Set ${key} = ${d.value} in ${d.path}.`,
                 ko: `${d.path}에 ${key} = ${d.value}로 저장했습니다.`,

@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import type { Command } from 'commander';
 import { lang, tr, type Text } from '../../i18n/lang.js';
 import { renderMarkdown } from '../../ui/markdown.js';
@@ -43,7 +44,7 @@ function render(d: ExerciseView): string {
       style.warn(
         tr({
           en: `Do ${d.pendingDependencies.join(', ')} first: this exercise builds on it.`,
-          ko: `먼저 ${d.pendingDependencies.join(', ')}를 하세요. 이 문제는 그 결과를 이어서 씁니다.`,
+          ko: `먼저 ${josa(d.pendingDependencies.join(', '), '을/를')} 하세요. 이 문제는 그 결과를 이어서 씁니다.`,
         }),
       ),
       '',

@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import { Option, type Command } from 'commander';
 import { kafkaTopic, numberAtLeast, seedOption, share, waveList, wholeNumber } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
@@ -30,7 +31,7 @@ function positiveInt(name: string, text: string): number {
     throw usageError(
       tr({
         en: `--${name} must be a whole number of at least 1, not "${text}".`,
-        ko: `--${name}는 1 이상의 정수여야 합니다("${text}" 아님).`,
+        ko: `--${josa(name, '은/는')} 1 이상의 정수여야 합니다("${text}" 아님).`,
       }),
       tr({ en: `For example: --${name} 2.`, ko: `예: --${name} 2.` }),
     );

@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -27,7 +28,7 @@ function render(d: InitResult & { remembered: boolean; defaultWorkspace?: string
   const lines = [
     d.created
       ? `${style.ok(marks.ok)} ${tr({ en: `Created your workspace at ${d.root} (${d.added.length} files).`, ko: `${d.root}에 작업 폴더를 만들었습니다(파일 ${d.added.length}개).` })}`
-      : `${style.ok(marks.ok)} ${tr({ en: `${d.root} is already your workspace: added ${d.added.length} missing file(s), kept ${d.kept} file(s) as they were.`, ko: `${d.root}는 이미 작업 폴더입니다. 빠진 파일 ${d.added.length}개를 더했고, 파일 ${d.kept}개는 그대로 두었습니다.` })}`,
+      : `${style.ok(marks.ok)} ${tr({ en: `${d.root} is already your workspace: added ${d.added.length} missing file(s), kept ${d.kept} file(s) as they were.`, ko: `${josa(d.root, '은/는')} 이미 작업 폴더입니다. 빠진 파일 ${d.added.length}개를 더했고, 파일 ${d.kept}개는 그대로 두었습니다.` })}`,
   ];
   if (!d.created && d.added.length > 0) lines.push(...d.added.map((file) => style.dim(`  + ${file}`)));
   if (d.git !== 'not-asked') lines.push(`  ${tr(gitText[d.git])}`);

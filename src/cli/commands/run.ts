@@ -72,6 +72,8 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
     stderr: tee(process.stderr),
     workdir: exercise.run.workdir ? fill(exercise.run.workdir, vars) : mount,
   });
+  const { giveBackToOwner } = await import('../../stack/sandbox/give-back.js');
+  giveBackToOwner(workspace.root, joinPath(workspace.root, lab.id));
   if (exitCode === 0) return 0;
   const hostDir = joinPath(workspace.root, lab.id, exercise.id);
   const output = tail.toString();

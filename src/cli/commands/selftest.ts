@@ -32,7 +32,7 @@ export function renderSelftest(rows: SelftestRow[]): string {
 async function selftest(
   ctx: Context,
   days: string[],
-  options: { exercise?: string[]; seed?: string; keep?: boolean },
+  options: { exercise?: string[]; seed?: string; keep?: boolean; crlf?: boolean },
 ): Promise<number> {
   const { listLabs, findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
@@ -71,6 +71,7 @@ async function selftest(
           seed: options.seed !== undefined ? Number(options.seed) : undefined,
           only: options.exercise,
           keep: options.keep,
+          crlf: options.crlf,
           onRow: (row) =>
             !ctx.json &&
             ctx.err(
@@ -106,9 +107,15 @@ export function register(program: Command): void {
     .option('--exercise <id...>', 'only these exercises')
     .addOption(seedOption('data seed (default: the course seed)'))
     .option('--keep', 'keep the private stack and files afterwards, to investigate')
+    .option('--crlf', 'grade copies with Windows (CRLF) line endings: they must score the same')
     .addHelpText(
       'after',
-      example(['de-lab selftest', 'de-lab selftest day1', 'de-lab selftest day4 --exercise windowed-counts --verbose']),
+      example([
+        'de-lab selftest',
+        'de-lab selftest day1',
+        'de-lab selftest day4 --exercise windowed-counts --verbose',
+        'de-lab selftest day2 --crlf',
+      ]),
     )
     .action(action(selftest));
 }

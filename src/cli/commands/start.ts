@@ -1,5 +1,7 @@
+import { josa } from '../../i18n/josa.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { endpointCard } from '../endpoint-card.js';
 import { wholeNumber } from '../parse.js';
 import { DeLabError, errorMessage } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
@@ -20,56 +22,7 @@ const phaseText: Record<Phase, { en: string; ko: string }> = {
   failed: { en: 'failed', ko: '실패' },
 };
 
-export function endpointCard(lab: Lab, result: StartResult, workspace?: { root: string; found: boolean }): string {
-  const lines: string[] = [];
-  lines.push(style.bold(tr({ en: `${lab.id} is ready: ${lab.title.en}`, ko: `${lab.id} 준비 완료: ${lab.title.ko}` })));
-  for (const port of lab.ports) {
-    const url = port.url ? port.url.replace('{port}', String(port.port)) : `localhost:${port.port}`;
-    lines.push(`  ${style.code(url.padEnd(28))} ${port.service} — ${tr(port.purpose)}`);
-  }
-  if (lab.services.length > 0) {
-    lines.push(
-      style.dim(
-        tr({ en: "  From another container on the day's network:", ko: '  같은 네트워크의 다른 컨테이너에서:' }),
-      ),
-    );
-    for (const service of lab.services)
-      if (service.internal) lines.push(`  ${style.code(service.internal.padEnd(28))} ${service.name}`);
-  }
-  lines.push(
-    style.dim(
-      tr({
-        en: `  Shell: de-lab shell ${lab.id} <service>   Logs: de-lab logs ${lab.id}   Stop: de-lab stop ${lab.id}`,
-        ko: `  셸: de-lab shell ${lab.id} <서비스>   로그: de-lab logs ${lab.id}   중지: de-lab stop ${lab.id}`,
-      }),
-    ),
-  );
-  if (workspace)
-    lines.push(
-      style.dim(
-        tr({
-          en: `  Your ${lab.id} folder in the stack: ${join(workspace.root, lab.id)}`,
-          ko: `  스택에 연결된 ${lab.id} 폴더: ${join(workspace.root, lab.id)}`,
-        }),
-      ),
-    );
-  const nextCommand =
-    workspace && !workspace.found
-      ? `de-lab init ${workspace.root} && cd ${workspace.root} && de-lab exercise ${lab.id}`
-      : `de-lab exercise ${lab.id}`;
-  lines.push(`${tr({ en: 'Next', ko: '다음' })}: ${style.code(nextCommand)}`);
-  if (lab.next) lines.push(style.dim(`${tr({ en: 'After this day', ko: '이 날 다음에는' })}: ${tr(lab.next)}`));
-  if (result.alreadyRunning)
-    lines.unshift(
-      style.ok(
-        tr({
-          en: `${lab.id} was already running and healthy; nothing to do.`,
-          ko: `${lab.id}는 이미 정상 실행 중이라 할 일이 없습니다.`,
-        }),
-      ),
-    );
-  return lines.join('\n');
-}
+export { endpointCard };
 
 async function ensureImages(ctx: Context, lab: Lab): Promise<void> {
   const { requireEngine } = await import('../../stack/engine.js');
@@ -169,13 +122,13 @@ async function stopConflictingDays(
     yes,
     tr({
       en: `${why}. Stop ${days.join(', ')} (volumes are kept)?`,
-      ko: `${why}. ${days.join(', ')}를 멈출까요(볼륨은 유지)?`,
+      ko: `${why}. ${josa(days.join(', '), '을/를')} 멈출까요(볼륨은 유지)?`,
     }),
     false,
   );
   if (!go) {
     throw new DeLabError(
-      tr({ en: `${lab.id} was not started: ${why}.`, ko: `${lab.id}를 시작하지 않았습니다: ${why}.` }),
+      tr({ en: `${lab.id} was not started: ${why}.`, ko: `${josa(lab.id, '을/를')} 시작하지 않았습니다: ${why}.` }),
       {
         hint: tr({
           en: `Run \`de-lab stop ${days.join(' && de-lab stop ')}\` first, or \`de-lab start ${lab.id} --yes\` to stop it for you.`,
@@ -188,7 +141,9 @@ async function stopConflictingDays(
   const { stopDay } = await import('../../stack/stop.js');
   for (const day of days) await stopDay({ labId: day, purge: false });
   if (!ctx.json)
-    ctx.err(tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${days.join(', ')}를 멈췄습니다(${why}).` }));
+    ctx.err(
+      tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${josa(days.join(', '), '을/를')} 멈췄습니다(${why}).` }),
+    );
   return days;
 }
 

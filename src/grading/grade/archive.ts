@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import {
   constants,
   copyFileSync,
@@ -351,7 +352,7 @@ export class Unpacker {
         this.notes.push(
           tr({
             en: `dropped the dangling symbolic link ${printable(link.rel)}`,
-            ko: `가리키는 대상이 없는 심볼릭 링크 ${printable(link.rel)}을(를) 뺐음`,
+            ko: `가리키는 대상이 없는 심볼릭 링크 ${josa(printable(link.rel), '을/를')} 뺐음`,
           }),
         );
         continue;
@@ -546,7 +547,7 @@ async function unpackTarGz(file: string, unpacker: Unpacker, limits: ArchiveLimi
         throw new UnsafeSubmission(
           tr({
             en: `entry "${printable(header.name)}" has the unsupported type ${header.type}`,
-            ko: `항목 "${printable(header.name)}"의 형식 ${header.type}은(는) 지원하지 않음`,
+            ko: `항목 "${printable(header.name)}"의 형식 ${josa(header.type, '은/는')} 지원하지 않음`,
           }),
         );
       }
@@ -644,7 +645,7 @@ export async function unpackSubmission(
       throw new UnsafeSubmission(
         tr({
           en: `the archive is ${mb(size)}, over the limit of ${mb(limits.maxTotalBytes)}`,
-          ko: `압축 파일이 ${mb(size)}로 제한 ${mb(limits.maxTotalBytes)}을(를) 넘음`,
+          ko: `압축 파일이 ${mb(size)}로 제한 ${josa(mb(limits.maxTotalBytes), '을/를')} 넘음`,
         }),
       );
   }

@@ -252,8 +252,13 @@ export function computeStats(exercises: CatalogueExercise[], learners: LearnerRe
       : scores.length % 2
         ? scores[(scores.length - 1) / 2]!
         : (scores[scores.length / 2 - 1]! + scores[scores.length / 2]!) / 2;
-  const distribution = Array.from({ length: 10 }, (_, i) => ({ from: i * 10, to: (i + 1) * 10, count: 0 }));
-  for (const learner of learners) distribution[Math.min(9, Math.floor(learner.percent / 10))]!.count += 1;
+  // Ten bands below full marks ([from, to)), then full marks on their own: 100 % is not "90 and up".
+  const distribution = [
+    ...Array.from({ length: 10 }, (_, i) => ({ from: i * 10, to: (i + 1) * 10, count: 0 })),
+    { from: 100, to: 100, count: 0 },
+  ];
+  for (const learner of learners)
+    distribution[learner.percent >= 100 ? 10 : Math.min(9, Math.floor(learner.percent / 10))]!.count += 1;
   const graded = learners.filter((l) => l.status === 'graded');
   const checks: CheckStat[] = [];
   for (const exercise of exercises) {

@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { DEFAULT_SEED } from '../session.js';
@@ -42,7 +43,7 @@ export function resolveSeed(input: {
       throw new DeLabError(
         tr({
           en: `${input.out} holds results of ${meta.day}, not ${input.day}.`,
-          ko: `${input.out}에는 ${input.day}가 아닌 ${meta.day}의 결과가 있습니다.`,
+          ko: `${input.out}에는 ${josa(input.day, '이/가')} 아닌 ${meta.day}의 결과가 있습니다.`,
         }),
         {
           hint: tr({ en: 'Choose another folder with --out.', ko: '--out으로 다른 폴더를 고르세요.' }),
@@ -55,7 +56,7 @@ export function resolveSeed(input: {
       throw new DeLabError(
         tr({
           en: `${input.out} was graded with another seed than the one given.`,
-          ko: `${input.out}은(는) 지정한 것과 다른 시드로 채점되었습니다.`,
+          ko: `${josa(input.out, '은/는')} 지정한 것과 다른 시드로 채점되었습니다.`,
         }),
         {
           hint: tr({

@@ -1,3 +1,4 @@
+import { josa } from '../../i18n/josa.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,13 +77,13 @@ export function findSubmissions(dir: string): Submission[] {
         learner = name.replace(/\.[^.]*$/, '') || name;
         problem = tr({
           en: `${printable(name)} is not a folder, .zip or .tar.gz`,
-          ko: `${printable(name)}은(는) 폴더, .zip, .tar.gz가 아님`,
+          ko: `${josa(printable(name), '은/는')} 폴더, .zip, .tar.gz가 아님`,
         });
       }
     } else {
       problem = tr({
         en: `${printable(name)} is a ${stats.isSymbolicLink() ? 'symbolic link' : 'special file'}, not a folder or archive`,
-        ko: `${printable(name)}은(는) 폴더나 압축 파일이 아닌 ${stats.isSymbolicLink() ? '심볼릭 링크' : '특수 파일'}임`,
+        ko: `${josa(printable(name), '은/는')} 폴더나 압축 파일이 아닌 ${stats.isSymbolicLink() ? '심볼릭 링크' : '특수 파일'}임`,
       });
     }
     if (learner === '') learner = name;

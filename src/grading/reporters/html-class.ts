@@ -14,7 +14,7 @@ export function classHtml(results: GradeResults): string {
   const head = `<h1>${esc(results.day.id)} — ${esc(results.day.title)}</h1>
 <p class="muted">Graded ${esc(results.finishedAt)} with ${esc(seed)} by de-lab ${esc(results.deLab)}; maximum score ${esc(results.maxScore)}.</p>
 <div class="cards">${card('learners', stats.learners)}${card('graded', stats.graded)}${card('rejected', stats.rejected)}${card('grader errors', stats.errors)}${card('mean', `${stats.mean} / ${results.maxScore}`)}${card('median', stats.median)}${card('min – max', `${stats.min} – ${stats.max}`)}</div>`;
-  const distribution = `<h2>Score distribution</h2>${histogram(stats.distribution, 'Learners per band of 10 % of the maximum score')}`;
+  const distribution = `<h2>Score distribution</h2>${histogram(stats.distribution, 'Learners per band of 10 % of the maximum score, full marks apart')}`;
   const rates = `<h2>Pass rate per check</h2><p class="muted">Over the ${stats.graded} graded learners.</p>${rateBars(
     stats.checks.map((c) => ({
       label: `${c.exercise} / ${c.title}`,

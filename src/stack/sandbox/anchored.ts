@@ -3,7 +3,9 @@ import {
   constants,
   existsSync,
   fchmodSync,
+  fchownSync,
   fstatSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -251,6 +253,50 @@ export class AnchoredDir {
       }
     }
     return all;
+  }
+
+  /**
+   * Gives this folder and everything under it to `uid`:`gid`, without following a link: a folder
+   * is changed through its handle, anything else by lchown (a link is changed as a link). Names for which `skip` says true are left as they are. Returns how many changed.
+   */
+  chownTree(uid: number, gid: number, skip: (name: string) => boolean = () => false): number {
+    let changed = 0;
+    const stats = this.stat();
+    if (stats.uid !== uid || stats.gid !== gid) {
+      fchownSync(this.fd, uid, gid);
+      changed += 1;
+    }
+    for (const name of readdirSync(this.path)) {
+      if (skip(name)) continue;
+      const entry = this.entry(name);
+      if (!entry || (entry.uid === uid && entry.gid === gid && !entry.isDirectory())) continue;
+      try {
+        changed += this.chownEntry(name, entry.isDirectory(), uid, gid);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // gone meanwhile
+      }
+    }
+    return changed;
+  }
+
+  /** lchown never follows the last name: a file, a link (as a link) or a FIFO is changed itself. */
+  private chownEntry(name: string, isDir: boolean, uid: number, gid: number): number {
+    if (isDir) {
+      let sub: AnchoredDir | undefined;
+      try {
+        sub = this.child(name);
+      } catch (error) {
+        if (!(error instanceof LinkRefused)) throw error; // else: swapped for a link since the lstat
+      }
+      if (sub)
+        try {
+          return sub.chownTree(uid, gid);
+        } finally {
+          sub.close();
+        }
+    }
+    lchownSync(this.at(name), uid, gid);
+    return 1;
   }
 
   /** Moves an entry into another folder on the same file system (the entry itself, a link as a link). */
