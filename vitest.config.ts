@@ -11,6 +11,10 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/unit-setup/global-setup.ts'],
+          // Generous: on a busy 2-core machine a test that takes 1 s alone can take 10. Speed
+          // goals live in `npm run bench`, not in timeouts.
+          testTimeout: 30_000,
         },
       },
       {

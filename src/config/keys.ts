@@ -30,7 +30,7 @@ export function validateCaFile(value: string): string {
   return path;
 }
 
-/** An offline package folder (gems/, npm/ …) that image builds install from instead of rubygems/npm. */
+/** An offline package folder (gems/, npm/ …) that image builds install from instead of the gem and npm registries. */
 export function validatePackagesDir(value: string): string {
   if (value === '') return '';
   const path = resolve(value);
@@ -62,7 +62,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     name: 'packages',
     env: 'DE_LAB_PACKAGES',
     description:
-      'Offline package folder (gems/, npm/) that image builds install from instead of rubygems.org and npm; empty for the registries',
+      'Offline package folder (gems/, npm/) that image builds install from instead of the gem and npm registries; empty for the registries',
     validate: validatePackagesDir,
   },
   {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Text } from '../i18n/lang.js';
-import { loadYaml } from './labs.js';
+import { loadYaml } from './yaml-file.js';
 import { textSchema } from './schema.js';
 
 /** A day of the course whose lab is not written yet (labs/planned-days.yaml). */

@@ -1,12 +1,12 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { tempDir as madeTempDir } from './temp.js';
 
 export const labsFixtures = resolve(import.meta.dirname, '..', 'fixtures', 'labs');
 export const goodCourse = join(labsFixtures, 'good');
 
 export function tempDir(prefix = 'de-lab-course-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return madeTempDir(prefix);
 }
 
 /** A private copy of a fixture course, for tests that change it. */

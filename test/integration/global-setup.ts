@@ -5,7 +5,7 @@ const root = resolve(import.meta.dirname, '..', '..');
 
 /**
  * Images the integration suite runs for real; built once here through de-lab itself (layer cache
- * after the first time). fluentd and turnilo need rubygems.org / the turnilo npm package, or the
+ * after the first time). fluentd and turnilo need the gem registry / the turnilo npm package, or the
  * offline package folder in DE_LAB_PACKAGES (.ci/run passes ../shared/vendor).
  */
 export const SUITE_IMAGES = ['mariadb', 'tools', 'kafka', 'spark', 'druid', 'fluentd', 'turnilo'];

@@ -13,7 +13,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,13 +28,14 @@ import {
 } from '../../src/grading/grade/archive.js';
 import { dropEscapingLinks, TooManyEntries } from '../../src/stack/sandbox/folders.js';
 import { tarGzBytes, zipBytes, type TarEntry, type ZipEntry } from './grade-archives.js';
+import { tempDir } from '../helpers/temp.js';
 
 // grade-archive.test.ts covers the archive formats end to end (zip-slip, absolute names, escaping links,
 // hard links to /etc/passwd, devices, FIFOs, size caps, gzip bombs, folders with escaping links). This
 // file covers the rules of the Unpacker one by one, the zip cases that need hand-patched headers, and
 // the link filter that runs before every check (dropEscapingLinks).
 
-const parent = mkdtempSync(join(tmpdir(), 'de-lab-archive-links-'));
+const parent = tempDir('de-lab-archive-links-');
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 /** <box>/a/b/root: escapes of up to two levels stay inside <box>, where the tests look for them. */

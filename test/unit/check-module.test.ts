@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCheckModule } from '../../src/grading/kinds/module.js';
 import { checkSchema } from '../../src/grading/schema.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fixture = resolve(
   import.meta.dirname,
@@ -28,7 +28,7 @@ describe('TypeScript check modules', () => {
   });
 
   it('refuses a module without observe and judge', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'de-lab-module-'));
+    const dir = tempDir('de-lab-module-');
     writeFileSync(join(dir, 'bad.ts'), 'export const x: number = 1;\n');
     await expect(loadCheckModule(join(dir, 'bad.ts'))).rejects.toThrow(/must export observe\(\) and judge\(\)/);
     await expect(loadCheckModule(join(dir, 'missing.ts'))).rejects.toThrow(/does not exist/);

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeRisks, sourceRisks, type ComposeConfig } from '../../src/stack/sandbox/compose-guard.js';
 import { confineLearnerCompose } from '../../src/stack/sandbox/learner-compose.js';
 import { DEFAULT_LIMITS } from '../../src/stack/sandbox/limits.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * The allow-list under test, as one function: the reasons a learner's compose file is refused, empty
@@ -23,7 +23,7 @@ interface Case {
   reason?: string | RegExp;
 }
 
-const base = mkdtempSync(join(tmpdir(), 'de-lab-guard-'));
+const base = tempDir('de-lab-guard-');
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 /** The exercise folder the compose file lives in (a real folder, for the symbolic-link cases). */
 const FOLDER = realpathSync(mkdtempSync(join(base, 'compose-basics-')));

@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { langFromLocale, loadConfig, readConfigFile, resolveConfig, setConfigValue } from '../../src/config/config.js';
 import { DeLabError } from '../../src/core/errors.js';
+import { tempDir as madeTempDir } from '../helpers/temp.js';
 
 const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'de-lab-config-'));
+  return madeTempDir('de-lab-config-');
 }
 
 describe('config precedence', () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 
 // Day 2's config guard and graders (labs/day2/gen, Ruby) run in the fluentd image: the host has
 // no Ruby, and the guard must use the Fluentd parser of that image. One `docker run` evaluates
@@ -87,7 +87,7 @@ const run = (() => {
   let cached: Record<string, unknown> | undefined;
   return (): Record<string, unknown> => {
     if (cached) return cached;
-    const dir = mkdtempSync(join(tmpdir(), 'de-lab-day2-guard-'));
+    const dir = tempDir('de-lab-day2-guard-');
     const confs = join(dir, 'w');
     const scratch = join(dir, 't');
     mkdirSync(confs);

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * Day 4's graders must not be fooled by an output copied from another seed's run: for every
@@ -190,20 +190,20 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
       expect(lines, run.stdout).toHaveLength(1);
       return JSON.parse(lines[0]!.slice('DE-LAB-VERDICT n0nce '.length)) as { ok: boolean; found: string };
     };
-    const good = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    const good = tempDir('day4-sink-');
     fakeSink(good, [[{ event_id: 'a' }], [{ event_id: 'b' }]], [0, 1]);
     expect(verdictOf(join(good, 'out'), join(good, 'checkpoint'))).toMatchObject({ ok: true });
     const missing = verdictOf(join(good, 'nothing'), join(good, 'checkpoint'));
     expect(missing).toMatchObject({ ok: false });
     expect(missing.found).toContain('has no _spark_metadata');
-    const broken = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    const broken = tempDir('day4-sink-');
     mkdirSync(join(broken, 'out', '_spark_metadata'), { recursive: true });
     writeFileSync(join(broken, 'out', '_spark_metadata', '0'), 'v1\n{not json\n');
     expect(verdictOf(join(broken, 'out'), join(broken, 'checkpoint'))).toMatchObject({ ok: false });
   });
 
   it('checkpoint: passes only when the checkpoint committed the batches the sink committed', () => {
-    const good = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    const good = tempDir('day4-sink-');
     fakeSink(good, [[{ event_id: 'a' }], [{ event_id: 'b' }]], [0, 1]);
     const ok = filesink([
       'checkpoint',
@@ -218,7 +218,7 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
     expect(ok.stdout).toContain('2 rows in batches 0..1');
 
     // Files written without a streaming query into checkpoint/ (or a checkpoint kept elsewhere).
-    const elsewhere = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    const elsewhere = tempDir('day4-sink-');
     fakeSink(elsewhere, [[{ event_id: 'a' }]], null);
     const none = filesink([
       'checkpoint',
@@ -231,7 +231,7 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
     expect(none.stderr).toContain('holds no committed batch');
 
     // A checkpoint that stopped before the sink's last batch: another query wrote the sink.
-    const other = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    const other = tempDir('day4-sink-');
     fakeSink(other, [[{ event_id: 'a' }], [{ event_id: 'b' }], [{ event_id: 'c' }]], [0]);
     const mismatch = filesink(['checkpoint', '--sink', join(other, 'out'), '--checkpoint', join(other, 'checkpoint')]);
     expect(mismatch.code).toBe(1);
@@ -251,7 +251,7 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
     expect(wrongShape.stderr).toContain('none with a field window_start; first row: {"event_id": "a"}');
 
     // A sink whose batches hold no rows (a query that read nothing).
-    const nothing = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    const nothing = tempDir('day4-sink-');
     fakeSink(nothing, [[]], [0]);
     const noRows = filesink([
       'checkpoint',
@@ -266,14 +266,14 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
     expect(noRows.stderr).toContain('out/ committed no rows (batches 0..0)');
 
     // No sink at all.
-    const empty = mkdtempSync(join(tmpdir(), 'day4-sink-'));
+    const empty = tempDir('day4-sink-');
     const missing = filesink(['checkpoint', '--sink', join(empty, 'out'), '--checkpoint', join(empty, 'checkpoint')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no streaming file sink committed anything');
   }, 60_000);
 
   it('stats: counts, distinct values and sums, with a repeated value as the example', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'day4-stats-'));
+    const dir = tempDir('day4-stats-');
     const file = join(dir, 'result.jsonl');
     writeFileSync(
       file,
@@ -287,7 +287,7 @@ describe.skipIf(!python)('day 4: filesink.py, what the graders read after a job'
   });
 
   it('collect: only rows of committed batches, sorted, whatever else lies in the folder', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'day4-collect-'));
+    const dir = tempDir('day4-collect-');
     const sink = fakeSink(dir, [[{ event_id: 'b' }, { event_id: 'a' }]], [0]);
     writeFileSync(join(sink, 'part-uncommitted.json'), '{"event_id":"zz"}\n'); // a batch interrupted by a crash
     const out = join(dir, 'result.jsonl');

@@ -12,9 +12,13 @@ const server = createServer();
 
 beforeAll(async () => {
   configureColor(false);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // The tests need the port held, by this server or by another run of this suite on the same machine.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve() : reject(error)));
+    server.listen(port, '127.0.0.1', resolve);
+  });
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())));
 
 describe('doctor while a day runs (issue 16 item 9)', () => {
   it('does not call a running day\'s own ports "in use"', async () => {

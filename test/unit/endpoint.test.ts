@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultHost, modemOptions, resolveEndpoint } from '../../src/stack/endpoint.js';
 import { classifyEngineError, engineFix } from '../../src/stack/engine.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('engine endpoint', () => {
   it('prefers DOCKER_HOST, then the current context, then the platform default', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'de-lab-docker-'));
+    const dir = tempDir('de-lab-docker-');
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'colima' }));
     const meta = join(dir, 'contexts', 'meta', createHash('sha256').update('colima').digest('hex'));
     mkdirSync(meta, { recursive: true });

@@ -8,7 +8,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -18,8 +17,9 @@ import {
   type SubmissionFormat,
 } from '../../src/grading/grade/archive.js';
 import { tarGzBytes, zipBytes, type TarEntry, type ZipEntry } from './grade-archives.js';
+import { tempDir } from '../helpers/temp.js';
 
-const parent = mkdtempSync(join(tmpdir(), 'de-lab-grade-unit-'));
+const parent = tempDir('de-lab-grade-unit-');
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 /** A sandbox: the archive is unpacked into <box>/a/b/dest, so "../.." escapes stay inside <box> for inspection. */

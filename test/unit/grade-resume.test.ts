@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeLabError } from '../../src/core/errors.js';
@@ -8,8 +7,9 @@ import { ResultStore, RUN_SCHEMA } from '../../src/grading/grade/store.js';
 import { detectLayout, findSubmissions, fingerprint, roleOf } from '../../src/grading/grade/submissions.js';
 import { DEFAULT_SEED } from '../../src/grading/session.js';
 import { sampleResults } from './grade-sample.js';
+import { tempDir } from '../helpers/temp.js';
 
-const parent = mkdtempSync(join(tmpdir(), 'de-lab-grade-unit-'));
+const parent = tempDir('de-lab-grade-unit-');
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 const tmp = () => mkdtempSync(join(parent, 'case-'));
 

@@ -1,16 +1,5 @@
 import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { snapshot } from '../helpers/snapshot.js';
@@ -18,6 +7,7 @@ import { readOutput } from '../../src/grading/kinds/file.js';
 import { scratchCopy, SCRATCH_DIR } from '../../src/grading/session.js';
 import { AnchoredDir, LinkRefused, readContained } from '../../src/stack/sandbox/anchored.js';
 import { dropEscapingLinks, openForContainers } from '../../src/stack/sandbox/folders.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * Code in a container can replace any folder it can write in its bind-mounted day folder with a
@@ -25,7 +15,7 @@ import { dropEscapingLinks, openForContainers } from '../../src/stack/sandbox/fo
  * none of its copies, removals, mode changes or reads may land outside the run's own folder. The
  * "host" here is a canary folder next to the day folder; every test ends by proving it unchanged.
  */
-const root = mkdtempSync(join(tmpdir(), 'de-lab-host-links-'));
+const root = tempDir('de-lab-host-links-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let n = 0;

@@ -1,14 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withBuildTurn, withRemovalTurn } from '../../src/stack/sandbox/image-lock.js';
+import { tempDir } from '../helpers/temp.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function lockDir() {
-  return { dir: mkdtempSync(join(tmpdir(), 'image-lock-')), pollMs: 20 };
+  return { dir: tempDir('image-lock-'), pollMs: 20 };
 }
 
 /** Runs work, logging its start and end under a name. */
@@ -69,7 +69,9 @@ describe('image lock: learner builds and image removals take turns', () => {
       `const fs = require('fs'); const f = ${JSON.stringify(mark)}.replace('CHILD', process.pid);
        fs.writeFileSync(f, ''); setTimeout(() => fs.unlinkSync(f), 700); setTimeout(() => {}, 1000);`,
     ]);
-    await sleep(300);
+    // The child's mark, not a fixed wait: on a busy machine node may take longer than any guess to start.
+    const markOf = () => readdirSync(options.dir).some((name) => name.startsWith('build-'));
+    while (!markOf()) await sleep(10);
     const started = Date.now();
     await withRemovalTurn(async () => undefined, options);
     expect(Date.now() - started).toBeGreaterThan(250);

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, setConfigValue, loadConfig } from '../../src/config/config.js';
@@ -14,9 +13,10 @@ import {
   sourcesToProbe,
 } from '../../src/images/packages.js';
 import { loadRecipes } from '../../src/images/recipes.js';
+import { tempDir } from '../helpers/temp.js';
 
 function folder(files: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'de-lab-packages-'));
+  const dir = tempDir('de-lab-packages-');
   for (const file of files) {
     mkdirSync(join(dir, file, '..'), { recursive: true });
     writeFileSync(join(dir, file), file);
@@ -56,7 +56,7 @@ describe('packages setting: same precedence as caFile (flag > DE_LAB_PACKAGES > 
 
   it('stores an absolute folder, refuses a path that is no folder, and an empty value removes it', () => {
     const dir = folder(['gems/x.gem']);
-    const env = { DE_LAB_CONFIG: join(mkdtempSync(join(tmpdir(), 'de-lab-config-')), 'config.yaml') };
+    const env = { DE_LAB_CONFIG: join(tempDir('de-lab-config-'), 'config.yaml') };
     expect(setConfigValue('packages', dir, env).value).toBe(dir);
     expect(loadConfig({}, env).values.packages).toBe(dir);
     expect(() => setConfigValue('packages', join(dir, 'gems', 'x.gem'), env)).toThrowError(
@@ -123,7 +123,7 @@ describe('package source of a recipe', () => {
 
   it('copies only the matched files into the build context, keeping their paths', () => {
     const full = folder(['gems/fluentd-1.18.0.gem', 'gems/ltsv-0.1.2.gem', 'gems/unrelated-1.0.gem', 'proof/x.sh']);
-    const target = mkdtempSync(join(tmpdir(), 'de-lab-context-'));
+    const target = tempDir('de-lab-context-');
     placePackages(packageSource(gems, full), target);
     expect(readdirSync(target)).toEqual(['gems']);
     expect(readdirSync(join(target, 'gems')).sort()).toEqual(['fluentd-1.18.0.gem', 'ltsv-0.1.2.gem']);

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileKind, MAX_OUTPUT_BYTES, OutputTooLarge, readOutput } from '../../src/grading/kinds/file.js';
 import { checkSchema, type Check } from '../../src/grading/schema.js';
+import { tempDir } from '../helpers/temp.js';
 
 type FileCheck = Extract<Check, { kind: 'file' }>;
 
@@ -20,7 +20,7 @@ const file = (expect: Record<string, unknown>, extra: Record<string, unknown> = 
   }) as FileCheck;
 const seen = (rows: unknown[], text = 'text') => ({ exists: true, text, rows });
 
-const parent = mkdtempSync(join(tmpdir(), 'de-lab-kinds-file-'));
+const parent = tempDir('de-lab-kinds-file-');
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 describe('file kind: judge', () => {

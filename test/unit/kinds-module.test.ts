@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckModule, moduleKind, type CheckModule } from '../../src/grading/kinds/module.js';
 import { checkSchema, type Check } from '../../src/grading/schema.js';
+import { tempDir } from '../helpers/temp.js';
 
 // check-module.test.ts covers loading a .ts module and the manifest's path rule; this file covers the
 // kind's judge (how a module's verdict is passed on) and the loader's remaining cases.
@@ -13,7 +13,7 @@ type ModuleCheck = Extract<Check, { kind: 'module' }>;
 const title = { en: 'check', ko: '검사' };
 const check = (extra: Record<string, unknown> = {}) =>
   checkSchema.parse({ id: 'm', title, kind: 'module', module: 'checks/c.ts', ...extra }) as ModuleCheck;
-const dir = mkdtempSync(join(tmpdir(), 'de-lab-kinds-module-'));
+const dir = tempDir('de-lab-kinds-module-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Registers a module under a key, as observe() does, and returns the observation that names it. */

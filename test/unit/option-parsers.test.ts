@@ -72,7 +72,7 @@ describe('an interrupted check', () => {
 
 describe('check lines', () => {
   it('print one cause once, then only the checks it skipped', async () => {
-    const { renderCheckLine } = await import('../../src/cli/commands/check.js');
+    const { renderCheckLine } = await import('../../src/cli/render/check-lines.js');
     const skipped = (id: string) => ({
       id,
       title: id,
@@ -92,7 +92,7 @@ describe('check lines', () => {
 
 describe('expected and found', () => {
   it('line up in English and in Korean', async () => {
-    const { renderCheckLine } = await import('../../src/cli/commands/check.js');
+    const { renderCheckLine } = await import('../../src/cli/render/check-lines.js');
     const { setLang } = await import('../../src/i18n/lang.js');
     const failed = {
       id: 'a',

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeRisks, sourceRisks, type ComposeConfig } from '../../src/stack/sandbox/compose-guard.js';
@@ -11,6 +10,7 @@ import { differencePair, lastErrorLine, matchText } from '../../src/grading/comp
 import { fill } from '../../src/grading/template.js';
 import { publishedPortKind } from '../../src/grading/kinds/ports.js';
 import { scratchCopy } from '../../src/grading/session.js';
+import { tempDir } from '../helpers/temp.js';
 
 const folder = '/work/ex';
 const service = (extra: Record<string, unknown> = {}) => ({
@@ -335,7 +335,7 @@ describe('port placeholders', () => {
 
 describe('scratch copy', () => {
   it('takes only the declared files from the learner, over the whole starter, and never a link', () => {
-    const root = mkdtempSync(join(tmpdir(), 'scratch-'));
+    const root = tempDir('scratch-');
     const spec = {
       day: 'd',
       exercise: 'e',

@@ -204,7 +204,7 @@ describe('folders opened for the containers’ user', () => {
     const fs = await import('node:fs');
     const { join } = await import('node:path');
     const os = await import('node:os');
-    const day = fs.mkdtempSync(join(os.tmpdir(), 'de-lab-day-'));
+    const day = tempDir('de-lab-day-');
     fs.mkdirSync(join(day, 'ex', 'data'), { recursive: true });
     fs.writeFileSync(join(day, 'ex', 'job.py'), 'print(1)\n', { mode: 0o644 });
     for (const dir of [day, join(day, 'ex'), join(day, 'ex', 'data')]) fs.chmodSync(dir, 0o755);

@@ -35,34 +35,7 @@ export function register(program: Command): void {
       ]),
     );
 
-  config
-    .command('list')
-    .description('Show every setting, its value and where the value comes from')
-    .addHelpText('after', example(['de-lab config list --json']))
-    .action(
-      action(async (ctx) => {
-        const data = {
-          file: ctx.config.file,
-          settings: CONFIG_KEYS.map((key) => ({
-            key: key.name,
-            value: ctx.config.values[key.name],
-            origin: ctx.config.origins[key.name],
-            env: key.env,
-            description: key.description,
-          })),
-        };
-        ctx.emit(data, (d) =>
-          [
-            table([
-              ['KEY', 'VALUE', 'FROM'].map(style.bold),
-              ...d.settings.map((s) => [s.key, s.value === '' ? style.dim('(none)') : s.value, style.dim(s.origin)]),
-            ]),
-            '',
-            style.dim(`config file: ${d.file}`),
-          ].join('\n'),
-        );
-      }),
-    );
+  addList(config);
 
   config
     .command('get <key>')
@@ -107,4 +80,36 @@ export function register(program: Command): void {
     .description("Print the config file's location")
     .addHelpText('after', example(['de-lab config path']))
     .action(action(async (ctx) => ctx.emit({ file: ctx.config.file }, (d) => d.file)));
+}
+
+/** `config list`: every setting with its value and origin, as a table or JSON. */
+function addList(config: Command): void {
+  config
+    .command('list')
+    .description('Show every setting, its value and where the value comes from')
+    .addHelpText('after', example(['de-lab config list --json']))
+    .action(
+      action(async (ctx) => {
+        const data = {
+          file: ctx.config.file,
+          settings: CONFIG_KEYS.map((key) => ({
+            key: key.name,
+            value: ctx.config.values[key.name],
+            origin: ctx.config.origins[key.name],
+            env: key.env,
+            description: key.description,
+          })),
+        };
+        ctx.emit(data, (d) =>
+          [
+            table([
+              ['KEY', 'VALUE', 'FROM'].map(style.bold),
+              ...d.settings.map((s) => [s.key, s.value === '' ? style.dim('(none)') : s.value, style.dim(s.origin)]),
+            ]),
+            '',
+            style.dim(`config file: ${d.file}`),
+          ].join('\n'),
+        );
+      }),
+    );
 }

@@ -223,7 +223,10 @@ export function register(program: Command): void {
     .description('Build images from their recipes (all when no name is given), reusing the layer cache')
     .option('--no-cache', 'rebuild every layer')
     .option('--ca-file <file>', "extra CA bundle (PEM) to trust inside the build, e.g. a corporate proxy's")
-    .option('--packages <dir>', 'offline package folder (gems/, npm/) to install from instead of rubygems.org / npm')
+    .option(
+      '--packages <dir>',
+      'offline package folder (gems/, npm/) to install from instead of the gem and npm registries',
+    )
     .addHelpText(
       'after',
       example([

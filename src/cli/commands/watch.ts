@@ -6,7 +6,8 @@ import { style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
 import { openWorkspace } from '../course.js';
 import { example } from '../help.js';
-import { gradeInStack, inferTarget, renderSummary } from './check.js';
+import { gradeInStack, inferTarget } from './check.js';
+import { renderSummary } from '../render/check-lines.js';
 
 /**
  * Re-runs an exercise's checks whenever one of its files (the `files:` of its exercise.yaml) is

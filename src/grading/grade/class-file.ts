@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
-import { parseDeadline } from './late.js';
+import { parseDeadline, type Deadline } from './deadline.js';
 
 /**
  * class.yaml: who is in the class (for LMS exports), the deadline of each day with its time zone,
@@ -64,11 +64,7 @@ export const classFileSchema = z
 export type ClassLearner = z.infer<typeof learnerSchema>;
 export type LatePolicy = z.infer<typeof lateSchema>;
 
-/** A deadline as an instant and the zone its days are counted in. */
-export interface Deadline {
-  at: string;
-  zone: string;
-}
+export type { Deadline } from './deadline.js';
 
 export interface ClassFile {
   file: string;
