@@ -69,6 +69,9 @@ describe('deadlines', () => {
     expect(pickCommit(log, new Date(200_000))).toEqual({ commit: 'c2', iso: 'b', late: 1 });
     expect(pickCommit(log)).toEqual({ commit: 'c3', iso: 'c', late: 0 });
     expect(pickCommit(log, new Date(50_000))).toBeUndefined();
+    // Nothing on time and a late policy: the newest commit, marked late (its time sets the penalty).
+    expect(pickCommit(log, new Date(50_000), true)).toEqual({ commit: 'c3', iso: 'c', late: 3, isLate: true });
+    expect(pickCommit(log, new Date(200_000), true)).toEqual({ commit: 'c2', iso: 'b', late: 1 });
   });
 
   it("keeps git's fatal lines", () => {

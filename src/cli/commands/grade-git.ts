@@ -11,9 +11,13 @@ export async function submissionsFrom(
   ctx: Context,
   options: { submissions?: string; deadline?: string },
   out: string,
-  /** The day's deadline in class.yaml: used for a repository list when --deadline is not given. */
-  classDeadline?: string,
-): Promise<{ dir: string; collected?: Collected[] }> {
+  /**
+   * From class.yaml: the day's deadline (used for a repository list when --deadline is not given),
+   * and whether a late policy applies (then a repository with no commit before the deadline is
+   * graded at its newest commit, late, instead of not collected).
+   */
+  klass: { deadline?: string; latePolicy?: boolean } = {},
+): Promise<{ dir: string; collected?: Collected[]; submittedAt?: Record<string, string> }> {
   if (options.submissions === undefined)
     throw usageError(
       tr({
@@ -24,7 +28,7 @@ export async function submissionsFrom(
     );
   const { parseDeadline, parseRepoList, collectFromGit } = await import('../../grading/grade/git-submissions.js');
   const isList = existsSync(options.submissions) && statSync(options.submissions).isFile();
-  const given = options.deadline ?? (isList ? classDeadline : undefined);
+  const given = options.deadline ?? (isList ? klass.deadline : undefined);
   const deadline = given === undefined ? undefined : parseDeadline(given);
   if (given !== undefined && !deadline)
     throw usageError(
@@ -48,7 +52,7 @@ export async function submissionsFrom(
   const entries = parseRepoList(readFileSync(options.submissions, 'utf8'));
   const dir = join(out, 'submissions');
   if (!ctx.json) ctx.err(style.dim(`cloning ${entries.length} repositories into ${dir}…`));
-  const collected = await collectFromGit(entries, { deadline, folder: dir });
+  const collected = await collectFromGit(entries, { deadline, folder: dir, acceptLate: klass.latePolicy === true });
   writeFileAtomic(
     join(out, 'collected.json'),
     JSON.stringify({ deadline: deadline?.toISOString(), collected }, null, 2) + '\n',
@@ -62,5 +66,9 @@ export async function submissionsFrom(
         }),
       ),
     );
-  return { dir, collected };
+  // The commit's time is the submission's time (for the late policy), never the files' times.
+  const submittedAt = Object.fromEntries(
+    collected.filter((c) => c.folder && c.committedAt).map((c) => [c.learner, c.committedAt!]),
+  );
+  return { dir, collected, submittedAt };
 }

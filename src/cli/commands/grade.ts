@@ -133,7 +133,10 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const out = resolve(options.out ?? `grades-${lab.id}`);
   const source = await (
     await import('./grade-git.js')
-  ).submissionsFrom(ctx, options, out, classFile?.deadlines[lab.id]?.at);
+  ).submissionsFrom(ctx, options, out, {
+    deadline: classFile?.deadlines[lab.id]?.at,
+    latePolicy: classFile?.late !== undefined,
+  });
   const { docker } = await requireEngine();
   await requireCompose();
   const prefix = ctx.config.values.imagePrefix;
@@ -183,6 +186,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       signal: abort.signal,
       onEvent: progress.onEvent,
       classFile,
+      submittedAt: source.submittedAt,
     });
   } finally {
     progress.end();

@@ -18,8 +18,10 @@ export interface Collected {
   commit?: string;
   /** The committer date of `commit` (ISO-8601), the submission time for a late policy. */
   committedAt?: string;
-  /** Commits after the deadline (not graded). */
+  /** Commits after the deadline (not graded, unless none came before it: see `late`). */
   lateCommits?: number;
+  /** No commit came before the deadline and a late policy applies: the newest commit is graded, late. */
+  late?: boolean;
   /** Why nothing was collected: git's own message, or a refused line. */
   error?: string;
 }
@@ -81,10 +83,16 @@ export function entryProblem(entry: GitEntry): string | undefined {
 export function pickCommit(
   log: Array<{ commit: string; time: number; iso: string }>,
   deadline?: Date,
-): { commit: string; iso: string; late: number } | undefined {
+  acceptLate = false,
+): { commit: string; iso: string; late: number; isLate?: boolean } | undefined {
   const limit = deadline ? deadline.getTime() / 1000 : Infinity;
-  const before = log.filter((c) => c.time <= limit).sort((a, b) => b.time - a.time)[0];
-  return before && { commit: before.commit, iso: before.iso, late: log.filter((c) => c.time > limit).length };
+  const newestFirst = [...log].sort((a, b) => b.time - a.time);
+  const before = newestFirst.find((c) => c.time <= limit);
+  const late = log.filter((c) => c.time > limit).length;
+  if (before) return { commit: before.commit, iso: before.iso, late };
+  // Nothing on time: with a late policy the newest commit is graded, and its time sets the penalty.
+  const newest = newestFirst[0];
+  return acceptLate && newest ? { commit: newest.commit, iso: newest.iso, late, isLate: true } : undefined;
 }
 
 /** git's own message, short: its fatal/error lines, else its last line. */
@@ -108,7 +116,12 @@ const git = (args: string[], cwd?: string) =>
  * deadline. Blobless where the server allows (history without file contents; the checkout
  * fetches only the files of that commit), depth 1 when there is no deadline.
  */
-async function cloneAt(entry: GitEntry, dest: string, deadline?: Date): Promise<Omit<Collected, 'learner' | 'url'>> {
+async function cloneAt(
+  entry: GitEntry,
+  dest: string,
+  deadline?: Date,
+  acceptLate = false,
+): Promise<Omit<Collected, 'learner' | 'url'>> {
   const shallow = deadline ? ['--filter=blob:none'] : ['--depth=1'];
   const clone = await git(['clone', '--quiet', '--no-checkout', ...shallow, '--', entry.url, dest]);
   if (clone.exitCode !== 0) return { error: gitMessage(String(clone.stderr)) };
@@ -119,7 +132,7 @@ async function cloneAt(entry: GitEntry, dest: string, deadline?: Date): Promise<
     .filter(Boolean)
     .map((line) => line.split('\t'))
     .map(([commit = '', time = '0', iso = '']) => ({ commit, time: Number(time), iso }));
-  const picked = pickCommit(commits, deadline);
+  const picked = pickCommit(commits, deadline, acceptLate);
   if (!picked)
     return {
       error:
@@ -137,7 +150,12 @@ async function cloneAt(entry: GitEntry, dest: string, deadline?: Date): Promise<
   );
   if (checkout.exitCode !== 0) return { error: gitMessage(String(checkout.stderr)) };
   rmSync(join(dest, '.git'), { recursive: true, force: true });
-  return { commit: picked.commit, committedAt: picked.iso, lateCommits: picked.late };
+  return {
+    commit: picked.commit,
+    committedAt: picked.iso,
+    lateCommits: picked.late,
+    ...(picked.isLate ? { late: true } : {}),
+  };
 }
 
 /**
@@ -148,7 +166,7 @@ async function cloneAt(entry: GitEntry, dest: string, deadline?: Date): Promise<
  */
 export async function collectFromGit(
   entries: GitEntry[],
-  options: { deadline?: Date; folder: string },
+  options: { deadline?: Date; folder: string; acceptLate?: boolean },
 ): Promise<Collected[]> {
   mkdirSync(options.folder, { recursive: true });
   const record = join(options.folder, '.commits.json');
@@ -166,7 +184,7 @@ export async function collectFromGit(
     }
     const work = mkdtempSync(join(options.folder, '.clone-'));
     try {
-      const result = await cloneAt(entry, join(work, 'repo'), options.deadline);
+      const result = await cloneAt(entry, join(work, 'repo'), options.deadline, options.acceptLate);
       if (result.error) {
         out.push({ ...entry, ...result });
         continue;

@@ -74,6 +74,8 @@ export interface GradeClassInput {
   signal?: AbortSignal;
   onEvent?: (event: GradeEvent) => void;
   /** class.yaml: the day's deadline and late policy, the learners' LMS ids. */
+  /** Learner → the time its work was handed in (the collected commit's time, from git). */
+  submittedAt?: Record<string, string>;
   classFile?: ClassFile;
 }
 
@@ -245,7 +247,10 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
   const store = new ResultStore(input.out);
   const submissionsDir = resolve(input.submissions);
   const sharded = input.shard ? shardOf(findSubmissions(submissionsDir), input.shard) : undefined;
-  const submissions = sharded?.part ?? findSubmissions(submissionsDir);
+  const submissions = (sharded?.part ?? findSubmissions(submissionsDir)).map((s) => {
+    const at = input.submittedAt?.[s.learner];
+    return at ? { ...s, submittedAt: { at, from: 'commit' as const } } : s;
+  });
   const { catalogue, specs } = catalogueOf(input.lab);
   const seed = resolveSeed({
     day: input.lab.id,
