@@ -16,7 +16,6 @@ import os
 import sys
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 

@@ -168,7 +168,7 @@ def jvm_state(base):
         return found
 
     def listeners():
-        found = [l.getClass().getName() for l in sc.listenerBus().listeners().toArray()]
+        found = [listener.getClass().getName() for listener in sc.listenerBus().listeners().toArray()]
         # A new session's streaming-query bus registers itself once per session; each run has one.
         return set(n for n in found if not n.endswith("StreamingQueryListenerBus"))
 

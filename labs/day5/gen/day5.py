@@ -310,9 +310,9 @@ def load_spec(path):
         with open(path) as f:
             return json.load(f)
     except FileNotFoundError:
-        raise SystemExit(f"{os.path.basename(path)} does not exist")
+        raise SystemExit(f"{os.path.basename(path)} does not exist") from None
     except ValueError as error:
-        raise SystemExit(f"{os.path.basename(path)} is not valid JSON: {error}")
+        raise SystemExit(f"{os.path.basename(path)} is not valid JSON: {error}") from error
 
 
 def druid_spec(a):
@@ -349,7 +349,7 @@ def cmd_druid_ingest(a):
     try:
         druid.submit_supervisor(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     total = sum(kafka_io.offsets(a.topic).values())
     caught_up = []
 
@@ -412,7 +412,7 @@ def cmd_submit(a):
     try:
         sid = druid.submit_supervisor(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     print(f"submitted: supervisor {sid} (POST /druid/indexer/v1/supervisor); its state in 20 s:")
     time.sleep(20)
     state = druid.supervisor_status(sid) or {}
@@ -529,7 +529,7 @@ def run_task(spec, what):
     try:
         task = druid.submit_task(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     code, error = druid.wait_task(task, 300)
     if code != "SUCCESS":
         raise SystemExit(f"{what}: task {task} {code}: {error}")
@@ -600,7 +600,7 @@ def cmd_backfill_task(a):
     try:
         task = druid.submit_task(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     code, error = druid.wait_task(task, 300)
     kafka_io.say(f"your task {task}: {code} {error}")
@@ -686,7 +686,7 @@ def cmd_verify_enriched(a):
     want = {r["event_id"]: r for r in ratings.enriched(a.seed, wave1 + wave2)}
     records = kafka_io.read_all(a.topic)
     if not records:
-        return out(False, f"your job published nothing to its output topic")
+        return out(False, "your job published nothing to its output topic")
     rows, broken = json_records(records)
     if a.what == "keys":
         wrong = [(r["key"], v.get("movie_id")) for r, v in rows if r["key"] != v.get("movie_id")]

@@ -68,7 +68,7 @@ def delete(names, timeout=60):
             future.result()
         except KafkaException as error:
             if "UNKNOWN_TOPIC" not in str(error):
-                raise SystemExit(f"cannot delete topic {topic}: {error}")
+                raise SystemExit(f"cannot delete topic {topic}: {error}") from error
     _wait(lambda: not (set(present) & topics()), f"{', '.join(present)} are deleted", timeout)
 
 
@@ -86,7 +86,7 @@ def ensure(names, partitions=3, timeout=60):
                 future.result()
             except KafkaException as error:
                 if "TOPIC_ALREADY_EXISTS" not in str(error) or time.monotonic() > deadline:
-                    raise SystemExit(f"cannot create topic {topic}: {error}")
+                    raise SystemExit(f"cannot create topic {topic}: {error}") from error
         time.sleep(0.3)
 
     def ready():
