@@ -723,9 +723,9 @@ def cmd_verify_backfill(a):
         return out(False, f"task {last['id']} {code}: {error[:300]}")
     d1 = day1[0]["event_time"][:10]
     d2 = day2[0]["event_time"][:10]
-    where = lambda d: (
+    where = lambda d: (  # noqa: E731
         f"WHERE __time >= TIMESTAMP '{d} 00:00:00' AND __time < TIMESTAMP '{d} 00:00:00' + INTERVAL '1' DAY"
-    )  # noqa: E731
+    )
     try:
         if a.what == "replaced":
             problem = diff(grouped(ds, "genre", where(d1)), expected(fixed, "genre"), "genres")
