@@ -42,6 +42,9 @@ function workspaces(settings) {
   };
 }
 
+const diagnostics = (ws, file, text) =>
+  ws.check(text).map((d) => ({ file, ...d.start_location, code: d.code ?? 'error', message: d.message }));
+
 /** Lint findings and unformatted files under root, as { files, findings, formatted }. */
 export function lintLabs(root, { write = false } = {}) {
   const { include, perFile, formatExclude, settings } = loadConfig(root);
@@ -56,15 +59,15 @@ export function lintLabs(root, { write = false } = {}) {
   for (const file of files) {
     const source = readFileSync(join(root, file), 'utf8');
     const ws = workspace(ignoresOf.get(file) ?? []);
-    for (const d of ws.check(source))
-      findings.push({ file, ...d.start_location, code: d.code ?? 'error', message: d.message });
-    if (noFormat.has(file) || findings.some((f) => f.file === file && f.code === 'invalid-syntax')) continue;
-    const output = ws.format(source);
-    if (output === source) continue;
-    if (write) {
+    let found = diagnostics(ws, file, source);
+    const output = noFormat.has(file) || found.some((f) => f.code === 'invalid-syntax') ? source : ws.format(source);
+    if (output !== source && write) {
       writeFileSync(join(root, file), output);
       formatted += 1;
-    } else findings.push({ file, row: 1, column: 1, code: 'format', message: 'not formatted by Ruff' });
+      found = diagnostics(ws, file, output); // formatting can move a `# noqa` off the line it silences
+    } else if (output !== source)
+      found.push({ file, row: 1, column: 1, code: 'format', message: 'not formatted by Ruff' });
+    findings.push(...found);
   }
   return { files: files.length, findings, formatted };
 }

@@ -70,4 +70,13 @@ describe('lint:labs', () => {
     expect(readFileSync(join(root, 'labs/day9/exercises/x/starter/job.py'), 'utf8')).toBe(messy);
     expect((await lint(root)).exitCode).toBe(0);
   });
+
+  it('--write lints the formatted text: a `# noqa` the formatter moves no longer silences', async () => {
+    const long = `where = lambda d: f"WHERE ${'a'.repeat(110)} {d}"  # noqa: E731\n`;
+    const root = lab({ 'labs/day9/gen/where.py': long });
+    expect((await lint(root)).stdout).not.toContain('E731');
+    const run = await lint(root, '--write');
+    expect(run.stdout).toMatch(/labs\/day9\/gen\/where\.py:1:1: E731 /);
+    expect(run.exitCode).toBe(1);
+  });
 });
