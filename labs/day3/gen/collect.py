@@ -8,6 +8,7 @@ column (rows, and the sum of every numeric column rounded to cents) instead of c
 for outputs too big to compare row by row. Decimals become floats; dates become ISO strings.
 Exit 1 with one sentence when a folder is missing or holds no data files.
 """
+
 import argparse
 import datetime
 import decimal
@@ -16,7 +17,6 @@ import os
 import sys
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 
@@ -55,9 +55,20 @@ def main() -> int:
             return 1
         if args.key:
             if args.key not in table.column_names:
-                print(f"{table_name} has no column {args.key} (columns: {', '.join(table.column_names)})", file=sys.stderr)
+                print(
+                    f"{table_name} has no column {args.key} (columns: {', '.join(table.column_names)})", file=sys.stderr
+                )
                 return 1
-            numeric = [c for c in table.column_names if c != args.key and (pa.types.is_integer(table.schema.field(c).type) or pa.types.is_floating(table.schema.field(c).type) or pa.types.is_decimal(table.schema.field(c).type))]
+            numeric = [
+                c
+                for c in table.column_names
+                if c != args.key
+                and (
+                    pa.types.is_integer(table.schema.field(c).type)
+                    or pa.types.is_floating(table.schema.field(c).type)
+                    or pa.types.is_decimal(table.schema.field(c).type)
+                )
+            ]
             aggs = [(args.key, "count")] + [(c, "sum") for c in numeric]
             grouped = table.group_by(args.key).aggregate(aggs)
             for row in grouped.to_pylist():
@@ -71,7 +82,9 @@ def main() -> int:
     with open(args.out, "w") as handle:
         for row in rows:
             handle.write(json.dumps(row, sort_keys=True) + "\n")
-    print(f"{len(rows)} rows from {', '.join(os.path.basename(os.path.normpath(d)) for d in args.dirs)} into {args.out}")
+    print(
+        f"{len(rows)} rows from {', '.join(os.path.basename(os.path.normpath(d)) for d in args.dirs)} into {args.out}"
+    )
     return 0
 
 

@@ -19,6 +19,7 @@ The same seed and options always give the same rows (numpy's PCG64); the summary
 SHA-256 of the generated columns, so two runs can be compared without reading the files.
 Nothing here needs Spark: numpy + pyarrow write a few million rows in seconds.
 """
+
 import argparse
 import hashlib
 import json
@@ -36,8 +37,28 @@ DAYS = 30
 START = np.datetime64("2026-03-01")
 PRODUCTS = 20_000
 STORES = 50
-CATEGORIES = ["books", "garden", "toys", "games", "music", "sports", "beauty", "grocery", "kitchen", "office",
-              "pets", "tools", "shoes", "health", "baby", "auto", "movies", "camera", "phones", "laptops"]
+CATEGORIES = [
+    "books",
+    "garden",
+    "toys",
+    "games",
+    "music",
+    "sports",
+    "beauty",
+    "grocery",
+    "kitchen",
+    "office",
+    "pets",
+    "tools",
+    "shoes",
+    "health",
+    "baby",
+    "auto",
+    "movies",
+    "camera",
+    "phones",
+    "laptops",
+]
 REGIONS = ["Seoul", "Busan", "Incheon", "Daegu", "Daejeon", "Gwangju", "Ulsan", "Jeju"]
 SEGMENTS = ["consumer", "corporate", "home-office", "small-business", "student"]
 COUNTRIES = ["KR", "JP", "US", "DE", "VN", "FR"]
@@ -75,15 +96,17 @@ def sales(rng, rows: int, skew: float, customers: int):
     day = rng.integers(0, DAYS, size=rows).astype("timedelta64[D]")
     quantity = rng.integers(1, 6, size=rows, dtype=np.int8)
     unit = np.round(rng.uniform(1.0, 200.0, size=rows), 2)
-    table = pa.table({
-        "order_id": np.arange(1, rows + 1, dtype=np.int64),
-        "sale_date": pa.array((START + day).astype("datetime64[D]"), type=pa.date32()),
-        "customer_id": rng.integers(1, customers + 1, size=rows, dtype=np.int32),
-        "product_id": product,
-        "store_id": rng.integers(1, STORES + 1, size=rows, dtype=np.int16),
-        "quantity": quantity,
-        "amount": np.round(unit * quantity, 2),
-    })
+    table = pa.table(
+        {
+            "order_id": np.arange(1, rows + 1, dtype=np.int64),
+            "sale_date": pa.array((START + day).astype("datetime64[D]"), type=pa.date32()),
+            "customer_id": rng.integers(1, customers + 1, size=rows, dtype=np.int32),
+            "product_id": product,
+            "store_id": rng.integers(1, STORES + 1, size=rows, dtype=np.int16),
+            "quantity": quantity,
+            "amount": np.round(unit * quantity, 2),
+        }
+    )
     return table, hot
 
 
@@ -94,39 +117,52 @@ def write_sales(table: pa.Table, out: str) -> None:
     rows = table.num_rows
     for i, share in enumerate(FILE_SHARES):
         end = rows if i == len(FILE_SHARES) - 1 else start + int(rows * share)
-        pq.write_table(table.slice(start, end - start), os.path.join(path, f"part-{i:05d}.parquet"), row_group_size=1_000_000)
+        pq.write_table(
+            table.slice(start, end - start), os.path.join(path, f"part-{i:05d}.parquet"), row_group_size=1_000_000
+        )
         start = end
 
 
 def products(rng) -> pa.Table:
     ids = np.arange(1, PRODUCTS + 1, dtype=np.int32)
     category = rng.integers(0, len(CATEGORIES), size=PRODUCTS)
-    return pa.table({
-        "product_id": ids,
-        "category": pa.array([CATEGORIES[c] for c in category]),
-        "name": pa.array([f"product-{i}" for i in ids]),
-        "price": np.round(rng.uniform(1.0, 200.0, size=PRODUCTS), 2),
-    })
+    return pa.table(
+        {
+            "product_id": ids,
+            "category": pa.array([CATEGORIES[c] for c in category]),
+            "name": pa.array([f"product-{i}" for i in ids]),
+            "price": np.round(rng.uniform(1.0, 200.0, size=PRODUCTS), 2),
+        }
+    )
 
 
 def stores(rng) -> pa.Table:
     ids = np.arange(1, STORES + 1, dtype=np.int16)
     region = rng.integers(0, len(REGIONS), size=STORES)
-    return pa.table({
-        "store_id": ids,
-        "region": pa.array([REGIONS[r] for r in region]),
-        "city": pa.array([f"{REGIONS[r].lower()}-{i}" for i, r in zip(ids, region)]),
-    })
+    return pa.table(
+        {
+            "store_id": ids,
+            "region": pa.array([REGIONS[r] for r in region]),
+            "city": pa.array([f"{REGIONS[r].lower()}-{i}" for i, r in zip(ids, region)]),
+        }
+    )
 
 
 def customers(rng, count: int) -> pa.Table:
     ids = np.arange(1, count + 1, dtype=np.int32)
-    return pa.table({
-        "customer_id": ids,
-        "segment": pa.array([SEGMENTS[s] for s in rng.integers(0, len(SEGMENTS), size=count)]),
-        "country": pa.array([COUNTRIES[c] for c in rng.integers(0, len(COUNTRIES), size=count)]),
-        "signup_date": pa.array((np.datetime64("2020-01-01") + rng.integers(0, 2000, size=count).astype("timedelta64[D]")).astype("datetime64[D]"), type=pa.date32()),
-    })
+    return pa.table(
+        {
+            "customer_id": ids,
+            "segment": pa.array([SEGMENTS[s] for s in rng.integers(0, len(SEGMENTS), size=count)]),
+            "country": pa.array([COUNTRIES[c] for c in rng.integers(0, len(COUNTRIES), size=count)]),
+            "signup_date": pa.array(
+                (np.datetime64("2020-01-01") + rng.integers(0, 2000, size=count).astype("timedelta64[D]")).astype(
+                    "datetime64[D]"
+                ),
+                type=pa.date32(),
+            ),
+        }
+    )
 
 
 def basics(rng):
@@ -134,38 +170,56 @@ def basics(rng):
     users = 40
     first = ["Minji", "Jiho", "Seoyeon", "Hyunwoo", "Yuna", "Dohyun", "Jiwoo", "Siwoo", "Haeun", "Junseo"]
     genders = np.array(["F", "M", None], dtype=object)[rng.choice(3, size=users, p=[0.45, 0.45, 0.10])]
-    user_table = pa.table({
-        "user_id": np.arange(1, users + 1, dtype=np.int32),
-        "name": pa.array([f"{first[int(i)]}-{n}" for n, i in enumerate(rng.integers(0, len(first), size=users), start=1)]),
-        "gender": pa.array(genders.tolist(), type=pa.string()),
-        "city": pa.array([REGIONS[int(r)] for r in rng.integers(0, len(REGIONS), size=users)]),
-    })
+    user_table = pa.table(
+        {
+            "user_id": np.arange(1, users + 1, dtype=np.int32),
+            "name": pa.array(
+                [f"{first[int(i)]}-{n}" for n, i in enumerate(rng.integers(0, len(first), size=users), start=1)]
+            ),
+            "gender": pa.array(genders.tolist(), type=pa.string()),
+            "city": pa.array([REGIONS[int(r)] for r in rng.integers(0, len(REGIONS), size=users)]),
+        }
+    )
     orders = 150
     # Users 1..users, plus orphans (ids past the last user) and missing ids.
     user_ids = rng.integers(1, users + 9, size=orders).astype(object)
     # A third of the users buy nothing: drop their orders onto other ids.
     idle = set(int(u) for u in rng.choice(np.arange(1, users + 1), size=users // 3, replace=False))
-    user_ids = np.array([u if int(u) not in idle else int(u) % 7 + users + 1 if int(u) % 2 else 1 + int(u) % 5 for u in user_ids], dtype=object)
+    user_ids = np.array(
+        [u if int(u) not in idle else int(u) % 7 + users + 1 if int(u) % 2 else 1 + int(u) % 5 for u in user_ids],
+        dtype=object,
+    )
     user_ids[rng.random(orders) < 0.06] = None
     amounts = np.round(rng.uniform(5, 500, size=orders), 2).astype(object)
     amounts[rng.random(orders) < 0.05] = None
-    order_table = pa.table({
-        "order_id": np.arange(1001, 1001 + orders, dtype=np.int32),
-        "user_id": pa.array(user_ids.tolist(), type=pa.int32()),
-        "product": pa.array([CATEGORIES[int(c)] for c in rng.integers(0, 8, size=orders)]),
-        "amount": pa.array(amounts.tolist(), type=pa.float64()),
-        "order_date": pa.array((START + rng.integers(0, DAYS, size=orders).astype("timedelta64[D]")).astype("datetime64[D]"), type=pa.date32()),
-    })
+    order_table = pa.table(
+        {
+            "order_id": np.arange(1001, 1001 + orders, dtype=np.int32),
+            "user_id": pa.array(user_ids.tolist(), type=pa.int32()),
+            "product": pa.array([CATEGORIES[int(c)] for c in rng.integers(0, 8, size=orders)]),
+            "amount": pa.array(amounts.tolist(), type=pa.float64()),
+            "order_date": pa.array(
+                (START + rng.integers(0, DAYS, size=orders).astype("timedelta64[D]")).astype("datetime64[D]"),
+                type=pa.date32(),
+            ),
+        }
+    )
     return user_table, order_table
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="data", help="folder to write into (default: data, i.e. <workspace>/day3/data)")
+    parser.add_argument(
+        "--out", default="data", help="folder to write into (default: data, i.e. <workspace>/day3/data)"
+    )
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--rows", type=int, default=3_000_000, help="rows of the sales table (default 3,000,000)")
-    parser.add_argument("--skew", type=float, default=0.5, help="share of the sales rows that belong to one product (default 0.5)")
-    parser.add_argument("--only", default=",".join(TABLES), help=f"comma-separated tables to write ({','.join(TABLES)})")
+    parser.add_argument(
+        "--skew", type=float, default=0.5, help="share of the sales rows that belong to one product (default 0.5)"
+    )
+    parser.add_argument(
+        "--only", default=",".join(TABLES), help=f"comma-separated tables to write ({','.join(TABLES)})"
+    )
     parser.add_argument("--summary-json", action="store_true", help="print one JSON line with what was written")
     args = parser.parse_args()
     only = [t.strip() for t in args.only.split(",") if t.strip()]
@@ -195,7 +249,13 @@ def main() -> int:
             summary["hotProduct"] = hot
             written = {"rows": table.num_rows, "files": len(FILE_SHARES)}
         elif name in ("products", "stores", "customers"):
-            table = products(rng) if name == "products" else stores(rng) if name == "stores" else customers(rng, customer_count)
+            table = (
+                products(rng)
+                if name == "products"
+                else stores(rng)
+                if name == "stores"
+                else customers(rng, customer_count)
+            )
             path = os.path.join(args.out, name)
             fresh_dir(path)
             pq.write_table(table, os.path.join(path, "part-00000.parquet"))
@@ -217,7 +277,9 @@ def main() -> int:
         print(json.dumps(summary))
     else:
         for name, written in summary["tables"].items():
-            print(f"{name}: {written['rows']:,} rows in {written['files']} file(s) under {os.path.join(args.out, name)}")
+            print(
+                f"{name}: {written['rows']:,} rows in {written['files']} file(s) under {os.path.join(args.out, name)}"
+            )
         if "hotProduct" in summary:
             print(f"sales: product {summary['hotProduct']} holds {args.skew:.0%} of the rows (the skew)")
         print(f"seed {args.seed}, {summary['seconds']} s")

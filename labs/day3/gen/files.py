@@ -8,6 +8,7 @@ Passes when DIR holds exactly --files data files (part-*), every one readable Pa
 and the largest file's row count is at most --max-skew times the smallest's. Prints one verdict
 line (gen/verdict.py); a missing folder or an unreadable file is "ok": false with the reason.
 """
+
 import argparse
 import os
 import sys

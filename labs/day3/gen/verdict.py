@@ -6,6 +6,7 @@ with the nonce de-lab put in DE_LAB_VERDICT_NONCE. Learner-controlled text goes 
 JSON strings, cut to 200 characters. A grader calls say() once and exits 0, also when the
 learner's output is missing or malformed (that is "ok": false with the reason).
 """
+
 import json
 import os
 

@@ -11,6 +11,7 @@ counted), then --events events at --rate per second, each stamped with the time 
 by Spark's producer when it sends) - the time the event was sent. Prints one JSON line with
 p50, p95, p99 and max in milliseconds.
 """
+
 import argparse
 import importlib.util
 import json
@@ -46,7 +47,17 @@ def send(bootstrap, topic, prefix, count, rate, seed):
             time.sleep(wait)
         ms = int(time.time() * 1000)
         user = f"u{rng.randrange(1, 41):03d}"
-        ev = events.event(f"{prefix}-{n:06d}", "impression", user, f"ad-{rng.randrange(1, 9):02d}", f"{prefix}-{n:06d}", "/home", "web", 1000, ms)
+        ev = events.event(
+            f"{prefix}-{n:06d}",
+            "impression",
+            user,
+            f"ad-{rng.randrange(1, 9):02d}",
+            f"{prefix}-{n:06d}",
+            "/home",
+            "web",
+            1000,
+            ms,
+        )
         producer.produce(topic, key=user.encode(), value=json.dumps(ev, separators=(",", ":")).encode())
         producer.poll(0)
     producer.flush(30)
@@ -59,7 +70,14 @@ def parse_ms(text):
 def collect(bootstrap, topic, prefix, expected, timeout):
     from confluent_kafka import Consumer
 
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"latency-{os.getpid()}-{prefix}", "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"latency-{os.getpid()}-{prefix}",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+    )
     consumer.subscribe([topic])
     latencies = {}
     deadline = time.monotonic() + timeout
@@ -104,11 +122,24 @@ def main():
     spec.loader.exec_module(job)
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.appName("de-lab-day4-latency").master("local[2]")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate())
+    spark = (
+        SparkSession.builder.appName("de-lab-day4-latency")
+        .master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("WARN")
-    cfg = SimpleNamespace(bootstrap=args.bootstrap, topic=args.topic, out_topic=args.out_topic, out=os.path.join(args.dir, "out"),
-                          checkpoint=os.path.join(args.dir, "checkpoint"), users=None, trigger={"processingTime": f"{args.trigger_ms} milliseconds"}, max_offsets=100000)
+    cfg = SimpleNamespace(
+        bootstrap=args.bootstrap,
+        topic=args.topic,
+        out_topic=args.out_topic,
+        out=os.path.join(args.dir, "out"),
+        checkpoint=os.path.join(args.dir, "checkpoint"),
+        users=None,
+        trigger={"processingTime": f"{args.trigger_ms} milliseconds"},
+        max_offsets=100000,
+    )
     query = job.start(spark, cfg)
     while not query.recentProgress:
         if not query.isActive:
@@ -128,9 +159,16 @@ def main():
     spark.stop()
     values = sorted(latencies.values())
     result = {
-        "events": args.events, "received": len(values), "rate": args.rate, "triggerMs": args.trigger_ms, "seconds": round(elapsed, 1),
-        "p50Ms": percentile(values, 0.50), "p95Ms": percentile(values, 0.95), "p99Ms": percentile(values, 0.99),
-        "maxMs": values[-1] if values else None, "minMs": values[0] if values else None,
+        "events": args.events,
+        "received": len(values),
+        "rate": args.rate,
+        "triggerMs": args.trigger_ms,
+        "seconds": round(elapsed, 1),
+        "p50Ms": percentile(values, 0.50),
+        "p95Ms": percentile(values, 0.95),
+        "p99Ms": percentile(values, 0.99),
+        "maxMs": values[-1] if values else None,
+        "minMs": values[0] if values else None,
     }
     print(json.dumps(result), flush=True)
     if len(values) < args.events:

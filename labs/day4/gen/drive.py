@@ -36,6 +36,7 @@ process keeps its arguments (the seed) off its command line (hide_argv) and cann
 the job (private). Nothing the graders check comes from the job's process: checks read what a
 separate process observes.
 """
+
 import argparse
 import ctypes
 import json
@@ -46,7 +47,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -88,7 +88,9 @@ def hide_argv(argv):
 
 
 def plan(args, wave):
-    return events.graded_amounts(args.seed, wave, args.events, args.late_share, args.bad_share, args.disorder_share, fixed=args.fixed)
+    return events.graded_amounts(
+        args.seed, wave, args.events, args.late_share, args.bad_share, args.disorder_share, fixed=args.fixed
+    )
 
 
 def users_plan(args):
@@ -98,10 +100,24 @@ def users_plan(args):
 def wave_args(args, wave):
     amounts = plan(args, wave)
     return argparse.Namespace(
-        seed=args.seed, events=amounts["events"], wave=wave, wave_minutes=args.wave_minutes, start=events.DEFAULT_START,
-        late_share=amounts["late_share"], late_minutes=args.late_minutes, disorder_share=amounts["disorder_share"],
-        disorder_minutes=5, bad_share=amounts["bad_share"], ctr=args.ctr, users=40, ads=8, topic=args.topic,
-        bootstrap=args.bootstrap, out=None, rate=0, live=False,
+        seed=args.seed,
+        events=amounts["events"],
+        wave=wave,
+        wave_minutes=args.wave_minutes,
+        start=events.DEFAULT_START,
+        late_share=amounts["late_share"],
+        late_minutes=args.late_minutes,
+        disorder_share=amounts["disorder_share"],
+        disorder_minutes=5,
+        bad_share=amounts["bad_share"],
+        ctr=args.ctr,
+        users=40,
+        ads=8,
+        topic=args.topic,
+        bootstrap=args.bootstrap,
+        out=None,
+        rate=0,
+        live=False,
     )
 
 
@@ -124,7 +140,9 @@ def reset(args):
         shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else (os.path.exists(path) and os.remove(path))
     client = topics.admin(args.bootstrap)
     names = [args.topic] + ([args.out_topic] if args.out_topic else [])
-    stale = [t for t in topics.existing(client) if args.drop_prefix and t.startswith(args.drop_prefix) and t not in names]
+    stale = [
+        t for t in topics.existing(client) if args.drop_prefix and t.startswith(args.drop_prefix) and t not in names
+    ]
     topics.delete(client, names + stale, [], 60)
     topics.create(client, names, args.partitions, {}, 60)
 
@@ -146,11 +164,19 @@ def finish_stream_feed(args, produce):
     if fed or not args.stream_waves:
         return
     if feeding:
-        print("drive.py: the graders' own step failed: the stream run was stopped while it was still sending "
-              "its waves, so the topic holds an unknown part of them", file=sys.stderr, flush=True)
+        print(
+            "drive.py: the graders' own step failed: the stream run was stopped while it was still sending "
+            "its waves, so the topic holds an unknown part of them",
+            file=sys.stderr,
+            flush=True,
+        )
         sys.exit(GRADER_FAULT)
     first, *rest = [int(w) for w in args.stream_waves.split(",") if w.strip()]
-    print("drive.py: the stream run was stopped before it sent the rest of its waves: sending them now", file=sys.stderr, flush=True)
+    print(
+        "drive.py: the stream run was stopped before it sent the rest of its waves: sending them now",
+        file=sys.stderr,
+        flush=True,
+    )
     produce(first, (args.backlog, 1))
     for wave in rest:
         produce(wave)
@@ -161,24 +187,33 @@ def produce_wave(args, wave, part=None):
     ev_args = wave_args(args, wave)
     records, stats = events.wave_records(ev_args)
     if part is not None:
-        records = records[round(len(records) * part[0]):round(len(records) * part[1])]
+        records = records[round(len(records) * part[0]) : round(len(records) * part[1])]
     events.produce(records, ev_args)
     which = "" if part is None else f" (records {part[0]:.0%}-{part[1]:.0%}: {len(records)})"
-    print(f"drive.py: wave {wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed){which} -> {args.topic}", file=sys.stderr, flush=True)
+    print(
+        f"drive.py: wave {wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed){which} -> {args.topic}",
+        file=sys.stderr,
+        flush=True,
+    )
     return stats
 
 
 def config(args):
     """The job's cfg (without the trigger): where to read and write. No seed, nothing of the generator."""
     return dict(
-        bootstrap=args.bootstrap, topic=args.topic, out_topic=args.out_topic,
-        out=os.path.join(args.dir, "out"), checkpoint=os.path.join(args.dir, "checkpoint"),
-        users=os.path.join(args.dir, "users.csv"), max_offsets=args.max_offsets,
+        bootstrap=args.bootstrap,
+        topic=args.topic,
+        out_topic=args.out_topic,
+        out=os.path.join(args.dir, "out"),
+        checkpoint=os.path.join(args.dir, "checkpoint"),
+        users=os.path.join(args.dir, "users.csv"),
+        max_offsets=args.max_offsets,
     )
 
 
 def cold_spawn(env):
     """The job's process in a cold run: spark-submit runner.py, killed when this process ends."""
+
     def child():
         ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
 
@@ -276,10 +311,20 @@ def main(argv=None, spawn=cold_spawn):
     p.add_argument("--disorder-share", type=float, default=0.0)
     p.add_argument("--bad-share", type=float, default=0.0)
     p.add_argument("--ctr", type=float, default=0.25)
-    p.add_argument("--fixed", action="store_true", help="exactly --events per wave and exactly the given shares (no variation by seed)")
-    p.add_argument("--max-offsets", type=int, default=100, help="cfg.max_offsets: records per micro-batch where a job limits it")
-    p.add_argument("--backlog", type=float, default=0.5, help="--mode stream: share of the first wave sent before the job starts")
-    p.add_argument("--stream-waves", help="--mode resume: the waves (and --backlog) of the stream run before it (see Modes)")
+    p.add_argument(
+        "--fixed",
+        action="store_true",
+        help="exactly --events per wave and exactly the given shares (no variation by seed)",
+    )
+    p.add_argument(
+        "--max-offsets", type=int, default=100, help="cfg.max_offsets: records per micro-batch where a job limits it"
+    )
+    p.add_argument(
+        "--backlog", type=float, default=0.5, help="--mode stream: share of the first wave sent before the job starts"
+    )
+    p.add_argument(
+        "--stream-waves", help="--mode resume: the waves (and --backlog) of the stream run before it (see Modes)"
+    )
     p.add_argument("--users", action="store_true", help="write the users dimension to DIR/users.csv first")
     p.add_argument("--partitions", type=int, default=3)
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
@@ -293,7 +338,13 @@ def main(argv=None, spawn=cold_spawn):
     if args.mode != "resume":
         graders("resetting the run's topics and folders", reset, args)
     if args.users:
-        users_args = argparse.Namespace(seed=args.seed, users=40, start=events.DEFAULT_START, out=os.path.join(args.dir, "users.csv"), **users_plan(args))
+        users_args = argparse.Namespace(
+            seed=args.seed,
+            users=40,
+            start=events.DEFAULT_START,
+            out=os.path.join(args.dir, "users.csv"),
+            **users_plan(args),
+        )
         graders("writing users.csv", events.users_csv, users_args)
 
     def produce(wave, part=None, runner=None):
@@ -317,7 +368,15 @@ def main(argv=None, spawn=cold_spawn):
         runner = Runner(spawn, args)
         runner.send(hello)
         runner.receive("the job's start")
-        runner.send({"run": True, "stream": True, "wave": ",".join(map(str, waves)), "trigger": {"processingTime": "1 second"}, "timeout": args.timeout})
+        runner.send(
+            {
+                "run": True,
+                "stream": True,
+                "wave": ",".join(map(str, waves)),
+                "trigger": {"processingTime": "1 second"},
+                "timeout": args.timeout,
+            }
+        )
         runner.receive("the query's first trigger")
         mark(args, "feeding")
         produce(first, (args.backlog, 1), runner=runner)

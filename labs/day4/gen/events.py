@@ -22,6 +22,7 @@ Run it in the spark container (confluent-kafka is installed there), e.g.
     python3 /opt/de-lab/gen/events.py --seed 7 --wave 2 --late-share 0.1 --out -
     python3 /opt/de-lab/gen/events.py users --seed 7 --out users.csv
 """
+
 import argparse
 import json
 import os
@@ -86,7 +87,9 @@ def timeline(rng, prefix, count, lo_ms, hi_ms, args, counter):
             if t + delay < hi_ms:
                 counter[0] += 1
                 click_id = f"{prefix}-{counter[0]:06d}"
-                events.append(event(click_id, "click", user, ad, imp_id, page, device, 20_000 + rng.randrange(80_000), t + delay))
+                events.append(
+                    event(click_id, "click", user, ad, imp_id, page, device, 20_000 + rng.randrange(80_000), t + delay)
+                )
     return events
 
 
@@ -160,8 +163,12 @@ def graded_amounts(seed, wave, events, late_share, bad_share, disorder_share, fi
     def vary(value):
         return min(1.0, round(value * rng.uniform(0.5, 1.5), 4))
 
-    return {"events": max(1, round(events * rng.uniform(0.7, 1.3))), "late_share": vary(late_share),
-            "bad_share": vary(bad_share), "disorder_share": vary(disorder_share)}
+    return {
+        "events": max(1, round(events * rng.uniform(0.7, 1.3))),
+        "late_share": vary(late_share),
+        "bad_share": vary(bad_share),
+        "disorder_share": vary(disorder_share),
+    }
 
 
 def graded_users(seed, fixed=False):
@@ -178,7 +185,17 @@ def live_records(args):
     users, ads, weights = user_ids(args.users), ad_ids(args.ads), user_weights(args.users)
     for n in range(1, args.events + 1):
         ms = int(time.time() * 1000)
-        ev = event(f"live-{n:06d}", "click" if rng.random() < 0.5 else "impression", rng.choices(users, weights)[0], rng.choice(ads), f"live-{n:06d}", rng.choice(PAGES), rng.choice(DEVICES), 1000, ms)
+        ev = event(
+            f"live-{n:06d}",
+            "click" if rng.random() < 0.5 else "impression",
+            rng.choices(users, weights)[0],
+            rng.choice(ads),
+            f"live-{n:06d}",
+            rng.choice(PAGES),
+            rng.choice(DEVICES),
+            1000,
+            ms,
+        )
         yield ev["user_id"], json.dumps(ev, separators=(",", ":"))
 
 
@@ -198,15 +215,17 @@ def produce(records, args):
     from confluent_kafka import Producer
 
     failures = []
-    producer = Producer({
-        "bootstrap.servers": args.bootstrap,
-        # Java's default partitioner (murmur2 of the key bytes): the same key lands in the same
-        # partition as when Spark or any Java client writes it.
-        "partitioner": "murmur2_random",
-        "acks": "all",
-        "enable.idempotence": True,
-        "linger.ms": 5,
-    })
+    producer = Producer(
+        {
+            "bootstrap.servers": args.bootstrap,
+            # Java's default partitioner (murmur2 of the key bytes): the same key lands in the same
+            # partition as when Spark or any Java client writes it.
+            "partitioner": "murmur2_random",
+            "acks": "all",
+            "enable.idempotence": True,
+            "linger.ms": 5,
+        }
+    )
 
     def delivered(err, _msg):
         if err is not None:
@@ -273,11 +292,23 @@ def plan_summary(args):
 def seed_plan(args):
     waves = []
     users = graded_users(args.seed, fixed=args.fixed)
-    unknown = set(user_ids(40)[40 - users["missing"]:])
+    unknown = set(user_ids(40)[40 - users["missing"] :])
     for wave in [int(w) for w in args.waves.split(",") if w.strip()]:
-        amounts = graded_amounts(args.seed, wave, args.events, args.late_share, args.bad_share, args.disorder_share, fixed=args.fixed)
-        ns = argparse.Namespace(seed=args.seed, wave=wave, wave_minutes=30, start=DEFAULT_START, late_minutes=20,
-                                disorder_minutes=5, ctr=0.25, users=40, ads=8, **amounts)
+        amounts = graded_amounts(
+            args.seed, wave, args.events, args.late_share, args.bad_share, args.disorder_share, fixed=args.fixed
+        )
+        ns = argparse.Namespace(
+            seed=args.seed,
+            wave=wave,
+            wave_minutes=30,
+            start=DEFAULT_START,
+            late_minutes=20,
+            disorder_minutes=5,
+            ctr=0.25,
+            users=40,
+            ads=8,
+            **amounts,
+        )
         records, stats = wave_records(ns)
         valid = []
         for _key, value in records:
@@ -290,9 +321,18 @@ def seed_plan(args):
         by_id = {ev["event_id"]: ev for ev in valid}
         clicks = [ev for ev in valid if ev["event_type"] == "click" and ev["impression_id"] in by_id]
         within = [c for c in clicks if 0 <= c["event_ts_ms"] - by_id[c["impression_id"]]["event_ts_ms"] <= 15 * 60_000]
-        waves.append({"wave": wave, **amounts, "records": len(records), "valid": len(valid), "malformed": stats["malformed"],
-                      "late": stats["late"], "clicks_within_15_minutes": len(within),
-                      "events_of_users_without_row": sum(1 for ev in valid if ev["user_id"] in unknown)})
+        waves.append(
+            {
+                "wave": wave,
+                **amounts,
+                "records": len(records),
+                "valid": len(valid),
+                "malformed": stats["malformed"],
+                "late": stats["late"],
+                "clicks_within_15_minutes": len(within),
+                "events_of_users_without_row": sum(1 for ev in valid if ev["user_id"] in unknown),
+            }
+        )
     return {"seed": args.seed, "users": users, "waves": waves}
 
 
@@ -310,13 +350,18 @@ def main(argv=None):
         p.add_argument("--seed", type=int, default=DEFAULT_SEED)
         p.add_argument("--users", type=int, default=40, help="users in the event stream (default 40)")
         p.add_argument("--missing", type=int, default=3, help="the last N users get no row (default 3)")
-        p.add_argument("--duplicate-share", type=share, default=0.2, help="users with an extra, older row (default 0.2)")
+        p.add_argument(
+            "--duplicate-share", type=share, default=0.2, help="users with an extra, older row (default 0.2)"
+        )
         p.add_argument("--start", default=DEFAULT_START)
         p.add_argument("--out", default="-", help="file to write, - for stdout (default)")
         users_csv(p.parse_args(argv[1:]))
         return
     if argv[:1] == ["plan"]:
-        p = argparse.ArgumentParser(prog="events.py plan", description="What a graded run (gen/drive.py) sends under a seed, as JSON (one line per --seed).")
+        p = argparse.ArgumentParser(
+            prog="events.py plan",
+            description="What a graded run (gen/drive.py) sends under a seed, as JSON (one line per --seed).",
+        )
         p.add_argument("--seed", type=int, action="append", help=f"seed, repeatable (default {DEFAULT_SEED})")
         p.add_argument("--waves", default="1")
         p.add_argument("--events", type=int, default=200)
@@ -326,17 +371,32 @@ def main(argv=None):
         p.add_argument("--fixed", action="store_true", help="no variation by seed (drive.py --fixed)")
         plan_summary(p.parse_args(argv[1:]))
         return
-    p = argparse.ArgumentParser(prog="events.py", description="Produce (or print) one wave of ad impression/click events.")
+    p = argparse.ArgumentParser(
+        prog="events.py", description="Produce (or print) one wave of ad impression/click events."
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     p.add_argument("--events", type=int, default=1000, help="events in this wave (default 1000)")
-    p.add_argument("--wave", type=int, default=1, help="which wave: K covers event times [start+(K-1)*M, start+K*M) (default 1)")
+    p.add_argument(
+        "--wave", type=int, default=1, help="which wave: K covers event times [start+(K-1)*M, start+K*M) (default 1)"
+    )
     p.add_argument("--wave-minutes", type=int, default=30, help="event-time span M of a wave, minutes (default 30)")
-    p.add_argument("--start", default=DEFAULT_START, help=f"event time where wave 1 starts, ISO-8601 (default {DEFAULT_START})")
-    p.add_argument("--late-share", type=share, default=0.0, help="share of events (waves >= 2) older than the wave start by more than --late-minutes")
+    p.add_argument(
+        "--start", default=DEFAULT_START, help=f"event time where wave 1 starts, ISO-8601 (default {DEFAULT_START})"
+    )
+    p.add_argument(
+        "--late-share",
+        type=share,
+        default=0.0,
+        help="share of events (waves >= 2) older than the wave start by more than --late-minutes",
+    )
     p.add_argument("--late-minutes", type=int, default=20, help="how late late events are, at least (default 20)")
     p.add_argument("--disorder-share", type=share, default=0.0, help="share of on-time events sent out of order")
-    p.add_argument("--disorder-minutes", type=int, default=5, help="out-of-order events arrive at most this much later (default 5)")
-    p.add_argument("--bad-share", type=share, default=0.0, help="share of records that are malformed (not JSON, or no event time)")
+    p.add_argument(
+        "--disorder-minutes", type=int, default=5, help="out-of-order events arrive at most this much later (default 5)"
+    )
+    p.add_argument(
+        "--bad-share", type=share, default=0.0, help="share of records that are malformed (not JSON, or no event time)"
+    )
     p.add_argument("--ctr", type=share, default=0.25, help="share of impressions followed by a click (default 0.25)")
     p.add_argument("--users", type=int, default=40)
     p.add_argument("--ads", type=int, default=8)
@@ -344,8 +404,14 @@ def main(argv=None):
     p.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "kafka:9092"))
     p.add_argument("--out", help="write JSON lines (the record values) to this file instead; - for stdout")
     p.add_argument("--rate", type=float, default=0, help="events per second (default 0: as fast as possible)")
-    p.add_argument("--live", action="store_true", help="stamp events with the current time instead (latency tests); ignores waves")
-    p.add_argument("--summary-json", action="store_true", help="also print one JSON line with what was produced on stdout (de-lab gen --json)")
+    p.add_argument(
+        "--live", action="store_true", help="stamp events with the current time instead (latency tests); ignores waves"
+    )
+    p.add_argument(
+        "--summary-json",
+        action="store_true",
+        help="also print one JSON line with what was produced on stdout (de-lab gen --json)",
+    )
     args = p.parse_args(argv)
     if (args.topic is None) == (args.out is None):
         p.error("give exactly one of --topic or --out")
@@ -362,9 +428,22 @@ def main(argv=None):
     else:
         produce(records, args)
         where = f"topic {args.topic}"
-    print(f"events.py: seed {args.seed} wave {args.wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed) -> {where}", file=sys.stderr)
+    print(
+        f"events.py: seed {args.seed} wave {args.wave}: {stats['events']} events ({stats['late']} late, {stats['malformed']} malformed) -> {where}",
+        file=sys.stderr,
+    )
     if args.summary_json and args.out != "-":
-        print(json.dumps({"seed": args.seed, "wave": None if args.live else args.wave, "topic": args.topic, "out": args.out, **stats}))
+        print(
+            json.dumps(
+                {
+                    "seed": args.seed,
+                    "wave": None if args.live else args.wave,
+                    "topic": args.topic,
+                    "out": args.out,
+                    **stats,
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ part files of a batch that was interrupted and will be written again; a reader t
 log sees each committed batch exactly once. That is what `spark.read.json(DIR)` does, and what
 `collect` does without starting Spark.
 """
+
 import argparse
 import json
 import os
@@ -71,7 +72,9 @@ def rows_of(paths):
 def collect(args):
     paths, last = committed_files(args.sink)
     if paths is None:
-        sys.exit(f"filesink.py: {args.sink} has no _spark_metadata: not the output of a streaming file sink (or nothing was committed yet)")
+        sys.exit(
+            f"filesink.py: {args.sink} has no _spark_metadata: not the output of a streaming file sink (or nothing was committed yet)"
+        )
     rows = sorted(rows_of(paths))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8", newline="\n") as out:
@@ -89,8 +92,14 @@ def wait(args):
             print(f"filesink.py: {rows} rows in {batches} batches", file=sys.stderr)
             return
         if time.monotonic() > deadline:
-            fed = "" if not args.fed else (", the graders' feed done" if os.path.exists(args.fed) else ", the graders' feed not done yet")
-            sys.exit(f"filesink.py: timed out after {args.timeout} s: {rows} rows in {batches} batches{fed} (waiting for {args.rows} rows, {args.batches} batches)")
+            fed = (
+                ""
+                if not args.fed
+                else (", the graders' feed done" if os.path.exists(args.fed) else ", the graders' feed not done yet")
+            )
+            sys.exit(
+                f"filesink.py: timed out after {args.timeout} s: {rows} rows in {batches} batches{fed} (waiting for {args.rows} rows, {args.batches} batches)"
+            )
         time.sleep(0.25)
 
 
@@ -138,9 +147,13 @@ def checkpoint(args, quiet=False):
     offsets = last_id(os.path.join(args.checkpoint, "offsets"))
     where = os.path.basename(os.path.normpath(args.checkpoint))
     if commits < 0:
-        sys.exit(f"filesink.py: {where}/commits holds no committed batch: the query kept its checkpoint somewhere else (the sink committed batches 0..{sink_last})")
+        sys.exit(
+            f"filesink.py: {where}/commits holds no committed batch: the query kept its checkpoint somewhere else (the sink committed batches 0..{sink_last})"
+        )
     if sink_last != commits:
-        sys.exit(f"filesink.py: {where}/ committed batches 0..{commits}, but the sink committed batches 0..{sink_last}: the sink was written by a query with another checkpoint")
+        sys.exit(
+            f"filesink.py: {where}/ committed batches 0..{commits}, but the sink committed batches 0..{sink_last}: the sink was written by a query with another checkpoint"
+        )
     found = f"{sink}/ committed {len(rows)} rows in batches 0..{sink_last}; {where}/ committed the same batches (offsets planned up to {offsets}): one query, one checkpoint"
     if not quiet:
         print(found)
@@ -152,8 +165,14 @@ def checkpoint_verdict(args):
     malformed), a verdict with the reason; only a grader crash before it gives none."""
     from verdict import verdict
 
-    expected = (f"the file sink committed rows with a field {args.field}, in the batches that the query's "
-                f"checkpoint/ committed") if args.field else "the file sink's batches are the ones the query's checkpoint/ committed"
+    expected = (
+        (
+            f"the file sink committed rows with a field {args.field}, in the batches that the query's "
+            f"checkpoint/ committed"
+        )
+        if args.field
+        else "the file sink's batches are the ones the query's checkpoint/ committed"
+    )
     try:
         found = checkpoint(args, quiet=True)
     except SystemExit as e:
@@ -185,7 +204,9 @@ def main():
     k.add_argument("--sink", required=True)
     k.add_argument("--checkpoint", required=True)
     k.add_argument("--field", help="at least one committed row must have this field")
-    k.add_argument("--verdict", action="store_true", help="print a grader check's verdict line (DE_LAB_VERDICT_NONCE) instead")
+    k.add_argument(
+        "--verdict", action="store_true", help="print a grader check's verdict line (DE_LAB_VERDICT_NONCE) instead"
+    )
     args = p.parse_args()
     if args.action == "checkpoint" and args.verdict:
         checkpoint_verdict(args)

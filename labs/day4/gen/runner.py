@@ -13,6 +13,7 @@ imports the generator and drops gen/ from its import path, so a job can patch no
 run; whatever it does to Python (patched modules, threads, even raw _thread ones) ends with this
 process, which the graders kill after the run. Nothing the graders check comes from here.
 """
+
 import ctypes
 import importlib.util
 import json
@@ -36,11 +37,16 @@ def die_with_parent():
 def new_session(name):
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.appName(name).master("local[2]")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-             .config("spark.sql.streaming.stateStore.maintenanceInterval", "600s")
-             # A Python worker (a UDF's) serves one task and ends: no worker lives on into another job.
-             .config("spark.python.worker.reuse", "false").getOrCreate())
+    spark = (
+        SparkSession.builder.appName(name)
+        .master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.streaming.stateStore.maintenanceInterval", "600s")
+        # A Python worker (a UDF's) serves one task and ends: no worker lives on into another job.
+        .config("spark.python.worker.reuse", "false")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("WARN")
     return spark
 
@@ -53,7 +59,9 @@ def attached_session():
 
     gateway = launch_gateway()
     jvm = gateway.jvm
-    jsc = jvm.org.apache.spark.api.java.JavaSparkContext.fromSparkContext(jvm.org.apache.spark.SparkContext.getOrCreate())
+    jsc = jvm.org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+        jvm.org.apache.spark.SparkContext.getOrCreate()
+    )
     sc = SparkContext(gateway=gateway, jsc=jsc)
     # The warm driver made this run's session and made it the default one.
     jsession = jvm.org.apache.spark.sql.SparkSession.getDefaultSession().get()
@@ -83,11 +91,14 @@ def print_progress(wave, query, seen):
             continue
         seen.add(key)
         ops = d.get("stateOperators") or []
-        print(f"drive.py: wave {wave} batch {d.get('batchId')}: {d.get('numInputRows', 0)} rows read, "
-              f"watermark {(d.get('eventTime') or {}).get('watermark')}, "
-              f"state rows {sum(int(o.get('numRowsTotal', 0)) for o in ops)}, "
-              f"dropped by the watermark {sum(int(o.get('numRowsDroppedByWatermark', 0)) for o in ops)}",
-              file=sys.stderr, flush=True)
+        print(
+            f"drive.py: wave {wave} batch {d.get('batchId')}: {d.get('numInputRows', 0)} rows read, "
+            f"watermark {(d.get('eventTime') or {}).get('watermark')}, "
+            f"state rows {sum(int(o.get('numRowsTotal', 0)) for o in ops)}, "
+            f"dropped by the watermark {sum(int(o.get('numRowsDroppedByWatermark', 0)) for o in ops)}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def main():
@@ -148,6 +159,7 @@ def main():
         send({"error": str(e.code) if e.code is not None else "the job exited"})
     except BaseException:  # noqa: BLE001 - the job's own error, for the grading log
         import traceback
+
         text = traceback.format_exc()
         sys.stderr.write(text)
         send({"error": f"drive.py: the job failed: {text.strip().splitlines()[-1][:300]}"})

@@ -13,6 +13,7 @@ and exits 1 with one sentence when the checkpoint holds no stream-stream join st
 means under --max-share of the records read: a join without watermarks on both sides, or without
 a time bound, keeps every row it has read.
 """
+
 import argparse
 import json
 import os
@@ -53,15 +54,21 @@ def main():
     args = p.parse_args()
     name = os.path.basename(os.path.normpath(args.checkpoint))
     if not os.path.isdir(os.path.join(args.checkpoint, "commits")):
-        sys.exit(f"state.py: {name}/ holds no committed batch: the job kept its checkpoint somewhere else, or never ran")
+        sys.exit(
+            f"state.py: {name}/ holds no committed batch: the job kept its checkpoint somewhere else, or never ran"
+        )
     read, _ = records_read(args.checkpoint)
 
     from pyspark.sql import SparkSession
 
     # One small local application: the JVM start is most of the cost, keep the rest minimal.
-    spark = (SparkSession.builder.appName("de-lab-day4-state").master("local[1]")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
-             .getOrCreate())
+    spark = (
+        SparkSession.builder.appName("de-lab-day4-state")
+        .master("local[1]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("ERROR")
     sides = {}
     try:
@@ -77,9 +84,15 @@ def main():
     if not read:
         sys.exit(f"state.py: {name}/offsets says the query read no records")
     share = rows / read
-    verdict = "bounded" if share < args.max_share else f"NOT bounded (at least {args.max_share:.0%} of what was read is still kept)"
-    print(f"join state after batch {batch}: {sides['left']} left + {sides['right']} right = {rows} rows, "
-          f"{share:.0%} of the {read} records read: {verdict}")
+    verdict = (
+        "bounded"
+        if share < args.max_share
+        else f"NOT bounded (at least {args.max_share:.0%} of what was read is still kept)"
+    )
+    print(
+        f"join state after batch {batch}: {sides['left']} left + {sides['right']} right = {rows} rows, "
+        f"{share:.0%} of the {read} records read: {verdict}"
+    )
 
 
 if __name__ == "__main__":

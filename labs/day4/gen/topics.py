@@ -11,6 +11,7 @@
 Waiting on metadata (bounded) instead of sleeping: a topic deleted a moment ago cannot be
 created again until the controller has finished deleting it.
 """
+
 import argparse
 import os
 import sys
@@ -92,7 +93,13 @@ def create(client, topics, partitions, configs, timeout):
 
     def ready():
         meta = client.list_topics(timeout=10).topics
-        return all(t in meta and meta[t].error is None and len(meta[t].partitions) == partitions and all(p.leader >= 0 for p in meta[t].partitions.values()) for t in topics)
+        return all(
+            t in meta
+            and meta[t].error is None
+            and len(meta[t].partitions) == partitions
+            and all(p.leader >= 0 for p in meta[t].partitions.values())
+            for t in topics
+        )
 
     wait_until(ready, f"{', '.join(topics)} have {partitions} partitions with leaders", timeout)
 
@@ -100,7 +107,9 @@ def create(client, topics, partitions, configs, timeout):
 def describe(bootstrap, topic):
     from confluent_kafka import Consumer
 
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "de-lab-topics-describe", "enable.auto.commit": False})
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": "de-lab-topics-describe", "enable.auto.commit": False}
+    )
     try:
         meta = consumer.list_topics(topic, timeout=10).topics.get(topic)
         if meta is None or meta.error is not None:

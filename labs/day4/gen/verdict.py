@@ -3,6 +3,7 @@
 Day 4's graders call verdict(ok, expected, found) exactly once. Text that may come from a
 learner's output goes only inside the JSON strings, cut to 200 characters.
 """
+
 import json
 import os
 import sys

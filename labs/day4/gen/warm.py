@@ -26,6 +26,7 @@ has full access to the JVM. One request at a time: a request made while one runs
 its client runs cold. When the client goes away (the step's timeout), the run is killed and the
 driver ends.
 """
+
 import json
 import os
 import select
@@ -41,6 +42,7 @@ SOCKET = os.environ.get("DE_LAB_WARM_SOCKET", "/tmp/de-lab-warm/drive.sock")
 
 
 # ---- client -------------------------------------------------------------------------------------
+
 
 def connect(timeout=5):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -96,6 +98,7 @@ def ping():
 
 
 # ---- server -------------------------------------------------------------------------------------
+
 
 class Output:
     """sys.stdout/sys.stderr of a request: every write goes to the client as one JSON line."""
@@ -168,7 +171,7 @@ def jvm_state(base):
         return found
 
     def listeners():
-        found = [l.getClass().getName() for l in sc.listenerBus().listeners().toArray()]
+        found = [listener.getClass().getName() for listener in sc.listenerBus().listeners().toArray()]
         # A new session's streaming-query bus registers itself once per session; each run has one.
         return set(n for n in found if not n.endswith("StreamingQueryListenerBus"))
 
@@ -283,9 +286,14 @@ def serve():
 
         def attach(env):
             """The job's process: a fresh python3 runner.py on this JVM (PYSPARK_GATEWAY_PORT/SECRET)."""
-            proc = subprocess.Popen([sys.executable, os.path.join(HERE, "runner.py")], env={**env, "DE_LAB_RUNNER_ATTACH": "1"},
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                [sys.executable, os.path.join(HERE, "runner.py")],
+                env={**env, "DE_LAB_RUNNER_ATTACH": "1"},
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             spawned.append(proc)
 
             def pump():
@@ -307,6 +315,7 @@ def serve():
                     result["exit"] = e.code or 0
             except BaseException:  # noqa: BLE001 - a grader error, for the grading log
                 import traceback
+
                 out.write(traceback.format_exc())
                 result["exit"] = 1
 
@@ -356,7 +365,9 @@ def serve():
             time.sleep(0.2)
         streams = stream_threads(jvm)
         if streams:
-            notes.append(f"a streaming query the job started was still running ({'; '.join(streams[:3])}): the warm driver ends after this run")
+            notes.append(
+                f"a streaming query the job started was still running ({'; '.join(streams[:3])}): the warm driver ends after this run"
+            )
         left = [c for pid, c in processes().items() if pid not in before]
         if left:  # only what is still there a moment later (a command the JVM runs and waits for is not)
             time.sleep(1)
@@ -372,7 +383,9 @@ def serve():
         state = jvm_state(base)
         changed = state_changes(clean, state)
         if changed:
-            notes.append(f"the job changed state of the shared JVM ({'; '.join(changed[:3])}): the warm driver ends after this run")
+            notes.append(
+                f"the job changed state of the shared JVM ({'; '.join(changed[:3])}): the warm driver ends after this run"
+            )
         jvm.java.lang.System.gc()
         out.open = False
         try:

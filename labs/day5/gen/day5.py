@@ -22,6 +22,7 @@ Graders (one line PASS: … or FAIL: … on stdout per verify):
   batch-load --datasource DS --seed N       (turnilo-cube: the grader's own data)
   verify-reset --dir D                      reset-replay: nothing of the pipeline is left
 """
+
 import argparse
 import glob
 import json
@@ -79,6 +80,7 @@ def some(items, n=3):
 # learner feeds
 # ---------------------------------------------------------------------------------------------
 
+
 def reference_supervisor(topic=ENRICHED, datasource=DATASOURCE):
     path = os.path.join(REFERENCE, "druid-ingestion", "supervisor.json")
     with open(path) as f:
@@ -104,8 +106,10 @@ def cmd_gen(a):
     if a.rate <= 0:
         evs = ratings.events(a.seed, a.events)
         emit(a, evs, files_dir)
-        kafka_io.say(f"{len(evs)} events of {evs[0]['time']:%Y-%m-%d %H:%M}–{evs[-1]['time']:%H:%M} UTC (seed {a.seed}) "
-                     f"-> {where(a, files_dir)}")
+        kafka_io.say(
+            f"{len(evs)} events of {evs[0]['time']:%Y-%m-%d %H:%M}–{evs[-1]['time']:%H:%M} UTC (seed {a.seed}) "
+            f"-> {where(a, files_dir)}"
+        )
         return 0
     # live: one second at a time, events timed now
     sent, wave, started = 0, 1, time.monotonic()
@@ -135,8 +139,12 @@ def cmd_gen(a):
 
 
 def where(a, files_dir):
-    return {"files": os.path.relpath(files_dir), "raw": RAW, "enriched": ENRICHED,
-            "druid": f"{ENRICHED} (datasource {DATASOURCE})"}[a.feed]
+    return {
+        "files": os.path.relpath(files_dir),
+        "raw": RAW,
+        "enriched": ENRICHED,
+        "druid": f"{ENRICHED} (datasource {DATASOURCE})",
+    }[a.feed]
 
 
 def emit(a, evs, files_dir, prod=None):
@@ -161,6 +169,7 @@ def ms(event):
 # ---------------------------------------------------------------------------------------------
 # fluentd-to-kafka
 # ---------------------------------------------------------------------------------------------
+
 
 def truth_events(seed):
     return ratings.events(seed, 1200)
@@ -232,7 +241,9 @@ def cmd_verify_raw(a):
             continue
         judged += 1
         if v.get("event_time") != ratings.iso_utc(e["time"]):
-            wrong_value.append(f"{e['event_id']}: event_time {v.get('event_time')!r}, expected {ratings.iso_utc(e['time'])}")
+            wrong_value.append(
+                f"{e['event_id']}: event_time {v.get('event_time')!r}, expected {ratings.iso_utc(e['time'])}"
+            )
         # Fluentd keeps event times as floats and ruby-kafka truncates twice (the batch's first
         # timestamp, then each record's delta to it, both to whole ms): up to 2 ms early, 1 late.
         if not -2 <= r["timestamp"] - ms(e) <= 1:
@@ -245,18 +256,26 @@ def cmd_verify_raw(a):
         return out(False, f"{a.topic} holds no JSON records")
     # Fail closed: "every record is right" needs records to judge.
     if not judged:
-        return out(False, f"none of the {len(parsed)} JSON records in {a.topic} is one of the {len(good)} valid events "
-                          "(by event_id): there is nothing to judge")
+        return out(
+            False,
+            f"none of the {len(parsed)} JSON records in {a.topic} is one of the {len(good)} valid events "
+            "(by event_id): there is nothing to judge",
+        )
     if not (wrong_value or wrong_ts or wrong_key):
-        return out(True, f"{judged} records: event_time in UTC ({ratings.iso_utc(evs[0]['time'])} …), "
-                         "the Kafka timestamp is the event time, the key is the user")
+        return out(
+            True,
+            f"{judged} records: event_time in UTC ({ratings.iso_utc(evs[0]['time'])} …), "
+            "the Kafka timestamp is the event time, the key is the user",
+        )
     parts = []
     if wrong_value:
         parts.append(f"{len(wrong_value)} values with a wrong event_time, e.g. {wrong_value[0]}")
     if wrong_ts:
         first = good[wrong_ts[0]]
         got = next(r["timestamp"] for r, v in parsed if v.get("event_id") == wrong_ts[0])
-        parts.append(f"{len(wrong_ts)} Kafka timestamps are not the event time, e.g. {wrong_ts[0]}: {got} ms, expected {ms(first)} ms")
+        parts.append(
+            f"{len(wrong_ts)} Kafka timestamps are not the event time, e.g. {wrong_ts[0]}: {got} ms, expected {ms(first)} ms"
+        )
     if wrong_key:
         parts.append(f"{len(wrong_key)} keys are not the user_id, e.g. {wrong_key[0]}")
     return out(False, "; ".join(parts))
@@ -290,7 +309,9 @@ def verify_errors(a, evs, good):
         return out(True, f"errors/ holds the {len(bad)} malformed lines, each as it was read, and no valid line")
     parts = []
     if missing:
-        parts.append(f"{len(missing)} of the {len(bad)} malformed lines are not in errors/ (e.g. {sorted(missing)[0]!r})")
+        parts.append(
+            f"{len(missing)} of the {len(bad)} malformed lines are not in errors/ (e.g. {sorted(missing)[0]!r})"
+        )
     if leaked:
         parts.append(f"{len(leaked)} valid lines are in errors/")
     return out(False, "; ".join(parts))
@@ -299,6 +320,7 @@ def verify_errors(a, evs, good):
 # ---------------------------------------------------------------------------------------------
 # druid-ingestion
 # ---------------------------------------------------------------------------------------------
+
 
 def ingest_truth(seed, start=None):
     evs = ratings.events(seed, 1500, start=start)
@@ -310,17 +332,23 @@ def load_spec(path):
         with open(path) as f:
             return json.load(f)
     except FileNotFoundError:
-        raise SystemExit(f"{os.path.basename(path)} does not exist")
+        raise SystemExit(f"{os.path.basename(path)} does not exist") from None
     except ValueError as error:
-        raise SystemExit(f"{os.path.basename(path)} is not valid JSON: {error}")
+        raise SystemExit(f"{os.path.basename(path)} is not valid JSON: {error}") from error
 
 
 def druid_spec(a):
     spec = load_spec(a.spec)
     inner = spec.get("spec", spec)
-    if spec.get("type") != "kafka" or not isinstance(inner.get("dataSchema"), dict) or not isinstance(inner.get("ioConfig"), dict):
-        raise SystemExit(f"{os.path.basename(a.spec)} is not a Kafka supervisor spec: it needs \"type\": \"kafka\" and "
-                         "spec.dataSchema and spec.ioConfig")
+    if (
+        spec.get("type") != "kafka"
+        or not isinstance(inner.get("dataSchema"), dict)
+        or not isinstance(inner.get("ioConfig"), dict)
+    ):
+        raise SystemExit(
+            f'{os.path.basename(a.spec)} is not a Kafka supervisor spec: it needs "type": "kafka" and '
+            "spec.dataSchema and spec.ioConfig"
+        )
     return spec, inner
 
 
@@ -349,22 +377,30 @@ def cmd_druid_ingest(a):
     try:
         druid.submit_supervisor(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     total = sum(kafka_io.offsets(a.topic).values())
     caught_up = []
 
     def loaded():
-        rows = druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"') if a.datasource in druid_tables() else None
+        rows = (
+            druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"')
+            if a.datasource in druid_tables()
+            else None
+        )
         n = (rows or [{}])[0].get("n") or 0
         if total and n >= total:
             return n
         caught_up.append(read_to_end(a.datasource))
         return len(caught_up) >= 4 and all(caught_up[-4:]) and f"{n} (read to the end of the topic)"
+
     n = druid.wait_until(loaded, a.timeout, every=2)
     kafka_io.say(f"Druid answers {n or 0} events for {a.datasource}")
     state = druid.supervisor_status(a.datasource) or {}
-    before = druid.sql_or_none(f'SELECT SUM("count") AS n, COUNT(*) AS r FROM "{a.datasource}"') \
-        if a.datasource in druid_tables() else None
+    before = (
+        druid.sql_or_none(f'SELECT SUM("count") AS n, COUNT(*) AS r FROM "{a.datasource}"')
+        if a.datasource in druid_tables()
+        else None
+    )
     os.makedirs(os.path.join(a.dir, ".judge"), exist_ok=True)
     with open(os.path.join(a.dir, ".judge", "supervisor.json"), "w") as f:
         json.dump({"state": state, "rows": before}, f)
@@ -381,13 +417,18 @@ def read_to_end(sid):
 
 def druid_tables():
     try:
-        return {r["TABLE_NAME"] for r in druid.sql("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'druid'")}
+        return {
+            r["TABLE_NAME"]
+            for r in druid.sql("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'druid'")
+        }
     except druid.DruidError:
         return set()
 
 
 def grouped(datasource, key_sql, where=""):
-    rows = druid.sql(f'SELECT {key_sql} AS k, SUM("count") AS n, SUM(rating_sum) AS s FROM "{datasource}" {where} GROUP BY 1')
+    rows = druid.sql(
+        f'SELECT {key_sql} AS k, SUM("count") AS n, SUM(rating_sum) AS s FROM "{datasource}" {where} GROUP BY 1'
+    )
     return {r["k"]: (r["n"], round(r["s"], 3)) for r in rows}
 
 
@@ -412,7 +453,7 @@ def cmd_submit(a):
     try:
         sid = druid.submit_supervisor(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     print(f"submitted: supervisor {sid} (POST /druid/indexer/v1/supervisor); its state in 20 s:")
     time.sleep(20)
     state = druid.supervisor_status(sid) or {}
@@ -438,7 +479,9 @@ def cmd_verify_druid(a):
         s, healthy = state.get("detailedState") or state.get("state"), state.get("healthy")
         if s == "RUNNING" and healthy is not False:
             return out(True, f"supervisor {ds} is RUNNING and healthy")
-        errors = [e.get("exceptionClass", "") + ": " + str(e.get("message", ""))[:200] for e in state.get("recentErrors", [])]
+        errors = [
+            e.get("exceptionClass", "") + ": " + str(e.get("message", ""))[:200] for e in state.get("recentErrors", [])
+        ]
         return out(False, f"supervisor {ds} is {s}" + (f"; {errors[-1]}" if errors else ""))
     if ds not in druid_tables():
         return out(False, f"Druid has no data for {ds}: nothing was ingested (does it start from the earliest offset?)")
@@ -446,12 +489,18 @@ def cmd_verify_druid(a):
         if a.what == "totals":
             problem = diff(grouped(ds, "genre"), expected(records, "genre"), "genres")
             n = len(records)
-            return out(not problem, problem or f"{n} events; events and rating_sum per genre equal the {n} records' sums")
+            return out(
+                not problem, problem or f"{n} events; events and rating_sum per genre equal the {n} records' sums"
+            )
         if a.what == "hourly":
             got = grouped(ds, "TIME_FORMAT(TIME_FLOOR(__time, 'PT1H'), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''')")
             problem = diff(got, expected(records, "hour"), "hours")
-            return out(not problem, (problem + " (is timestampSpec the event_time column, format iso?)") if problem
-                       else f"events per hour equal the event times' ({', '.join(sorted(got))[:80]}…)")
+            return out(
+                not problem,
+                (problem + " (is timestampSpec the event_time column, format iso?)")
+                if problem
+                else f"events per hour equal the event times' ({', '.join(sorted(got))[:80]}…)",
+            )
         if a.what == "rollup":
             rows = druid.sql(f'SELECT COUNT(*) AS r, SUM("count") AS n FROM "{ds}"')[0]
             want = len(ratings.rollup_rows(records))
@@ -459,10 +508,18 @@ def cmd_verify_druid(a):
             msg = f"{rows['r']} Druid rows for {rows['n']} events (rollup ratio {ratio:.1f})"
             if rows["r"] == want:
                 return out(True, msg + ", as rollup by hour on genre, country and liked gives")
-            return out(False, msg + f"; rollup by hour on genre, country and liked gives {want} rows"
-                       + (" (is rollup on, queryGranularity HOUR?)" if rows["r"] > want else " (are the three dimensions there?)"))
+            return out(
+                False,
+                msg
+                + f"; rollup by hour on genre, country and liked gives {want} rows"
+                + (
+                    " (is rollup on, queryGranularity HOUR?)"
+                    if rows["r"] > want
+                    else " (are the three dimensions there?)"
+                ),
+            )
         if a.what == "segments":
-            rows = druid.sql(f"SELECT \"start\", \"end\" FROM sys.segments WHERE datasource = '{ds}'")
+            rows = druid.sql(f'SELECT "start", "end" FROM sys.segments WHERE datasource = \'{ds}\'')
             if not rows:
                 return out(False, f"{ds} has no segments")
             lengths = {(parse_time(r["end"]) - parse_time(r["start"])) for r in rows}
@@ -490,7 +547,10 @@ BACKFILL_DAY = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
 def backfill_data(seed):
     """Two days as first loaded, and the corrected first day (bots' ratings removed, some fixed)."""
     day1 = ingest_truth(seed, BACKFILL_DAY)
-    raw2 = [ratings.raw_record(e) for e in ratings.valid(ratings.events(seed + 1, 1500, start=BACKFILL_DAY + timedelta(days=1)))]
+    raw2 = [
+        ratings.raw_record(e)
+        for e in ratings.valid(ratings.events(seed + 1, 1500, start=BACKFILL_DAY + timedelta(days=1)))
+    ]
     day2 = ratings.enriched(seed, raw2)
     fixed = []
     for i, r in enumerate(day1):
@@ -518,18 +578,26 @@ def grader_batch_spec(datasource, base_dir, name_filter, interval=None):
     schema["granularitySpec"] = dict(schema["granularitySpec"])
     if interval:
         schema["granularitySpec"]["intervals"] = [interval]
-    return {"type": "index_parallel", "spec": {
-        "dataSchema": schema,
-        "ioConfig": {"type": "index_parallel", "inputSource": {"type": "local", "baseDir": base_dir, "filter": name_filter},
-                     "inputFormat": {"type": "json"}, "appendToExisting": False},
-        "tuningConfig": {"type": "index_parallel", "maxNumConcurrentSubTasks": 1}}}
+    return {
+        "type": "index_parallel",
+        "spec": {
+            "dataSchema": schema,
+            "ioConfig": {
+                "type": "index_parallel",
+                "inputSource": {"type": "local", "baseDir": base_dir, "filter": name_filter},
+                "inputFormat": {"type": "json"},
+                "appendToExisting": False,
+            },
+            "tuningConfig": {"type": "index_parallel", "maxNumConcurrentSubTasks": 1},
+        },
+    }
 
 
 def run_task(spec, what):
     try:
         task = druid.submit_task(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     code, error = druid.wait_task(task, 300)
     if code != "SUCCESS":
         raise SystemExit(f"{what}: task {task} {code}: {error}")
@@ -542,6 +610,7 @@ def wait_queryable(ds, total, timeout=120):
             return False
         rows = druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{ds}"')
         return bool(rows) and rows[0]["n"] == total
+
     if not druid.wait_until(ready, timeout, every=1):
         raise SystemExit(f"{ds} did not become queryable with {total} events within {timeout} s")
 
@@ -568,7 +637,9 @@ def backfill_spec(a):
     spec = load_spec(a.spec)
     inner = spec.get("spec", spec)
     if spec.get("type") not in ("index_parallel", "index") or not isinstance(inner.get("ioConfig"), dict):
-        raise SystemExit(f"{os.path.basename(a.spec)} is not a native batch task: it needs \"type\": \"index_parallel\" and spec.ioConfig")
+        raise SystemExit(
+            f'{os.path.basename(a.spec)} is not a native batch task: it needs "type": "index_parallel" and spec.ioConfig'
+        )
     return spec, inner
 
 
@@ -584,8 +655,10 @@ def cmd_backfill_load(a):
     wait_queryable(a.datasource, len(day1) + len(day2))
     # The corrections: the first day again, fixed, plus a few rows of the second day that must not land.
     write_jsonl(os.path.join(a.dir, "corrections", "ratings-fixed.json"), fixed + day2[:40])
-    kafka_io.say(f"loaded {len(day1)} + {len(day2)} events of {day1[0]['event_time'][:10]} and {day2[0]['event_time'][:10]}; "
-                 f"corrections/ratings-fixed.json has {len(fixed)} fixed events of the first day and {40} of the second")
+    kafka_io.say(
+        f"loaded {len(day1)} + {len(day2)} events of {day1[0]['event_time'][:10]} and {day2[0]['event_time'][:10]}; "
+        f"corrections/ratings-fixed.json has {len(fixed)} fixed events of the first day and {40} of the second"
+    )
     return 0
 
 
@@ -600,7 +673,7 @@ def cmd_backfill_task(a):
     try:
         task = druid.submit_task(spec)
     except druid.DruidError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     code, error = druid.wait_task(task, 300)
     kafka_io.say(f"your task {task}: {code} {error}")
@@ -622,12 +695,15 @@ def wait_new_segments(ds, since, timeout=60):
     began = time.monotonic()
 
     def settled():
-        rows = druid.sql(f"SELECT \"version\", is_available, is_overshadowed FROM sys.segments "
-                         f"WHERE datasource = '{ds}' AND is_published = 1")
+        rows = druid.sql(
+            f'SELECT "version", is_available, is_overshadowed FROM sys.segments '
+            f"WHERE datasource = '{ds}' AND is_published = 1"
+        )
         new = [r for r in rows if r["version"][:19] >= since]
         pending = [r for r in rows if not r["is_overshadowed"] and not r["is_available"]]
         # An appending task keeps the old version: then give the coordinator two polls to see it.
         return (bool(new) or time.monotonic() - began > 12) and all(r["is_available"] for r in new) and not pending
+
     if not druid.wait_until(settled, timeout, every=1):
         kafka_io.say(f"the task's new segments were not all loaded within {timeout} s")
     time.sleep(2)  # the broker's view of the timeline follows the historical's announcement
@@ -647,24 +723,35 @@ def cmd_verify_backfill(a):
         return out(False, f"task {last['id']} {code}: {error[:300]}")
     d1 = day1[0]["event_time"][:10]
     d2 = day2[0]["event_time"][:10]
-    where = lambda d: f"WHERE __time >= TIMESTAMP '{d} 00:00:00' AND __time < TIMESTAMP '{d} 00:00:00' + INTERVAL '1' DAY"  # noqa: E731
+    where = lambda d: (  # noqa: E731
+        f"WHERE __time >= TIMESTAMP '{d} 00:00:00' AND __time < TIMESTAMP '{d} 00:00:00' + INTERVAL '1' DAY"
+    )
     try:
         if a.what == "replaced":
             problem = diff(grouped(ds, "genre", where(d1)), expected(fixed, "genre"), "genres")
-            return out(not problem, f"{d1}: {problem} (appendToExisting must be false, so the day is replaced)" if problem
-                       else f"{d1} holds exactly the {len(fixed)} corrected events (replaced, not appended)")
+            return out(
+                not problem,
+                f"{d1}: {problem} (appendToExisting must be false, so the day is replaced)"
+                if problem
+                else f"{d1} holds exactly the {len(fixed)} corrected events (replaced, not appended)",
+            )
         if a.what == "kept":
             problem = diff(grouped(ds, "genre", where(d2)), expected(day2, "genre"), "genres")
-            return out(not problem, f"{d2}: {problem} (only {d1} may be replaced: granularitySpec.intervals)" if problem
-                       else f"{d2} still holds its {len(day2)} events")
+            return out(
+                not problem,
+                f"{d2}: {problem} (only {d1} may be replaced: granularitySpec.intervals)"
+                if problem
+                else f"{d2} still holds its {len(day2)} events",
+            )
         if a.what == "rollup":
             rows = druid.sql(f'SELECT COUNT(*) AS r FROM "{ds}" {where(d1)}')[0]["r"]
             want = len(ratings.rollup_rows(fixed))
-            return out(rows == want, f"{d1}: {rows} Druid rows; rollup by hour on genre, country and liked gives {want}")
+            return out(
+                rows == want, f"{d1}: {rows} Druid rows; rollup by hour on genre, country and liked gives {want}"
+            )
     except druid.DruidError as error:
         return out(False, str(error))
     raise SystemExit(f"unknown check {a.what}")
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -686,15 +773,18 @@ def cmd_verify_enriched(a):
     want = {r["event_id"]: r for r in ratings.enriched(a.seed, wave1 + wave2)}
     records = kafka_io.read_all(a.topic)
     if not records:
-        return out(False, f"your job published nothing to its output topic")
+        return out(False, "your job published nothing to its output topic")
     rows, broken = json_records(records)
     if a.what == "keys":
         wrong = [(r["key"], v.get("movie_id")) for r, v in rows if r["key"] != v.get("movie_id")]
         if broken or not rows:
             return out(False, f"{broken} of {len(records)} values are not JSON objects")
         if wrong:
-            return out(False, f"{len(wrong)} of {len(rows)} records are not keyed by their movie_id, e.g. key {wrong[0][0]!r} "
-                              f"for movie {wrong[0][1]!r}")
+            return out(
+                False,
+                f"{len(wrong)} of {len(rows)} records are not keyed by their movie_id, e.g. key {wrong[0][0]!r} "
+                f"for movie {wrong[0][1]!r}",
+            )
         return out(True, f"{len(rows)} JSON records, each keyed by its movie_id")
     counts = {}
     for _, v in rows:
@@ -702,8 +792,11 @@ def cmd_verify_enriched(a):
     if a.what == "unique":
         dup = {k for k, c in counts.items() if c > 1}
         if dup:
-            return out(False, f"{len(dup)} events were published more than once (e.g. {some(map(str, dup))}): "
-                              "drop duplicate event_ids, and resume from the checkpoint rather than from the start")
+            return out(
+                False,
+                f"{len(dup)} events were published more than once (e.g. {some(map(str, dup))}): "
+                "drop duplicate event_ids, and resume from the checkpoint rather than from the start",
+            )
         missing = set(want) - set(counts)
         if missing:
             return out(False, f"{len(missing)} events are missing after the restart (e.g. {some(missing)})")
@@ -733,7 +826,9 @@ def cmd_verify_enriched(a):
     if missing:
         parts.append(f"{len(missing)} events missing (e.g. {some(missing)})")
     if extra:
-        parts.append(f"{len(extra)} records that should have been dropped (e.g. {some(map(str, extra))}: an invalid rating?)")
+        parts.append(
+            f"{len(extra)} records that should have been dropped (e.g. {some(map(str, extra))}: an invalid rating?)"
+        )
     return out(False, "; ".join(parts))
 
 
@@ -743,10 +838,28 @@ def cmd_replay(a):
     then verify-replay. A replay that does not run is the reset's doing (a topic still being
     deleted, a supervisor in the way)."""
     import subprocess
+
     since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    run = subprocess.run([sys.executable, os.path.join(HERE, "pipeline.py"), "pipeline", "--plain", "--dir", a.dir,
-                          "--seed", str(a.seed), "--datasource", a.datasource, "--raw-topic", a.raw_topic,
-                          "--enriched-topic", a.enriched_topic], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(HERE, "pipeline.py"),
+            "pipeline",
+            "--plain",
+            "--dir",
+            a.dir,
+            "--seed",
+            str(a.seed),
+            "--datasource",
+            a.datasource,
+            "--raw-topic",
+            a.raw_topic,
+            "--enriched-topic",
+            a.enriched_topic,
+        ],
+        capture_output=True,
+        text=True,
+    )
     sys.stderr.write(run.stdout[-4000:] + run.stderr[-4000:])
     if run.returncode != 0:
         last = " ".join(line for line in (run.stdout + run.stderr).strip().splitlines()[-3:])
@@ -762,8 +875,11 @@ def cmd_verify_replay(a):
     want = ratings.enriched(a.seed, records)
     ds = a.datasource
     if ds not in druid_tables():
-        return out(False, f"after the replay Druid has no datasource {ds} (did the new supervisor start past the end "
-                          "of the new topic? terminating keeps the offsets a supervisor stored)")
+        return out(
+            False,
+            f"after the replay Druid has no datasource {ds} (did the new supervisor start past the end "
+            "of the new topic? terminating keeps the offsets a supervisor stored)",
+        )
     problem = diff(grouped(ds, "genre"), expected(want, "genre"), "genres")
     if problem:
         return out(False, f"after reset and replay: {problem} (what the reset did not remove came back)")
@@ -771,21 +887,34 @@ def cmd_verify_replay(a):
     # Druid answers from segments made after it began (not from the first run's).
     raw = kafka_io.read_all(a.raw_topic) or []
     if len(raw) != len(records):
-        return out(False, f"after the replay {a.raw_topic} holds {len(raw)} records, not the replay's {len(records)}: "
-                          "the reset did not delete the topic")
-    rows = druid.sql(f"SELECT \"version\" FROM sys.segments WHERE datasource = '{ds}' "
-                     "AND is_overshadowed = 0 AND (is_published = 0 OR is_available = 1)")
+        return out(
+            False,
+            f"after the replay {a.raw_topic} holds {len(raw)} records, not the replay's {len(records)}: "
+            "the reset did not delete the topic",
+        )
+    rows = druid.sql(
+        f"SELECT \"version\" FROM sys.segments WHERE datasource = '{ds}' "
+        "AND is_overshadowed = 0 AND (is_published = 0 OR is_available = 1)"
+    )
     old = [r["version"] for r in rows if r["version"][:19] < a.since]
     if old:
-        return out(False, f"the totals match, but {len(old)} of {len(rows)} segments Druid answers from are "
-                          f"older than the replay (version {old[0]}): the first run's data was never dropped, "
-                          "and the replay was swallowed as duplicates")
-    return out(True, f"after reset and replay: the same {len(want)} events and sums per genre as the first run, "
-                     "from the replay's own topic records and segments")
+        return out(
+            False,
+            f"the totals match, but {len(old)} of {len(rows)} segments Druid answers from are "
+            f"older than the replay (version {old[0]}): the first run's data was never dropped, "
+            "and the replay was swallowed as duplicates",
+        )
+    return out(
+        True,
+        f"after reset and replay: the same {len(want)} events and sums per genre as the first run, "
+        "from the replay's own topic records and segments",
+    )
+
 
 # ---------------------------------------------------------------------------------------------
 # reset-replay: what a reset must leave behind (nothing)
 # ---------------------------------------------------------------------------------------------
+
 
 def cmd_verify_reset(a):
     left, ds = [], a.datasource
@@ -796,7 +925,9 @@ def cmd_verify_reset(a):
     if running:
         left.append(f"{len(running)} ingestion task(s) still run for {ds}")
     if ds in druid.datasources():
-        left.append(f"datasource {ds} still has used segments (mark them unused: DELETE /druid/coordinator/v1/datasources/{ds})")
+        left.append(
+            f"datasource {ds} still has used segments (mark them unused: DELETE /druid/coordinator/v1/datasources/{ds})"
+        )
     topics = kafka_io.topics() & {a.raw_topic, a.enriched_topic}
     for t in sorted(topics):
         records = kafka_io.read_all(t) or []
@@ -832,21 +963,33 @@ def main():
         s.set_defaults(run=run)
         return s
 
-    topic = (["--topic"], {"default": RAW, "help": "the topic the graded config publishes to (in place of ratings-raw)"})
+    topic = (
+        ["--topic"],
+        {"default": RAW, "help": "the topic the graded config publishes to (in place of ratings-raw)"},
+    )
     with_seed("lines", cmd_lines, topic)
     with_seed("verify-raw", cmd_verify_raw, (["what"], {"choices": ["ids", "time", "errors"]}), topic)
     ds = (["--datasource"], {"required": True})
     with_seed("druid-feed", cmd_druid_feed, (["--topic"], {"required": True}), ds)
     di = sub.add_parser("druid-ingest")
     di.add_argument("--dir", default=os.getcwd())
-    for flags, kw in ((["--spec"], {"required": True}), (["--topic"], {"required": True}), ds,
-                      (["--timeout"], {"type": int, "default": 150})):
+    for flags, kw in (
+        (["--spec"], {"required": True}),
+        (["--topic"], {"required": True}),
+        ds,
+        (["--timeout"], {"type": int, "default": 150}),
+    ):
         di.add_argument(*flags, **kw)
     di.set_defaults(run=cmd_druid_ingest)
     sb = sub.add_parser("submit")
     sb.add_argument("--spec", required=True)
     sb.set_defaults(run=cmd_submit)
-    with_seed("verify-druid", cmd_verify_druid, (["what"], {"choices": ["running", "totals", "hourly", "rollup", "segments"]}), ds)
+    with_seed(
+        "verify-druid",
+        cmd_verify_druid,
+        (["what"], {"choices": ["running", "totals", "hourly", "rollup", "segments"]}),
+        ds,
+    )
     with_seed("backfill", cmd_backfill, (["--spec"], {"required": True}), ds)
     with_seed("backfill-load", cmd_backfill_load, ds)
     bt = sub.add_parser("backfill-task")
@@ -854,12 +997,27 @@ def main():
     bt.add_argument("--spec", required=True)
     bt.add_argument(*ds[0], **ds[1])
     bt.set_defaults(run=cmd_backfill_task)
-    with_seed("verify-backfill", cmd_verify_backfill, (["what"], {"choices": ["task", "replaced", "kept", "rollup"]}), ds)
+    with_seed(
+        "verify-backfill", cmd_verify_backfill, (["what"], {"choices": ["task", "replaced", "kept", "rollup"]}), ds
+    )
     with_seed("batch-load", cmd_batch_load, ds)
-    with_seed("verify-enriched", cmd_verify_enriched, (["what"], {"choices": ["keys", "records", "unique"]}), (["--topic"], {"required": True}))
-    names = ((["--datasource"], {"default": DATASOURCE}), (["--raw-topic"], {"default": RAW}),
-             (["--enriched-topic"], {"default": ENRICHED}))
-    with_seed("verify-replay", cmd_verify_replay, (["--since"], {"required": True, "help": "UTC time the replay began, e.g. 2026-11-26T10:00:00"}), *names)
+    with_seed(
+        "verify-enriched",
+        cmd_verify_enriched,
+        (["what"], {"choices": ["keys", "records", "unique"]}),
+        (["--topic"], {"required": True}),
+    )
+    names = (
+        (["--datasource"], {"default": DATASOURCE}),
+        (["--raw-topic"], {"default": RAW}),
+        (["--enriched-topic"], {"default": ENRICHED}),
+    )
+    with_seed(
+        "verify-replay",
+        cmd_verify_replay,
+        (["--since"], {"required": True, "help": "UTC time the replay began, e.g. 2026-11-26T10:00:00"}),
+        *names,
+    )
     with_seed("replay", cmd_replay, *names)
     r = sub.add_parser("verify-reset")
     r.add_argument("--dir", default=os.getcwd())
@@ -868,7 +1026,11 @@ def main():
     r.set_defaults(run=cmd_verify_reset)
     a = p.parse_args()
     global _expect
-    _expect = EXPECT.get(getattr(a, "what", None) or {"verify-reset": "reset", "verify-replay": "replay", "replay": "replay"}.get(a.command, ""), "")
+    _expect = EXPECT.get(
+        getattr(a, "what", None)
+        or {"verify-reset": "reset", "verify-replay": "replay", "replay": "replay"}.get(a.command, ""),
+        "",
+    )
     sys.exit(a.run(a))
 
 

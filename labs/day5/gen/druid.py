@@ -1,4 +1,5 @@
 """Day 5 Druid helpers (plain urllib, through the router): SQL, supervisors, tasks, datasources."""
+
 import json
 import os
 import re
@@ -16,8 +17,9 @@ class DruidError(Exception):
 
 def call(method, path, body=None, timeout=60):
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(DRUID + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"} if data else {})
+    req = urllib.request.Request(
+        DRUID + path, data=data, method=method, headers={"Content-Type": "application/json"} if data else {}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as res:
             text = res.read().decode()
@@ -140,8 +142,10 @@ def wait_until(predicate, timeout, every=1.0):
         time.sleep(every)
 
 
-GRADED = re.compile(r"^(fluentd-to-kafka|spark-enrich|druid-ingestion|batch-backfill|turnilo-cube|reset-replay)-"
-                    r"(learner|reference|starter|solution)-")
+GRADED = re.compile(
+    r"^(fluentd-to-kafka|spark-enrich|druid-ingestion|batch-backfill|turnilo-cube|reset-replay)-"
+    r"(learner|reference|starter|solution)-"
+)
 
 
 def clear_others(keep):
@@ -188,5 +192,6 @@ def wait_ready(timeout=300):
             except Exception:  # noqa: BLE001
                 missing.append("SQL")
         return not missing
+
     if not wait_until(ready, timeout, every=2):
         raise SystemExit(f"Druid was not ready within {timeout} s: no {', '.join(missing)}")

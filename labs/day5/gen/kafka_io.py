@@ -1,4 +1,5 @@
 """Day 5 Kafka helpers (confluent_kafka, in the spark image): delete/create topics, produce, read all."""
+
 import collections
 import json
 import logging
@@ -68,7 +69,7 @@ def delete(names, timeout=60):
             future.result()
         except KafkaException as error:
             if "UNKNOWN_TOPIC" not in str(error):
-                raise SystemExit(f"cannot delete topic {topic}: {error}")
+                raise SystemExit(f"cannot delete topic {topic}: {error}") from error
     _wait(lambda: not (set(present) & topics()), f"{', '.join(present)} are deleted", timeout)
 
 
@@ -80,19 +81,21 @@ def ensure(names, partitions=3, timeout=60):
         if not missing:
             break
         for topic, future in client.create_topics(
-                [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing],
-                operation_timeout=30).items():
+            [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing], operation_timeout=30
+        ).items():
             try:
                 future.result()
             except KafkaException as error:
                 if "TOPIC_ALREADY_EXISTS" not in str(error) or time.monotonic() > deadline:
-                    raise SystemExit(f"cannot create topic {topic}: {error}")
+                    raise SystemExit(f"cannot create topic {topic}: {error}") from error
         time.sleep(0.3)
 
     def ready():
         meta = client.list_topics(timeout=10).topics
-        return all(t in meta and meta[t].error is None and all(p.leader >= 0 for p in meta[t].partitions.values())
-                   for t in names)
+        return all(
+            t in meta and meta[t].error is None and all(p.leader >= 0 for p in meta[t].partitions.values())
+            for t in names
+        )
 
     _wait(ready, f"{', '.join(names)} have leaders", timeout)
 
@@ -104,8 +107,9 @@ def reset(names, partitions=3):
 
 def producer():
     # murmur2 like Java's default partitioner: a key lands where Spark or Fluentd would put it.
-    return Producer(client_config(**{"partitioner": "murmur2_random", "acks": "all",
-                                     "enable.idempotence": True, "linger.ms": 5}))
+    return Producer(
+        client_config(**{"partitioner": "murmur2_random", "acks": "all", "enable.idempotence": True, "linger.ms": 5})
+    )
 
 
 def produce(topic, pairs, prod=None):
@@ -123,8 +127,13 @@ def produce(topic, pairs, prod=None):
         kwargs = {"timestamp": ts} if ts is not None else {}
         while True:
             try:
-                prod.produce(topic, key=key.encode() if key is not None else None, value=body.encode(),
-                             on_delivery=delivered, **kwargs)
+                prod.produce(
+                    topic,
+                    key=key.encode() if key is not None else None,
+                    value=body.encode(),
+                    on_delivery=delivered,
+                    **kwargs,
+                )
                 break
             except BufferError:
                 prod.poll(0.1)
@@ -132,14 +141,22 @@ def produce(topic, pairs, prod=None):
     if own:
         left = prod.flush(60)
         if left or failures:
-            raise SystemExit(f"{left} records not delivered to {topic}, {len(failures)} failed: {failures[:3]}"
-                             f"{client_log_tail()}")
+            raise SystemExit(
+                f"{left} records not delivered to {topic}, {len(failures)} failed: {failures[:3]}{client_log_tail()}"
+            )
 
 
 def read_all(topic, timeout=30):
     """Every record of the topic now: dicts with key, value (text), timestamp (ms), partition, offset."""
-    consumer = Consumer(client_config(**{"group.id": f"de-lab-read-{os.getpid()}-{time.time()}",
-                                         "enable.auto.commit": False, "auto.offset.reset": "earliest"}))
+    consumer = Consumer(
+        client_config(
+            **{
+                "group.id": f"de-lab-read-{os.getpid()}-{time.time()}",
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+            }
+        )
+    )
     try:
         meta = consumer.list_topics(topic, timeout=10).topics.get(topic)
         if meta is None or meta.error is not None:
@@ -162,9 +179,15 @@ def read_all(topic, timeout=30):
             msg = consumer.poll(0.5)
             if msg is None or msg.error():
                 continue
-            out.append({"key": msg.key().decode() if msg.key() is not None else None,
-                        "value": msg.value().decode(errors="replace") if msg.value() is not None else None,
-                        "timestamp": msg.timestamp()[1], "partition": msg.partition(), "offset": msg.offset()})
+            out.append(
+                {
+                    "key": msg.key().decode() if msg.key() is not None else None,
+                    "value": msg.value().decode(errors="replace") if msg.value() is not None else None,
+                    "timestamp": msg.timestamp()[1],
+                    "partition": msg.partition(),
+                    "offset": msg.offset(),
+                }
+            )
             if msg.offset() + 1 >= ends[msg.partition()]:
                 done.add(msg.partition())
         return out

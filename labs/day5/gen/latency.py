@@ -12,6 +12,7 @@ that is its latency when events arrive in the order they were written, and an up
 they overtake each other (any event behind is counted as late as the last one it waits for).
 Prints one JSON line: p50, p95, max (ms) and counts.
 """
+
 import argparse
 import json
 import sys
@@ -53,11 +54,17 @@ def main():
 
     def watch(topic):
         from confluent_kafka import Consumer, TopicPartition
-        c = Consumer(kafka_io.client_config(**{"group.id": f"latency-{topic}-{time.time()}",
-                                               "enable.auto.commit": False}))
+
+        c = Consumer(
+            kafka_io.client_config(**{"group.id": f"latency-{topic}-{time.time()}", "enable.auto.commit": False})
+        )
         meta = c.list_topics(topic, timeout=10).topics[topic]
-        c.assign([TopicPartition(topic, p, c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1])
-                  for p in meta.partitions])
+        c.assign(
+            [
+                TopicPartition(topic, p, c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1])
+                for p in meta.partitions
+            ]
+        )
         while not done.is_set():
             msg = c.poll(0.05)
             if msg is None or msg.error():
@@ -96,18 +103,35 @@ def main():
         latencies.append((arrivals[j][0] - t) * 1000)
     q = lambda xs, x: sorted(xs)[min(len(xs) - 1, int(x * len(xs)))] if xs else None  # noqa: E731
     raw = [(seen["ratings-raw"][k] - t) * 1000 for k, t in zip(ids, written) if k in seen["ratings-raw"]]
-    enr = [(seen["ratings-enriched"][k] - seen["ratings-raw"][k]) * 1000 for k in ids
-           if k in seen["ratings-enriched"] and k in seen["ratings-raw"]]
-    stages = {"fluentd": {"p50Ms": q(raw, 0.5), "p95Ms": q(raw, 0.95)},
-              "spark": {"p50Ms": q(enr, 0.5), "p95Ms": q(enr, 0.95)}}
-    print(json.dumps({"events": a.events, "arrived": len(latencies), "rate": a.rate,
-                      "p50Ms": q(latencies, 0.5), "p95Ms": q(latencies, 0.95),
-                      "maxMs": max(latencies) if latencies else None, "stages": stages}))
+    enr = [
+        (seen["ratings-enriched"][k] - seen["ratings-raw"][k]) * 1000
+        for k in ids
+        if k in seen["ratings-enriched"] and k in seen["ratings-raw"]
+    ]
+    stages = {
+        "fluentd": {"p50Ms": q(raw, 0.5), "p95Ms": q(raw, 0.95)},
+        "spark": {"p50Ms": q(enr, 0.5), "p95Ms": q(enr, 0.95)},
+    }
+    print(
+        json.dumps(
+            {
+                "events": a.events,
+                "arrived": len(latencies),
+                "rate": a.rate,
+                "p50Ms": q(latencies, 0.5),
+                "p95Ms": q(latencies, 0.95),
+                "maxMs": max(latencies) if latencies else None,
+                "stages": stages,
+            }
+        )
+    )
 
 
 def count(ds, since):
     try:
-        rows = druid.sql(f'SELECT SUM("count") AS n FROM "{ds}" WHERE __time >= TIMESTAMP \'{since:%Y-%m-%d %H:%M:%S}\'')
+        rows = druid.sql(
+            f'SELECT SUM("count") AS n FROM "{ds}" WHERE __time >= TIMESTAMP \'{since:%Y-%m-%d %H:%M:%S}\''
+        )
         return rows[0]["n"] or 0
     except druid.DruidError:
         return 0

@@ -22,6 +22,7 @@
 JOB.py defines start(spark, cfg) -> StreamingQuery; cfg has bootstrap, in_topic, out_topic,
 checkpoint, movies (CSV path) and trigger (a dict for DataStreamWriter.trigger).
 """
+
 import argparse
 import importlib.util
 import os
@@ -55,9 +56,14 @@ def load_job(path):
 def session(name, ui=False):
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.appName(name).master("local[2]")
-             .config("spark.ui.enabled", str(ui).lower()).config("spark.sql.shuffle.partitions", "2")
-             .config("spark.sql.streaming.stateStore.maintenanceInterval", "600s").getOrCreate())
+    spark = (
+        SparkSession.builder.appName(name)
+        .master("local[2]")
+        .config("spark.ui.enabled", str(ui).lower())
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.streaming.stateStore.maintenanceInterval", "600s")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("WARN")
     return spark
 
@@ -76,6 +82,7 @@ def run_once(job, spark, cfg, timeout, what):
 
 def day5_progress(p):
     import json
+
     raw = p.json() if callable(getattr(p, "json", None)) else getattr(p, "json", p)
     return json.loads(raw) if isinstance(raw, str) else dict(raw)
 
@@ -88,9 +95,14 @@ def write_movies(directory, seed):
 
 
 def enrich_cfg(a):
-    return SimpleNamespace(bootstrap=kafka_io.BOOTSTRAP, in_topic=a.in_topic, out_topic=a.out_topic,
-                           checkpoint=os.path.join(a.dir, "checkpoint"), movies=os.path.join(a.dir, "movies.csv"),
-                           trigger={"availableNow": True})
+    return SimpleNamespace(
+        bootstrap=kafka_io.BOOTSTRAP,
+        in_topic=a.in_topic,
+        out_topic=a.out_topic,
+        checkpoint=os.path.join(a.dir, "checkpoint"),
+        movies=os.path.join(a.dir, "movies.csv"),
+        trigger={"availableNow": True},
+    )
 
 
 def cmd_feed(a):
@@ -118,8 +130,14 @@ def cmd_enrich(a):
     kafka_io.reset([a.in_topic, a.out_topic])
     checkpoint = os.path.join(a.dir, "checkpoint")
     shutil.rmtree(checkpoint, ignore_errors=True)
-    cfg = SimpleNamespace(bootstrap=kafka_io.BOOTSTRAP, in_topic=a.in_topic, out_topic=a.out_topic, checkpoint=checkpoint,
-                          movies=write_movies(a.dir, a.seed), trigger={"availableNow": True})
+    cfg = SimpleNamespace(
+        bootstrap=kafka_io.BOOTSTRAP,
+        in_topic=a.in_topic,
+        out_topic=a.out_topic,
+        checkpoint=checkpoint,
+        movies=write_movies(a.dir, a.seed),
+        trigger={"availableNow": True},
+    )
     job = load_job(a.job)
     spark = session("de-lab-day5-spark-enrich")
     for n, wave in enumerate(ratings.raw_waves(a.seed), start=1):
@@ -132,11 +150,18 @@ def cmd_enrich(a):
 def cmd_live(a):
     """Your job on ratings-raw -> ratings-enriched: `once` (availableNow, then it stops) or `live`."""
     live = a.command == "live"
-    cfg = SimpleNamespace(bootstrap=kafka_io.BOOTSTRAP, in_topic=day5.RAW, out_topic=day5.ENRICHED,
-                          checkpoint=os.path.join(a.dir, "checkpoint"), movies=os.path.join(os.path.dirname(a.dir), "movies.csv"),
-                          trigger={"processingTime": f"{a.trigger_ms} milliseconds"} if live else {"availableNow": True})
+    cfg = SimpleNamespace(
+        bootstrap=kafka_io.BOOTSTRAP,
+        in_topic=day5.RAW,
+        out_topic=day5.ENRICHED,
+        checkpoint=os.path.join(a.dir, "checkpoint"),
+        movies=os.path.join(os.path.dirname(a.dir), "movies.csv"),
+        trigger={"processingTime": f"{a.trigger_ms} milliseconds"} if live else {"availableNow": True},
+    )
     if not os.path.exists(cfg.movies):
-        sys.exit(f"pipeline.py: there is no movies.csv in {os.path.dirname(a.dir)} yet: run `de-lab gen day5 -- --feed raw` first")
+        sys.exit(
+            f"pipeline.py: there is no movies.csv in {os.path.dirname(a.dir)} yet: run `de-lab gen day5 -- --feed raw` first"
+        )
     if day5.RAW not in kafka_io.topics():
         sys.exit(f"pipeline.py: Unknown topic or partition: {day5.RAW} does not exist yet")
     kafka_io.ensure([day5.ENRICHED])
@@ -147,7 +172,9 @@ def cmd_live(a):
         kafka_io.say(f"pipeline.py: done; the checkpoint is {cfg.checkpoint} (a second run goes on from it)")
         return
     query = job.start(spark, cfg)
-    kafka_io.say(f"pipeline.py: your job runs: {day5.RAW} -> {day5.ENRICHED}, checkpoint {cfg.checkpoint}; Ctrl-C stops it")
+    kafka_io.say(
+        f"pipeline.py: your job runs: {day5.RAW} -> {day5.ENRICHED}, checkpoint {cfg.checkpoint}; Ctrl-C stops it"
+    )
     try:
         query.awaitTermination()
     except KeyboardInterrupt:
@@ -165,6 +192,7 @@ def cmd_pipeline(a):
         # read-only): the reference stage in plain Python over what the raw topic holds now. Spark
         # checkpoints that a reset left are judged by nothing-left, not here.
         import json
+
         got = kafka_io.read_all(a.raw_topic) or []
         raw = []
         for r in got:
@@ -176,9 +204,14 @@ def cmd_pipeline(a):
         kafka_io.produce(a.enriched_topic, [(r["movie_id"], r, None) for r in out])
         kafka_io.say(f"pipeline.py: the reference stage (plain Python): {len(got)} raw -> {len(out)} enriched records")
     else:
-        cfg = SimpleNamespace(bootstrap=kafka_io.BOOTSTRAP, in_topic=a.raw_topic, out_topic=a.enriched_topic,
-                              checkpoint=os.path.join(a.dir, "checkpoints", "enrich"), movies=write_movies(a.dir, a.seed),
-                              trigger={"availableNow": True})
+        cfg = SimpleNamespace(
+            bootstrap=kafka_io.BOOTSTRAP,
+            in_topic=a.raw_topic,
+            out_topic=a.enriched_topic,
+            checkpoint=os.path.join(a.dir, "checkpoints", "enrich"),
+            movies=write_movies(a.dir, a.seed),
+            trigger={"availableNow": True},
+        )
         spark = session("de-lab-day5-pipeline")
         run_once(load_job(REFERENCE_JOB), spark, cfg, a.timeout, "the reference job")
         spark.stop()
@@ -195,9 +228,14 @@ def cmd_pipeline(a):
         # Until the supervisor has read to the end of its topic (lag 0 three polls running) and
         # Druid answers for what it read: counting alone would stop early on old data.
         caught_up.append(day5.read_to_end(a.datasource))
-        rows = druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"') if a.datasource in day5.druid_tables() else None
+        rows = (
+            druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"')
+            if a.datasource in day5.druid_tables()
+            else None
+        )
         n = (rows or [{}])[0].get("n") or 0
         return len(caught_up) >= 3 and all(caught_up[-3:]) and (n >= want or len(caught_up) >= 8)
+
     if not druid.wait_until(settled, 150, every=2):
         kafka_io.say(f"pipeline.py: the supervisor did not catch up with {a.enriched_topic} within 150 s")
     time.sleep(2)
@@ -243,7 +281,9 @@ def main():
     pl.add_argument("--raw-topic", default=day5.RAW)
     pl.add_argument("--enriched-topic", default=day5.ENRICHED)
     pl.add_argument("--timeout", type=int, default=240)
-    pl.add_argument("--plain", action="store_true", help="the reference stage in plain Python, not Spark (the graded replay)")
+    pl.add_argument(
+        "--plain", action="store_true", help="the reference stage in plain Python, not Spark (the graded replay)"
+    )
     pl.set_defaults(run=cmd_pipeline)
     a = p.parse_args()
     a.run(a)

@@ -6,14 +6,35 @@ enriched: what the Spark job publishes, rollup_rows: what Druid stores), so the 
 exact expected result of a stage without trusting any run, and a learner who is stuck can feed the
 next stage with what the reference would have sent it (`de-lab gen day5 -- --feed ...`).
 """
+
 import json
 import random
 from datetime import datetime, timedelta, timezone
 
 GENRES = ["Action", "Comedy", "Drama", "Horror", "Romance", "Sci-Fi", "Animation", "Documentary"]
 COUNTRIES = ["KR", "KR", "KR", "JP", "US", "US", "DE", "BR", "IN"]
-WORDS = ["Silent", "River", "Neon", "Last", "Paper", "Winter", "Golden", "Hidden", "Broken", "Seoul",
-         "Harbor", "Night", "Glass", "Summer", "Iron", "Little", "Blue", "Echo", "Wild", "Moon"]
+WORDS = [
+    "Silent",
+    "River",
+    "Neon",
+    "Last",
+    "Paper",
+    "Winter",
+    "Golden",
+    "Hidden",
+    "Broken",
+    "Seoul",
+    "Harbor",
+    "Night",
+    "Glass",
+    "Summer",
+    "Iron",
+    "Little",
+    "Blue",
+    "Echo",
+    "Wild",
+    "Moon",
+]
 KST = timezone(timedelta(hours=9))
 UNKNOWN = "unknown"
 
@@ -25,18 +46,20 @@ def movies(seed):
     for n in range(1, 41):
         main = rng.choice(GENRES)
         more = rng.sample([g for g in GENRES if g != main], rng.choice([0, 1, 1, 2]))
-        rows.append({
-            "movie_id": f"m{n:03d}",
-            "title": f"{rng.choice(WORDS)} {rng.choice(WORDS)}",
-            "genres": "|".join([main] + more),
-            "year": rng.randint(1975, 2025),
-        })
+        rows.append(
+            {
+                "movie_id": f"m{n:03d}",
+                "title": f"{rng.choice(WORDS)} {rng.choice(WORDS)}",
+                "genres": "|".join([main] + more),
+                "year": rng.randint(1975, 2025),
+            }
+        )
     return rows
 
 
 def movies_csv(seed):
     lines = ["movie_id,title,genres,year"]
-    lines += [f'{m["movie_id"]},{m["title"]},{m["genres"]},{m["year"]}' for m in movies(seed)]
+    lines += [f"{m['movie_id']},{m['title']},{m['genres']},{m['year']}" for m in movies(seed)]
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +107,7 @@ def events(seed, count=1500, start=None, hours=None, wave=1):
         movie = rng.choice(ids) if rng.random() > plan["unknown_movie"] else f"m9{rng.randint(10, 99)}"
         rating = rng.randint(1, 10) / 2
         event = {
-            "event_id": f"{seed % 10000:04d}-{wave}-{i:05d}-{rng.randrange(16 ** 4):04x}",
+            "event_id": f"{seed % 10000:04d}-{wave}-{i:05d}-{rng.randrange(16**4):04x}",
             "user_id": user,
             "movie_id": movie,
             "rating": rating,
@@ -112,9 +135,17 @@ def raw_line(event):
     """The app's log line: JSON, time in Korea's local time with its offset."""
     local = event["time"].astimezone(KST)
     stamp = local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}+09:00"
-    return json.dumps({"ts": stamp, "event_id": event["event_id"], "user_id": event["user_id"],
-                       "movie_id": event["movie_id"], "rating": event["rating"], "country": event["country"]},
-                      separators=(",", ":"))
+    return json.dumps(
+        {
+            "ts": stamp,
+            "event_id": event["event_id"],
+            "user_id": event["user_id"],
+            "movie_id": event["movie_id"],
+            "rating": event["rating"],
+            "country": event["country"],
+        },
+        separators=(",", ":"),
+    )
 
 
 def valid(evs):
@@ -123,8 +154,14 @@ def valid(evs):
 
 def raw_record(event):
     """What the reference Fluentd publishes to ratings-raw (the value; the key is the user)."""
-    return {"event_id": event["event_id"], "user_id": event["user_id"], "movie_id": event["movie_id"],
-            "rating": event["rating"], "country": event["country"], "event_time": iso_utc(event["time"])}
+    return {
+        "event_id": event["event_id"],
+        "user_id": event["user_id"],
+        "movie_id": event["movie_id"],
+        "rating": event["rating"],
+        "country": event["country"],
+        "event_time": iso_utc(event["time"]),
+    }
 
 
 def enriched(seed, records):
@@ -136,13 +173,19 @@ def enriched(seed, records):
             continue
         seen.add(r["event_id"])
         movie = by_id.get(r["movie_id"])
-        out.append({
-            "event_id": r["event_id"], "user_id": r["user_id"], "movie_id": r["movie_id"],
-            "title": movie["title"] if movie else None,
-            "genre": movie["genres"].split("|")[0] if movie else UNKNOWN,
-            "rating": float(r["rating"]), "liked": r["rating"] >= 4.0,
-            "country": r["country"], "event_time": r["event_time"],
-        })
+        out.append(
+            {
+                "event_id": r["event_id"],
+                "user_id": r["user_id"],
+                "movie_id": r["movie_id"],
+                "title": movie["title"] if movie else None,
+                "genre": movie["genres"].split("|")[0] if movie else UNKNOWN,
+                "rating": float(r["rating"]),
+                "liked": r["rating"] >= 4.0,
+                "country": r["country"],
+                "event_time": r["event_time"],
+            }
+        )
     return out
 
 

@@ -5,6 +5,7 @@
 The nonce comes from DE_LAB_VERDICT_NONCE; learner-controlled text only ever goes inside the JSON
 strings (newlines escaped), each cut to 200 characters. Print it once, then exit 0.
 """
+
 import json
 import os
 
@@ -13,7 +14,7 @@ LIMIT = 200
 
 def cut(text):
     text = str(text)
-    return text if len(text) <= LIMIT else text[:LIMIT - 1] + "…"
+    return text if len(text) <= LIMIT else text[: LIMIT - 1] + "…"
 
 
 def verdict(ok, expected, found):
