@@ -11,7 +11,7 @@ const commandsDir = resolve(import.meta.dirname, '..', '..', 'src', 'cli', 'comm
  * Files of src/cli/commands not yet within the limits, and only these. Remove a name when its
  * file fits: the test then holds it.
  */
-const NOT_YET = new Set(['run.ts', 'watch.ts']);
+const NOT_YET = new Set(['watch.ts']);
 
 /** Functions over `max` lines in a TypeScript source, as `name (lines)`. */
 export function longFunctions(file: string, source: string, max: number): string[] {
