@@ -11,7 +11,7 @@ import { example } from '../help.js';
 
 /** The engine side of a start, loaded together: module loading dominates this command's own start-up time. */
 async function engineModules() {
-  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress] = await Promise.all([
+  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress, stop] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
     import('../../stack/preflight.js'),
@@ -21,6 +21,7 @@ async function engineModules() {
     import('../other-days.js'),
     import('../start-images.js'),
     import('../render/start-progress.js'),
+    import('../../stack/stop.js'),
     // The engine client is the largest module start loads: fetched in the same batch, not after it.
     import('dockerode'),
   ]);
@@ -38,6 +39,7 @@ async function engineModules() {
     stopConflictingDays: otherDays.stopConflictingDays,
     ensureStartImages: images.ensureStartImages,
     startWithProgress: progress.startWithProgress,
+    stopDay: stop.stopDay,
   };
 }
 
@@ -52,8 +54,11 @@ function timing(): (label: string) => void {
 }
 
 /** Removes a stack that Ctrl-C interrupted while it started; its volumes are kept. */
-async function removeHalfStarted(ctx: Context, lab: Lab): Promise<number> {
-  const { stopDay } = await import('../../stack/stop.js');
+async function removeHalfStarted(
+  ctx: Context,
+  lab: Lab,
+  stopDay: Awaited<ReturnType<typeof engineModules>>['stopDay'],
+): Promise<number> {
   ctx.err(
     tr({
       en: `Interrupted: removing ${lab.id}'s half-started containers (volumes are kept)…`,
@@ -108,7 +113,7 @@ export async function startDay(
   );
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
-  if (interrupted) return removeHalfStarted(ctx, lab);
+  if (interrupted) return removeHalfStarted(ctx, lab, engine.stopDay);
   mark('ready');
   if (failure) {
     // A compose failure may be no Compose v2 at all: that check says so in one sentence.
