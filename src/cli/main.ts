@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { packageRoot } from '../core/paths.js';
+import { packageVersion } from '../core/paths.js';
 import { example } from './help.js';
 import { localiseUsageError } from '../i18n/usage.js';
 import { usageLang } from './usage-lang.js';
@@ -47,17 +45,13 @@ export function commandName(args: string[]): string | undefined {
   return undefined;
 }
 
-function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 /** The program with every command, or with only `only` when that names a command. */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('de-lab')
     .description(
       'Run the Data Engineering Advanced course on your own machine: Docker stacks per day, exercises and graders.',
     )
-    .version(version(), '-V, --version', 'print the de-lab version')
+    .version(packageVersion(), '-V, --version', 'print the de-lab version')
     .option('--json', 'print machine-readable JSON instead of text')
     .option('--no-color', 'plain text without colours (NO_COLOR is honoured too)')
     .option('--verbose', 'show details and stack traces')

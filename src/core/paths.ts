@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,11 @@ export const labsDir =
     ? resolve(process.env.DE_LAB_LABS_DIR)
     : join(packageRoot, 'labs');
 export const imagesDir = join(packageRoot, 'labs', 'images');
+
+/** The de-lab version, from the package's package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /** XDG config folder: $XDG_CONFIG_HOME/de-lab or ~/.config/de-lab. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {

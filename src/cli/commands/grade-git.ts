@@ -1,3 +1,4 @@
+import type { ClassFile } from '../../grading/grade/class-file.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Collected } from '../../grading/grade/git-submissions.js';
@@ -12,12 +13,17 @@ export async function submissionsFrom(
   options: { submissions?: string; deadline?: string },
   out: string,
   /**
-   * From class.yaml: the day's deadline (used for a repository list when --deadline is not given),
+   * class.yaml and the day: the day's deadline (used for a repository list when --deadline is not given),
    * and whether a late policy applies (then a repository with no commit before the deadline is
    * graded at its newest commit, late, instead of not collected).
    */
-  klass: { deadline?: string; latePolicy?: boolean } = {},
+  classFile?: ClassFile,
+  day?: string,
 ): Promise<{ dir: string; collected?: Collected[]; submittedAt?: Record<string, string> }> {
+  const klass = {
+    deadline: day ? classFile?.deadlines[day]?.at : undefined,
+    latePolicy: classFile?.late !== undefined,
+  };
   if (options.submissions === undefined)
     throw usageError(
       tr({

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { seedOption } from '../parse.js';
-import { packageRoot } from '../../core/paths.js';
+import { packageVersion } from '../../core/paths.js';
 import { tr } from '../../i18n/lang.js';
-import type { GradeEvent } from '../../grading/grade/run.js';
-import { marks, style } from '../../ui/style.js';
+import { style } from '../../ui/style.js';
+import { gradeProgress } from '../render/grade-progress.js';
 import { action, usageError, type Context } from '../context.js';
 import { example } from '../help.js';
 import { addShardOptions, shardPrelude, type ShardOptions } from './grade-shard.js';
@@ -26,125 +25,46 @@ interface GradeOptions extends ShardOptions, ExportOptions {
   similarity?: boolean;
 }
 
-const duration = (seconds: number) =>
-  seconds >= 60
-    ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`
-    : `${Math.round(seconds)}s`;
-
-/**
- * Progress on stderr: on a terminal one line rewritten in place (done/total, who is running,
- * ETA); elsewhere one plain line per event, so CI logs and pipes stay readable.
- */
-export function progressReporter(
-  ctx: Context,
-  tty: boolean,
-): { onEvent: (event: GradeEvent) => void; end: () => void } {
-  const running = new Set<string>();
-  let done = 0;
-  let todo = 0;
-  let eta: number | undefined;
-  let drawn = false;
-  const draw = () => {
-    if (!tty) return;
-    const width = process.stderr.columns ?? 100;
-    const bar = todo > 0 ? '█'.repeat(Math.round((done / todo) * 20)).padEnd(20, '░') : '';
-    const line = `${bar} ${done}/${todo}${eta !== undefined ? ` · ETA ${duration(eta)}` : ''} · ${[...running].join(', ')}`;
-    process.stderr.write(`\r\u001b[2K${line.slice(0, width - 1)}`);
-    drawn = true;
-  };
-  const say = (text: string) => {
-    if (drawn) process.stderr.write('\r\u001b[2K');
-    ctx.err(text);
-    draw();
-  };
+/** The engine side of grading, loaded when a class is graded (the one lazy seam: `--help` stays fast). */
+async function engineModules() {
+  const [labs, engine, preflight, ensure, imageLines, run, summary, git] = await Promise.all([
+    import('../../course/labs.js'),
+    import('../../stack/engine.js'),
+    import('../../stack/preflight.js'),
+    import('../../images/ensure.js'),
+    import('../image-lines.js'),
+    import('../../grading/grade/run.js'),
+    import('../render/grade-summary.js'),
+    import('./grade-git.js'),
+  ]);
   return {
-    onEvent(event) {
-      if (ctx.json) return;
-      switch (event.type) {
-        case 'plan':
-          todo = event.todo;
-          say(
-            style.dim(
-              `${event.todo} of ${event.total} submissions to grade${event.kept ? `, ${event.kept} kept from before` : ''}; ${event.parallel} at a time` +
-                (event.parallel < event.requested && event.todo > event.parallel
-                  ? ` (asked ${event.requested}; the engine's ${Math.round(event.engineMemoryBytes / 2 ** 30)} GiB hold ${event.cap})`
-                  : ''),
-            ),
-          );
-          break;
-        case 'reference':
-          say(style.dim(`running the reference solution of ${event.exercise}…`));
-          break;
-        case 'start':
-          running.add(event.learner);
-          if (tty) draw();
-          else ctx.err(style.dim(`grading ${event.learner}…`));
-          break;
-        case 'exercise':
-          break;
-        case 'done': {
-          const r = event.result;
-          running.delete(r.learner);
-          done = event.done;
-          eta = event.etaSec;
-          const mark =
-            r.status === 'graded'
-              ? r.score >= r.maxScore
-                ? style.ok(marks.ok)
-                : style.warn('~')
-              : r.status === 'rejected'
-                ? style.fail(marks.fail)
-                : style.warn(marks.warn);
-          say(
-            `[${event.done}/${event.todo}] ${mark} ${r.learner} ${r.score}/${r.maxScore} (${r.percent} %) ${r.status} ${style.dim(`${r.seconds.toFixed(1)}s${eta !== undefined && event.done < event.todo ? ` · ETA ${duration(eta)}` : ''}`)}`,
-          );
-          break;
-        }
-      }
-    },
-    end() {
-      if (drawn) process.stderr.write('\r\u001b[2K');
-    },
+    findLab: labs.findLab,
+    requireEngine: engine.requireEngine,
+    requireCompose: preflight.requireCompose,
+    ensureDayImages: ensure.ensureDayImages,
+    buildEach: imageLines.buildEach,
+    gradeClass: run.gradeClass,
+    summaryText: summary.summaryText,
+    submissionsFrom: git.submissionsFrom,
   };
 }
 
-async function grade(ctx: Context, day: string, options: GradeOptions): Promise<number> {
-  const prelude = await shardPrelude(ctx, day, options);
-  if (prelude.done) return 0;
-  const parallel = options.parallel === undefined ? 1 : Number(options.parallel);
+/** --parallel as a whole number from 1 to 64 (1 when not given). */
+function parallelOf(value: string | undefined): number {
+  const parallel = value === undefined ? 1 : Number(value);
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
     throw usageError(
       tr({
-        en: `--parallel must be a whole number from 1 to 64, not "${options.parallel}".`,
-        ko: `--parallel은 1부터 64까지의 정수여야 합니다("${options.parallel}" 아님).`,
+        en: `--parallel must be a whole number from 1 to 64, not "${value}".`,
+        ko: `--parallel은 1부터 64까지의 정수여야 합니다("${value}" 아님).`,
       }),
       'de-lab grade day4 --submissions ./submissions --parallel 2',
     );
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
-  const classFile = await classFor(options);
-  const { findLab } = await import('../../course/labs.js');
-  const { requireEngine } = await import('../../stack/engine.js');
-  const { requireCompose } = await import('../../stack/preflight.js');
-  const { ensureDayImages } = await import('../../images/ensure.js');
-  const { buildEach } = await import('../image-lines.js');
-  const { gradeClass } = await import('../../grading/grade/run.js');
-  const { summaryTable } = await import('../../grading/reporters/summary.js');
-  const lab = findLab(day);
-  const out = resolve(options.out ?? `grades-${lab.id}`);
-  const source = await (
-    await import('./grade-git.js')
-  ).submissionsFrom(ctx, options, out, {
-    deadline: classFile?.deadlines[lab.id]?.at,
-    latePolicy: classFile?.late !== undefined,
-  });
-  const { docker } = await requireEngine();
-  await requireCompose();
-  const prefix = ctx.config.values.imagePrefix;
-  await ensureDayImages(
-    { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
-    { builds: buildEach(ctx, lab.id) },
-  );
-  const abort = new AbortController();
+  return parallel;
+}
+
+/** First Ctrl-C: finish the learners in flight; the second: stop at once. Returns the remover. */
+function onCtrlC(ctx: Context, abort: AbortController): () => void {
   const onSigint = () => {
     if (abort.signal.aborted) {
       ctx.err(
@@ -166,10 +86,33 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
     );
   };
   process.on('SIGINT', onSigint);
-  const progress = progressReporter(ctx, Boolean(process.stderr.isTTY) && !ctx.json);
+  return () => process.off('SIGINT', onSigint);
+}
+
+async function grade(ctx: Context, day: string, options: GradeOptions): Promise<number> {
+  const prelude = await shardPrelude(ctx, day, options);
+  if (prelude.done) return 0;
+  const parallel = parallelOf(options.parallel);
+  const seed = options.seed === undefined ? undefined : Number(options.seed);
+  const classFile = await classFor(options);
+  const engine = await engineModules();
+  const lab = engine.findLab(day);
+  const out = resolve(options.out ?? `grades-${lab.id}`);
+  const source = await engine.submissionsFrom(ctx, options, out, classFile, lab.id);
+  const { docker } = await engine.requireEngine();
+  await engine.requireCompose();
+  const prefix = ctx.config.values.imagePrefix;
+  await engine.ensureDayImages(
+    { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
+    { builds: engine.buildEach(ctx, lab.id) },
+  );
+  const abort = new AbortController();
+  const offCtrlC = onCtrlC(ctx, abort);
+  const live = Boolean(process.stderr.isTTY) && !ctx.json;
+  const progress = gradeProgress(ctx.err, { live, quiet: ctx.json, screen: process.stderr });
   let output;
   try {
-    output = await gradeClass({
+    output = await engine.gradeClass({
       docker,
       lab,
       prefix,
@@ -181,8 +124,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       seed,
       keep: options.keep,
       shard: prelude.shard,
-      deLabVersion: (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string })
-        .version,
+      deLabVersion: packageVersion(),
       signal: abort.signal,
       onEvent: progress.onEvent,
       classFile,
@@ -190,33 +132,18 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
     });
   } finally {
     progress.end();
-    process.off('SIGINT', onSigint);
+    offCtrlC();
   }
   const { results, files, interrupted } = output;
   await afterGrade(ctx, out, options, output);
   const similar = options.similarity ? await similarityAfter(out) : undefined;
   const notCollected = source.collected?.filter((c) => c.error) ?? [];
-  const rel = (path: string) => {
-    const short = relative(process.cwd(), path);
-    return short === '' ? '.' : short.startsWith('..') ? path : short;
-  };
   ctx.emit({ ...results, files, interrupted, collected: source.collected, similarity: similar?.report }, () =>
-    [
-      summaryTable(results, process.stdout.columns ?? 120),
-      '',
-      `${tr({ en: 'Reports', ko: '보고서' })}: ${[files.results, files.gradebook, files.junit, files.classHtml].map(rel).join(', ')} ${style.dim(`(+${files.learnerHtml.length} learner pages in ${rel(join(out, 'learners'))})`)}`,
-      ...(interrupted
-        ? [
-            style.warn(
-              tr({
-                en: `Interrupted: continue with de-lab grade ${lab.id} --submissions ${options.submissions} --out ${rel(out)} --resume`,
-                ko: `중단됨: de-lab grade ${lab.id} --submissions ${options.submissions} --out ${rel(out)} --resume 로 이어서 하세요`,
-              }),
-            ),
-          ]
-        : []),
-      ...(similar ? ['', similar.text] : []),
-    ].join('\n'),
+    engine.summaryText(
+      { day: lab.id, out, submissions: options.submissions, width: process.stdout.columns ?? 120 },
+      output,
+      similar,
+    ),
   );
   if (interrupted) return 130;
   return results.stats.errors > 0 || notCollected.length > 0 ? 1 : 0;

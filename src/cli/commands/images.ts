@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { DeLabError, errorMessage } from '../../core/errors.js';
+import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
-import { marks, style, table } from '../../ui/style.js';
+import { builtLines, failedLine, imageTable, loadedLine, pulledLines, savedLine } from '../render/images.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 
@@ -10,45 +10,36 @@ const buildFlags = (options: { caFile?: string; packages?: string }) => ({
   packages: options.packages,
 });
 
-function mb(bytes?: number): string {
-  return bytes === undefined ? '-' : `${Math.round(bytes / 1e6)} MB`;
+/** The engine side of the image commands, loaded when one runs (the one lazy seam: `--help` stays fast). */
+async function engineModules() {
+  const [recipes, overview, bundle, engine, tasks, labs] = await Promise.all([
+    import('../../images/recipes.js'),
+    import('../../images/overview.js'),
+    import('../../images/bundle.js'),
+    import('../../stack/engine.js'),
+    import('../image-tasks.js'),
+    import('../../course/labs.js'),
+  ]);
+  return {
+    findRecipes: recipes.findRecipes,
+    imageTag: recipes.imageTag,
+    composeImages: recipes.composeImages,
+    imageOverview: overview.imageOverview,
+    saveBundle: bundle.saveBundle,
+    loadBundle: bundle.loadBundle,
+    requireEngine: engine.requireEngine,
+    buildWithTasks: tasks.buildWithTasks,
+    pullWithTasks: tasks.pullWithTasks,
+    findLab: labs.findLab,
+  };
 }
 
 async function listImages(ctx: Context): Promise<number> {
-  const { loadRecipes, daysUsing } = await import('../../images/recipes.js');
-  const { imageState } = await import('../../images/state.js');
-  const { listedSources, packageSource } = await import('../../images/packages.js');
-  const { requireEngine } = await import('../../stack/engine.js');
-  const { docker } = await requireEngine();
-  const recipes = loadRecipes();
-  const days = daysUsing(recipes);
-  const images = [];
-  for (const recipe of recipes) {
-    const state = await imageState(docker, ctx.config.values.imagePrefix, recipe);
-    const packages = packageSource(recipe, ctx.config.values.packages);
-    const { files: _files, ...packagesShown } = packages;
-    images.push({
-      ...state,
-      version: recipe.version,
-      sources: listedSources(recipe, packages),
-      packages: recipe.packages ? packagesShown : undefined,
-      days: days.get(recipe.name) ?? [],
-      summary: tr(recipe.summary),
-    });
-  }
-  ctx.emit({ prefix: ctx.config.values.imagePrefix, packages: ctx.config.values.packages || null, images }, (d) =>
-    table([
-      ['IMAGE', 'TAG', 'STATE', 'SIZE', 'SOURCES', 'DAYS'].map(style.bold),
-      ...d.images.map((i) => [
-        i.name,
-        i.tag,
-        i.present ? style.ok('present') : style.warn('missing'),
-        mb(i.sizeBytes),
-        i.sources.join(', '),
-        i.days.join(' ') || '-',
-      ]),
-    ]),
-  );
+  const engine = await engineModules();
+  const { docker } = await engine.requireEngine();
+  const { imagePrefix, packages } = ctx.config.values;
+  const images = await engine.imageOverview(docker, imagePrefix, packages);
+  ctx.emit({ prefix: imagePrefix, packages: packages || null, images }, (d) => imageTable(d.images));
   return 0;
 }
 
@@ -57,139 +48,49 @@ async function buildImages(
   names: string[],
   options: { noCache?: boolean; cache?: boolean },
 ): Promise<number> {
-  const { findRecipes } = await import('../../images/recipes.js');
-  const { buildImage } = await import('../../images/build.js');
-  const { requireEngine } = await import('../../stack/engine.js');
-  const { runTasks, seconds } = await import('../../ui/tasks.js');
-  await requireEngine();
-  const recipes = findRecipes(names);
-  const results: Array<{
-    name: string;
-    tag?: string;
-    ok: boolean;
-    seconds?: number;
-    packages?: string;
-    error?: string;
-    hint?: string;
-  }> = [];
-  await runTasks(
-    recipes.map((recipe) => ({
-      title: `${recipe.name} ${style.dim(`${ctx.config.values.imagePrefix}/${recipe.name}:${recipe.version}`)}`,
-      task: async (_c: object, task: { output: string; title: string }) => {
-        const started = Date.now();
-        try {
-          const result = await buildImage(recipe, {
-            prefix: ctx.config.values.imagePrefix,
-            caFile: ctx.config.values.caFile,
-            packages: ctx.config.values.packages,
-            noCache: options.cache === false || options.noCache === true,
-            onProgress: (event) => {
-              if (event.step) task.output = event.step;
-              else if (ctx.verbose && event.line) task.output = event.line;
-            },
-          });
-          results.push({
-            name: recipe.name,
-            tag: result.tag,
-            ok: true,
-            seconds: result.seconds,
-            packages: result.packages,
-          });
-          task.title = `${recipe.name} ${style.dim(result.tag)} ${style.dim(seconds(started))}`;
-        } catch (error) {
-          results.push({ name: recipe.name, ok: false, error: errorMessage(error), hint: (error as DeLabError).hint });
-          throw error;
-        }
-      },
-    })),
-    { json: ctx.json, exitOnError: false },
-  ).catch(() => undefined);
+  const engine = await engineModules();
+  await engine.requireEngine();
+  const recipes = engine.findRecipes(names);
+  const results = await engine.buildWithTasks(ctx, recipes, options.cache === false || options.noCache === true);
   const failed = results.filter((r) => !r.ok);
-  ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) =>
-    d.built
-      .map(
-        (r) =>
-          `${style.ok(marks.ok)} ${r.tag} (${r.seconds} s${r.packages?.startsWith('folder ') ? `, packages from ${r.packages}` : ''})`,
-      )
-      .join('\n'),
-  );
+  ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) => builtLines(d.built));
   // Failures go to stderr, each with its next step.
-  if (!ctx.json)
-    for (const r of failed)
-      ctx.err(`${style.fail(marks.fail)} ${r.error}${r.hint ? `\n  ${style.dim('→')} ${r.hint}` : ''}`);
+  if (!ctx.json) for (const r of failed) ctx.err(failedLine(r));
   return failed.length === 0 ? 0 : 1;
 }
 
 async function pullImages(ctx: Context, names: string[]): Promise<number> {
-  const { findRecipes, imageTag } = await import('../../images/recipes.js');
-  const { pullImage } = await import('../../images/pull.js');
-  const { requireEngine } = await import('../../stack/engine.js');
-  const { runTasks } = await import('../../ui/tasks.js');
-  await requireEngine();
-  const tags = findRecipes(names).map((recipe) => imageTag(ctx.config.values.imagePrefix, recipe));
-  const failed: Array<{ tag: string; error: string }> = [];
-  await runTasks(
-    tags.map((tag) => ({
-      title: tag,
-      task: async (_c: object, task: { output: string }) => {
-        try {
-          await pullImage(tag, (text) => (task.output = text));
-        } catch (error) {
-          failed.push({ tag, error: errorMessage(error) });
-          throw error;
-        }
-      },
-    })),
-    { json: ctx.json, exitOnError: false, concurrent: 2 },
-  ).catch(() => undefined);
-  ctx.emit({ pulled: tags.filter((tag) => !failed.some((f) => f.tag === tag)), failed }, (d) =>
-    [
-      ...d.pulled.map((t) => `${style.ok(marks.ok)} ${t}`),
-      ...d.failed.map((f) => `${style.fail(marks.fail)} ${f.error}`),
-    ].join('\n'),
-  );
+  const engine = await engineModules();
+  await engine.requireEngine();
+  const tags = engine.findRecipes(names).map((recipe) => engine.imageTag(ctx.config.values.imagePrefix, recipe));
+  const failed = await engine.pullWithTasks(ctx, tags);
+  ctx.emit({ pulled: tags.filter((tag) => !failed.some((f) => f.tag === tag)), failed }, pulledLines);
   return failed.length === 0 ? 0 : 1;
 }
 
 async function saveImages(ctx: Context, names: string[], options: { out?: string; day?: string }): Promise<number> {
-  const { findRecipes, imageTag, composeImages } = await import('../../images/recipes.js');
-  const { saveBundle } = await import('../../images/bundle.js');
-  const { requireEngine } = await import('../../stack/engine.js');
+  const engine = await engineModules();
   if (!options.out)
     throw new DeLabError(tr({ en: 'Say where to write the bundle.', ko: '번들을 쓸 위치를 알려 주세요.' }), {
       hint: 'de-lab images save --out course-images.tar',
       code: 'E_USAGE',
       exitCode: 2,
     });
-  await requireEngine();
-  let recipeNames = names;
-  if (options.day) {
-    const { findLab } = await import('../../course/labs.js');
-    recipeNames = [
-      ...new Set([...names, ...composeImages(findLab(options.day).composeFile).map((image) => image.name)]),
-    ];
-  }
-  const tags = findRecipes(recipeNames).map((recipe) => imageTag(ctx.config.values.imagePrefix, recipe));
+  await engine.requireEngine();
+  const dayImages = options.day ? engine.composeImages(engine.findLab(options.day).composeFile) : [];
+  const recipeNames = options.day ? [...new Set([...names, ...dayImages.map((image) => image.name)])] : names;
+  const tags = engine.findRecipes(recipeNames).map((recipe) => engine.imageTag(ctx.config.values.imagePrefix, recipe));
   const started = Date.now();
-  const manifest = await saveBundle(tags, options.out);
-  ctx.emit(
-    { out: options.out, ...manifest, seconds: (Date.now() - started) / 1000 },
-    (d) =>
-      `${style.ok(marks.ok)} ${tr({ en: `Saved ${d.images.length} image(s), ${mb(d.archive.bytes)}, to ${d.out} (sha256 ${d.archive.sha256.slice(0, 12)}…). Load it with: de-lab images load ${d.out}`, ko: `이미지 ${d.images.length}개(${mb(d.archive.bytes)})를 ${d.out}에 저장했습니다(sha256 ${d.archive.sha256.slice(0, 12)}…). 불러오기: de-lab images load ${d.out}` })}`,
-  );
+  const manifest = await engine.saveBundle(tags, options.out);
+  ctx.emit({ out: options.out, ...manifest, seconds: (Date.now() - started) / 1000 }, savedLine);
   return 0;
 }
 
 async function loadImages(ctx: Context, file: string): Promise<number> {
-  const { loadBundle } = await import('../../images/bundle.js');
-  const { requireEngine } = await import('../../stack/engine.js');
-  await requireEngine();
-  const manifest = await loadBundle(file);
-  ctx.emit(
-    manifest,
-    (d) =>
-      `${style.ok(marks.ok)} ${tr({ en: `Checksum verified; loaded ${d.images.map((i) => i.tag).join(', ')}.`, ko: `체크섬 확인 완료. 불러온 이미지: ${d.images.map((i) => i.tag).join(', ')}.` })}`,
-  );
+  const engine = await engineModules();
+  await engine.requireEngine();
+  const manifest = await engine.loadBundle(file);
+  ctx.emit(manifest, loadedLine);
   return 0;
 }
 

@@ -1,3 +1,5 @@
+import { watch as watchFs } from 'node:fs';
+import { normalize } from 'node:path';
 import type { Command } from 'commander';
 import { seedOption } from '../parse.js';
 import { DeLabError } from '../../core/errors.js';
@@ -9,6 +11,122 @@ import { example } from '../help.js';
 import { gradeInStack, inferTarget } from './check.js';
 import { renderSummary } from '../render/check-lines.js';
 
+/** The course side of a watch, loaded when it runs (the one lazy seam: `--help` stays fast). */
+async function engineModules() {
+  const [labs, exercises, workspace, debounce, fingerprint] = await Promise.all([
+    import('../../course/labs.js'),
+    import('../../course/exercises.js'),
+    import('../../course/workspace.js'),
+    import('../../core/debounce.js'),
+    import('../../course/fingerprint.js'),
+  ]);
+  return {
+    findLab: labs.findLab,
+    findExercise: exercises.findExercise,
+    exerciseDir: workspace.exerciseDir,
+    startDebouncer: debounce.startDebouncer,
+    contentsOf: fingerprint.contentsOf,
+  };
+}
+
+/** One exercise being watched, and where its checks stand. */
+interface Watch {
+  ctx: Context;
+  workspaceRoot: string;
+  day: string;
+  exercise: string;
+  dir: string;
+  files: Set<string>;
+  seed?: number;
+  maxRuns: number;
+  runs: number;
+  lastPassed: boolean;
+  running?: AbortController;
+  current: Promise<void>;
+}
+
+/** Runs the exercise's checks once and prints their lines; after the first run, a failure to run is only reported. */
+async function checkOnce(w: Watch): Promise<void> {
+  const { ctx } = w;
+  w.runs += 1;
+  if (!ctx.json)
+    ctx.out(
+      style.dim(
+        `\n— ${new Date().toLocaleTimeString()} · ${tr({ en: 'checking', ko: '검사 중' })} ${w.day}/${w.exercise}`,
+      ),
+    );
+  const running = (w.running = new AbortController());
+  try {
+    const results = await gradeInStack(ctx, {
+      workspaceRoot: w.workspaceRoot,
+      day: w.day,
+      ids: [w.exercise],
+      seed: w.seed,
+      signal: running.signal,
+    });
+    w.lastPassed = results.every((r) => r.passed);
+    if (ctx.json) ctx.out(JSON.stringify({ run: w.runs, results }));
+    else ctx.out(`\n${renderSummary(results)}`);
+  } catch (error) {
+    w.lastPassed = false;
+    if (running.signal.aborted) return;
+    // The first check cannot run (no stack, no engine): say so and stop. Later, keep watching.
+    if (w.runs === 1) throw error;
+    ctx.err(style.fail(error instanceof Error ? error.message : String(error)));
+    if (error instanceof DeLabError && error.hint) ctx.err(`  → ${error.hint}`);
+  }
+  if (!ctx.json && w.runs < w.maxRuns)
+    ctx.out(
+      style.dim(
+        tr({
+          en: `Watching ${[...w.files].join(', ')}; save to check again, Ctrl-C to stop.`,
+          ko: `${[...w.files].join(', ')} 파일을 지켜봅니다. 저장하면 다시 검사하고, Ctrl-C로 멈춥니다.`,
+        }),
+      ),
+    );
+}
+
+/** Checks once, then after every save that changes a watched file, until --runs or Ctrl-C. */
+function watchLoop(w: Watch, engine: Awaited<ReturnType<typeof engineModules>>, debounceMs: number): Promise<number> {
+  // A save counts only when it changes what the learner wrote: an event from a chmod, a touch, an
+  // editor's swap file or anything a job writes next to it does not start a check.
+  let seen = engine.contentsOf(w.dir, [...w.files]);
+  return new Promise<number>((resolve, reject) => {
+    const finish = (code: number) => {
+      watcher.close();
+      debouncer.stop();
+      process.off('SIGINT', onSignal);
+      resolve(code);
+    };
+    const debouncer = engine.startDebouncer(
+      debounceMs,
+      async () => {
+        w.current = checkOnce(w);
+        await w.current;
+        if (w.runs >= w.maxRuns) finish(w.lastPassed ? 0 : 1);
+      },
+      (error) => {
+        watcher.close();
+        reject(error);
+      },
+    );
+    const watcher = watchFs(w.dir, { recursive: true }, (_event, name) => {
+      if (!name || !w.files.has(normalize(name.toString()))) return;
+      const now = engine.contentsOf(w.dir, [...w.files]);
+      if (now === seen) return;
+      seen = now;
+      debouncer.trigger();
+    });
+    const onSignal = () => {
+      // Ctrl-C stops a running check at once: its commands are stopped, then its stacks removed.
+      w.running?.abort();
+      void w.current.finally(() => finish(w.lastPassed ? 0 : 1));
+    };
+    process.on('SIGINT', onSignal);
+    debouncer.trigger(0); // check once right away
+  });
+}
+
 /**
  * Re-runs an exercise's checks whenever one of its files (the `files:` of its exercise.yaml) is
  * saved. Only those files trigger a run: the checks themselves write outputs into the same folder.
@@ -19,12 +137,7 @@ async function watch(
   idArg: string | undefined,
   options: { seed?: string; debounce: string; runs?: string },
 ): Promise<number> {
-  const { watch: watchFs } = await import('node:fs');
-  const { normalize } = await import('node:path');
-  const { findLab } = await import('../../course/labs.js');
-  const { findExercise } = await import('../../course/exercises.js');
-  const { exerciseDir } = await import('../../course/workspace.js');
-  const { startDebouncer } = await import('../../core/debounce.js');
+  const engine = await engineModules();
   const workspace = await openWorkspace(ctx);
   const target = inferTarget(workspace.root, process.cwd(), dayArg, idArg);
   if (!target.day || !target.id) {
@@ -34,94 +147,22 @@ async function watch(
       exitCode: 2,
     });
   }
-  const lab = findLab(target.day);
-  const exercise = findExercise(lab, target.id);
-  const dir = exerciseDir(workspace.root, exercise);
-  const files = new Set(exercise.files.map((f) => normalize(f)));
-  const maxRuns = options.runs ? Number(options.runs) : Infinity;
-  const seed = options.seed !== undefined ? Number(options.seed) : undefined;
-  let runs = 0;
-  let lastPassed = false;
-  let running: AbortController | undefined;
-  let current: Promise<void> = Promise.resolve();
-  // A save counts only when it changes what the learner wrote: an event from a chmod, a touch, an
-  // editor's swap file or anything a job writes next to it does not start a check.
-  const { contentsOf } = await import('../../course/fingerprint.js');
-  let seen = contentsOf(dir, [...files]);
-
-  const once = async () => {
-    runs += 1;
-    if (!ctx.json)
-      ctx.out(
-        style.dim(
-          `\n— ${new Date().toLocaleTimeString()} · ${tr({ en: 'checking', ko: '검사 중' })} ${lab.id}/${exercise.id}`,
-        ),
-      );
-    running = new AbortController();
-    try {
-      const results = await gradeInStack(ctx, {
-        workspaceRoot: workspace.root,
-        day: lab.id,
-        ids: [exercise.id],
-        seed,
-        signal: running.signal,
-      });
-      lastPassed = results.every((r) => r.passed);
-      if (ctx.json) ctx.out(JSON.stringify({ run: runs, results }));
-      else ctx.out(`\n${renderSummary(results)}`);
-    } catch (error) {
-      lastPassed = false;
-      if (running.signal.aborted) return;
-      // The first check cannot run (no stack, no engine): say so and stop. Later, keep watching.
-      if (runs === 1) throw error;
-      ctx.err(style.fail(error instanceof Error ? error.message : String(error)));
-      if (error instanceof DeLabError && error.hint) ctx.err(`  → ${error.hint}`);
-    }
-    if (!ctx.json && runs < maxRuns)
-      ctx.out(
-        style.dim(
-          tr({
-            en: `Watching ${[...files].join(', ')}; save to check again, Ctrl-C to stop.`,
-            ko: `${[...files].join(', ')} 파일을 지켜봅니다. 저장하면 다시 검사하고, Ctrl-C로 멈춥니다.`,
-          }),
-        ),
-      );
+  const lab = engine.findLab(target.day);
+  const exercise = engine.findExercise(lab, target.id);
+  const w: Watch = {
+    ctx,
+    workspaceRoot: workspace.root,
+    day: lab.id,
+    exercise: exercise.id,
+    dir: engine.exerciseDir(workspace.root, exercise),
+    files: new Set(exercise.files.map((f) => normalize(f))),
+    seed: options.seed !== undefined ? Number(options.seed) : undefined,
+    maxRuns: options.runs ? Number(options.runs) : Infinity,
+    runs: 0,
+    lastPassed: false,
+    current: Promise.resolve(),
   };
-
-  return await new Promise<number>((resolve, reject) => {
-    const finish = (code: number) => {
-      watcher.close();
-      debouncer.stop();
-      process.off('SIGINT', onSignal);
-      resolve(code);
-    };
-    const debouncer = startDebouncer(
-      Number(options.debounce),
-      async () => {
-        current = once();
-        await current;
-        if (runs >= maxRuns) finish(lastPassed ? 0 : 1);
-      },
-      (error) => {
-        watcher.close();
-        reject(error);
-      },
-    );
-    const watcher = watchFs(dir, { recursive: true }, (_event, name) => {
-      if (!name || !files.has(normalize(name.toString()))) return;
-      const now = contentsOf(dir, [...files]);
-      if (now === seen) return;
-      seen = now;
-      debouncer.trigger();
-    });
-    const onSignal = () => {
-      // Ctrl-C stops a running check at once: its commands are stopped, then its stacks removed.
-      running?.abort();
-      void current.finally(() => finish(lastPassed ? 0 : 1));
-    };
-    process.on('SIGINT', onSignal);
-    debouncer.trigger(0); // check once right away
-  });
+  return await watchLoop(w, engine, Number(options.debounce));
 }
 
 export function register(program: Command): void {
