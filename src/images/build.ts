@@ -14,7 +14,10 @@ import {
   sourcesToProbe,
   type PackageSource,
 } from './packages.js';
-import { probe } from './probe.js';
+import { checkSources } from './probe.js';
+import type { ClientOutputs } from './registries.js';
+import { hostClients } from './registry-clients.js';
+import { describeCheck, unreachableDetail, type SourceCheck } from './sources.js';
 import { imageTag, type Recipe } from './recipes.js';
 
 export interface BuildOptions {
@@ -39,18 +42,25 @@ export interface BuildResult {
   seconds: number;
   /** Where the recipe's packages came from: "folder DIR" or the registry's name. */
   packages: string;
+  /** The preflight's view of each source: probed (and where), or named in words. */
+  sources: SourceCheck[];
 }
 
-/** Refuses early, with the registry's name, when a source the recipe needs cannot be reached. */
+/**
+ * The preflight: asks each source's client where its registry is, probes it, and refuses early,
+ * with the registry's name, when one cannot be reached. Sources no client here can place are
+ * named in words and left to the build. Returns what it saw, one check per source.
+ */
 export async function requireSources(
   recipe: Recipe,
   caFile: string,
   sources: Recipe['sources'] = recipe.sources,
-): Promise<void> {
-  const results = await Promise.all(sources.map((source) => probe(source, caFile)));
-  const down = results.find((result) => !result.reachable);
+  clients: ClientOutputs = hostClients(undefined),
+): Promise<SourceCheck[]> {
+  const checks = await checkSources(sources, clients, caFile);
+  const down = checks.find((check) => check.probed && !check.reachable);
   if (down) {
-    const detail = down.status ? `HTTP ${down.status}` : (down.error ?? 'no answer');
+    const detail = unreachableDetail(down);
     throw new DeLabError(
       tr({
         en: `The ${recipe.name} image cannot be built here: ${down.name} unreachable (${down.url}: ${detail}).`,
@@ -71,6 +81,7 @@ export async function requireSources(
       },
     );
   }
+  return checks;
 }
 
 /**
@@ -125,8 +136,15 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
   const folder = options.packages ?? loadConfig({}, options.env ?? process.env).values.packages;
   const packages = packageSource(recipe, folder);
   if (packages.missing) throw missingPackageError(recipe, packages);
-  await requireSources(recipe, options.caFile, sourcesToProbe(recipe, packages));
   const { docker } = await engine(options.env);
+  const env = options.env ?? process.env;
+  const sources = await requireSources(
+    recipe,
+    options.caFile,
+    sourcesToProbe(recipe, packages),
+    hostClients(docker, env),
+  );
+  for (const check of sources) options.onProgress?.({ line: describeCheck(check) });
   const tag = imageTag(options.prefix, recipe);
   const context = prepareContext(recipe, options.caFile, packages);
   const tail: string[] = [];
@@ -185,5 +203,6 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
     id: inspected.Id,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     packages: describePackageSource(packages),
+    sources,
   };
 }

@@ -3,6 +3,7 @@ import { dirname, join, posix } from 'node:path';
 import { DeLabError } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import type { Recipe } from './recipes.js';
+import { withItem } from './sources.js';
 
 /**
  * Offline package folders: a recipe's image.yaml lists the files it can take from one
@@ -86,9 +87,7 @@ export function missingPackageError(recipe: Pick<Recipe, 'name'>, source: Packag
 export function sourcesToProbe(recipe: Pick<Recipe, 'sources' | 'packages'>, source: PackageSource): Recipe['sources'] {
   if (source.from !== 'folder' || !recipe.packages) return recipe.sources;
   const { registry, stillProbe } = recipe.packages;
-  return recipe.sources.flatMap((s) =>
-    s.name !== registry ? [s] : stillProbe ? [{ name: s.name, url: stillProbe }] : [],
-  );
+  return recipe.sources.flatMap((s) => (s.name !== registry ? [s] : stillProbe ? [withItem(s, stillProbe)] : []));
 }
 
 /** Copies the matched files into <context>/<recipe>/packages/, keeping their paths inside the folder. */

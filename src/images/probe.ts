@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
+import { planSource, type ClientOutputs } from './registries.js';
+import { sourceItem, type Source, type SourceCheck } from './sources.js';
 
 export interface ProbeResult {
   name: string;
@@ -36,4 +38,28 @@ export function probe(source: { name: string; url: string }, caFile: string, tim
       request.end();
     });
   return once('HEAD').then((result) => (result.status === 405 || result.status === 403 ? once('GET') : result));
+}
+
+/**
+ * The preflight of one build: each source resolved through its client (see registries.ts) and
+ * probed, or named in words when no client here can say where it is. All at once, so it stays fast.
+ */
+export async function checkSources(sources: Source[], clients: ClientOutputs, caFile: string): Promise<SourceCheck[]> {
+  return Promise.all(
+    sources.map(async (source): Promise<SourceCheck> => {
+      const base = { name: source.name, registry: source.registry, item: sourceItem(source) };
+      const plan = await planSource(source, clients);
+      if ('notProbed' in plan) return { ...base, probed: false, notProbed: plan.notProbed };
+      const result = await probe({ name: source.name, url: plan.url }, caFile);
+      return {
+        ...base,
+        url: plan.url,
+        from: plan.from,
+        probed: true,
+        reachable: result.reachable,
+        ...(result.status !== undefined ? { status: result.status } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+      };
+    }),
+  );
 }

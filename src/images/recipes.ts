@@ -6,19 +6,21 @@ import { DeLabError } from '../core/errors.js';
 import { imagesDir, labsDir } from '../core/paths.js';
 import { loadYaml } from '../course/labs.js';
 import { textSchema } from '../course/schema.js';
+import { sourceSchema } from './sources.js';
 
 export const recipeSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     version: z.string().min(1),
     summary: textSchema,
-    /** Registries the build downloads from; probed before building. */
-    sources: z.array(z.object({ name: z.string(), url: z.string().url() }).strict()).min(1),
+    /** Registries the build downloads from, by kind and item (see sources.ts); probed before building. */
+    sources: z.array(sourceSchema).min(1),
     ports: z.record(z.string(), z.number()).optional(),
     /**
      * What the recipe can take from an offline package folder instead of a registry: the files
      * (paths inside the folder; `*` matches within one name), the source in `sources` they stand
-     * in for, and, when that registry is still needed for the rest, a URL to probe instead.
+     * in for, and, when that registry is still needed for the rest, an item of it to probe instead
+     * (a package, gem or artifact).
      */
     packages: z
       .object({
@@ -30,7 +32,7 @@ export const recipeSchema = z
               .refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'a path inside the folder'),
           )
           .min(1),
-        stillProbe: z.string().url().optional(),
+        stillProbe: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

@@ -26,17 +26,17 @@ function folder(files: string[]): string {
 
 const gems = {
   sources: [
-    { name: 'Debian', url: 'http://deb.debian.org/debian/dists/bookworm/InRelease' },
-    { name: 'rubygems', url: 'https://rubygems.org/api/v1/versions/fluentd.json' },
+    { name: 'Debian', registry: 'apt' as const, dist: 'bookworm' },
+    { name: 'rubygems', registry: 'gems' as const, gem: 'fluentd' },
   ],
   packages: { registry: 'rubygems', files: ['gems/fluentd-1.18.0.gem', 'gems/ltsv-*.gem'] },
 };
 const npm = {
   sources: [
-    { name: 'Debian', url: 'http://deb.debian.org/debian/dists/bookworm/InRelease' },
-    { name: 'npm', url: 'https://registry.npmjs.org/turnilo' },
+    { name: 'Debian', registry: 'apt' as const, dist: 'bookworm' },
+    { name: 'npm', registry: 'npm' as const, package: 'turnilo' },
   ],
-  packages: { registry: 'npm', files: ['npm/turnilo-1.40.3.tgz'], stillProbe: 'https://registry.npmjs.org/express' },
+  packages: { registry: 'npm', files: ['npm/turnilo-1.40.3.tgz'], stillProbe: 'express' },
 };
 
 describe('packages setting: same precedence as caFile (flag > DE_LAB_PACKAGES > file > default)', () => {
@@ -117,7 +117,7 @@ describe('package source of a recipe', () => {
     expect(sourcesToProbe(gems, packageSource(gems, ''))).toEqual(gems.sources);
     expect(sourcesToProbe(npm, packageSource(npm, full))).toEqual([
       gems.sources[0],
-      { name: 'npm', url: 'https://registry.npmjs.org/express' },
+      { name: 'npm', registry: 'npm', package: 'express' },
     ]);
   });
 
