@@ -2,6 +2,7 @@ import { errorMessage, type DeLabError } from '../core/errors.js';
 import { buildImage } from '../images/build.js';
 import { pullImage } from '../images/pull.js';
 import type { Recipe } from '../images/recipes.js';
+import type { SourceCheck } from '../images/sources.js';
 import { runTasks, seconds } from '../ui/tasks.js';
 import { style } from '../ui/style.js';
 import type { Context } from './context.js';
@@ -12,6 +13,8 @@ export interface BuildOutcome {
   ok: boolean;
   seconds?: number;
   packages?: string;
+  /** The preflight's check of each source (probed, or named in words). */
+  sources?: SourceCheck[];
   error?: string;
   hint?: string;
 }
@@ -41,6 +44,7 @@ export async function buildWithTasks(ctx: Context, recipes: Recipe[], noCache: b
             ok: true,
             seconds: result.seconds,
             packages: result.packages,
+            sources: result.sources,
           });
           task.title = `${recipe.name} ${style.dim(result.tag)} ${style.dim(seconds(started))}`;
         } catch (error) {

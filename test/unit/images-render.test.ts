@@ -29,6 +29,11 @@ describe('de-lab images: what it prints', () => {
         { tag: 'b:2', seconds: 4 },
       ]),
     ).toBe('✔ a:1 (3 s, packages from folder /srv/v)\n✔ b:2 (4 s)');
+    const maven = { name: 'Maven Central', registry: 'maven' as const, item: 'g:a:1', probed: false };
+    const apt = { name: 'Debian', registry: 'apt' as const, item: 'bookworm', probed: true, reachable: true };
+    expect(builtLines([{ tag: 'c:3', seconds: 5, sources: [apt, maven] }])).toBe(
+      '✔ c:3 (5 s)\n  Maven Central, asked by Maven inside the build: not probed (no client on this machine says where it is)',
+    );
     expect(failedLine({ error: 'No network.', hint: 'Try again.' })).toBe('✖ No network.\n  → Try again.');
     expect(failedLine({ error: 'No network.' })).toBe('✖ No network.');
   });

@@ -1,5 +1,6 @@
 import type { BundleManifest } from '../../images/bundle.js';
 import { tr } from '../../i18n/lang.js';
+import { describeCheck, type SourceCheck } from '../../images/sources.js';
 import { marks, style, table } from '../../ui/style.js';
 
 /** Megabytes, or `-` when the size is not known. */
@@ -25,11 +26,16 @@ export function imageTable(
 }
 
 /** `images build`: one line per image built. */
-export function builtLines(built: Array<{ tag?: string; seconds?: number; packages?: string }>): string {
+export function builtLines(
+  built: Array<{ tag?: string; seconds?: number; packages?: string; sources?: SourceCheck[] }>,
+): string {
   return built
-    .map(
-      (r) =>
+    .map((r) =>
+      [
         `${style.ok(marks.ok)} ${r.tag} (${r.seconds} s${r.packages?.startsWith('folder ') ? `, packages from ${r.packages}` : ''})`,
+        // The sources the preflight could not probe, named in words (the probed ones answered).
+        ...(r.sources ?? []).filter((s) => !s.probed).map((s) => `  ${style.dim(describeCheck(s))}`),
+      ].join('\n'),
     )
     .join('\n');
 }
