@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { DeLabError } from '../../src/core/errors.js';
 import { setLang } from '../../src/i18n/lang.js';
 import { requireSources } from '../../src/images/build.js';
@@ -138,6 +141,14 @@ describe('where each registry is: asked of its client', () => {
     expect(sourceSchema.safeParse({ name: 'x', url: 'https://npm.example.test/x' }).success).toBe(false);
     expect(sourceSchema.safeParse({ name: 'x', registry: 'maven', artifact: 'no-version' }).success).toBe(false);
     expect(joinUrl('https://a.example.test/simple/', '/pyspark/')).toBe('https://a.example.test/simple/pyspark/');
+  });
+
+  it("labs/images/README.md's sources example parses, and its table covers every kind", () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'labs', 'images', 'README.md'), 'utf8');
+    const block = /```yaml\n(sources:\n[\s\S]*?)```/.exec(readme)?.[1];
+    const listed = (parse(block ?? '') as { sources: unknown[] }).sources.map((s) => source(s).registry);
+    expect(listed.sort()).toEqual(['apt', 'gems', 'maven', 'npm', 'pypi']);
+    for (const kind of listed) expect(readme).toContain(`| \`${kind}\` |`);
   });
 
   it('every recipe names its sources by kind', () => {
