@@ -186,10 +186,12 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
         ko: `${tag} 빌드 실패: ${errorMessage(error).split('\n')[0]}`,
       }),
       {
-        hint: `${buildFailureHint(output)}\n${tail
-          .slice(-12)
-          .map((line) => `    ${line}`)
-          .join('\n')}`,
+        // The sources the preflight could not check come first: one of them may be the cause.
+        hint: [
+          buildFailureHint(output),
+          ...sources.filter((check) => !check.probed).map(describeCheck),
+          ...tail.slice(-12).map((line) => `    ${line}`),
+        ].join('\n'),
         code: 'E_BUILD',
       },
     );

@@ -1,27 +1,25 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
+import { loadRecipes } from '../../src/images/recipes.js';
+import { planSource } from '../../src/images/registries.js';
+import { hostClients } from '../../src/images/registry-clients.js';
+import { describeCheck } from '../../src/images/sources.js';
+import { engine } from '../../src/stack/engine.js';
 import { probeUrl } from '../helpers/smoke-docker.js';
 
 /**
  * Offline package folders through the CLI, as a user runs it: `images list` says where the
  * packages come from; a folder that lacks a file is refused in one sentence naming it; and
  * without a folder a recipe whose registry is unreachable still refuses with
- * "cannot be built here: … unreachable" before any build step.
+ * "cannot be built here: … unreachable" before any build step, where the registry's client says
+ * where it is; a source no client here can place is named in words and left to the build.
  * The folder used is DE_LAB_PACKAGES (CI: ../shared/vendor), else ../shared/vendor.
  */
 
-interface Recipe {
-  name: string;
-  version: string;
-  sources: Array<{ name: string; url: string }>;
-  packages: { registry: string; stillProbe?: string };
-}
-const recipe = (name: string) =>
-  parse(readFileSync(join(repoRoot, 'labs', 'images', name, 'image.yaml'), 'utf8')) as Recipe;
+const recipe = (name: string) => loadRecipes().find((r) => r.name === name)!;
 const vendor = process.env.DE_LAB_PACKAGES || join(repoRoot, '..', 'shared', 'vendor');
 /** The environment without any package folder. */
 const noFolder = () => isolatedEnv({ DE_LAB_PACKAGES: '' });
@@ -76,19 +74,35 @@ describe('offline package folders', () => {
   });
 
   it.each(['fluentd', 'turnilo'])(
-    'without a folder, building %s needs its registry: refused with "cannot be built here: … unreachable" exactly when a source is unreachable',
+    'without a folder, building %s needs its registry: refused with "cannot be built here: … unreachable" exactly when a probed source is unreachable',
     async (name) => {
       const { sources, packages } = recipe(name);
-      const probes = await Promise.all(sources.map((source) => probeUrl(source)));
+      // Where each registry is, as its client says (resolution is unit-tested); probed independently.
+      const clients = hostClients((await engine()).docker);
+      const plans = await Promise.all(
+        sources.map(async (source) => ({ source, plan: await planSource(source, clients) })),
+      );
+      const probes = await Promise.all(
+        plans.flatMap(({ source, plan }) => ('url' in plan ? [probeUrl({ name: source.name, url: plan.url })] : [])),
+      );
+      const unprobed = plans.filter(({ plan }) => 'notProbed' in plan);
       const down = probes.find((p) => !p.reachable);
       const outcome = await deLab(['images', 'build', name], { env: noFolder(), timeout: 30 * 60_000 });
       if (down) {
         expect(outcome.exitCode, outcome.stdout).not.toBe(0);
         expect(outcome.stderr).toContain(`cannot be built here: ${down.name} unreachable (${down.url}`);
         // and says what to do instead: a package folder when the folder stands in for that registry, or a bundle
-        if (down.name === packages.registry) expect(outcome.stdout + outcome.stderr).toContain('--packages DIR');
+        if (down.name === packages?.registry) expect(outcome.stdout + outcome.stderr).toContain('--packages DIR');
         expect(outcome.stdout + outcome.stderr).toContain('de-lab images load');
         expect(outcome.stdout + outcome.stderr).not.toMatch(/Step \d+\/\d+/);
+      } else if (outcome.exitCode !== 0 && unprobed.length > 0) {
+        // Not probed (e.g. no gem client here): the build itself tried, and its failure names the
+        // sources nobody could check beforehand.
+        expect(outcome.stderr).toContain(`Building de-lab/${name}:`);
+        for (const { source, plan } of unprobed)
+          expect(outcome.stderr).toContain(
+            describeCheck({ name: source.name, registry: source.registry, item: '', probed: false, ...plan }),
+          );
       } else {
         // Where the registry is reachable the recipe really builds from it.
         expect(outcome.exitCode, outcome.stderr).toBe(0);
