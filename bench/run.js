@@ -143,6 +143,15 @@ if (args.includes('--day5')) {
   console.log('Day 5 pipeline: not run (`npm run bench -- --day5`).');
 }
 
+if (args.includes('--preflight')) {
+  // Needs the engine and the registries: each recipe's preflight (clients asked, sources probed).
+  console.log('\nImage build preflight, per recipe');
+  const preflight = spawnSync('node', [join(root, 'bench', 'preflight.js')], { stdio: 'inherit' });
+  if (preflight.status !== 0) process.exitCode = 1;
+} else {
+  console.log('Image preflight: not run (`npm run bench -- --preflight`).');
+}
+
 if (args.includes('--class-grading')) {
   // Long (a whole class graded): npm run bench -- --class-grading [--learners 30] [--parallel 2] [--day day4]
   const forwarded = args.filter((a) => a !== '--class-grading' && a !== '--skip-start');
