@@ -189,7 +189,7 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
         // The sources the preflight could not check come first: one of them may be the cause.
         hint: [
           buildFailureHint(output),
-          ...sources.filter((check) => !check.probed).map(describeCheck),
+          ...sources.filter((check) => !check.probed).map((check) => `  ${describeCheck(check)}`),
           ...tail.slice(-12).map((line) => `    ${line}`),
         ].join('\n'),
         code: 'E_BUILD',
