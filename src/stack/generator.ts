@@ -7,13 +7,13 @@ import { execService } from './sandbox/containers.js';
 
 export type Generator = NonNullable<Lab['generator']>;
 
-/** What `de-lab gen` may pass to a day's generator, as the learner typed it. */
+/** What `de-lab gen` may pass to a day's generator, as commander parsed it. */
 export interface GeneratorOptions {
-  seed?: string;
-  count?: string;
-  wave?: string;
-  rate?: string;
-  lateShare?: string;
+  seed?: number;
+  count?: number;
+  wave?: number[];
+  rate?: number;
+  lateShare?: number;
   topic?: string;
 }
 
@@ -60,10 +60,10 @@ export function generatorArgs(
   json: boolean,
 ): string[] {
   const args = [...generator.command];
-  const given: Array<[keyof Generator['flags'], string | undefined]> = [
+  const given: Array<[keyof Generator['flags'], number | string | undefined]> = [
     ['seed', options.seed],
-    ['count', options.count ?? (generator.defaults.count !== undefined ? String(generator.defaults.count) : undefined)],
-    ['wave', wave !== undefined ? String(wave) : undefined],
+    ['count', options.count ?? generator.defaults.count],
+    ['wave', wave],
     ['rate', options.rate],
     ['lateShare', options.lateShare],
     ['topic', options.topic ?? generator.defaults.topic],
@@ -71,7 +71,7 @@ export function generatorArgs(
   for (const [name, value] of given) {
     if (value === undefined) continue;
     const flag = generator.flags[name];
-    if (flag) args.push(flag, value);
+    if (flag) args.push(flag, String(value));
   }
   if (json && generator.jsonFlag) args.push(generator.jsonFlag);
   return args;
@@ -119,8 +119,8 @@ export async function prepareGenerator(docker: Dockerode, containerId: string, l
 
 /** Generous: a paced run takes count/rate seconds, plus the client's start and flush. */
 export function generatorTimeoutMs(generator: Generator, options: GeneratorOptions): number {
-  const count = Number(options.count ?? generator.defaults.count ?? 1000);
-  const rate = Number(options.rate ?? 0);
+  const count = options.count ?? generator.defaults.count ?? 1000;
+  const rate = options.rate ?? 0;
   return (120 + (rate > 0 ? Math.ceil(count / rate) : 0)) * 1000;
 }
 

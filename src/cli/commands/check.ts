@@ -109,7 +109,7 @@ async function check(
   ctx: Context,
   dayArg: string | undefined,
   idArg: string | undefined,
-  options: { seed?: string },
+  options: { seed?: number },
 ): Promise<number> {
   const workspace = await openWorkspace(ctx);
   const target = inferTarget(workspace.root, process.cwd(), dayArg, idArg);
@@ -124,7 +124,7 @@ async function check(
     workspaceRoot: workspace.root,
     day: target.day,
     ids: target.id ? [target.id] : undefined,
-    seed: options.seed !== undefined ? Number(options.seed) : undefined,
+    seed: options.seed,
   });
   ctx.emit({ workspace: workspace.root, results }, (d) => `\n${renderSummary(d.results)}`);
   return results.every((r) => r.passed) ? 0 : 1;

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { kafkaTopic, numberAtLeast, seedOption, share, waveList, wholeNumber } from '../parse.js';
+import { kafkaTopic, numberBetween, seedOption, share, waveList, wholeNumber } from '../parse.js';
 import { tr } from '../../i18n/lang.js';
 import type { GeneratorOptions } from '../../stack/generator.js';
 import { style } from '../../ui/style.js';
@@ -24,7 +24,6 @@ async function engineModules() {
     runGenerator: generator.runGenerator,
     fill: template.fill,
     validateGenOptions: options.validateGenOptions,
-    parseWaves: options.parseWaves,
   };
 }
 
@@ -35,7 +34,7 @@ async function gen(ctx: Context, day: string, extra: string[], options: Generato
   engine.validateGenOptions(generator, lab, options);
   const waves =
     options.wave !== undefined
-      ? engine.parseWaves(options.wave)
+      ? options.wave
       : generator.flags.wave && generator.defaults.wave
         ? [generator.defaults.wave]
         : [undefined];
@@ -71,7 +70,7 @@ async function gen(ctx: Context, day: string, extra: string[], options: Generato
       {
         day: lab.id,
         topic: topic || undefined,
-        seed: options.seed !== undefined ? Number(options.seed) : undefined,
+        seed: options.seed,
         waves: runs.map((r) => r.wave),
         records: total,
         runs,
@@ -93,14 +92,18 @@ export function register(program: Command): void {
     .command('gen <day> [args...]')
     .description("Produce the day's seeded events into its running stack (day 4: ad impressions and clicks into Kafka)")
     .addOption(seedOption('data seed: the same seed gives the same events'))
-    .addOption(new Option('--count <n>', 'events per wave').argParser(wholeNumber(1)))
+    .addOption(
+      new Option('--count <n>', 'events per wave, up to 50,000,000').argParser(wholeNumber(1, 50_000_000, 500)),
+    )
     .addOption(
       new Option('--wave <list>', 'which waves of event time to produce: 1, 1,2 or 1-3 (one run each)').argParser(
         waveList,
       ),
     )
     .addOption(
-      new Option('--rate <n>', 'events per second (0 or unset: as fast as possible)').argParser(numberAtLeast(0, '50')),
+      new Option('--rate <n>', 'events per second, up to 100,000 (0 or unset: as fast as possible)').argParser(
+        numberBetween(0, 100_000, 50),
+      ),
     )
     .addOption(
       new Option(

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { seedOption } from '../parse.js';
+import { Option, type Command } from 'commander';
+import { seedOption, wholeNumber } from '../parse.js';
 import { packageVersion } from '../../core/paths.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
 import { gradeProgress } from '../render/grade-progress.js';
-import { action, usageError, type Context } from '../context.js';
+import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 import { addShardOptions, shardPrelude, type ShardOptions } from './grade-shard.js';
 import { registerMerge } from './grade-merge.js';
@@ -16,10 +16,9 @@ import { register as registerSimilarity, similarityAfter } from './grade-similar
 interface GradeOptions extends ShardOptions, ExportOptions {
   submissions?: string;
   out?: string;
-  parallel?: string;
+  parallel: number;
   resume?: boolean;
   only?: string;
-  seed?: string;
   keep?: boolean;
   deadline?: string;
   similarity?: boolean;
@@ -47,20 +46,6 @@ async function engineModules() {
     summaryText: summary.summaryText,
     submissionsFrom: git.submissionsFrom,
   };
-}
-
-/** --parallel as a whole number from 1 to 64 (1 when not given). */
-function parallelOf(value: string | undefined): number {
-  const parallel = value === undefined ? 1 : Number(value);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
-    throw usageError(
-      tr({
-        en: `--parallel must be a whole number from 1 to 64, not "${value}".`,
-        ko: `--parallel은 1부터 64까지의 정수여야 합니다("${value}" 아님).`,
-      }),
-      'de-lab grade day4 --submissions ./submissions --parallel 2',
-    );
-  return parallel;
 }
 
 /** First Ctrl-C: finish the learners in flight; the second: stop at once. Returns the remover. */
@@ -92,8 +77,6 @@ function onCtrlC(ctx: Context, abort: AbortController): () => void {
 async function grade(ctx: Context, day: string, options: GradeOptions): Promise<number> {
   const prelude = await shardPrelude(ctx, day, options);
   if (prelude.done) return 0;
-  const parallel = parallelOf(options.parallel);
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
   const classFile = await classFor(options);
   const engine = await engineModules();
   const lab = engine.findLab(day);
@@ -118,10 +101,10 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       prefix,
       submissions: source.dir,
       out,
-      parallel,
+      parallel: options.parallel,
       resume: options.resume,
       only: options.only,
-      seed,
+      seed: options.seed,
       keep: options.keep,
       shard: prelude.shard,
       deLabVersion: packageVersion(),
@@ -172,7 +155,11 @@ export function register(program: Command): void {
       '--out <dir>',
       'where results.json, gradebook.csv, junit.xml and the HTML reports go (default: ./grades-<day>)',
     )
-    .option('--parallel <n>', "learners graded at once, capped by the engine's memory (default: 1)")
+    .addOption(
+      new Option('--parallel <n>', "learners graded at once, 1 to 64, capped by the engine's memory")
+        .default(1)
+        .argParser(wholeNumber(1, 64)),
+    )
     .option('--resume', 'continue an interrupted run in --out: learners already graded are kept')
     .option('--only <learner>', 'regrade this learner only and update the reports')
     .addOption(seedOption('a hidden data seed, so output copied from the course seed does not pass'))

@@ -32,7 +32,7 @@ export function renderSelftest(rows: SelftestRow[]): string {
 async function selftest(
   ctx: Context,
   days: string[],
-  options: { exercise?: string[]; seed?: string; keep?: boolean; crlf?: boolean },
+  options: { exercise?: string[]; seed?: number; keep?: boolean; crlf?: boolean },
 ): Promise<number> {
   const { listLabs, findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
@@ -68,7 +68,7 @@ async function selftest(
           docker,
           lab,
           prefix,
-          seed: options.seed !== undefined ? Number(options.seed) : undefined,
+          seed: options.seed,
           only: options.exercise,
           keep: options.keep,
           crlf: options.crlf,

@@ -72,7 +72,7 @@ async function removeHalfStarted(
 export async function startDay(
   ctx: Context,
   day: string,
-  options: { yes?: boolean; timeout?: string },
+  options: { yes?: boolean; timeout?: number },
 ): Promise<number> {
   const mark = timing();
   const engine = await engineModules();
@@ -107,7 +107,7 @@ export async function startDay(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const services = engine.composeServices(lab.composeFile).map((s) => s.name);
-  const timeoutMs = options.timeout ? Number(options.timeout) * 1000 : undefined;
+  const timeoutMs = options.timeout !== undefined ? options.timeout * 1000 : undefined;
   const { result, failure } = await engine.startWithProgress(services, ctx.json, (onProgress) =>
     engine.startStack({ lab, target, docker, signal: controller.signal, timeoutMs, onProgress }),
   );
@@ -144,10 +144,10 @@ export function register(program: Command): void {
       'do not ask: stop another running day that conflicts (shares a host port, or memory does not fit)',
     )
     .addOption(
-      new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds')
-        .default('600')
-        .argParser(wholeNumber(1)),
+      new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds, 1 to 7200')
+        .default(600)
+        .argParser(wholeNumber(1, 7200, 600)),
     )
     .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day1 --json']))
-    .action(action((ctx, day: string, options: { yes?: boolean; timeout?: string }) => startDay(ctx, day, options)));
+    .action(action((ctx, day: string, options: { yes?: boolean; timeout?: number }) => startDay(ctx, day, options)));
 }
