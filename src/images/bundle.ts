@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { DeLabError, errorMessage } from '../core/errors.js';
+import { DeLabError, EXIT, errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { engine } from '../stack/engine.js';
 
@@ -78,7 +78,7 @@ export async function saveBundle(tags: string[], out: string, env?: NodeJS.Proce
       throw new DeLabError(tr({ en: `The folder of ${out} does not exist.`, ko: `${out}의 폴더가 없습니다.` }), {
         hint: tr({ en: 'Create it or choose another --out path.', ko: '폴더를 만들거나 다른 --out 경로를 고르세요.' }),
         code: 'E_BUNDLE',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     await pipeline(pack(work, { entries: ['manifest.json', 'images.tar'] }), createWriteStream(resolve(out)));
     return manifest;
@@ -113,7 +113,7 @@ export async function loadBundle(file: string, env?: NodeJS.ProcessEnv): Promise
         ko: '`de-lab images save`로 만든 파일 경로를 주세요.',
       }),
       code: 'E_BUNDLE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const work = mkdtempSync(join(tmpdir(), 'de-lab-load-'));

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import type { Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
 import { projectContainers } from './project.js';
@@ -48,7 +48,7 @@ export function requireGenerator(lab: Lab): Generator {
       ko: '`de-lab gen --help`로 생성기가 있는 날을 확인하세요. 4일 차에 있습니다.',
     }),
     code: 'E_NO_GENERATOR',
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { seedOption, wholeNumber } from '../parse.js';
+import { EXIT } from '../../core/errors.js';
 import { packageVersion } from '../../core/paths.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
@@ -58,7 +59,7 @@ function onCtrlC(ctx: Context, abort: AbortController): () => void {
           ko: '바로 멈췄습니다. 채점 중이던 학습자의 개인 스택이 남아 있으니 `de-lab gc`로 지우세요.',
         }),
       );
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     }
     abort.abort();
     ctx.err(
@@ -128,8 +129,8 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       similar,
     ),
   );
-  if (interrupted) return 130;
-  return results.stats.errors > 0 || notCollected.length > 0 ? 1 : 0;
+  if (interrupted) return EXIT.interrupted;
+  return results.stats.errors > 0 || notCollected.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { builtLines, failedLine, imageTable, loadedLine, pulledLines, savedLine } from '../render/images.js';
 import { action, type Context } from '../context.js';
@@ -74,7 +74,7 @@ async function saveImages(ctx: Context, names: string[], options: { out?: string
     throw new DeLabError(tr({ en: 'Say where to write the bundle.', ko: '번들을 쓸 위치를 알려 주세요.' }), {
       hint: 'de-lab images save --out course-images.tar',
       code: 'E_USAGE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   await engine.requireEngine();
   const dayImages = options.day ? engine.composeImages(engine.findLab(options.day).composeFile) : [];

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { wholeNumber } from '../parse.js';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
@@ -36,7 +36,7 @@ async function logs(
       throw new DeLabError(String((error as Error).message) + '.', {
         hint: 'de-lab logs day4 kafka --since 10m',
         code: 'E_USAGE',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     throw error;
   }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { runFailureLines } from '../render/run-failure.js';
 import { action, type Context } from '../context.js';
@@ -46,7 +46,7 @@ function noProgram(day: string, id: string): DeLabError {
       en: `${day}/${id} has no program to run; follow its instructions instead.`,
       ko: `${day}/${id}에는 실행할 프로그램이 없습니다. 실습 안내를 따르세요.`,
     }),
-    { hint: `de-lab exercise ${day} ${id}`, code: 'E_NO_RUN', exitCode: 2 },
+    { hint: `de-lab exercise ${day} ${id}`, code: 'E_NO_RUN', exitCode: EXIT.usage },
   );
 }
 

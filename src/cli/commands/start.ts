@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { endpointCard } from '../endpoint-card.js';
 import { wholeNumber } from '../parse.js';
-import { errorMessage } from '../../core/errors.js';
+import { errorMessage, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { Lab } from '../../course/labs.js';
 import { action, type Context } from '../context.js';
@@ -66,7 +66,7 @@ async function removeHalfStarted(
     }),
   );
   await stopDay({ labId: lab.id, purge: false }).catch((error: unknown) => ctx.err(errorMessage(error)));
-  return 130;
+  return EXIT.interrupted;
 }
 
 export async function startDay(

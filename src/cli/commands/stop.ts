@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { marks, style } from '../../ui/style.js';
 import { confirmOrRefuse } from '../confirm.js';
@@ -42,7 +42,7 @@ async function stop(
         {
           hint: tr({ en: 'Answer yes at the prompt, or pass --yes.', ko: '질문에 yes로 답하거나 --yes를 주세요.' }),
           code: 'E_CANCELLED',
-          exitCode: 1,
+          exitCode: EXIT.failed,
         },
       );
     }

@@ -2,7 +2,7 @@ import { watch as watchFs } from 'node:fs';
 import { normalize } from 'node:path';
 import { Option, type Command } from 'commander';
 import { seedOption, wholeNumber } from '../parse.js';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
@@ -144,7 +144,7 @@ async function watch(
     throw new DeLabError(tr({ en: 'Say which exercise to watch.', ko: '어느 실습을 지켜볼지 알려 주세요.' }), {
       hint: 'de-lab watch day1 dockerfile-data-tool',
       code: 'E_USAGE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const lab = engine.findLab(target.day);
