@@ -87,7 +87,14 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   await engine.requireCompose();
   const prefix = ctx.config.values.imagePrefix;
   await engine.ensureDayImages(
-    { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
+    {
+      docker,
+      composeFile: lab.composeFile,
+      prefix,
+      caFile: ctx.config.values.caFile,
+      packages: ctx.config.values.packages,
+      tryPull: false,
+    },
     { builds: engine.buildEach(ctx, lab.id) },
   );
   const abort = new AbortController();

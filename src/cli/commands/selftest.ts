@@ -51,7 +51,14 @@ async function selftest(
     let skip: string | undefined;
     try {
       await ensureDayImages(
-        { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
+        {
+          docker,
+          composeFile: lab.composeFile,
+          prefix,
+          caFile: ctx.config.values.caFile,
+          packages: ctx.config.values.packages,
+          tryPull: false,
+        },
         { builds: buildEach(ctx, lab.id) },
       );
     } catch (error) {

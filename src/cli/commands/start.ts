@@ -54,18 +54,14 @@ function timing(): (label: string) => void {
 }
 
 /** Removes a stack that Ctrl-C interrupted while it started; its volumes are kept. */
-async function removeHalfStarted(
-  ctx: Context,
-  lab: Lab,
-  stopDay: Awaited<ReturnType<typeof engineModules>>['stopDay'],
-): Promise<number> {
+async function removeHalfStarted(ctx: Context, lab: Lab, stop: () => Promise<unknown>): Promise<number> {
   ctx.err(
     tr({
       en: `Interrupted: removing ${lab.id}'s half-started containers (volumes are kept)…`,
       ko: `중단됨: ${lab.id}의 시작하다 만 컨테이너를 지웁니다(볼륨은 유지)…`,
     }),
   );
-  await stopDay({ labId: lab.id, purge: false }).catch((error: unknown) => ctx.err(errorMessage(error)));
+  await stop().catch((error: unknown) => ctx.err(errorMessage(error)));
   return EXIT.interrupted;
 }
 
@@ -113,7 +109,7 @@ export async function startDay(
   );
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
-  if (interrupted) return removeHalfStarted(ctx, lab, engine.stopDay);
+  if (interrupted) return removeHalfStarted(ctx, lab, () => engine.stopDay(docker, { labId: lab.id, purge: false }));
   mark('ready');
   if (failure) {
     // A compose failure may be no Compose v2 at all: that check says so in one sentence.

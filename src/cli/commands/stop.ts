@@ -21,14 +21,14 @@ async function stop(
 ): Promise<number> {
   const { requireEngine } = await import('../../stack/engine.js');
   const { stopProject, existingDayProjects } = await import('../../stack/stop.js');
-  await requireEngine();
+  const { docker } = await requireEngine();
   const purge = options.purge === true;
   let projects: string[];
   if (day) {
     const { findLab } = await import('../../course/labs.js');
     projects = [`de-lab-${findLab(day).id}`];
   } else {
-    projects = await existingDayProjects(purge);
+    projects = await existingDayProjects(docker, purge);
   }
   if (purge) {
     const days = projects.map((p) => p.replace('de-lab-', '')).join(', ') || '-';
@@ -48,7 +48,7 @@ async function stop(
     }
   }
   const results = [];
-  for (const project of projects) results.push(await stopProject(project, purge));
+  for (const project of projects) results.push(await stopProject(docker, project, purge));
   ctx.emit({ stopped: results, purge }, (d) =>
     d.stopped.length === 0
       ? tr({ en: 'No de-lab stack is running.', ko: '실행 중인 de-lab 스택이 없습니다.' })
