@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { MAX_SEED } from '../core/seed.js';
 import { usageTr } from './usage-lang.js';
 
 /**
@@ -37,8 +38,7 @@ export function numberBetween(min: number, max: number, example: number) {
   };
 }
 
-/** The largest seed: every generator of the course (Python, Ruby, awk, the JVM's int) takes it as it is. */
-export const MAX_SEED = 2_147_483_647;
+export { MAX_SEED };
 
 /** A data seed: a whole number from 0 to MAX_SEED, checked once for every command that takes --seed. */
 export function seedNumber(text: string): number {

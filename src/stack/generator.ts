@@ -17,6 +17,9 @@ export interface GeneratorOptions {
   topic?: string;
 }
 
+/** The options of one generator run: always with a seed (a generator has none of its own). */
+export type SeededOptions = GeneratorOptions & { seed: number };
+
 export interface GenRun {
   wave?: number;
   exitCode: number;
@@ -55,7 +58,7 @@ export function requireGenerator(lab: Lab): Generator {
 /** The generator's argv for one wave: de-lab gen options mapped through lab.yaml's `flags`. */
 export function generatorArgs(
   generator: Generator,
-  options: GeneratorOptions,
+  options: SeededOptions,
   wave: number | undefined,
   json: boolean,
 ): string[] {
@@ -146,7 +149,7 @@ export async function runGenerator(input: {
   containerId: string;
   lab: Lab;
   generator: Generator;
-  options: GeneratorOptions;
+  options: SeededOptions;
   waves: Array<number | undefined>;
   extra: string[];
   json: boolean;

@@ -22,8 +22,10 @@ describe('de-lab gen: options to the generator', () => {
       'events',
       '--summary-json',
     ]);
-    expect(generatorArgs(generator, { count: 5, topic: 't' }, undefined, false)).toEqual([
+    expect(generatorArgs(generator, { seed: 0, count: 5, topic: 't' }, undefined, false)).toEqual([
       ...generator.command,
+      '--seed',
+      '0',
       '--events',
       '5',
       '--topic',

@@ -8,11 +8,12 @@ import { example } from '../help.js';
 
 /** The engine side of a generator run, loaded when it runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [labs, engine, generator, template, options] = await Promise.all([
+  const [labs, engine, generator, template, seed, options] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
     import('../../stack/generator.js'),
     import('../../grading/template.js'),
+    import('../../course/seed.js'),
     import('../gen-options.js'),
   ]);
   return {
@@ -23,12 +24,15 @@ async function engineModules() {
     prepareGenerator: generator.prepareGenerator,
     runGenerator: generator.runGenerator,
     fill: template.fill,
+    courseSeed: seed.courseSeed,
     validateGenOptions: options.validateGenOptions,
   };
 }
 
-async function gen(ctx: Context, day: string, extra: string[], options: GeneratorOptions): Promise<number> {
+async function gen(ctx: Context, day: string, extra: string[], given: GeneratorOptions): Promise<number> {
   const engine = await engineModules();
+  // Every generator takes its seed on the command line: the course's unless --seed gives one.
+  const options = { ...given, seed: given.seed ?? engine.courseSeed() };
   const lab = engine.findLab(day);
   const generator = engine.requireGenerator(lab);
   engine.validateGenOptions(generator, lab, options);
@@ -91,7 +95,7 @@ export function register(program: Command): void {
   program
     .command('gen <day> [args...]')
     .description("Produce the day's seeded events into its running stack (day 4: ad impressions and clicks into Kafka)")
-    .addOption(seedOption('data seed: the same seed gives the same events'))
+    .addOption(seedOption('data seed: the same seed gives the same events (default: the course seed)'))
     .addOption(
       new Option('--count <n>', 'events per wave, up to 50,000,000').argParser(wholeNumber(1, 50_000_000, 500)),
     )

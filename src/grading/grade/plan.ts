@@ -1,7 +1,7 @@
 import { josa } from '../../i18n/josa.js';
 import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
-import { DEFAULT_SEED } from '../session.js';
+import { courseSeed } from '../../course/seed.js';
 import { MiB } from './archive.js';
 import type { LearnerResult } from './model.js';
 import type { RunMeta } from './store.js';
@@ -70,7 +70,7 @@ export function resolveSeed(input: {
     }
     return meta.seed;
   }
-  return input.requested ?? DEFAULT_SEED;
+  return input.requested ?? courseSeed();
 }
 
 export interface Plan {
