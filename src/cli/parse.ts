@@ -8,7 +8,7 @@ import { usageTr } from './usage-lang.js';
  * value as typed, so a command never converts an option itself.
  */
 
-/** A whole number from `min` to `max`, e.g. --tail or --parallel. */
+/** A whole number from `min` to `max` (both 0 or more), e.g. --tail or --parallel. */
 export function wholeNumber(min: number, max: number, example = Math.min(max, Math.max(min, 2))) {
   return (text: string): number => {
     const value = Number(text);
@@ -23,7 +23,7 @@ export function wholeNumber(min: number, max: number, example = Math.min(max, Ma
   };
 }
 
-/** A number (a fraction too) from `min` to `max`, e.g. --rate or --interval. */
+/** A number (a fraction too) from `min` to `max` (both 0 or more), e.g. --rate or --interval. */
 export function numberBetween(min: number, max: number, example: number) {
   return (text: string): number => {
     const value = Number(text);
