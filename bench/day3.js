@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, args, option, median } from './lib.js';
+import { courseSeed } from '../dist/course/seed.js';
 
 const project = option('--project', 'de-lab-day3');
 const runs = Number(option('--runs', 3));
@@ -53,12 +54,14 @@ const exec = (argv, options = {}) =>
 const base = '/tmp/de-lab-bench-day3';
 exec(['sh', '-c', `rm -rf ${base} && mkdir -p ${base}`]);
 console.log(
-  `Day 3 tuning: starter vs reference, median of ${runs} runs, ${rows.toLocaleString('en')} sales rows (seed 20261123)`,
+  `Day 3 tuning: starter vs reference, median of ${runs} runs, ${rows.toLocaleString('en')} sales rows (seed ${courseSeed()})`,
 );
 const gen = JSON.parse(
   exec([
     'python3',
     '/opt/de-lab/gen/data.py',
+    '--seed',
+    String(courseSeed()),
     '--out',
     `${base}/data`,
     '--rows',

@@ -13,9 +13,11 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, option, median } from './lib.js';
+import { courseSeed } from '../dist/course/seed.js';
 
 const project = 'de-lab-bench-day5';
 const compose = join(root, 'labs', 'day5', 'compose.yaml');
+const seed = String(courseSeed());
 const workspace = mkdtempSync(join(tmpdir(), 'de-lab-bench-day5-'));
 const day = join(workspace, 'day5');
 mkdirSync(day, { recursive: true });
@@ -81,7 +83,7 @@ try {
     join(fluentDir, 'fluent.conf'),
   );
   execFileSync('chmod', ['-R', 'a+rwX', day]);
-  exec('spark', ['python3', '/opt/de-lab/gen/day5.py', 'gen', '--events', '1', '--feed', 'raw']); // topics + movies.csv
+  exec('spark', ['python3', '/opt/de-lab/gen/day5.py', 'gen', '--seed', seed, '--events', '1', '--feed', 'raw']); // topics + movies.csv
   exec('spark', [
     'python3',
     '-c',
@@ -103,7 +105,7 @@ try {
     ],
     { detach: true },
   );
-  exec('spark', ['python3', '/opt/de-lab/gen/day5.py', 'gen', '--events', '1', '--feed', 'druid']);
+  exec('spark', ['python3', '/opt/de-lab/gen/day5.py', 'gen', '--seed', seed, '--events', '1', '--feed', 'druid']);
   // Warm up: the first events open Druid's segment for the hour and start the Spark query.
   console.log('warming up (the supervisor task and the Spark query start)…');
   exec('spark', [

@@ -1,4 +1,4 @@
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import type { Context } from './context.js';
 
@@ -18,6 +18,9 @@ export async function confirmOrRefuse(
   try {
     return await confirm({ message: question, default: unattended });
   } catch {
-    throw new DeLabError(tr({ en: 'Cancelled.', ko: '취소했습니다.' }), { code: 'E_CANCELLED', exitCode: 130 });
+    throw new DeLabError(tr({ en: 'Cancelled.', ko: '취소했습니다.' }), {
+      code: 'E_CANCELLED',
+      exitCode: EXIT.interrupted,
+    });
   }
 }

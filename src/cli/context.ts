@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type ResolvedConfig, type ConfigOverrides } from '../config/config.js';
-import { DeLabError, errorMessage, isDeLabError } from '../core/errors.js';
+import { DeLabError, EXIT, errorMessage, isDeLabError } from '../core/errors.js';
 import { setLang, tr } from '../i18n/lang.js';
 import { configureColor, marks, style } from '../ui/style.js';
 import { onStateRecovery, recoveryMessage } from '../course/state-notice.js';
@@ -64,7 +64,7 @@ export function reportError(error: unknown, json: boolean, verbose: boolean): nu
     process.stderr.write(`${style.fail(marks.fail)} ${message}\n${hint ? `  ${style.dim('→')} ${hint}\n` : ''}`);
   }
   if (verbose && error instanceof Error && error.stack) process.stderr.write(style.dim(error.stack) + '\n');
-  return known ? error.exitCode : 1;
+  return known ? error.exitCode : EXIT.failed;
 }
 
 /**
@@ -91,5 +91,5 @@ export function action<A extends unknown[]>(
 }
 
 export function usageError(message: string, hint: string): DeLabError {
-  return new DeLabError(message, { hint, code: 'E_USAGE', exitCode: 2 });
+  return new DeLabError(message, { hint, code: 'E_USAGE', exitCode: EXIT.usage });
 }

@@ -1,4 +1,4 @@
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { marks, style } from '../ui/style.js';
 import { confirmOrRefuse } from './confirm.js';
@@ -35,7 +35,7 @@ export async function confirmReplace(ctx: Context, yes: boolean, question: strin
           ko: '진행하려면 --yes를 주세요(바뀐 파일은 먼저 백업합니다).',
         }),
         code: 'E_NEEDS_YES',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       },
     );
   }
@@ -44,7 +44,7 @@ export async function confirmReplace(ctx: Context, yes: boolean, question: strin
     throw new DeLabError(tr({ en: 'Nothing was changed.', ko: '아무것도 바꾸지 않았습니다.' }), {
       hint: tr({ en: 'Answer yes at the prompt, or pass --yes.', ko: '질문에 yes로 답하거나 --yes를 주세요.' }),
       code: 'E_CANCELLED',
-      exitCode: 1,
+      exitCode: EXIT.failed,
     });
   }
 }

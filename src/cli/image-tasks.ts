@@ -1,3 +1,4 @@
+import type Dockerode from 'dockerode';
 import { errorMessage, type DeLabError } from '../core/errors.js';
 import { buildImage } from '../images/build.js';
 import { pullImage } from '../images/pull.js';
@@ -20,7 +21,12 @@ export interface BuildOutcome {
 }
 
 /** Builds each recipe as a task line (its current step as output); every build runs, failed or not. */
-export async function buildWithTasks(ctx: Context, recipes: Recipe[], noCache: boolean): Promise<BuildOutcome[]> {
+export async function buildWithTasks(
+  ctx: Context,
+  docker: Dockerode,
+  recipes: Recipe[],
+  noCache: boolean,
+): Promise<BuildOutcome[]> {
   const results: BuildOutcome[] = [];
   await runTasks(
     recipes.map((recipe) => ({
@@ -29,6 +35,7 @@ export async function buildWithTasks(ctx: Context, recipes: Recipe[], noCache: b
         const started = Date.now();
         try {
           const result = await buildImage(recipe, {
+            docker,
             prefix: ctx.config.values.imagePrefix,
             caFile: ctx.config.values.caFile,
             packages: ctx.config.values.packages,
@@ -59,14 +66,18 @@ export async function buildWithTasks(ctx: Context, recipes: Recipe[], noCache: b
 }
 
 /** Pulls the tags two at a time as task lines; returns those that failed. */
-export async function pullWithTasks(ctx: Context, tags: string[]): Promise<Array<{ tag: string; error: string }>> {
+export async function pullWithTasks(
+  ctx: Context,
+  docker: Dockerode,
+  tags: string[],
+): Promise<Array<{ tag: string; error: string }>> {
   const failed: Array<{ tag: string; error: string }> = [];
   await runTasks(
     tags.map((tag) => ({
       title: tag,
       task: async (_c: object, task: { output: string }) => {
         try {
-          await pullImage(tag, (text) => (task.output = text));
+          await pullImage(docker, tag, (text) => (task.output = text));
         } catch (error) {
           failed.push({ tag, error: errorMessage(error) });
           throw error;

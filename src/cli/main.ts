@@ -3,6 +3,7 @@ import { packageVersion } from '../core/paths.js';
 import { example } from './help.js';
 import { localiseUsageError } from '../i18n/usage.js';
 import { usageLang } from './usage-lang.js';
+import { EXIT } from '../core/errors.js';
 
 /**
  * Every command, in the order `--help` lists them. Each module is imported only when needed: a
@@ -130,7 +131,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     const { exitCode: code, code: kind } = error as { exitCode?: number; code?: string };
     // commander already printed help/version/usage errors; keep its exit code (0 for --help), and
-    // give usage errors exit code 2 like de-lab's own (a bad option value, a missing argument).
+    // give usage errors exit code 2 like de-lab's own (EXIT in core/errors.ts) (a bad option value, a missing argument).
     process.exitCode =
       typeof code === 'number' &&
       code !== 0 &&
@@ -138,9 +139,9 @@ export async function main(argv: string[]): Promise<void> {
       !['commander.help', 'commander.version', 'commander.helpDisplayed', 'commander.executeSubCommandAsync'].includes(
         kind,
       )
-        ? 2
+        ? EXIT.usage
         : typeof code === 'number'
           ? code
-          : 1;
+          : EXIT.failed;
   }
 }

@@ -42,7 +42,7 @@ export async function stopConflictingDays(
       },
     );
   }
-  for (const day of days) await stopDay({ labId: day, purge: false });
+  for (const day of days) await stopDay(docker, { labId: day, purge: false });
   if (!ctx.json)
     ctx.err(
       tr({ en: `Stopped ${days.join(', ')} (${why}).`, ko: `${josa(days.join(', '), '을/를')} 멈췄습니다(${why}).` }),

@@ -21,6 +21,7 @@ export async function ensureStartImages(ctx: Context, docker: Dockerode, lab: La
       composeFile: lab.composeFile,
       prefix: ctx.config.values.imagePrefix,
       caFile: ctx.config.values.caFile,
+      packages: ctx.config.values.packages,
       tryPull: shouldTryPull(ctx.config.origins.imagePrefix),
     },
     {

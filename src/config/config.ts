@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 // yaml is loaded only when a config file is read or written: most commands start without one,
 // and loading the library is a large share of de-lab's start-up time.
 const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
-import { DeLabError, errorMessage } from '../core/errors.js';
+import { DeLabError, EXIT, errorMessage } from '../core/errors.js';
 import { configFile } from '../core/paths.js';
 import { CONFIG_KEYS, configKey, type ConfigName, type Lang } from './keys.js';
 
@@ -140,7 +140,7 @@ export function setConfigValue(
     throw new DeLabError(`There is no setting called "${name}".`, {
       hint: `Settings: ${CONFIG_KEYS.map((k) => k.name).join(', ')}.`,
       code: 'E_CONFIG',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   let normalised = '';
@@ -151,7 +151,7 @@ export function setConfigValue(
       throw new DeLabError(`"${value}" is not a valid ${name}: ${errorMessage(error)}.`, {
         hint: key.allowed ? `Use one of: ${key.allowed.join(', ')}.` : key.description + '.',
         code: 'E_CONFIG',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
   }

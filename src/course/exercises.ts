@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lang } from '../config/keys.js';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { listLabs, loadYaml, manifestError, type Lab } from './labs.js';
 import { exerciseSchema, type ExerciseManifest } from './schema.js';
@@ -192,7 +192,7 @@ export function findExercise(lab: Lab, id: string): Exercise {
             ? tr({ en: `Choose one of: ${ids}.`, ko: `다음 중에서 고르세요: ${ids}.` })
             : tr({ en: `${lab.id} has no exercises.`, ko: `${lab.id}에는 문제가 없습니다.` }),
         code: 'E_NO_EXERCISE',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       },
     );
   }

@@ -1,7 +1,7 @@
 import { josa } from '../i18n/josa.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { labsDir } from '../core/paths.js';
 import { tr } from '../i18n/lang.js';
 import { labSchema, type LabManifest } from './schema.js';
@@ -50,7 +50,7 @@ export function findLab(day: string, root = labsDir): Lab {
             ko: `그동안 ${josa(ids || '다른 날', '을/를')} 하고(\`de-lab list\`), 나중에 de-lab을 업데이트해 ${josa(planned.id, '을/를')} 받으세요.`,
           }),
           code: 'E_LAB_COMING',
-          exitCode: 2,
+          exitCode: EXIT.usage,
         },
       );
     }
@@ -66,7 +66,7 @@ export function findLab(day: string, root = labsDir): Lab {
               ko: '설치된 실습이 없습니다. de-lab을 다시 설치하세요.',
             }),
       code: 'E_NO_LAB',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   return lab;

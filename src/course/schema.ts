@@ -31,7 +31,8 @@ export const serviceInfoSchema = z
 /**
  * A day's data generator, run by `de-lab gen <day>` inside a service of the running stack.
  * `flags` maps de-lab gen's options (seed, count, wave, rate, lateShare, topic) to the
- * generator's own flags; an option without a flag here is refused for that day.
+ * generator's own flags; an option without a flag here is refused for that day. `seed` is
+ * required: a generator has no seed of its own, and `de-lab gen` always passes one.
  */
 const flag = z.string().startsWith('-');
 
@@ -43,10 +44,9 @@ export const generatorSchema = z
     /** Run once before the generator, e.g. to create the topic; may use {topic}. */
     prepare: z.array(z.string()).min(1).optional(),
     flags: z
-      .object({ seed: flag, count: flag, wave: flag, rate: flag, lateShare: flag, topic: flag })
-      .partial()
-      .strict()
-      .default({}),
+      .object({ seed: flag })
+      .merge(z.object({ count: flag, wave: flag, rate: flag, lateShare: flag, topic: flag }).partial())
+      .strict(),
     defaults: z
       .object({
         topic: z.string().optional(),

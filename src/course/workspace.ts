@@ -2,7 +2,7 @@ import { josa } from '../i18n/josa.js';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve } from 'node:path';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { writeFileAtomic } from './atomic.js';
 import { backupFile, finishBackup, startBackup } from './backup.js';
@@ -120,7 +120,7 @@ export function initWorkspace(root: string, course: Day[], options: { git?: bool
       {
         hint: tr({ en: 'Give a folder: `de-lab init <folder>`.', ko: '폴더를 지정하세요: `de-lab init <폴더>`.' }),
         code: 'E_WORKSPACE',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       },
     );
   }

@@ -17,10 +17,9 @@ import {
   writeCachedReference,
   type Reference,
 } from './runner.js';
+import { courseSeed } from '../course/seed.js';
 import { loadGradingSpec } from './spec.js';
 import { lineEndingNotes, normaliseLineEndings } from './line-endings.js';
-
-export const DEFAULT_SEED = 20261123;
 
 export interface SessionInput {
   docker: Dockerode;
@@ -138,7 +137,7 @@ function scratchParent(dayDir: string): AnchoredDir {
  */
 export async function gradeExercise(input: SessionInput): Promise<ExerciseResult> {
   const spec = loadGradingSpec(input.lab, input.exercise);
-  const seed = input.seed ?? DEFAULT_SEED;
+  const seed = input.seed ?? courseSeed();
   const reference = input.reference ?? (await referenceObservations(input));
   const role = input.role ?? 'learner';
   const scratch = scratchCopy(spec, input.workdir, input.dayDir, scratchName(input.exercise, role, input.runToken));
@@ -197,7 +196,7 @@ export async function referenceObservations(
 ): Promise<Record<string, unknown> | undefined> {
   const spec = loadGradingSpec(input.lab, input.exercise);
   if (!needsReference(spec)) return undefined;
-  const seed = input.seed ?? DEFAULT_SEED;
+  const seed = input.seed ?? courseSeed();
   // Outside the day folder that containers mount: no learner job can write a reference of its own.
   const referenceRoot = join(dirname(input.dayDir), '.de-lab', 'reference', input.lab.id);
   const file = cacheFile ?? join(referenceRoot, `${input.exercise}.seed-${seed}.json`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { loadYaml, type Lab } from '../course/labs.js';
 import type { GradingSpec } from './context.js';
 import { gradingSchema } from './schema.js';
@@ -14,7 +14,7 @@ export function loadGradingSpec(lab: Lab, exercise: string): GradingSpec {
     throw new DeLabError(`${lab.id} has no exercise called "${exercise}".`, {
       hint: `See the exercises with \`de-lab list\`.`,
       code: 'E_NO_EXERCISE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const parsed = loadYaml(

@@ -1,11 +1,10 @@
+import type Dockerode from 'dockerode';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { DeLabError, errorMessage } from '../core/errors.js';
 import { imagesDir } from '../core/paths.js';
 import { tr } from '../i18n/lang.js';
-import { engine } from '../stack/engine.js';
-import { loadConfig } from '../config/config.js';
 import {
   describePackageSource,
   missingPackageError,
@@ -21,17 +20,17 @@ import { describeCheck, unreachableDetail, type SourceCheck } from './sources.js
 import { imageTag, type Recipe } from './recipes.js';
 
 export interface BuildOptions {
+  /** The engine to build on, the caller's client. */
+  docker: Dockerode;
   prefix: string;
   /** Extra CA bundle to trust inside the build; '' for none. */
   caFile: string;
-  /**
-   * Offline package folder ('' for the registries). Undefined: the `packages` setting
-   * (config file or DE_LAB_PACKAGES), so every caller that builds honours it.
-   */
-  packages?: string;
+  /** Offline package folder ('' for the registries): the `packages` setting the caller resolved. */
+  packages: string;
   noCache?: boolean;
   /** Called with "Step 4/12 : RUN …" lines and other output. */
   onProgress?: (event: { step?: string; line?: string }) => void;
+  /** The environment the host's registry clients are asked in (npm, pip); the process's by default. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -133,10 +132,9 @@ export function buildFailureHint(output: string): string {
 
 export async function buildImage(recipe: Recipe, options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const folder = options.packages ?? loadConfig({}, options.env ?? process.env).values.packages;
-  const packages = packageSource(recipe, folder);
+  const { docker } = options;
+  const packages = packageSource(recipe, options.packages);
   if (packages.missing) throw missingPackageError(recipe, packages);
-  const { docker } = await engine(options.env);
   const env = options.env ?? process.env;
   const sources = await requireSources(
     recipe,

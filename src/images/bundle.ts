@@ -1,3 +1,4 @@
+import type Dockerode from 'dockerode';
 import { josa } from '../i18n/josa.js';
 import { createHash } from 'node:crypto';
 import {
@@ -14,9 +15,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { DeLabError, errorMessage } from '../core/errors.js';
+import { DeLabError, EXIT, errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
-import { engine } from '../stack/engine.js';
 
 export const BUNDLE_FORMAT = 'de-lab-bundle/1';
 
@@ -38,8 +38,7 @@ function hashing(hash: ReturnType<typeof createHash>, counter: { bytes: number }
 }
 
 /** Writes one tar holding manifest.json and images.tar (the engine's `docker save` of the tags). */
-export async function saveBundle(tags: string[], out: string, env?: NodeJS.ProcessEnv): Promise<BundleManifest> {
-  const { docker } = await engine(env);
+export async function saveBundle(docker: Dockerode, tags: string[], out: string): Promise<BundleManifest> {
   const images: BundleManifest['images'] = [];
   for (const tag of tags) {
     try {
@@ -78,7 +77,7 @@ export async function saveBundle(tags: string[], out: string, env?: NodeJS.Proce
       throw new DeLabError(tr({ en: `The folder of ${out} does not exist.`, ko: `${out}의 폴더가 없습니다.` }), {
         hint: tr({ en: 'Create it or choose another --out path.', ko: '폴더를 만들거나 다른 --out 경로를 고르세요.' }),
         code: 'E_BUNDLE',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     await pipeline(pack(work, { entries: ['manifest.json', 'images.tar'] }), createWriteStream(resolve(out)));
     return manifest;
@@ -104,7 +103,7 @@ function invalidBundle(file: string, why: string): DeLabError {
 }
 
 /** Verifies the checksum manifest, then loads the images and checks each tag arrived with its id. */
-export async function loadBundle(file: string, env?: NodeJS.ProcessEnv): Promise<BundleManifest> {
+export async function loadBundle(docker: Dockerode, file: string): Promise<BundleManifest> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new DeLabError(tr({ en: `There is no bundle file at ${path}.`, ko: `${path}에 번들 파일이 없습니다.` }), {
@@ -113,7 +112,7 @@ export async function loadBundle(file: string, env?: NodeJS.ProcessEnv): Promise
         ko: '`de-lab images save`로 만든 파일 경로를 주세요.',
       }),
       code: 'E_BUNDLE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const work = mkdtempSync(join(tmpdir(), 'de-lab-load-'));
@@ -150,7 +149,6 @@ export async function loadBundle(file: string, env?: NodeJS.ProcessEnv): Promise
         `checksum mismatch (expected ${manifest.archive.sha256.slice(0, 12)}…, ${manifest.archive.bytes} bytes; found ${digest.slice(0, 12)}…, ${counter.bytes} bytes)`,
       );
     }
-    const { docker } = await engine(env);
     const stream = await docker.loadImage(createReadStream(join(work, 'images.tar')));
     await new Promise<void>((resolvePromise, reject) =>
       docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolvePromise())),

@@ -75,7 +75,8 @@ export async function ensureDayImages(
     composeFile: string;
     prefix: string;
     caFile: string;
-    packages?: string;
+    /** The offline package folder of the settings ('' for the registries). */
+    packages: string;
     tryPull: boolean;
   },
   show: { pulls?: (work: ImageWork[]) => Promise<void>; builds: (work: ImageWork[]) => Promise<void> },
@@ -87,7 +88,12 @@ export async function ensureDayImages(
   if (input.tryPull && show.pulls) {
     const { pullImage } = await import('./pull.js');
     await show
-      .pulls(todo.map((image) => ({ image, run: async (onProgress) => void (await pullImage(image.tag, onProgress)) })))
+      .pulls(
+        todo.map((image) => ({
+          image,
+          run: async (onProgress) => void (await pullImage(input.docker, image.tag, onProgress)),
+        })),
+      )
       .catch(() => undefined);
     todo = await missing();
     if (todo.length === 0) return [];
@@ -98,6 +104,7 @@ export async function ensureDayImages(
       image,
       run: async (onProgress) =>
         void (await buildImage(image.recipe, {
+          docker: input.docker,
           prefix: input.prefix,
           caFile: input.caFile,
           packages: input.packages,

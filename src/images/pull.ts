@@ -1,14 +1,9 @@
+import type Dockerode from 'dockerode';
 import { DeLabError, errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
-import { engine } from '../stack/engine.js';
 
 /** Pulls one tag, reporting "Downloading 120/380 MB" style progress. */
-export async function pullImage(
-  tag: string,
-  onProgress?: (text: string) => void,
-  env?: NodeJS.ProcessEnv,
-): Promise<void> {
-  const { docker } = await engine(env);
+export async function pullImage(docker: Dockerode, tag: string, onProgress?: (text: string) => void): Promise<void> {
   const layers = new Map<string, { current: number; total: number }>();
   try {
     const stream = await docker.pull(tag);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { imagesDir, labsDir } from '../core/paths.js';
 import { loadYaml } from '../course/labs.js';
 import { textSchema } from '../course/schema.js';
@@ -81,7 +81,7 @@ export function findRecipes(names: string[], recipes = loadRecipes()): Recipe[] 
       throw new DeLabError(`There is no image recipe called "${name}".`, {
         hint: `Images: ${recipes.map((r) => r.name).join(', ')}.`,
         code: 'E_NO_IMAGE',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     }
     return recipe;

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import type { Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
 import { projectContainers } from './project.js';
@@ -7,15 +7,18 @@ import { execService } from './sandbox/containers.js';
 
 export type Generator = NonNullable<Lab['generator']>;
 
-/** What `de-lab gen` may pass to a day's generator, as the learner typed it. */
+/** What `de-lab gen` may pass to a day's generator, as commander parsed it. */
 export interface GeneratorOptions {
-  seed?: string;
-  count?: string;
-  wave?: string;
-  rate?: string;
-  lateShare?: string;
+  seed?: number;
+  count?: number;
+  wave?: number[];
+  rate?: number;
+  lateShare?: number;
   topic?: string;
 }
+
+/** The options of one generator run: always with a seed (a generator has none of its own). */
+export type SeededOptions = GeneratorOptions & { seed: number };
 
 export interface GenRun {
   wave?: number;
@@ -48,22 +51,22 @@ export function requireGenerator(lab: Lab): Generator {
       ko: '`de-lab gen --help`로 생성기가 있는 날을 확인하세요. 4일 차에 있습니다.',
     }),
     code: 'E_NO_GENERATOR',
-    exitCode: 2,
+    exitCode: EXIT.usage,
   });
 }
 
 /** The generator's argv for one wave: de-lab gen options mapped through lab.yaml's `flags`. */
 export function generatorArgs(
   generator: Generator,
-  options: GeneratorOptions,
+  options: SeededOptions,
   wave: number | undefined,
   json: boolean,
 ): string[] {
   const args = [...generator.command];
-  const given: Array<[keyof Generator['flags'], string | undefined]> = [
+  const given: Array<[keyof Generator['flags'], number | string | undefined]> = [
     ['seed', options.seed],
-    ['count', options.count ?? (generator.defaults.count !== undefined ? String(generator.defaults.count) : undefined)],
-    ['wave', wave !== undefined ? String(wave) : undefined],
+    ['count', options.count ?? generator.defaults.count],
+    ['wave', wave],
     ['rate', options.rate],
     ['lateShare', options.lateShare],
     ['topic', options.topic ?? generator.defaults.topic],
@@ -71,7 +74,7 @@ export function generatorArgs(
   for (const [name, value] of given) {
     if (value === undefined) continue;
     const flag = generator.flags[name];
-    if (flag) args.push(flag, value);
+    if (flag) args.push(flag, String(value));
   }
   if (json && generator.jsonFlag) args.push(generator.jsonFlag);
   return args;
@@ -119,8 +122,8 @@ export async function prepareGenerator(docker: Dockerode, containerId: string, l
 
 /** Generous: a paced run takes count/rate seconds, plus the client's start and flush. */
 export function generatorTimeoutMs(generator: Generator, options: GeneratorOptions): number {
-  const count = Number(options.count ?? generator.defaults.count ?? 1000);
-  const rate = Number(options.rate ?? 0);
+  const count = options.count ?? generator.defaults.count ?? 1000;
+  const rate = options.rate ?? 0;
   return (120 + (rate > 0 ? Math.ceil(count / rate) : 0)) * 1000;
 }
 
@@ -146,7 +149,7 @@ export async function runGenerator(input: {
   containerId: string;
   lab: Lab;
   generator: Generator;
-  options: GeneratorOptions;
+  options: SeededOptions;
   waves: Array<number | undefined>;
   extra: string[];
   json: boolean;

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { DeLabError } from '../core/errors.js';
+import { DeLabError, EXIT } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import type { Lab } from '../course/labs.js';
 import { composeHint, composeProcess, composeServices, type ComposeTarget, type ServiceSpec } from './compose.js';
@@ -186,7 +186,7 @@ export async function startStack(input: {
       if (signal?.aborted)
         throw new DeLabError(tr({ en: 'Start was interrupted.', ko: '시작이 중단되었습니다.' }), {
           code: 'E_INTERRUPTED',
-          exitCode: 130,
+          exitCode: EXIT.interrupted,
         });
       const rows = await snapshot();
       for (const { spec, state } of rows) {

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { DeLabError, errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
-import { engine } from './engine.js';
+import type Dockerode from 'dockerode';
 import { PROJECT_LABEL } from './project.js';
 
 export interface StopResult {
@@ -14,8 +14,7 @@ export interface StopResult {
  * `docker compose -p de-lab-dayN down`: Compose finds the project's resources by their labels,
  * so this works even when the lab's compose file changed since the stack was started.
  */
-export async function stopProject(project: string, purge: boolean): Promise<StopResult> {
-  const { docker } = await engine();
+export async function stopProject(docker: Dockerode, project: string, purge: boolean): Promise<StopResult> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
   const volumes = purge
     ? ((await docker.listVolumes({ filters: { label: [`${PROJECT_LABEL}=${project}`] } })).Volumes ?? []).map(
@@ -52,13 +51,12 @@ export async function stopProject(project: string, purge: boolean): Promise<Stop
   return { project, containers: containers.length, volumesRemoved: volumes };
 }
 
-export function stopDay(input: { labId: string; purge: boolean }): Promise<StopResult> {
-  return stopProject(`de-lab-${input.labId}`, input.purge);
+export function stopDay(docker: Dockerode, input: { labId: string; purge: boolean }): Promise<StopResult> {
+  return stopProject(docker, `de-lab-${input.labId}`, input.purge);
 }
 
 /** Every de-lab day project that has containers or (with purge) volumes on the engine. */
-export async function existingDayProjects(includeVolumes: boolean): Promise<string[]> {
-  const { docker } = await engine();
+export async function existingDayProjects(docker: Dockerode, includeVolumes: boolean): Promise<string[]> {
   const containers = await docker.listContainers({ all: true, filters: { label: [PROJECT_LABEL] } });
   const projects = new Set(containers.map((c) => c.Labels[PROJECT_LABEL]!));
   if (includeVolumes)

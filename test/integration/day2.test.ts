@@ -116,7 +116,7 @@ describe('day 2: Fluentd', () => {
         const exec = await checkWith(
           'route-events',
           'fluent.conf',
-          `${http}<source>\n  @type exec\n  command ruby /opt/de-lab/gen/day2.rb gen --kind forward\n  tag app.x\n  <parse>\n    @type none\n  </parse>\n</source>\n<match **>\n  @type null\n</match>\n`,
+          `${http}<source>\n  @type exec\n  command ruby /opt/de-lab/gen/day2.rb gen --seed 1 --kind forward\n  tag app.x\n  <parse>\n    @type none\n  </parse>\n</source>\n<match **>\n  @type null\n</match>\n`,
         );
         expect(exec.passed).toBe(false);
         const run = exec.steps.find((s) => s.id === 'run-config')!;

@@ -5,7 +5,7 @@ import { DeLabError } from '../../src/core/errors.js';
 import { capParallel, etaSeconds, planRun, resolveSeed } from '../../src/grading/grade/plan.js';
 import { ResultStore, RUN_SCHEMA } from '../../src/grading/grade/store.js';
 import { detectLayout, findSubmissions, fingerprint, roleOf } from '../../src/grading/grade/submissions.js';
-import { DEFAULT_SEED } from '../../src/grading/session.js';
+import { courseSeed } from '../../src/course/seed.js';
 import { sampleResults } from './grade-sample.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -61,7 +61,7 @@ describe('resuming a grading run', () => {
     ...sampleResults().learners[0]!,
     role,
     learner: role.slice(2),
-    seed: DEFAULT_SEED,
+    seed: courseSeed(),
     submission: { file: '', format: 'folder' as const, fingerprint: `fp-${role}` },
     ...patch,
   });
@@ -73,7 +73,7 @@ describe('resuming a grading run', () => {
         submissions: subs,
         stored: new Map([['l-alice', stored('l-alice')]]),
         fingerprints,
-        seed: DEFAULT_SEED,
+        seed: courseSeed(),
         resume: false,
       }).todo,
     ).toHaveLength(5);
@@ -87,7 +87,7 @@ describe('resuming a grading run', () => {
       ['l-dave', stored('l-dave', { seed: 1 })],
       ['l-erin', stored('l-erin', { submission: { file: '', format: 'tar.gz', fingerprint: 'older' } })],
     ]);
-    const plan = planRun({ submissions: subs, stored: map, fingerprints, seed: DEFAULT_SEED, resume: true });
+    const plan = planRun({ submissions: subs, stored: map, fingerprints, seed: courseSeed(), resume: true });
     expect(plan.kept.map((s) => s.learner)).toEqual(['alice', 'bob']);
     expect(plan.todo.map((s) => s.learner)).toEqual(['carol', 'dave', 'erin']);
   });
@@ -99,19 +99,19 @@ describe('resuming a grading run', () => {
         submissions: subs,
         stored: map,
         fingerprints,
-        seed: DEFAULT_SEED,
+        seed: courseSeed(),
         resume: false,
         only: 'bob',
       }).todo.map((s) => s.learner),
     ).toEqual(['bob']);
     expect(() =>
-      planRun({ submissions: subs, stored: map, fingerprints, seed: DEFAULT_SEED, resume: false, only: 'zoe' }),
+      planRun({ submissions: subs, stored: map, fingerprints, seed: courseSeed(), resume: false, only: 'zoe' }),
     ).toThrow(/no submission of "zoe"/);
   });
 
   it('keeps one seed per output folder and refuses to overwrite results silently', () => {
     const meta = { schema: RUN_SCHEMA, day: 'day7', seed: 42, submissions: '/s', startedAt: '' } as const;
-    expect(resolveSeed({ day: 'day7', hasResults: false, resume: false, out: '/o' })).toBe(DEFAULT_SEED);
+    expect(resolveSeed({ day: 'day7', hasResults: false, resume: false, out: '/o' })).toBe(courseSeed());
     expect(resolveSeed({ day: 'day7', requested: 7, hasResults: false, resume: false, out: '/o' })).toBe(7);
     expect(resolveSeed({ day: 'day7', meta, hasResults: true, resume: true, out: '/o' })).toBe(42);
     expect(resolveSeed({ day: 'day7', meta, hasResults: true, resume: false, only: 'bob', out: '/o' })).toBe(42);

@@ -1,3 +1,4 @@
+import { courseSeed } from '../../src/course/seed.js';
 import {
   computeStats,
   RESULTS_SCHEMA,
@@ -76,7 +77,7 @@ function learner(
     status,
     reason,
     notes: ['a note'],
-    seed: 20261123,
+    seed: courseSeed(),
     ...totals(exercises),
     exercises,
     gradedAt: '2026-01-02T03:04:05.678Z',
@@ -107,7 +108,7 @@ export function sampleResults(): GradeResults {
     schema: RESULTS_SCHEMA,
     deLab: '0.1.0',
     day: { id: 'day7', title: 'Fixture' },
-    seed: 20261123,
+    seed: courseSeed(),
     courseSeed: true,
     submissions: '/subs',
     out: '/out',

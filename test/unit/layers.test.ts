@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importCycles, importGraph, upwardImports } from '../helpers/imports.js';
@@ -54,5 +54,35 @@ describe('layers of src/', () => {
       'core/a.ts -> core/b.ts -> core/a.ts',
     ]);
     expect(upwardImports(fake, { core: 0, cli: 6 })).toEqual(['core/up.ts -> cli/main.ts']);
+  });
+});
+
+/** The files of src/ (relative, with /) whose code matches `pattern`, comments left out. */
+function filesCalling(pattern: RegExp): string[] {
+  return readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => file.split('\\').join('/'))
+    .filter((file) =>
+      pattern.test(
+        readFileSync(join(src, file), 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/^\s*\/\/.*$/gm, ''),
+      ),
+    )
+    .sort();
+}
+
+describe('settings and the engine are passed down, never re-read (issue 24, item 2)', () => {
+  it('only cli/ and config/ load the settings', () => {
+    const outside = filesCalling(/\bloadConfig\(/).filter((file) => !/^(cli|config)\//.test(file));
+    expect(outside).toEqual([]);
+  });
+
+  it('only stack/engine.ts makes a Docker client, and only cli/ and doctor/ ask it for one', () => {
+    expect(filesCalling(/new Docker\(/)).toEqual(['stack/engine.ts']);
+    const outside = filesCalling(/\b(engine|requireEngine)\(/).filter(
+      (file) => !/^(cli|doctor)\//.test(file) && file !== 'stack/engine.ts',
+    );
+    expect(outside).toEqual([]);
   });
 });

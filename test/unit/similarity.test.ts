@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadExercises } from '../../src/course/exercises.js';
 import { findLab } from '../../src/course/labs.js';
-import { parseThreshold } from '../../src/cli/commands/grade-similarity.js';
+import { shareOrPercent } from '../../src/cli/parse.js';
 import { unpackClass } from '../../src/grading/similarity/collect.js';
 import { similarPairs, spansOf } from '../../src/grading/similarity/compare.js';
 import { hashOf, identicalFiles, sharedLiterals } from '../../src/grading/similarity/identical.js';
@@ -156,9 +156,9 @@ describe('a class on disk', () => {
 
 describe('--threshold', () => {
   it('takes a share or a percentage and refuses anything else', () => {
-    expect(parseThreshold('0.4')).toBe(0.4);
-    expect(parseThreshold('70')).toBe(0.7);
-    expect(parseThreshold(undefined)).toBeUndefined();
-    for (const bad of ['0', '', 'x', '-1', '101']) expect(() => parseThreshold(bad)).toThrow(/--threshold/);
+    expect(shareOrPercent('0.4')).toBe(0.4);
+    expect(shareOrPercent('70')).toBe(0.7);
+    for (const bad of ['0', '', 'x', '-1', '101'])
+      expect(() => shareOrPercent(bad)).toThrow(/Give a share above 0 up to 1, or a percentage up to 100/);
   });
 });

@@ -1,13 +1,14 @@
 #!/usr/bin/env ruby
 # de-lab day 2 driver (runs in the fluentd container; Ruby and Fluentd's gems are there).
 #
-#   day2.rb run <exercise> [--dir D] [--seed N] [--run-dir R]     start your config, feed the seeded input, flush, stop
+#   day2.rb run <exercise> --seed N [--dir D] [--run-dir R]     start your config, feed the seeded input, flush, stop
 #   day2.rb prepare <exercise> --dir D --seed N                     the grader writes a run's input (no seed for the run)
 #   day2.rb verify <exercise> <aspect> --dir D --seed N --run-dir R   one grader check: prints its DE-LAB-VERDICT line
 #   day2.rb guard <exercise> FILE                                  read FILE as the run would: accepted, or refused with the line
-#   day2.rb gen [--kind access|http|forward] [--seed N] [--events N] [--rate R] [--malformed-share X] [--out DIR] [--tag T]
+#   day2.rb gen --seed N [--kind access|http|forward] [--events N] [--rate R] [--malformed-share X] [--out DIR] [--tag T]
 #
-# `de-lab run day2 <exercise>` and `de-lab check` call `run`; `de-lab gen day2` calls `gen`.
+# `de-lab run day2 <exercise>` and `de-lab check` call `run`; `de-lab gen day2` calls `gen`. The seed has
+# no default here: de-lab passes the course seed (labs/course.yaml) or the one it was given.
 require 'json'
 require 'optparse'
 require 'fileutils'
@@ -68,7 +69,7 @@ module Day2
 
   def self.main(argv)
     command = argv.shift
-    opts = { seed: 20_261_123, run_dir: '/tmp/de-lab-day2/learner', dir: Dir.pwd }
+    opts = { run_dir: '/tmp/de-lab-day2/learner', dir: Dir.pwd }
     parser = OptionParser.new do |o|
       o.on('--dir DIR') { |v| opts[:dir] = v }
       o.on('--seed N', Integer) { |v| opts[:seed] = v }
@@ -78,10 +79,14 @@ module Day2
       o.on('--expect N', Integer) { |v| opts[:expect] = v }
       o.on('--input FILE') { |v| opts[:input] = v }
     end
+    need_seed = lambda do
+      raise Failure, "day2.rb #{command}: --seed N is required (de-lab passes the course seed)" unless opts[:seed]
+    end
     case command
     when 'run'
       exercise = argv.shift
       parser.parse!(argv)
+      need_seed.call
       raise Failure, "unknown exercise #{exercise.inspect}; one of #{EXERCISES.keys.join(', ')}" unless EXERCISES.key?(exercise)
       ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: opts[:conf] || EXERCISES[exercise],
                     exercise: exercise, input: opts[:input])
@@ -102,12 +107,14 @@ module Day2
     when 'prepare'
       exercise = argv.shift
       parser.parse!(argv)
+      need_seed.call
       Prepare.send(exercise.tr('-', '_'), File.expand_path(opts[:dir]), opts[:seed])
       0
     when 'verify'
       exercise = argv.shift
       aspect = argv.shift
       parser.parse!(argv)
+      need_seed.call
       raise "unknown aspect #{exercise}/#{aspect}" unless Verdict::EXPECTED.key?("#{exercise}/#{aspect}")
       ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: EXERCISES[exercise], exercise: exercise)
       m = exercise.tr('-', '_')

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeded data for day 3 (Spark batch and tuning), written as Parquet and CSV.
 
-    python3 /opt/de-lab/gen/data.py [--out data] [--seed 20261123] [--rows 3000000] [--skew 0.5]
+    python3 /opt/de-lab/gen/data.py --seed N [--out data] [--rows 3000000] [--skew 0.5]
                                     [--only sales,products,...] [--summary-json]
 
 Tables (under --out):
@@ -212,7 +212,9 @@ def main() -> int:
     parser.add_argument(
         "--out", default="data", help="folder to write into (default: data, i.e. <workspace>/day3/data)"
     )
-    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument(
+        "--seed", type=int, required=True, help="seed (required: de-lab passes the course seed, labs/course.yaml)"
+    )
     parser.add_argument("--rows", type=int, default=3_000_000, help="rows of the sales table (default 3,000,000)")
     parser.add_argument(
         "--skew", type=float, default=0.5, help="share of the sales rows that belong to one product (default 0.5)"

@@ -303,7 +303,9 @@ def main(argv=None, spawn=cold_spawn):
     p.add_argument("--out-topic", help="output topic (reset too)")
     p.add_argument("--mode", choices=["waves", "stream", "resume"], default="waves")
     p.add_argument("--waves", default="1", help="waves to produce, e.g. 1,2")
-    p.add_argument("--seed", type=int, default=events.DEFAULT_SEED)
+    p.add_argument(
+        "--seed", type=int, required=True, help="seed (required: de-lab passes the course seed, labs/course.yaml)"
+    )
     p.add_argument("--events", type=int, default=200)
     p.add_argument("--wave-minutes", type=int, default=30)
     p.add_argument("--late-share", type=float, default=0.0)

@@ -31,7 +31,6 @@ import sys
 import time
 from datetime import datetime, timezone
 
-DEFAULT_SEED = 20261123
 DEFAULT_START = "2025-03-01T09:00:00Z"
 PAGES = ["/home", "/news", "/sports", "/shop", "/travel", "/video"]
 DEVICES = ["android", "ios", "web"]
@@ -285,7 +284,7 @@ def users_csv(args):
 def plan_summary(args):
     """Per wave of a graded run: the seeded amounts, and counts the expected outputs depend on.
     One JSON line per --seed."""
-    for seed in args.seed or [DEFAULT_SEED]:
+    for seed in args.seed:
         print(json.dumps(seed_plan(argparse.Namespace(**{**vars(args), "seed": seed}))))
 
 
@@ -347,7 +346,9 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["users"]:
         p = argparse.ArgumentParser(prog="events.py users", description="Write the users dimension (CSV).")
-        p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        p.add_argument(
+            "--seed", type=int, required=True, help="seed (required: de-lab passes the course seed, labs/course.yaml)"
+        )
         p.add_argument("--users", type=int, default=40, help="users in the event stream (default 40)")
         p.add_argument("--missing", type=int, default=3, help="the last N users get no row (default 3)")
         p.add_argument(
@@ -362,7 +363,7 @@ def main(argv=None):
             prog="events.py plan",
             description="What a graded run (gen/drive.py) sends under a seed, as JSON (one line per --seed).",
         )
-        p.add_argument("--seed", type=int, action="append", help=f"seed, repeatable (default {DEFAULT_SEED})")
+        p.add_argument("--seed", type=int, action="append", required=True, help="seed, repeatable")
         p.add_argument("--waves", default="1")
         p.add_argument("--events", type=int, default=200)
         p.add_argument("--late-share", type=share, default=0.0)
@@ -374,7 +375,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(
         prog="events.py", description="Produce (or print) one wave of ad impression/click events."
     )
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    p.add_argument(
+        "--seed", type=int, required=True, help="seed (required: de-lab passes the course seed, labs/course.yaml)"
+    )
     p.add_argument("--events", type=int, default=1000, help="events in this wave (default 1000)")
     p.add_argument(
         "--wave", type=int, default=1, help="which wave: K covers event times [start+(K-1)*M, start+K*M) (default 1)"

@@ -2,7 +2,7 @@
 """Day 5 generator, drivers and graders (spark container: python3 with confluent_kafka).
 
 Learners (`de-lab gen day5 -- ...`):
-  gen [--seed N] [--events N] [--feed files|raw|enriched|druid] [--rate R]
+  gen --seed N [--events N] [--feed files|raw|enriched|druid] [--rate R]
       files     rating log lines for Fluentd to tail: fluentd-to-kafka/incoming/ratings-*.log
       raw       skip Fluentd: what the reference Fluentd publishes, into ratings-raw
       enriched  skip Fluentd and Spark: what the reference Spark job publishes, into ratings-enriched
@@ -946,7 +946,9 @@ def main():
     sub = p.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("gen")
-    g.add_argument("--seed", type=int, default=20261123)
+    g.add_argument(
+        "--seed", type=int, required=True, help="seed (required: de-lab passes the course seed, labs/course.yaml)"
+    )
     g.add_argument("--events", type=int, default=1500)
     g.add_argument("--feed", choices=["files", "raw", "enriched", "druid"], default="files")
     g.add_argument("--out", default="fluentd-to-kafka/incoming", help="folder of the log files (files feed)")

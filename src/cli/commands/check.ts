@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { seedOption } from '../parse.js';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
 import { renderCheckLine, renderSummary } from '../render/check-lines.js';
@@ -94,7 +94,7 @@ export async function gradeInStack(
             ko: `준비되면 다시 실행하세요: ${again(lab.id, input.ids, input.seed)}`,
           }),
           code: 'E_ABORTED',
-          exitCode: 130,
+          exitCode: EXIT.interrupted,
         },
       );
     throw error;
@@ -109,7 +109,7 @@ async function check(
   ctx: Context,
   dayArg: string | undefined,
   idArg: string | undefined,
-  options: { seed?: string },
+  options: { seed?: number },
 ): Promise<number> {
   const workspace = await openWorkspace(ctx);
   const target = inferTarget(workspace.root, process.cwd(), dayArg, idArg);
@@ -117,14 +117,14 @@ async function check(
     throw new DeLabError(tr({ en: 'Say which day to check.', ko: '어느 날을 검사할지 알려 주세요.' }), {
       hint: 'de-lab check day4 windowed-counts',
       code: 'E_USAGE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const results = await gradeInStack(ctx, {
     workspaceRoot: workspace.root,
     day: target.day,
     ids: target.id ? [target.id] : undefined,
-    seed: options.seed !== undefined ? Number(options.seed) : undefined,
+    seed: options.seed,
   });
   ctx.emit({ workspace: workspace.root, results }, (d) => `\n${renderSummary(d.results)}`);
   return results.every((r) => r.passed) ? 0 : 1;

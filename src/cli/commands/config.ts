@@ -2,7 +2,7 @@ import { josa } from '../../i18n/josa.js';
 import type { Command } from 'commander';
 import { CONFIG_KEYS } from '../../config/keys.js';
 import { setConfigValue } from '../../config/config.js';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { style, table } from '../../ui/style.js';
 import { action } from '../context.js';
@@ -16,7 +16,7 @@ function requireKey(name: string): void {
         ko: `설정 이름: ${CONFIG_KEYS.map((k) => k.name).join(', ')}.`,
       }),
       code: 'E_CONFIG',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
 }

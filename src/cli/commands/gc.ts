@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { marks, style } from '../../ui/style.js';
 import { confirmOrRefuse } from '../confirm.js';
@@ -49,7 +50,7 @@ async function gc(ctx: Context, options: { dryRun?: boolean; yes?: boolean }): P
     tr({ en: `Remove these ${total} resources?`, ko: `이 리소스 ${total}개를 지울까요?` }),
     true,
   );
-  if (!go) return 1;
+  if (!go) return EXIT.failed;
   await applyGc(docker, plan);
   ctx.emit(
     { removed: plan, dryRun: false },

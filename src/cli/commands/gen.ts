@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { kafkaTopic, numberAtLeast, seedOption, share, waveList, wholeNumber } from '../parse.js';
+import { kafkaTopic, numberBetween, seedOption, share, waveList, wholeNumber } from '../parse.js';
 import { tr } from '../../i18n/lang.js';
 import type { GeneratorOptions } from '../../stack/generator.js';
 import { style } from '../../ui/style.js';
@@ -8,11 +8,12 @@ import { example } from '../help.js';
 
 /** The engine side of a generator run, loaded when it runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [labs, engine, generator, template, options] = await Promise.all([
+  const [labs, engine, generator, template, seed, options] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
     import('../../stack/generator.js'),
     import('../../grading/template.js'),
+    import('../../course/seed.js'),
     import('../gen-options.js'),
   ]);
   return {
@@ -23,19 +24,21 @@ async function engineModules() {
     prepareGenerator: generator.prepareGenerator,
     runGenerator: generator.runGenerator,
     fill: template.fill,
+    courseSeed: seed.courseSeed,
     validateGenOptions: options.validateGenOptions,
-    parseWaves: options.parseWaves,
   };
 }
 
-async function gen(ctx: Context, day: string, extra: string[], options: GeneratorOptions): Promise<number> {
+async function gen(ctx: Context, day: string, extra: string[], given: GeneratorOptions): Promise<number> {
   const engine = await engineModules();
+  // Every generator takes its seed on the command line: the course's unless --seed gives one.
+  const options = { ...given, seed: given.seed ?? engine.courseSeed() };
   const lab = engine.findLab(day);
   const generator = engine.requireGenerator(lab);
   engine.validateGenOptions(generator, lab, options);
   const waves =
     options.wave !== undefined
-      ? engine.parseWaves(options.wave)
+      ? options.wave
       : generator.flags.wave && generator.defaults.wave
         ? [generator.defaults.wave]
         : [undefined];
@@ -71,7 +74,7 @@ async function gen(ctx: Context, day: string, extra: string[], options: Generato
       {
         day: lab.id,
         topic: topic || undefined,
-        seed: options.seed !== undefined ? Number(options.seed) : undefined,
+        seed: options.seed,
         waves: runs.map((r) => r.wave),
         records: total,
         runs,
@@ -92,15 +95,19 @@ export function register(program: Command): void {
   program
     .command('gen <day> [args...]')
     .description("Produce the day's seeded events into its running stack (day 4: ad impressions and clicks into Kafka)")
-    .addOption(seedOption('data seed: the same seed gives the same events'))
-    .addOption(new Option('--count <n>', 'events per wave').argParser(wholeNumber(1)))
+    .addOption(seedOption('data seed: the same seed gives the same events (default: the course seed)'))
+    .addOption(
+      new Option('--count <n>', 'events per wave, up to 50,000,000').argParser(wholeNumber(1, 50_000_000, 500)),
+    )
     .addOption(
       new Option('--wave <list>', 'which waves of event time to produce: 1, 1,2 or 1-3 (one run each)').argParser(
         waveList,
       ),
     )
     .addOption(
-      new Option('--rate <n>', 'events per second (0 or unset: as fast as possible)').argParser(numberAtLeast(0, '50')),
+      new Option('--rate <n>', 'events per second, up to 100,000 (0 or unset: as fast as possible)').argParser(
+        numberBetween(0, 100_000, 50),
+      ),
     )
     .addOption(
       new Option(

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { numberBetween } from '../parse.js';
 import { resolve } from 'node:path';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
@@ -9,11 +10,11 @@ interface AdjustOptions {
   learner?: string;
   check?: string;
   exercise?: string;
-  points?: string;
+  points?: number;
   comment?: string;
 }
 
-const need = (value: string | undefined, flag: string): string => {
+const need = <T>(value: T | undefined, flag: string): T => {
   if (value !== undefined) return value;
   throw usageError(
     tr({ en: `de-lab grade adjust needs ${flag}.`, ko: `de-lab grade adjust에는 ${flag}가 필요합니다.` }),
@@ -26,7 +27,7 @@ async function adjust(ctx: Context, out: string, options: AdjustOptions): Promis
   const { readResults, renderReports } = await import('../../grading/grade/reports.js');
   const { addOverride, readOverrides, writeOverrides } = await import('../../grading/grade/overrides.js');
   const dir = resolve(out);
-  const points = Number(need(options.points, '--points'));
+  const points = need(options.points, '--points');
   const results = readResults(dir);
   const { file, override } = addOverride(results, readOverrides(dir), {
     learner: need(options.learner, '--learner'),
@@ -57,7 +58,11 @@ export function registerAdjust(grade: Command): void {
     .option('--learner <id>', 'the learner id, as in gradebook.csv')
     .option('--check <id>', 'the check id, as on the learner page')
     .option('--exercise <id>', 'the exercise of the check, when two exercises have a check of that id')
-    .option('--points <n>', 'the points the check gets, from 0 to its weight')
+    .addOption(
+      new Option('--points <n>', 'the points the check gets, from 0 to its weight').argParser(
+        numberBetween(0, 1000, 2),
+      ),
+    )
     .option('--comment <text>', 'why, in a sentence the learner reads on their page')
     .addHelpText(
       'after',

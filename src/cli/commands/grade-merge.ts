@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
@@ -38,7 +39,7 @@ async function merge(ctx: Context, outs: string[], options: { out?: string }): P
       `${tr({ en: 'Reports', ko: '보고서' })}: ${[files.results, files.gradebook, files.junit, files.classHtml].map(rel).join(', ')}`,
     ].join('\n'),
   );
-  return results.stats.errors > 0 ? 1 : 0;
+  return results.stats.errors > 0 ? EXIT.failed : EXIT.ok;
 }
 
 /** `de-lab grade merge OUT…`; its --out is read from the parent too, since `grade` also has one. */

@@ -7,10 +7,10 @@ import { usageError, type Context } from '../context.js';
 /** The options of `de-lab grade` that split a class over a job system. */
 export interface ShardOptions {
   submissions?: string;
-  seed?: string;
+  seed?: number;
   shard?: string;
   ciWorkflow?: string;
-  shards?: string;
+  shards: number;
 }
 
 export function addShardOptions(command: Command): Command {
@@ -26,7 +26,9 @@ export function addShardOptions(command: Command): Command {
       ).choices(['github']),
     )
     .addOption(
-      new Option('--shards <n>', 'how many shards the printed workflow runs (default: 4)').argParser(wholeNumber(1)),
+      new Option('--shards <n>', 'how many shards the printed workflow runs, 1 to 256 (a GitHub matrix at most)')
+        .default(4)
+        .argParser(wholeNumber(1, 256, 4)),
     );
 }
 
@@ -44,7 +46,7 @@ export async function shardPrelude(
     const { findLab } = await import('../../course/labs.js');
     const { githubWorkflow, workflowPath } = await import('../../grading/grade/ci-workflow.js');
     const lab = findLab(day);
-    const shards = Number(options.shards ?? 4);
+    const shards = options.shards;
     const workflow = githubWorkflow({
       day: lab.id,
       submissions: options.submissions ?? 'submissions',

@@ -1,25 +1,10 @@
 import { relative, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { shareOrPercent } from '../parse.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
-import { action, usageError, type Context } from '../context.js';
+import { action, type Context } from '../context.js';
 import { example } from '../help.js';
-
-/** --threshold as a share from 0 to 1 (a percentage like 70 is read as 0.7). */
-export function parseThreshold(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  const share = number > 1 ? number / 100 : number;
-  if (!Number.isFinite(number) || value.trim() === '' || share <= 0 || share > 1)
-    throw usageError(
-      tr({
-        en: `--threshold must be a share from 0 to 1 (or a percentage), not "${value}".`,
-        ko: `--threshold는 0에서 1 사이의 비율(또는 백분율)이어야 합니다("${value}" 아님).`,
-      }),
-      'de-lab grade similarity ./grades-day1 --threshold 0.5',
-    );
-  return share;
-}
 
 /** Writes similarity.html and similarity.json into `out`; the report and its text for the terminal. */
 export async function similarityAfter(out: string, threshold?: number) {
@@ -52,7 +37,12 @@ export function register(grade: Command): void {
     .description(
       "Compare a graded class's declared files across learners (starter and solution left out) and write similarity.html: advice, never a score",
     )
-    .option('--threshold <share>', 'list pairs at or above this similarity, 0 to 1 (default: 0.6)')
+    .addOption(
+      new Option(
+        '--threshold <share>',
+        'list pairs at or above this similarity, above 0 up to 1, or a percentage (default: 0.6)',
+      ).argParser(shareOrPercent),
+    )
     .addHelpText(
       'after',
       example([
@@ -61,8 +51,6 @@ export function register(grade: Command): void {
       ]),
     )
     .action(
-      action((ctx: Context, out: string, options: { threshold?: string }) =>
-        similarity(ctx, out, parseThreshold(options.threshold)),
-      ),
+      action((ctx: Context, out: string, options: { threshold?: number }) => similarity(ctx, out, options.threshold)),
     );
 }

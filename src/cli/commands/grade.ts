@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { seedOption } from '../parse.js';
+import { Option, type Command } from 'commander';
+import { seedOption, wholeNumber } from '../parse.js';
+import { EXIT } from '../../core/errors.js';
 import { packageVersion } from '../../core/paths.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
 import { gradeProgress } from '../render/grade-progress.js';
-import { action, usageError, type Context } from '../context.js';
+import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 import { addShardOptions, shardPrelude, type ShardOptions } from './grade-shard.js';
 import { registerMerge } from './grade-merge.js';
@@ -16,10 +17,9 @@ import { register as registerSimilarity, similarityAfter } from './grade-similar
 interface GradeOptions extends ShardOptions, ExportOptions {
   submissions?: string;
   out?: string;
-  parallel?: string;
+  parallel: number;
   resume?: boolean;
   only?: string;
-  seed?: string;
   keep?: boolean;
   deadline?: string;
   similarity?: boolean;
@@ -49,20 +49,6 @@ async function engineModules() {
   };
 }
 
-/** --parallel as a whole number from 1 to 64 (1 when not given). */
-function parallelOf(value: string | undefined): number {
-  const parallel = value === undefined ? 1 : Number(value);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
-    throw usageError(
-      tr({
-        en: `--parallel must be a whole number from 1 to 64, not "${value}".`,
-        ko: `--parallel은 1부터 64까지의 정수여야 합니다("${value}" 아님).`,
-      }),
-      'de-lab grade day4 --submissions ./submissions --parallel 2',
-    );
-  return parallel;
-}
-
 /** First Ctrl-C: finish the learners in flight; the second: stop at once. Returns the remover. */
 function onCtrlC(ctx: Context, abort: AbortController): () => void {
   const onSigint = () => {
@@ -73,7 +59,7 @@ function onCtrlC(ctx: Context, abort: AbortController): () => void {
           ko: '바로 멈췄습니다. 채점 중이던 학습자의 개인 스택이 남아 있으니 `de-lab gc`로 지우세요.',
         }),
       );
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     }
     abort.abort();
     ctx.err(
@@ -92,8 +78,6 @@ function onCtrlC(ctx: Context, abort: AbortController): () => void {
 async function grade(ctx: Context, day: string, options: GradeOptions): Promise<number> {
   const prelude = await shardPrelude(ctx, day, options);
   if (prelude.done) return 0;
-  const parallel = parallelOf(options.parallel);
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
   const classFile = await classFor(options);
   const engine = await engineModules();
   const lab = engine.findLab(day);
@@ -103,7 +87,14 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   await engine.requireCompose();
   const prefix = ctx.config.values.imagePrefix;
   await engine.ensureDayImages(
-    { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
+    {
+      docker,
+      composeFile: lab.composeFile,
+      prefix,
+      caFile: ctx.config.values.caFile,
+      packages: ctx.config.values.packages,
+      tryPull: false,
+    },
     { builds: engine.buildEach(ctx, lab.id) },
   );
   const abort = new AbortController();
@@ -118,10 +109,10 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       prefix,
       submissions: source.dir,
       out,
-      parallel,
+      parallel: options.parallel,
       resume: options.resume,
       only: options.only,
-      seed,
+      seed: options.seed,
       keep: options.keep,
       shard: prelude.shard,
       deLabVersion: packageVersion(),
@@ -145,8 +136,8 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       similar,
     ),
   );
-  if (interrupted) return 130;
-  return results.stats.errors > 0 || notCollected.length > 0 ? 1 : 0;
+  if (interrupted) return EXIT.interrupted;
+  return results.stats.errors > 0 || notCollected.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 export function register(program: Command): void {
@@ -172,7 +163,11 @@ export function register(program: Command): void {
       '--out <dir>',
       'where results.json, gradebook.csv, junit.xml and the HTML reports go (default: ./grades-<day>)',
     )
-    .option('--parallel <n>', "learners graded at once, capped by the engine's memory (default: 1)")
+    .addOption(
+      new Option('--parallel <n>', "learners graded at once, 1 to 64, capped by the engine's memory")
+        .default(1)
+        .argParser(wholeNumber(1, 64)),
+    )
     .option('--resume', 'continue an interrupted run in --out: learners already graded are kept')
     .option('--only <learner>', 'regrade this learner only and update the reports')
     .addOption(seedOption('a hidden data seed, so output copied from the course seed does not pass'))

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { builtLines, failedLine, imageTable, loadedLine, pulledLines, savedLine } from '../render/images.js';
 import { action, type Context } from '../context.js';
@@ -49,9 +49,14 @@ async function buildImages(
   options: { noCache?: boolean; cache?: boolean },
 ): Promise<number> {
   const engine = await engineModules();
-  await engine.requireEngine();
+  const { docker } = await engine.requireEngine();
   const recipes = engine.findRecipes(names);
-  const results = await engine.buildWithTasks(ctx, recipes, options.cache === false || options.noCache === true);
+  const results = await engine.buildWithTasks(
+    ctx,
+    docker,
+    recipes,
+    options.cache === false || options.noCache === true,
+  );
   const failed = results.filter((r) => !r.ok);
   ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) => builtLines(d.built));
   // Failures go to stderr, each with its next step.
@@ -61,9 +66,9 @@ async function buildImages(
 
 async function pullImages(ctx: Context, names: string[]): Promise<number> {
   const engine = await engineModules();
-  await engine.requireEngine();
+  const { docker } = await engine.requireEngine();
   const tags = engine.findRecipes(names).map((recipe) => engine.imageTag(ctx.config.values.imagePrefix, recipe));
-  const failed = await engine.pullWithTasks(ctx, tags);
+  const failed = await engine.pullWithTasks(ctx, docker, tags);
   ctx.emit({ pulled: tags.filter((tag) => !failed.some((f) => f.tag === tag)), failed }, pulledLines);
   return failed.length === 0 ? 0 : 1;
 }
@@ -74,22 +79,22 @@ async function saveImages(ctx: Context, names: string[], options: { out?: string
     throw new DeLabError(tr({ en: 'Say where to write the bundle.', ko: '번들을 쓸 위치를 알려 주세요.' }), {
       hint: 'de-lab images save --out course-images.tar',
       code: 'E_USAGE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
-  await engine.requireEngine();
+  const { docker } = await engine.requireEngine();
   const dayImages = options.day ? engine.composeImages(engine.findLab(options.day).composeFile) : [];
   const recipeNames = options.day ? [...new Set([...names, ...dayImages.map((image) => image.name)])] : names;
   const tags = engine.findRecipes(recipeNames).map((recipe) => engine.imageTag(ctx.config.values.imagePrefix, recipe));
   const started = Date.now();
-  const manifest = await engine.saveBundle(tags, options.out);
+  const manifest = await engine.saveBundle(docker, tags, options.out);
   ctx.emit({ out: options.out, ...manifest, seconds: (Date.now() - started) / 1000 }, savedLine);
   return 0;
 }
 
 async function loadImages(ctx: Context, file: string): Promise<number> {
   const engine = await engineModules();
-  await engine.requireEngine();
-  const manifest = await engine.loadBundle(file);
+  const { docker } = await engine.requireEngine();
+  const manifest = await engine.loadBundle(docker, file);
   ctx.emit(manifest, loadedLine);
   return 0;
 }

@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { Option, type Command } from 'commander';
+import { wholeNumber } from '../parse.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
@@ -8,7 +9,7 @@ async function logs(
   ctx: Context,
   day: string,
   service: string | undefined,
-  options: { follow?: boolean; since?: string; tail?: string },
+  options: { follow?: boolean; since?: string; tail?: number },
 ): Promise<number> {
   const { findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
@@ -26,7 +27,7 @@ async function logs(
       service,
       follow: options.follow === true,
       since: options.since,
-      tail: options.tail ? Number(options.tail) : undefined,
+      tail: options.tail,
       write: (line) => ctx.out(line),
       signal: controller.signal,
     });
@@ -35,7 +36,7 @@ async function logs(
       throw new DeLabError(String((error as Error).message) + '.', {
         hint: 'de-lab logs day4 kafka --since 10m',
         code: 'E_USAGE',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       });
     throw error;
   }
@@ -66,7 +67,11 @@ export function register(program: Command): void {
     .description("Print the output of a day's services (all, or one)")
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('--since <time>', 'only lines newer than this: 10m, 2h, 30s or an ISO date')
-    .option('--tail <lines>', 'only the last N lines of each service')
+    .addOption(
+      new Option('--tail <lines>', 'only the last N lines of each service, 1 to 1000000').argParser(
+        wholeNumber(1, 1_000_000, 100),
+      ),
+    )
     .addHelpText(
       'after',
       example(['de-lab logs day4', 'de-lab logs day4 kafka -f', 'de-lab logs day1 mariadb --since 10m']),

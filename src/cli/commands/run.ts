@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { runFailureLines } from '../render/run-failure.js';
 import { action, type Context } from '../context.js';
@@ -9,14 +9,14 @@ import { example } from '../help.js';
 
 /** The engine side of a run, loaded when it runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [labs, exercises, engine, containers, template, session, dayStack, workspace, program, failures, giveBack] =
+  const [labs, exercises, engine, containers, template, seed, dayStack, workspace, program, failures, giveBack] =
     await Promise.all([
       import('../../course/labs.js'),
       import('../../course/exercises.js'),
       import('../../stack/engine.js'),
       import('../../stack/sandbox/containers.js'),
       import('../../grading/template.js'),
-      import('../../grading/session.js'),
+      import('../../course/seed.js'),
       import('../../stack/day-stack.js'),
       import('../../course/workspace.js'),
       import('../../stack/run-program.js'),
@@ -29,7 +29,7 @@ async function engineModules() {
     requireEngine: engine.requireEngine,
     serviceContainerId: containers.serviceContainerId,
     fill: template.fill,
-    DEFAULT_SEED: session.DEFAULT_SEED,
+    courseSeed: seed.courseSeed,
     requireDayStack: dayStack.requireDayStack,
     openDayFoldersForContainers: workspace.openDayFoldersForContainers,
     runProgram: program.runProgram,
@@ -46,7 +46,7 @@ function noProgram(day: string, id: string): DeLabError {
       en: `${day}/${id} has no program to run; follow its instructions instead.`,
       ko: `${day}/${id}에는 실행할 프로그램이 없습니다. 실습 안내를 따르세요.`,
     }),
-    { hint: `de-lab exercise ${day} ${id}`, code: 'E_NO_RUN', exitCode: 2 },
+    { hint: `de-lab exercise ${day} ${id}`, code: 'E_NO_RUN', exitCode: EXIT.usage },
   );
 }
 
@@ -63,7 +63,7 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const vars = {
     mount,
     file: `${mount}/${exercise.files[0]}`,
-    seed: String(engine.DEFAULT_SEED),
+    seed: String(engine.courseSeed()),
     role: 'learner',
     day: lab.id,
     exercise: exercise.id,

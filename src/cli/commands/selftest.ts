@@ -32,7 +32,7 @@ export function renderSelftest(rows: SelftestRow[]): string {
 async function selftest(
   ctx: Context,
   days: string[],
-  options: { exercise?: string[]; seed?: string; keep?: boolean; crlf?: boolean },
+  options: { exercise?: string[]; seed?: number; keep?: boolean; crlf?: boolean },
 ): Promise<number> {
   const { listLabs, findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
@@ -51,7 +51,14 @@ async function selftest(
     let skip: string | undefined;
     try {
       await ensureDayImages(
-        { docker, composeFile: lab.composeFile, prefix, caFile: ctx.config.values.caFile, tryPull: false },
+        {
+          docker,
+          composeFile: lab.composeFile,
+          prefix,
+          caFile: ctx.config.values.caFile,
+          packages: ctx.config.values.packages,
+          tryPull: false,
+        },
         { builds: buildEach(ctx, lab.id) },
       );
     } catch (error) {
@@ -68,7 +75,7 @@ async function selftest(
           docker,
           lab,
           prefix,
-          seed: options.seed !== undefined ? Number(options.seed) : undefined,
+          seed: options.seed,
           only: options.exercise,
           keep: options.keep,
           crlf: options.crlf,

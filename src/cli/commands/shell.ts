@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
@@ -35,7 +35,7 @@ async function shell(
                 ko: `\`de-lab start ${lab.id}\`로 먼저 시작하세요.`,
               }),
         code: 'E_NO_CONTAINER',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       },
     );
   }
@@ -43,7 +43,7 @@ async function shell(
   if (interactive && !process.stdin.isTTY) {
     throw new DeLabError(
       tr({ en: 'An interactive shell needs a terminal.', ko: '대화형 셸에는 터미널이 필요합니다.' }),
-      { hint: `de-lab shell ${lab.id} ${service} -- <command>`, code: 'E_NO_TTY', exitCode: 2 },
+      { hint: `de-lab shell ${lab.id} ${service} -- <command>`, code: 'E_NO_TTY', exitCode: EXIT.usage },
     );
   }
   const argv = interactive ? ['sh', '-c', 'command -v bash >/dev/null && exec bash || exec sh'] : command;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { endpointCard } from '../endpoint-card.js';
 import { wholeNumber } from '../parse.js';
-import { errorMessage } from '../../core/errors.js';
+import { errorMessage, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { Lab } from '../../course/labs.js';
 import { action, type Context } from '../context.js';
@@ -54,25 +54,21 @@ function timing(): (label: string) => void {
 }
 
 /** Removes a stack that Ctrl-C interrupted while it started; its volumes are kept. */
-async function removeHalfStarted(
-  ctx: Context,
-  lab: Lab,
-  stopDay: Awaited<ReturnType<typeof engineModules>>['stopDay'],
-): Promise<number> {
+async function removeHalfStarted(ctx: Context, lab: Lab, stop: () => Promise<unknown>): Promise<number> {
   ctx.err(
     tr({
       en: `Interrupted: removing ${lab.id}'s half-started containers (volumes are kept)…`,
       ko: `중단됨: ${lab.id}의 시작하다 만 컨테이너를 지웁니다(볼륨은 유지)…`,
     }),
   );
-  await stopDay({ labId: lab.id, purge: false }).catch((error: unknown) => ctx.err(errorMessage(error)));
-  return 130;
+  await stop().catch((error: unknown) => ctx.err(errorMessage(error)));
+  return EXIT.interrupted;
 }
 
 export async function startDay(
   ctx: Context,
   day: string,
-  options: { yes?: boolean; timeout?: string },
+  options: { yes?: boolean; timeout?: number },
 ): Promise<number> {
   const mark = timing();
   const engine = await engineModules();
@@ -107,13 +103,13 @@ export async function startDay(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const services = engine.composeServices(lab.composeFile).map((s) => s.name);
-  const timeoutMs = options.timeout ? Number(options.timeout) * 1000 : undefined;
+  const timeoutMs = options.timeout !== undefined ? options.timeout * 1000 : undefined;
   const { result, failure } = await engine.startWithProgress(services, ctx.json, (onProgress) =>
     engine.startStack({ lab, target, docker, signal: controller.signal, timeoutMs, onProgress }),
   );
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
-  if (interrupted) return removeHalfStarted(ctx, lab, engine.stopDay);
+  if (interrupted) return removeHalfStarted(ctx, lab, () => engine.stopDay(docker, { labId: lab.id, purge: false }));
   mark('ready');
   if (failure) {
     // A compose failure may be no Compose v2 at all: that check says so in one sentence.
@@ -144,10 +140,10 @@ export function register(program: Command): void {
       'do not ask: stop another running day that conflicts (shares a host port, or memory does not fit)',
     )
     .addOption(
-      new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds')
-        .default('600')
-        .argParser(wholeNumber(1)),
+      new Option('--timeout <seconds>', 'give up when the stack is not ready after this many seconds, 1 to 7200')
+        .default(600)
+        .argParser(wholeNumber(1, 7200, 600)),
     )
     .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day1 --json']))
-    .action(action((ctx, day: string, options: { yes?: boolean; timeout?: string }) => startDay(ctx, day, options)));
+    .action(action((ctx, day: string, options: { yes?: boolean; timeout?: number }) => startDay(ctx, day, options)));
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { numberAtLeast } from '../parse.js';
+import { numberBetween } from '../parse.js';
 import { tr } from '../../i18n/lang.js';
 import type { ServiceStatus } from '../../stack/status.js';
 import { style, table } from '../../ui/style.js';
@@ -52,7 +52,7 @@ export function renderStatus(rows: ServiceStatus[]): string {
 async function status(
   ctx: Context,
   day: string | undefined,
-  options: { watch?: boolean; interval?: string },
+  options: { watch?: boolean; interval?: number },
 ): Promise<number> {
   const { requireEngine } = await import('../../stack/engine.js');
   const { dayStatus } = await import('../../stack/status.js');
@@ -67,7 +67,7 @@ async function status(
     ctx.emit({ services: rows }, (d) => renderStatus(d.services));
     return 0;
   }
-  const every = Number(options.interval ?? 2) * 1000;
+  const every = (options.interval ?? 2) * 1000;
   let stopped = false;
   // process.on, not once: execa's signal-exit re-raises SIGINT when it sees no other listener.
   const onSignal = () => (stopped = true);
@@ -91,7 +91,9 @@ export function register(program: Command): void {
     .description('Show each service: state, health, host ports, CPU, memory and uptime')
     .option('-w, --watch', 'refresh until Ctrl-C (with --json: one JSON object per line)')
     .addOption(
-      new Option('--interval <seconds>', 'refresh interval for --watch').default('2').argParser(numberAtLeast(1, '2')),
+      new Option('--interval <seconds>', 'refresh interval for --watch, 1 to 3600')
+        .default(2)
+        .argParser(numberBetween(1, 3600, 2)),
     )
     .addHelpText('after', example(['de-lab status', 'de-lab status day4 --watch', 'de-lab status --json']))
     .action(action(status));

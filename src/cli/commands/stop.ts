@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { marks, style } from '../../ui/style.js';
 import { confirmOrRefuse } from '../confirm.js';
@@ -21,14 +21,14 @@ async function stop(
 ): Promise<number> {
   const { requireEngine } = await import('../../stack/engine.js');
   const { stopProject, existingDayProjects } = await import('../../stack/stop.js');
-  await requireEngine();
+  const { docker } = await requireEngine();
   const purge = options.purge === true;
   let projects: string[];
   if (day) {
     const { findLab } = await import('../../course/labs.js');
     projects = [`de-lab-${findLab(day).id}`];
   } else {
-    projects = await existingDayProjects(purge);
+    projects = await existingDayProjects(docker, purge);
   }
   if (purge) {
     const days = projects.map((p) => p.replace('de-lab-', '')).join(', ') || '-';
@@ -42,13 +42,13 @@ async function stop(
         {
           hint: tr({ en: 'Answer yes at the prompt, or pass --yes.', ko: '질문에 yes로 답하거나 --yes를 주세요.' }),
           code: 'E_CANCELLED',
-          exitCode: 1,
+          exitCode: EXIT.failed,
         },
       );
     }
   }
   const results = [];
-  for (const project of projects) results.push(await stopProject(project, purge));
+  for (const project of projects) results.push(await stopProject(docker, project, purge));
   ctx.emit({ stopped: results, purge }, (d) =>
     d.stopped.length === 0
       ? tr({ en: 'No de-lab stack is running.', ko: '실행 중인 de-lab 스택이 없습니다.' })

@@ -1,8 +1,8 @@
 import { watch as watchFs } from 'node:fs';
 import { normalize } from 'node:path';
-import type { Command } from 'commander';
-import { seedOption } from '../parse.js';
-import { DeLabError } from '../../core/errors.js';
+import { Option, type Command } from 'commander';
+import { seedOption, wholeNumber } from '../parse.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { style } from '../../ui/style.js';
 import { action, type Context } from '../context.js';
@@ -135,7 +135,7 @@ async function watch(
   ctx: Context,
   dayArg: string | undefined,
   idArg: string | undefined,
-  options: { seed?: string; debounce: string; runs?: string },
+  options: { seed?: number; debounce: number; runs?: number },
 ): Promise<number> {
   const engine = await engineModules();
   const workspace = await openWorkspace(ctx);
@@ -144,7 +144,7 @@ async function watch(
     throw new DeLabError(tr({ en: 'Say which exercise to watch.', ko: '어느 실습을 지켜볼지 알려 주세요.' }), {
       hint: 'de-lab watch day1 dockerfile-data-tool',
       code: 'E_USAGE',
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   const lab = engine.findLab(target.day);
@@ -156,13 +156,13 @@ async function watch(
     exercise: exercise.id,
     dir: engine.exerciseDir(workspace.root, exercise),
     files: new Set(exercise.files.map((f) => normalize(f))),
-    seed: options.seed !== undefined ? Number(options.seed) : undefined,
-    maxRuns: options.runs ? Number(options.runs) : Infinity,
+    seed: options.seed,
+    maxRuns: options.runs ?? Infinity,
     runs: 0,
     lastPassed: false,
     current: Promise.resolve(),
   };
-  return await watchLoop(w, engine, Number(options.debounce));
+  return await watchLoop(w, engine, options.debounce);
 }
 
 export function register(program: Command): void {
@@ -170,8 +170,17 @@ export function register(program: Command): void {
     .command('watch [day] [id]')
     .description('Check an exercise again every time you save one of its files')
     .addOption(seedOption('data seed (default: the course seed)'))
-    .option('--debounce <ms>', 'wait this long after the last save before checking', '500')
-    .option('--runs <n>', 'stop after this many checks (for scripts); exit code of the last one')
+    .addOption(
+      new Option('--debounce <ms>', 'wait this long after the last save before checking, 0 to 60000')
+        .default(500)
+        .argParser(wholeNumber(0, 60_000, 500)),
+    )
+    .addOption(
+      new Option(
+        '--runs <n>',
+        'stop after this many checks, up to 10000 (for scripts); exit code of the last one',
+      ).argParser(wholeNumber(1, 10_000)),
+    )
     .addHelpText(
       'after',
       example(['de-lab watch day1 dockerfile-data-tool', 'cd ~/de-lab/day4/windowed-counts && de-lab watch']),

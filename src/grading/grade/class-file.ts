@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { parseDeadline, type Deadline } from './deadline.js';
 
@@ -80,6 +80,7 @@ function classError(file: string, line: number | undefined, message: string): De
       ko: '클래스 파일의 그 줄을 고치고 명령을 다시 실행하세요.',
     }),
     code: 'E_CLASS_FILE',
+    exitCode: EXIT.usage,
   });
 }
 
@@ -139,6 +140,7 @@ export function findClassFile(submissions: string | undefined, given: string | u
     throw new DeLabError(tr({ en: `There is no class file ${file}.`, ko: `클래스 파일 ${file}이(가) 없습니다.` }), {
       hint: tr({ en: 'Check the path given with --class.', ko: '--class로 준 경로를 확인하세요.' }),
       code: 'E_CLASS_FILE',
+      exitCode: EXIT.usage,
     });
   }
   return parseClassFile(readFileSync(file, 'utf8'), file);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { computeStats, RESULTS_SCHEMA, type AppliedContainment, type GradeResults } from './model.js';
 import { writeReports, type ReportFiles } from './reports.js';
@@ -11,7 +11,7 @@ export interface ShardOutput {
 }
 
 const refuse = (en: string, ko: string, hint: { en: string; ko: string }, code = 'E_MERGE') =>
-  new DeLabError(tr({ en, ko }), { hint: tr(hint), code, exitCode: 2 });
+  new DeLabError(tr({ en, ko }), { hint: tr(hint), code, exitCode: EXIT.usage });
 
 const SAME_RUN = {
   en: 'Grade every shard with the same de-lab, course, seed and submissions folder, then merge their --out folders.',

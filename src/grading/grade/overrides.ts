@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { writeFileAtomic } from '../../course/atomic.js';
 import { tr } from '../../i18n/lang.js';
 import type { CheckStatus } from '../results.js';
@@ -52,6 +52,7 @@ export function readOverrides(dir: string): OverridesFile {
           ko: '백업에서 되살리거나, 조정 없이 시작하려면 다른 곳으로 옮기세요.',
         }),
         code: 'E_OVERRIDES',
+        exitCode: EXIT.usage,
       },
     );
   return { schema: OVERRIDES_SCHEMA, overrides: data.overrides, replaced: data.replaced ?? [] };
@@ -62,7 +63,7 @@ export function writeOverrides(dir: string, file: OverridesFile): void {
 }
 
 const adjustError = (en: string, ko: string, hintEn: string, hintKo: string) =>
-  new DeLabError(tr({ en, ko }), { hint: tr({ en: hintEn, ko: hintKo }), code: 'E_OVERRIDE' });
+  new DeLabError(tr({ en, ko }), { hint: tr({ en: hintEn, ko: hintKo }), code: 'E_OVERRIDE', exitCode: EXIT.usage });
 
 export function findLearner(results: GradeResults, id: string): LearnerResult {
   const learner = results.learners.find((l) => l.learner === id || l.role === id);

@@ -1,7 +1,7 @@
 import { josa } from '../../i18n/josa.js';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
-import { DEFAULT_SEED } from '../session.js';
+import { courseSeed } from '../../course/seed.js';
 import { MiB } from './archive.js';
 import type { LearnerResult } from './model.js';
 import type { RunMeta } from './store.js';
@@ -34,7 +34,7 @@ export function resolveSeed(input: {
           ko: '--resume으로 이어서 하거나, --only <learner>로 한 명만 다시 채점하거나, --out으로 빈 폴더를 고르세요.',
         }),
         code: 'E_GRADE_EXISTS',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       },
     );
   }
@@ -48,7 +48,7 @@ export function resolveSeed(input: {
         {
           hint: tr({ en: 'Choose another folder with --out.', ko: '--out으로 다른 폴더를 고르세요.' }),
           code: 'E_GRADE_EXISTS',
-          exitCode: 2,
+          exitCode: EXIT.usage,
         },
       );
     }
@@ -64,13 +64,13 @@ export function resolveSeed(input: {
             ko: '--seed를 빼서 폴더의 시드를 쓰거나, --out으로 다른 폴더에 채점하세요.',
           }),
           code: 'E_GRADE_SEED',
-          exitCode: 2,
+          exitCode: EXIT.usage,
         },
       );
     }
     return meta.seed;
   }
-  return input.requested ?? DEFAULT_SEED;
+  return input.requested ?? courseSeed();
 }
 
 export interface Plan {
@@ -106,7 +106,7 @@ export function planRun(input: {
               })
             : tr({ en: 'The submissions folder is empty.', ko: '제출물 폴더가 비어 있습니다.' }),
           code: 'E_USAGE',
-          exitCode: 2,
+          exitCode: EXIT.usage,
         },
       );
     }

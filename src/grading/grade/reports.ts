@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { writeFileAtomic } from '../../course/atomic.js';
 import { tr } from '../../i18n/lang.js';
 import { gradebookCsv } from '../reporters/csv.js';
@@ -72,6 +72,7 @@ export function readResults(dir: string): GradeResults {
           ko: '끝난 de-lab grade 실행의 --out 폴더를 주세요.',
         }),
         code: 'E_NO_RESULTS',
+        exitCode: EXIT.usage,
       },
     );
   return results;

@@ -8,7 +8,8 @@ import { loadExercises } from '../../course/exercises.js';
 import { DEFAULT_LIMITS, type Limits } from '../../stack/sandbox/containers.js';
 import type { GradingSpec } from '../context.js';
 import { needsReference, readCachedReference, referenceKey } from '../runner.js';
-import { DEFAULT_SEED, referenceObservations } from '../session.js';
+import { courseSeed } from '../../course/seed.js';
+import { referenceObservations } from '../session.js';
 import { loadGradingSpec } from '../spec.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
 import { gradeLearner, type GradeEnv } from './learner.js';
@@ -223,7 +224,7 @@ export function assemble(input: {
     deLab: input.version,
     day: { id: input.lab.id, title: tr(input.lab.title) },
     seed: input.seed,
-    courseSeed: input.seed === DEFAULT_SEED,
+    courseSeed: input.seed === courseSeed(),
     submissions: input.submissionsDir,
     out: input.store.dir,
     startedAt: input.startedAt,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { Submission } from './submissions.js';
 
@@ -21,7 +21,7 @@ export interface ShardInfo extends Shard {
 export const MAX_SHARDS = 1000;
 
 const usage = (en: string, ko: string, hint: { en: string; ko: string }) =>
-  new DeLabError(tr({ en, ko }), { hint: tr(hint), code: 'E_USAGE', exitCode: 2 });
+  new DeLabError(tr({ en, ko }), { hint: tr(hint), code: 'E_USAGE', exitCode: EXIT.usage });
 
 const EXAMPLE_HINT = {
   en: 'Give K/N with 1 ≤ K ≤ N, e.g. --shard 1/4, or --shard auto inside a GitLab, Slurm or Kubernetes job.',

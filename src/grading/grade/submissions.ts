@@ -2,7 +2,7 @@ import { josa } from '../../i18n/josa.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { printable, type SubmissionFormat } from './archive.js';
 import type { SubmittedAt } from './late.js';
@@ -55,7 +55,7 @@ export function findSubmissions(dir: string): Submission[] {
           ko: '--submissions DIR로 학습자마다 폴더, .zip 또는 .tar.gz가 하나씩 든 폴더를 지정하세요.',
         }),
         code: 'E_NO_SUBMISSIONS',
-        exitCode: 2,
+        exitCode: EXIT.usage,
       },
     );
   }

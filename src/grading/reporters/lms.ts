@@ -1,4 +1,4 @@
-import { DeLabError } from '../../core/errors.js';
+import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { ClassLearner } from '../grade/class-file.js';
 import type { GradeResults, LearnerResult } from '../grade/model.js';
@@ -78,6 +78,7 @@ function requireField(rowsOf: Row[], field: 'lmsId' | 'email', format: string): 
           ko: `class.yaml의 그 학습자들에 ${field}를 더하고(또는 --class로 주고) 다시 내보내세요.`,
         }),
         code: 'E_LMS_EXPORT',
+        exitCode: EXIT.usage,
       },
     );
 }

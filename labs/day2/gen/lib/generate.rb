@@ -12,7 +12,7 @@ module Day2
     module_function
 
     def main(argv)
-      o = { kind: 'access', seed: 20_261_123, events: 1000, rate: 0.0, malformed: 0.03, out: 'logs', tag: 'app.web', rotate_every: 0, days: 3 }
+      o = { kind: 'access', events: 1000, rate: 0.0, malformed: 0.03, out: 'logs', tag: 'app.web', rotate_every: 0, days: 3 }
       json = false
       OptionParser.new do |p|
         p.on('--kind KIND', %w[access http forward]) { |v| o[:kind] = v }
@@ -26,6 +26,12 @@ module Day2
         p.on('--rotate-every N', Integer) { |v| o[:rotate_every] = v }
         p.on('--summary-json') { json = true }
       end.parse!(argv)
+      # No seed of its own: de-lab passes the course seed (labs/course.yaml).
+      unless o[:seed]
+        warn 'day2.rb gen: --seed N is required (de-lab gen passes the course seed)'
+        return 2
+      end
+
       started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
       digest = Digest::SHA256.new
       summary = { 'kind' => o[:kind], 'seed' => o[:seed], 'events' => o[:events] }
