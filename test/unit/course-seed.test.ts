@@ -20,6 +20,7 @@ const SHOWN = [
   'labs/day2/exercises/docker-logging/starter/compose.yaml',
   'labs/day4/exercises/enrich-users/instructions.en.md',
   'labs/day4/exercises/enrich-users/instructions.ko.md',
+  'labs/day4/exercises/enrich-users/exercise.yaml',
 ];
 
 function filesUnder(dir: string): string[] {
@@ -52,8 +53,11 @@ describe('the course seed', () => {
       expect(shown(file, /SEED:-(\d+)/g), file).toEqual([seed, seed]);
     expect(shown('labs/day2/exercises/docker-logging/starter/app/emit.rb', /'SEED', '(\d+)'/g)).toEqual([seed]);
     expect(shown('labs/day1/exercises/env-config/starter/make_sales.py', /--seed (\d+)/g)).toEqual([seed]);
-    for (const file of SHOWN.filter((f) => f.includes('enrich-users')))
-      expect(shown(file, /events\.py users --seed (\d+)/g), file).toEqual([seed]);
+    for (const file of SHOWN.filter((f) => f.includes('enrich-users'))) {
+      const seeds = shown(file, /events\.py users --seed (\d+)/g);
+      expect(seeds.length, file).toBeGreaterThan(0);
+      expect(new Set(seeds), file).toEqual(new Set([seed]));
+    }
   });
 
   it("is a required argument of every generator in labs/*/gen, never a default of the generator's own", () => {
