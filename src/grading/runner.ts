@@ -14,6 +14,7 @@ import { score, type CheckResult, type ExerciseResult, type StepResult } from '.
 import { fillDeep } from './template.js';
 import { GraderFault } from './verdict.js';
 import { runStep } from './steps.js';
+import { mapCheck, mapStep, pathMapper } from './learner-paths.js';
 import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
 import { removeImagesInTurn } from '../stack/sandbox/image-lock.js';
 
@@ -190,6 +191,8 @@ export async function runExercise(
     logCapBytes: 10 * 1024 * 1024,
   };
   openForContainers(input.workdir);
+  // Paths in messages as the learner knows them (day3/partitions/…), not the scratch copy's.
+  const shown = pathMapper([ctx.vars.mount!, input.workdir], `${input.lab.id}/${input.spec.exercise}`);
   const steps: StepResult[] = [];
   const checks: CheckResult[] = [];
   const observations: Record<string, unknown> = {};
@@ -197,7 +200,7 @@ export async function runExercise(
   try {
     for (const step of input.spec.steps) {
       input.onBegin?.({ type: 'step', id: step.id, title: step.title ? tr(step.title) : step.id });
-      const result = await abortable(runStep(ctx, step), input.signal);
+      const result = mapStep(await abortable(runStep(ctx, step), input.signal), shown);
       steps.push(result);
       input.onStep?.(result);
       if (!result.ok) {
@@ -259,6 +262,7 @@ export async function runExercise(
           seconds: (Date.now() - checkStarted) / 1000,
         };
       }
+      result = mapCheck(result, shown);
       status.set(check.id, result.status);
       checks.push(result);
       input.onCheck?.(result);
