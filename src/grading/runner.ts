@@ -85,6 +85,8 @@ async function evaluate(
   message?: string;
   observed?: unknown;
   graderFault?: boolean;
+  measured?: string;
+  url?: string;
 }> {
   const kind = kindOf(check);
   const deadline = Date.now() + (check.retry?.untilSec ?? 0) * 1000;
@@ -119,7 +121,14 @@ async function evaluate(
       kind.settled?.(check, observed) ||
       answersWrongSteadily(check, observed, Date.now() - previous.since)
     )
-      return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
+      return {
+        status: verdict.ok ? 'passed' : 'failed',
+        expected: verdict.expected,
+        found: verdict.found,
+        observed,
+        ...(verdict.measured ? { measured: verdict.measured } : {}),
+        ...(verdict.url ? { url: verdict.url } : {}),
+      };
     await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));
   }
 }
@@ -258,6 +267,8 @@ export async function runExercise(
           expected: outcome.expected,
           found: outcome.found,
           message: outcome.message,
+          ...(outcome.measured ? { measured: outcome.measured } : {}),
+          ...(outcome.url ? { url: outcome.url } : {}),
           ...(outcome.graderFault ? { graderFault: true } : {}),
           seconds: (Date.now() - checkStarted) / 1000,
         };
