@@ -154,6 +154,28 @@ function unpublished(check: Check): string | undefined {
   return /\{published:(\d+)\}/.exec(JSON.stringify(check))?.[1];
 }
 
+/**
+ * The `finally` steps (cleaning up what the run made in the stack), after the checks, even after
+ * Ctrl-C: without the run's abort signal, each bounded by its own timeout. Returns notes for failures.
+ */
+async function runFinallySteps(ctx: RunContext, spec: GradingSpec): Promise<string[]> {
+  const notes: string[] = [];
+  for (const step of spec.steps.filter((s) => s.finally)) {
+    const result = await runStep({ ...ctx, signal: undefined }, step).catch((error: unknown) => ({
+      ok: false,
+      error: errorMessage(error),
+    }));
+    if (!result.ok)
+      notes.push(
+        tr({
+          en: `clean-up step ${step.id} failed (${result.error}); what it removes may still be in the stack`,
+          ko: `정리 단계 ${step.id} 실패(${result.error}). 지우려던 것이 스택에 남아 있을 수 있음`,
+        }),
+      );
+  }
+  return notes;
+}
+
 /** One run of an exercise's steps and checks against one folder of files. Never throws for the learner's faults. */
 export async function runExercise(
   input: RunInput,
@@ -205,9 +227,10 @@ export async function runExercise(
   const steps: StepResult[] = [];
   const checks: CheckResult[] = [];
   const observations: Record<string, unknown> = {};
+  const notes: string[] = [];
   let failedStep: StepResult | undefined;
   try {
-    for (const step of input.spec.steps) {
+    for (const step of input.spec.steps.filter((s) => !s.finally)) {
       input.onBegin?.({ type: 'step', id: step.id, title: step.title ? tr(step.title) : step.id });
       const result = mapStep(await abortable(runStep(ctx, step), input.signal), shown);
       steps.push(result);
@@ -279,6 +302,7 @@ export async function runExercise(
       input.onCheck?.(result);
     }
   } finally {
+    notes.push(...(await runFinallySteps(ctx, input.spec)));
     for (const [, running] of ctx.background) {
       await execService({
         docker: ctx.docker,
@@ -303,6 +327,7 @@ export async function runExercise(
       checks,
       seconds: (Date.now() - started) / 1000,
       containment: ctx.containment,
+      ...(notes.length ? { notes } : {}),
     },
     observations,
   };
