@@ -302,7 +302,8 @@ export async function runExercise(
       input.onCheck?.(result);
     }
   } finally {
-    notes.push(...(await runFinallySteps(ctx, input.spec)));
+    // A private stack (selftest, grade: a run token) is removed whole afterwards: nothing to clean there.
+    if (!input.runToken) notes.push(...(await runFinallySteps(ctx, input.spec)));
     for (const [, running] of ctx.background) {
       await execService({
         docker: ctx.docker,

@@ -473,7 +473,8 @@ const stepCommon = {
   /**
    * Runs after the checks, whatever happened before (a failed step, Ctrl-C), to remove what the run
    * made in the learner's own stack (a check's private topics and datasources). Its failure is a
-   * note of the result, never the learner's score.
+   * note of the result, never the learner's score. Private stacks (selftest, grade) skip it: they
+   * are removed whole.
    */
   finally: z.boolean().default(false),
 };

@@ -30,7 +30,7 @@ describe('finally steps', () => {
   let root = '';
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  async function run(steps: object[]) {
+  async function run(steps: object[], runToken?: string) {
     root = mkdtempSync(join(tmpdir(), 'de-lab-finally-'));
     const dayDir = join(root, 'day7');
     const workdir = join(dayDir, '.grading', 'x-learner');
@@ -46,6 +46,7 @@ describe('finally steps', () => {
       dayDir,
       dayProject: 'de-lab-day7',
       prefix: 'de-lab',
+      runToken,
     });
     return { result, removed };
   }
@@ -68,6 +69,11 @@ describe('finally steps', () => {
     expect(removed).toEqual(['bad-first', 'bad-forget']);
     expect(result.checks[0]!.status).toBe('skipped');
     expect(result.notes).toEqual([expect.stringContaining('clean-up step forget failed (cannot remove bad-forget)')]);
+  });
+
+  it('are skipped in a private stack (selftest, grade), which is removed whole', async () => {
+    const { removed } = await run([{ id: 'forget', kind: 'cleanup', finally: true, containers: ['t'] }], 'ab12');
+    expect(removed).toEqual([]);
   });
 
   it('every day-4 and day-5 exercise removes its private topics and datasources', () => {
