@@ -44,12 +44,13 @@ def main():
     p.add_argument("--datasource", action="append", default=[])
     p.add_argument("--topic", action="append", default=[])
     a = p.parse_args()
-    for name in graded(a.datasource):
+    datasources = graded(a.datasource)
+    for name in datasources:
         forget_datasource(name)
     topics = graded(a.topic)
     if topics:
         kafka_io.delete(topics, timeout=30)
-    print(f"forgot {len(a.datasource)} datasource(s) and {len(topics)} topic(s)")
+    print(f"forgot {len(datasources)} datasource(s) and {len(topics)} topic(s)")
     return 0
 
 
