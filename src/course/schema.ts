@@ -88,6 +88,22 @@ export const requiredProcessSchema = z
   })
   .strict();
 
+/**
+ * Something a day's stack keeps between starts in its volumes (Kafka topics, Druid datasources,
+ * History Server runs), and how to list it cheaply: a command in a running service that prints one
+ * name a line. `start` and `gen` say what is there, so a new workspace is not silently run on an
+ * old stack's data, and how to empty it (`de-lab stop <day> --purge`).
+ */
+export const dataProbeSchema = z
+  .object({
+    what: textSchema,
+    service: z.string().min(1),
+    list: z.array(z.string()).min(1),
+    /** false: only the count is shown (names such as local-1733… say nothing to a learner). */
+    names: z.boolean().default(true),
+  })
+  .strict();
+
 /** kebab-case: exercise and check ids, folder names. */
 export const kebabId = z
   .string()
@@ -132,6 +148,8 @@ export const labSchema = z
     resident: residentSchema.optional(),
     /** Optional: processes the exercises require, never counted as a learner's leftovers (see requiredProcessSchema). */
     requiredProcesses: z.array(requiredProcessSchema).optional(),
+    /** Optional: what the stack keeps between starts, and how to list it (see dataProbeSchema). */
+    data: z.array(dataProbeSchema).default([]),
   })
   .strict();
 

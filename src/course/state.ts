@@ -259,7 +259,12 @@ export function recordCheckResult(
   workspace: string,
   day: string,
   exerciseId: string,
-  result: { passed: boolean; score: number; maxScore: number; checks: ReadonlyArray<{ id: string; status: string }> },
+  result: {
+    passed: boolean;
+    score: number;
+    maxScore: number;
+    checks: ReadonlyArray<{ id: string; status: string; measured?: string }>;
+  },
   now = new Date(),
 ): ExerciseState {
   const at = now.toISOString();
@@ -271,10 +276,23 @@ export function recordCheckResult(
       score: result.score,
       maxScore: result.maxScore,
       at,
-      checks: result.checks.map((check) => ({ id: check.id, status: check.status })),
+      // What a check measured is kept, so the next check can show it next to its own (before and after).
+      checks: result.checks.map((check) => ({
+        id: check.id,
+        status: check.status,
+        ...(check.measured ? { measured: check.measured } : {}),
+      })),
     },
     completedAt: entry.completedAt ?? (result.passed ? at : undefined),
   }));
+}
+
+/** What each check of the exercise's last attempt measured, by check id. */
+export function lastMeasured(workspace: string, day: string, exerciseId: string): Map<string, string> {
+  const last = exerciseState(loadState(workspace), day, exerciseId).lastResult;
+  const found = new Map<string, string>();
+  for (const check of last?.checks ?? []) if (typeof check.measured === 'string') found.set(check.id, check.measured);
+  return found;
 }
 
 /** Reveals one more hint (up to `total`); returns the number revealed now. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { findExercise, loadExercises } from '../course/exercises.js';
 import type { Lab } from '../course/labs.js';
-import { recordCheckResult } from '../course/state.js';
+import { lastMeasured, recordCheckResult } from '../course/state.js';
 import { exerciseDir } from '../course/workspace.js';
 import type { CheckResult, ExerciseResult } from './results.js';
 import { giveBackToOwner } from '../stack/sandbox/give-back.js';
@@ -37,6 +37,10 @@ export async function checkInStack(
   for (const exercise of exercises) {
     if (input.signal?.aborted) break;
     input.onExercise?.(exercise);
+    // What the last check of this exercise measured, shown beside this run's numbers.
+    const before = lastMeasured(input.workspaceRoot, input.lab.id, exercise.id);
+    const withBefore = <C extends CheckResult>(check: C): C =>
+      check.measured && before.has(check.id) ? { ...check, before: before.get(check.id) } : check;
     let result: ExerciseResult;
     try {
       result = await gradeExercise({
@@ -50,8 +54,10 @@ export async function checkInStack(
         seed: input.seed,
         signal: input.signal,
         onBegin: input.onBegin,
-        onCheck: input.onCheck,
+        // The reference's run is not the learner's "before".
+        onCheck: (check) => input.onCheck?.(check.role === 'reference' ? check : withBefore(check)),
       });
+      result = { ...result, checks: result.checks.map(withBefore) };
     } finally {
       // What the check's containers wrote in the day folder goes back to the learner.
       giveBackToOwner(input.workspaceRoot, join(input.workspaceRoot, input.lab.id));

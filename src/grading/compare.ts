@@ -2,6 +2,10 @@ export interface Verdict {
   ok: boolean;
   expected: string;
   found: string;
+  /** What was measured, shown with the verdict even when it passed (day 3: job time, shuffle, tasks). */
+  measured?: string;
+  /** Where to look at the run (the History Server's page of it). */
+  url?: string;
 }
 
 export interface TextMatch {

@@ -10,6 +10,11 @@ export interface CheckResult {
   expected?: string;
   found?: string;
   message?: string;
+  /** What was measured (shown even when the check passed), and the same of the learner's last check. */
+  measured?: string;
+  before?: string;
+  /** Where to look at this run (the History Server's SQL page of it). */
+  url?: string;
   /** The grader failed on its own (no proper verdict, nothing to compare with): an error, not the learner's. */
   graderFault?: boolean;
   seconds: number;

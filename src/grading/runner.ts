@@ -14,6 +14,7 @@ import { score, type CheckResult, type ExerciseResult, type StepResult } from '.
 import { fillDeep } from './template.js';
 import { GraderFault } from './verdict.js';
 import { runStep } from './steps.js';
+import { mapCheck, mapStep, pathMapper } from './learner-paths.js';
 import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
 import { removeImagesInTurn } from '../stack/sandbox/image-lock.js';
 
@@ -84,6 +85,8 @@ async function evaluate(
   message?: string;
   observed?: unknown;
   graderFault?: boolean;
+  measured?: string;
+  url?: string;
 }> {
   const kind = kindOf(check);
   const deadline = Date.now() + (check.retry?.untilSec ?? 0) * 1000;
@@ -118,7 +121,14 @@ async function evaluate(
       kind.settled?.(check, observed) ||
       answersWrongSteadily(check, observed, Date.now() - previous.since)
     )
-      return { status: verdict.ok ? 'passed' : 'failed', expected: verdict.expected, found: verdict.found, observed };
+      return {
+        status: verdict.ok ? 'passed' : 'failed',
+        expected: verdict.expected,
+        found: verdict.found,
+        observed,
+        ...(verdict.measured ? { measured: verdict.measured } : {}),
+        ...(verdict.url ? { url: verdict.url } : {}),
+      };
     await new Promise((resolve) => setTimeout(resolve, (check.retry?.everySec ?? 2) * 1000));
   }
 }
@@ -142,6 +152,28 @@ function answersWrongSteadily(check: Check, observed: unknown, unchangedMs: numb
 /** The host port of a {published:N} placeholder that no compose file filled in. */
 function unpublished(check: Check): string | undefined {
   return /\{published:(\d+)\}/.exec(JSON.stringify(check))?.[1];
+}
+
+/**
+ * The `finally` steps (cleaning up what the run made in the stack), after the checks, even after
+ * Ctrl-C: without the run's abort signal, each bounded by its own timeout. Returns notes for failures.
+ */
+async function runFinallySteps(ctx: RunContext, spec: GradingSpec): Promise<string[]> {
+  const notes: string[] = [];
+  for (const step of spec.steps.filter((s) => s.finally)) {
+    const result = await runStep({ ...ctx, signal: undefined }, step).catch((error: unknown) => ({
+      ok: false,
+      error: errorMessage(error),
+    }));
+    if (!result.ok)
+      notes.push(
+        tr({
+          en: `clean-up step ${step.id} failed (${result.error}); what it removes may still be in the stack`,
+          ko: `정리 단계 ${step.id} 실패(${result.error}). 지우려던 것이 스택에 남아 있을 수 있음`,
+        }),
+      );
+  }
+  return notes;
 }
 
 /** One run of an exercise's steps and checks against one folder of files. Never throws for the learner's faults. */
@@ -190,14 +222,17 @@ export async function runExercise(
     logCapBytes: 10 * 1024 * 1024,
   };
   openForContainers(input.workdir);
+  // Paths in messages as the learner knows them (day3/partitions/…), not the scratch copy's.
+  const shown = pathMapper([ctx.vars.mount!, input.workdir], `${input.lab.id}/${input.spec.exercise}`);
   const steps: StepResult[] = [];
   const checks: CheckResult[] = [];
   const observations: Record<string, unknown> = {};
+  const notes: string[] = [];
   let failedStep: StepResult | undefined;
   try {
-    for (const step of input.spec.steps) {
+    for (const step of input.spec.steps.filter((s) => !s.finally)) {
       input.onBegin?.({ type: 'step', id: step.id, title: step.title ? tr(step.title) : step.id });
-      const result = await abortable(runStep(ctx, step), input.signal);
+      const result = mapStep(await abortable(runStep(ctx, step), input.signal), shown);
       steps.push(result);
       input.onStep?.(result);
       if (!result.ok) {
@@ -255,15 +290,20 @@ export async function runExercise(
           expected: outcome.expected,
           found: outcome.found,
           message: outcome.message,
+          ...(outcome.measured ? { measured: outcome.measured } : {}),
+          ...(outcome.url ? { url: outcome.url } : {}),
           ...(outcome.graderFault ? { graderFault: true } : {}),
           seconds: (Date.now() - checkStarted) / 1000,
         };
       }
+      result = mapCheck(result, shown);
       status.set(check.id, result.status);
       checks.push(result);
       input.onCheck?.(result);
     }
   } finally {
+    // A private stack (selftest, grade: a run token) is removed whole afterwards: nothing to clean there.
+    if (!input.runToken) notes.push(...(await runFinallySteps(ctx, input.spec)));
     for (const [, running] of ctx.background) {
       await execService({
         docker: ctx.docker,
@@ -288,6 +328,7 @@ export async function runExercise(
       checks,
       seconds: (Date.now() - started) / 1000,
       containment: ctx.containment,
+      ...(notes.length ? { notes } : {}),
     },
     observations,
   };

@@ -470,6 +470,13 @@ const stepCommon = {
    * is the grader's own failure: the exercise is an `error` (retried by `grade --resume`), not a 0.
    */
   owner: z.enum(['learner', 'grader']).default('learner'),
+  /**
+   * Runs after the checks, whatever happened before (a failed step, Ctrl-C), to remove what the run
+   * made in the learner's own stack (a check's private topics and datasources). Its failure is a
+   * note of the result, never the learner's score. Private stacks (selftest, grade) skip it: they
+   * are removed whole.
+   */
+  finally: z.boolean().default(false),
 };
 
 export const stepSchema = z.discriminatedUnion('kind', [

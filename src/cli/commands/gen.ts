@@ -8,13 +8,14 @@ import { example } from '../help.js';
 
 /** The engine side of a generator run, loaded when it runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [labs, engine, generator, template, seed, options] = await Promise.all([
+  const [labs, engine, generator, template, seed, options, earlier] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
     import('../../stack/generator.js'),
     import('../../grading/template.js'),
     import('../../course/seed.js'),
     import('../gen-options.js'),
+    import('../../stack/earlier-data.js'),
   ]);
   return {
     findLab: labs.findLab,
@@ -26,6 +27,8 @@ async function engineModules() {
     fill: template.fill,
     courseSeed: seed.courseSeed,
     validateGenOptions: options.validateGenOptions,
+    findEarlierData: earlier.findEarlierData,
+    earlierDataNotice: earlier.earlierDataNotice,
   };
 }
 
@@ -44,6 +47,10 @@ async function gen(ctx: Context, day: string, extra: string[], given: GeneratorO
         : [undefined];
   const { docker } = await engine.requireEngine();
   const containerId = await engine.generatorContainer(docker, lab, generator);
+  // Before producing: what the stack already holds, which this run adds to (and how to empty it).
+  const earlier = await engine.findEarlierData(docker, lab, `de-lab-${lab.id}`);
+  const notice = engine.earlierDataNotice(lab.id, earlier, true);
+  if (notice && !ctx.json) ctx.err(style.warn(notice));
   const topic = options.topic ?? generator.defaults.topic ?? '';
   if (generator.prepare) {
     const command = generator.prepare.map((part) => engine.fill(part, { topic }));
@@ -78,6 +85,7 @@ async function gen(ctx: Context, day: string, extra: string[], given: GeneratorO
         waves: runs.map((r) => r.wave),
         records: total,
         runs,
+        earlierData: earlier.map((d) => ({ what: d.what.en, count: d.names.length, names: d.names })),
       },
       () => '',
     );

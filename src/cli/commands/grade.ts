@@ -8,6 +8,7 @@ import { style } from '../../ui/style.js';
 import { gradeProgress } from '../render/grade-progress.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
+import { submissionLayout } from '../submission-layout.js';
 import { addShardOptions, shardPrelude, type ShardOptions } from './grade-shard.js';
 import { registerMerge } from './grade-merge.js';
 import { addGradeExtras, afterGrade, classFor } from './grade-extras.js';
@@ -182,7 +183,7 @@ export function register(program: Command): void {
         'de-lab grade day4 --submissions ./submissions --shard 2/4 --out ./grades-shard-2',
         'de-lab grade day4 --submissions ./submissions --ci-workflow github --shards 4 > .github/workflows/grade.yml',
         'de-lab grade day1 --submissions classroom-grades.csv --deadline 2026-03-06T18:00:00+09:00 --similarity',
-      ]),
+      ]) + submissionLayout,
     )
     .action(action(grade));
   addShardOptions(command);

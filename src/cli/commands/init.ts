@@ -62,8 +62,14 @@ async function init(
   const { loadCourse } = await import('../../course/exercises.js');
   const { initWorkspace } = await import('../../course/workspace.js');
   const { setConfigValue } = await import('../../config/config.js');
+  const { nextDayAfterInit } = await import('../../course/next-day.js');
   const root = resolve(dir ?? ctx.config.values.workspace);
   const course = loadCourse();
+  // The day `start` was run for before this folder was a workspace, so both name the same next step.
+  const first = nextDayAfterInit(
+    root,
+    course.filter((day) => day.exercises.length > 0).map((day) => day.lab.id),
+  );
   const result = initWorkspace(root, course, { git: options.git === true });
   // The first workspace becomes the default; another one (a learner's folder an instructor looks at,
   // a second copy) does not replace it unless asked, or unless the default is gone.
@@ -72,7 +78,6 @@ async function init(
   const remembered = replace && configured !== result.root;
   if (remembered) setConfigValue('workspace', result.root);
   const kept = !replace && configured !== result.root ? configured : undefined;
-  const first = course.find((day) => day.exercises.length > 0)?.lab.id;
   const cd = /\s/.test(result.root) ? `"${result.root}"` : result.root;
   const next = `cd ${cd} && de-lab ${first ? `exercise ${first}` : 'list'}`;
   ctx.emit({ ...result, remembered, defaultWorkspace: kept, next }, render);

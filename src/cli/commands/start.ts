@@ -5,26 +5,29 @@ import { endpointCard } from '../endpoint-card.js';
 import { wholeNumber } from '../parse.js';
 import { errorMessage, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
+import { style } from '../../ui/style.js';
 import type { Lab } from '../../course/labs.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
 
 /** The engine side of a start, loaded together: module loading dominates this command's own start-up time. */
 async function engineModules() {
-  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress, stop] = await Promise.all([
-    import('../../course/labs.js'),
-    import('../../stack/engine.js'),
-    import('../../stack/preflight.js'),
-    import('../../stack/compose.js'),
-    import('../../stack/start.js'),
-    import('../../course/workspace.js'),
-    import('../other-days.js'),
-    import('../start-images.js'),
-    import('../render/start-progress.js'),
-    import('../../stack/stop.js'),
-    // The engine client is the largest module start loads: fetched in the same batch, not after it.
-    import('dockerode'),
-  ]);
+  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress, stop, earlier] =
+    await Promise.all([
+      import('../../course/labs.js'),
+      import('../../stack/engine.js'),
+      import('../../stack/preflight.js'),
+      import('../../stack/compose.js'),
+      import('../../stack/start.js'),
+      import('../../course/workspace.js'),
+      import('../other-days.js'),
+      import('../start-images.js'),
+      import('../render/start-progress.js'),
+      import('../../stack/stop.js'),
+      import('../../stack/earlier-data.js'),
+      // The engine client is the largest module start loads: fetched in the same batch, not after it.
+      import('dockerode'),
+    ]);
   return {
     findLab: labs.findLab,
     requireEngine: engine.requireEngine,
@@ -40,6 +43,9 @@ async function engineModules() {
     ensureStartImages: images.ensureStartImages,
     startWithProgress: progress.startWithProgress,
     stopDay: stop.stopDay,
+    findEarlierData: earlier.findEarlierData,
+    earlierDataNotice: earlier.earlierDataNotice,
+    emptyCommand: earlier.emptyCommand,
   };
 }
 
@@ -116,6 +122,10 @@ export async function startDay(
     if ((failure as { code?: string }).code === 'E_COMPOSE') await engine.requireCompose();
     throw failure;
   }
+  // What the stack's volumes already hold (a new workspace would run on it), and how to empty it.
+  const earlier = await engine.findEarlierData(docker, lab, result!.project);
+  mark('earlier data');
+  const notice = engine.earlierDataNotice(lab.id, earlier);
   ctx.emit(
     {
       lab: lab.id,
@@ -125,8 +135,13 @@ export async function startDay(
       stoppedDays: stopped,
       services: result!.services,
       ports: lab.ports,
+      earlierData: earlier.map((d) => ({ what: d.what.en, count: d.names.length, names: d.names })),
+      ...(earlier.length ? { emptyWith: engine.emptyCommand(lab.id) } : {}),
     },
-    () => endpointCard(lab, result!, { root: workspace, found: found !== undefined }),
+    () =>
+      [endpointCard(lab, result!, { root: workspace, found: found !== undefined }), notice && style.warn(notice)]
+        .filter(Boolean)
+        .join('\n'),
   );
   return 0;
 }

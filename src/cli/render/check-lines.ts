@@ -18,15 +18,33 @@ export function renderCheckLine(check: CheckResult, said?: string): string {
         ? style.dim(marks.skip)
         : style.fail(marks.fail);
   const lines = [`${mark} ${check.title} ${style.dim(`(${points(check.weight)}, ${check.seconds.toFixed(1)} s)`)}`];
-  if (check.status !== 'passed') {
-    // The two labels end at the same column in either language (Hangul is two columns wide).
-    const [expected, found] = [tr({ en: 'expected:', ko: '기대:' }), tr({ en: 'found:', ko: '실제:' })];
-    const width = Math.max(displayWidth(expected), displayWidth(found));
-    const label = (text: string) => text + ' '.repeat(width - displayWidth(text) + 1);
-    if (check.expected) lines.push(`    ${label(expected)}${check.expected}`);
-    if (check.found) lines.push(`    ${label(found)}${check.found}`);
-    if (check.message && check.message !== said) lines.push(`    ${style.dim(check.message)}`);
+  // The labels end at the same column in either language (Hangul is two columns wide).
+  const labels = {
+    expected: tr({ en: 'expected:', ko: '기대:' }),
+    found: tr({ en: 'found:', ko: '실제:' }),
+    measured: tr({ en: 'measured:', ko: '측정:' }),
+    before: tr({ en: 'last check:', ko: '지난 검사:' }),
+    url: tr({ en: 'queries:', ko: '쿼리:' }),
+  };
+  const shown: Array<[keyof typeof labels, string | undefined]> =
+    check.status === 'passed'
+      ? []
+      : [
+          ['expected', check.expected],
+          ['found', check.found],
+        ];
+  // What was measured, and the same of the last check (before and after a change), passed or not.
+  shown.push(['measured', check.measured], ['before', check.measured ? check.before : undefined]);
+  if (check.status === 'passed') shown.push(['url', check.url]);
+  const present = shown.filter((pair): pair is [keyof typeof labels, string] => Boolean(pair[1]));
+  const width = Math.max(0, ...present.map(([key]) => displayWidth(labels[key])));
+  const label = (text: string) => text + ' '.repeat(width - displayWidth(text) + 1);
+  for (const [key, text] of present) {
+    const line = `    ${label(labels[key])}${text}`;
+    lines.push(key === 'before' || key === 'url' ? style.dim(line) : line);
   }
+  if (check.status !== 'passed' && check.message && check.message !== said)
+    lines.push(`    ${style.dim(check.message)}`);
   return lines.join('\n');
 }
 

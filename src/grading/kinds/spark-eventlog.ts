@@ -87,6 +87,11 @@ export interface SparkMetrics {
   unpersistedRdds: number[];
   /** Every SQL query's last plan tree, in the order the queries started. */
   queries: QueryPlan[];
+  /** Wall time of the application's SQL queries (start to end, overlaps counted once), in ms: job time without JVM start-up. */
+  sqlMs: number;
+  /** Duration of the longest and the median successful task over the whole application, in ms. */
+  longestTaskMs: number;
+  medianTaskMs: number;
   /** Shuffle records each successful task of a stage read, by stage id. */
   stageShuffleRecords: Record<number, number[]>;
   /** The stages whose tasks updated an accumulator, by accumulator id. */
@@ -202,6 +207,9 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
     cachedRdds: [],
     unpersistedRdds: [],
     queries: [],
+    sqlMs: 0,
+    longestTaskMs: 0,
+    medianTaskMs: 0,
     stageShuffleRecords: {},
     accumulatorStages: {},
   };
@@ -211,6 +219,7 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
   const shuffleRecords = new Map<number, number[]>();
   const written = new Map<number, number[]>();
   const stageExecution = new Map<number, number>();
+  const sqlSpans = new Map<number, { start: number; end?: number }>();
   const lastPlan = new Map<number, string>();
   const defs = new Map<number, MetricDef>();
   const scanNodes = new Map<string, { executionId: number; node: string; paths: string[]; ids: Map<string, number> }>();
@@ -334,9 +343,16 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
         }
         break;
       }
+      case 'org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd': {
+        const span = sqlSpans.get(Number(event.executionId));
+        if (span && Number.isFinite(Number(event.time))) span.end = Number(event.time);
+        break;
+      }
       case 'org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart':
       case 'org.apache.spark.sql.execution.ui.SparkListenerSQLAdaptiveExecutionUpdate': {
         const executionId = Number(event.executionId);
+        if (event.Event.endsWith('SQLExecutionStart') && Number.isFinite(Number(event.time)))
+          sqlSpans.set(executionId, { start: Number(event.time) });
         if (event.physicalPlanDescription) {
           metrics.plans.push(String(event.physicalPlanDescription));
           lastPlan.set(executionId, planTree(String(event.physicalPlanDescription)));
@@ -356,6 +372,10 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
     const mid = Math.max(median(list), 1);
     metrics.skewRatio = Math.max(metrics.skewRatio, Math.max(...list) / mid);
   }
+  const allTasks = [...durations.values()].flat();
+  metrics.longestTaskMs = allTasks.length ? Math.max(...allTasks) : 0;
+  metrics.medianTaskMs = median(allTasks);
+  metrics.sqlMs = unionMs([...sqlSpans.values()]);
   if (metrics.minPartitions === Number.MAX_SAFE_INTEGER) metrics.minPartitions = 0;
   metrics.skewRatio = Math.round(metrics.skewRatio * 100) / 100;
   metrics.finalPlans = [...lastPlan.values()];
@@ -409,6 +429,19 @@ export function metricsFromEventLog(text: string, file: string): SparkMetrics {
   metrics.writes = [...byExecution.values()];
   metrics.cachedRdds = [...cached].sort((a, b) => a - b);
   return metrics;
+}
+
+/** The length of the union of finished intervals: nested queries (a write wraps its query) count once. */
+export function unionMs(spans: Array<{ start: number; end?: number }>): number {
+  const done = spans.filter((s) => s.end !== undefined && s.end >= s.start).sort((a, b) => a.start - b.start);
+  let total = 0;
+  let until = -Infinity;
+  for (const { start, end } of done) {
+    if (end! <= until) continue;
+    total += end! - Math.max(start, until);
+    until = end!;
+  }
+  return total;
 }
 
 /** 4100000 → "4.1M", 12345 → "12k", 950 → "950". */

@@ -1,12 +1,13 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import type Dockerode from 'dockerode';
+import { join } from 'node:path';
 import type { Verdict } from '../compare.js';
 import { serviceContainerId } from '../../stack/sandbox/containers.js';
 import type { RunContext } from '../context.js';
 import type { Check } from '../schema.js';
 import { compact, metricsFromEventLog, plainPath, type SparkMetrics } from './spark-eventlog.js';
 import { cacheVerdict, joinVerdicts, pathIs, queriesWriting, writeVerdicts } from './spark-targets.js';
+import { publishForHistory, renameApp, sqlPage } from './spark-history.js';
+import { measuredText } from './spark-measured.js';
 import { allOf, type CheckKind } from './types.js';
 
 export { metricsFromEventLog, type SparkMetrics } from './spark-eventlog.js';
@@ -119,27 +120,9 @@ async function fromService(ctx: RunContext, check: SparkCheck): Promise<RunFolde
     archive.pipe(tar);
   });
   const only = entries.length === 1 ? entries[0]! : undefined;
-  if (only?.text !== undefined && check.historyUrl) await publish(container, check.eventLogDir, only.name, only.text);
+  if (only?.text !== undefined && check.historyUrl)
+    await publishForHistory(container, check.eventLogDir, only.name, renameApp(only.text, ctx.role));
   return { entries: entries.map((e) => e.name), ...(entries.length === 1 ? { text: only?.text ?? null } : {}) };
-}
-
-/**
- * A copy of the run's log next to its folder, where the History Server looks (it does not read
- * sub-folders), so the link in a failure opens the job. Best effort: the check does not depend on it.
- */
-async function publish(container: Dockerode.Container, dir: string, name: string, text: string): Promise<void> {
-  try {
-    const { pack } = await import('tar-stream');
-    const tar = pack();
-    tar.entry({ name, mode: 0o644, uid: 1000, gid: 1000 }, text);
-    tar.finalize();
-    await container.putArchive(tar as unknown as NodeJS.ReadableStream, {
-      path: posix.dirname(dir),
-      noOverwriteDirNonDir: true,
-    });
-  } catch {
-    // The History Server link is a convenience.
-  }
 }
 
 function fromHost(ctx: RunContext, check: SparkCheck): RunFolder | null {
@@ -159,9 +142,10 @@ export const sparkMetricsKind: CheckKind<SparkCheck> = {
   judge(check, observed: SparkMetrics & { error?: string }) {
     if (observed.error)
       return { ok: false, expected: 'the Spark event log of the run the grader launched', found: observed.error };
-    const verdict = judgeMetrics(check.expect, observed);
-    if (verdict.ok || !check.historyUrl) return verdict;
-    return { ...verdict, found: `${verdict.found} (see ${check.historyUrl.replace('{appId}', observed.appId)})` };
+    const verdict = { ...judgeMetrics(check.expect, observed), measured: measuredText(observed) };
+    if (!check.historyUrl) return verdict;
+    const url = sqlPage(check.historyUrl, observed.appId);
+    return verdict.ok ? { ...verdict, url } : { ...verdict, found: `${verdict.found} (see ${url})`, url };
   },
 };
 
