@@ -24,7 +24,7 @@ Grader steps and graders (each verify prints one DE-LAB-VERDICT line, see gen/ve
 
 The code: gen.py (the generator), feeds.py (the grader's own steps), graders.py and
 graders_druid.py (the verify commands), truth.py (the names and seeded truth they share). Kafka
-goes through kafka_io.py, Druid through druid.py.
+goes through kafka_io (labs/shared/gen, mounted at /opt/de-lab/shared), Druid through druid.py.
 """
 
 import argparse
@@ -32,7 +32,8 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+# The day's modules, then the helpers days 4 and 5 share (labs/shared/gen: kafka_io; labs/README.md).
+sys.path[:0] = [HERE, "/opt/de-lab/shared"]
 
 import feeds  # noqa: E402
 import gen  # noqa: E402
