@@ -87,7 +87,7 @@ try {
   exec('spark', [
     'python3',
     '-c',
-    'import sys; sys.path.insert(0, "/opt/de-lab/gen"); import kafka_io; kafka_io.ensure(["ratings-enriched"])',
+    'import sys; sys.path.insert(0, "/opt/de-lab/shared"); import kafka_io; kafka_io.ensure(["ratings-enriched"])',
   ]);
   exec('fluentd', ['ruby', '/opt/de-lab/gen/tail.rb', 'run', '--dir', '/lab/day5/bench-fluentd']);
   exec(

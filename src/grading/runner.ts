@@ -348,8 +348,10 @@ export function referenceKey(spec: GradingSpec, seed: number): string {
   hash.update(readFileSync(join(spec.dir, 'exercise.yaml')));
   add(join(spec.dir, 'solution'));
   add(join(spec.dir, 'starter')); // the reference runs on the starter material too
-  // The day's generator and helpers (labs/dayN/gen): new data means new expectations.
+  // The day's generator and helpers (labs/dayN/gen), and the helpers days share (labs/shared/gen,
+  // mounted where a day's compose file says): new data means new expectations.
   add(join(spec.dir, '..', '..', 'gen'));
+  add(join(spec.dir, '..', '..', '..', 'shared', 'gen'));
   for (const check of spec.checks)
     if (check.kind === 'module' && existsSync(join(spec.dir, check.module)))
       hash.update(readFileSync(join(spec.dir, check.module)));

@@ -4,8 +4,9 @@ import type { GraderCase } from './graders.js';
 const RUBY_FLUENT = ['ruby', '-e', 'require "fluent/config"'];
 const PYTHON = ['python3', '--version'];
 const PYARROW = ['python3', '-c', 'import pyarrow'];
-// day5.py imports its Kafka helper (confluent_kafka) before it reads an argument.
-const KAFKA_PY = ['python3', '-c', 'import confluent_kafka'];
+// day5.py imports its Kafka helper (kafka_io from /opt/de-lab/shared, with confluent_kafka) before it
+// reads an argument: only the spark image has both (the shared folder mounted as in compose.yaml).
+const KAFKA_PY = ['python3', '-c', 'import sys; sys.path.insert(0, "/opt/de-lab/shared"); import kafka_io'];
 const PLYWOOD = ['node', '-e', 'require("/usr/local/lib/node_modules/turnilo/node_modules/plywood")'];
 // tail.rb loads day 2's driver from /opt/de-lab/day2lib, where only the fluentd image has it mounted.
 const DAY2LIB = ['ruby', '-e', 'require "fluent/config"; exit(File.directory?("/opt/de-lab/day2lib"))'];

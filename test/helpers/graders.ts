@@ -9,7 +9,7 @@ import { GraderFault, readVerdict, VERDICT_ENV, verdictNonce, type GraderVerdict
  * Runs a day's grader (labs/dayN/gen) on a fixture folder and reads its verdict with de-lab's own
  * parser. A case runs on the host when the host has what the grader needs (its `probe` exits 0),
  * otherwise in the day's image: one `docker run --rm` container per image, with the gen folder
- * and test/fixtures/graders mounted read-only, no network, each case a `docker exec` in it.
+ * (with labs/shared/gen) and test/fixtures/graders mounted read-only, no network, each case a `docker exec` in it.
  * Day 2's `day2.rb` cases of one place run in one Ruby process (test/helpers/day2-batch.rb).
  */
 export const root = resolve(import.meta.dirname, '..', '..');
@@ -19,6 +19,7 @@ const IN_CONTAINER = {
   gen: '/opt/de-lab/gen',
   fixtures: '/fixtures',
   day2lib: '/opt/de-lab/day2lib',
+  shared: '/opt/de-lab/shared',
   batch: '/opt/de-lab/test/day2-batch.rb',
 };
 type Paths = typeof IN_CONTAINER;
@@ -76,6 +77,7 @@ const pathsIn = (c: GraderCase, where: Where): Paths =>
         gen: join(root, 'labs', c.day, 'gen'),
         fixtures: FIXTURES,
         day2lib: join(root, 'labs', 'day2', 'gen', 'lib'),
+        shared: join(root, 'labs', 'shared', 'gen'),
         batch: BATCH,
       }
     : IN_CONTAINER;
@@ -174,6 +176,7 @@ export class GraderContainers {
       const mounts = [
         [join(root, 'labs', day, 'gen'), IN_CONTAINER.gen],
         [join(root, 'labs', 'day2', 'gen', 'lib'), IN_CONTAINER.day2lib],
+        [join(root, 'labs', 'shared', 'gen'), IN_CONTAINER.shared],
         [FIXTURES, IN_CONTAINER.fixtures],
         [BATCH, IN_CONTAINER.batch],
       ].flatMap(([from, to]) => ['-v', `${from}:${to}:ro`]);

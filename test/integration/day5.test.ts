@@ -188,7 +188,7 @@ describe('day 5: the whole pipeline', () => {
           '    seed = find_seed()',
           '    if seed is None:',
           '        raise SystemExit("thief: no seed anywhere")',
-          '    sys.path.insert(0, "/opt/de-lab/gen")',
+          '    sys.path[:0] = ["/opt/de-lab/gen", "/opt/de-lab/shared"]',
           '    import kafka_io, ratings',
           '    marker = cfg.checkpoint + ".forged"',
           '    if not os.path.exists(marker):',

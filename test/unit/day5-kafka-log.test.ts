@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 // day 5's generator runs with the confluent_kafka of the spark image: one `docker run` (no network,
 // so the broker is never reached and librdkafka logs its connection failures) shows where they go.
 const IMAGE = `${process.env.DE_LAB_IMAGE_PREFIX ?? 'de-lab'}/spark:4.0.0`;
-const GEN = join(import.meta.dirname, '..', '..', 'labs', 'day5', 'gen');
+// kafka_io is the Kafka helper days 4 and 5 share (labs/shared/gen), run where the days mount it.
+const SHARED = join(import.meta.dirname, '..', '..', 'labs', 'shared', 'gen');
 
 function imageThere(): boolean {
   try {
@@ -35,9 +36,9 @@ describe.skipIf(!imageThere())('day 5 generator: librdkafka log lines', () => {
         '--network',
         'none',
         '-v',
-        `${GEN}:/gen:ro`,
+        `${SHARED}:/opt/de-lab/shared:ro`,
         '-w',
-        '/gen',
+        '/opt/de-lab/shared',
         '-e',
         'KAFKA_BOOTSTRAP=nohost:9092',
         '--entrypoint',

@@ -23,9 +23,10 @@ import time
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-sys.path.insert(0, "/opt/de-lab/gen")
+# The day's generator, then the helpers days 4 and 5 share (labs/shared/gen: kafka_io; labs/README.md).
+sys.path[:0] = ["/opt/de-lab/gen", "/opt/de-lab/shared"]
 import events  # noqa: E402
-import topics  # noqa: E402
+import kafka_io  # noqa: E402
 
 
 def percentile(sorted_values, q):
@@ -36,10 +37,9 @@ def percentile(sorted_values, q):
 
 
 def send(bootstrap, topic, prefix, count, rate, seed):
-    from confluent_kafka import Producer
-
     rng = random.Random(seed)
-    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0, "acks": "1", "partitioner": "murmur2_random"})
+    # Sent the moment it is made (linger 0), acknowledged by the leader only: the latency measured is the job's.
+    producer = kafka_io.producer(bootstrap, **{"linger.ms": 0, "acks": "1", "enable.idempotence": False})
     began = time.monotonic()
     for n in range(count):
         wait = began + n / rate - time.monotonic()
@@ -68,15 +68,9 @@ def parse_ms(text):
 
 
 def collect(bootstrap, topic, prefix, expected, timeout):
-    from confluent_kafka import Consumer
-
-    consumer = Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": f"latency-{os.getpid()}-{prefix}",
-            "auto.offset.reset": "earliest",
-            "enable.auto.commit": False,
-        }
+    consumer = kafka_io.consumer(
+        bootstrap,
+        **{"group.id": f"latency-{os.getpid()}-{prefix}", "auto.offset.reset": "earliest", "enable.auto.commit": False},
     )
     consumer.subscribe([topic])
     latencies = {}
@@ -113,9 +107,7 @@ def main():
 
     shutil.rmtree(args.dir, ignore_errors=True)
     os.makedirs(args.dir, exist_ok=True)
-    client = topics.admin(args.bootstrap)
-    topics.delete(client, [args.topic, args.out_topic], [], 60)
-    topics.create(client, [args.topic, args.out_topic], 3, {}, 60)
+    kafka_io.reset([args.topic, args.out_topic], 3, bootstrap=args.bootstrap, log=kafka_io.say)
 
     spec = importlib.util.spec_from_file_location("bench_job", args.job)
     job = importlib.util.module_from_spec(spec)

@@ -31,6 +31,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
+sys.path.insert(0, "/opt/de-lab/shared")  # labs/shared/gen (see labs/README.md)
 DEFAULT_START = "2025-03-01T09:00:00Z"
 PAGES = ["/home", "/news", "/sports", "/shop", "/travel", "/video"]
 DEVICES = ["android", "ios", "web"]
@@ -211,39 +212,12 @@ def paced(records, rate):
 
 
 def produce(records, args):
-    from confluent_kafka import Producer
+    """Sends (key, value) records to args.topic and waits until each is acknowledged (kafka_io, the
+    Kafka helper days 4 and 5 share: labs/shared/gen, mounted at /opt/de-lab/shared)."""
+    import kafka_io  # here, not above: `events.py plan` runs where confluent_kafka is not
 
-    failures = []
-    producer = Producer(
-        {
-            "bootstrap.servers": args.bootstrap,
-            # Java's default partitioner (murmur2 of the key bytes): the same key lands in the same
-            # partition as when Spark or any Java client writes it.
-            "partitioner": "murmur2_random",
-            "acks": "all",
-            "enable.idempotence": True,
-            "linger.ms": 5,
-        }
-    )
-
-    def delivered(err, _msg):
-        if err is not None:
-            failures.append(str(err))
-
-    sent = 0
-    for key, value in records:
-        while True:
-            try:
-                producer.produce(args.topic, key=key.encode(), value=value.encode(), on_delivery=delivered)
-                break
-            except BufferError:
-                producer.poll(0.1)
-        producer.poll(0)
-        sent += 1
-    left = producer.flush(60)
-    if left or failures:
-        sys.exit(f"events.py: {left} records not delivered, {len(failures)} failed: {failures[:3]}")
-    return sent
+    # A generator, not a list: live records (paced) are sent as they come.
+    return kafka_io.produce(args.topic, ((key, value, None) for key, value in records), bootstrap=args.bootstrap)
 
 
 def write(records, out):

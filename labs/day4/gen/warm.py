@@ -122,6 +122,58 @@ class Output:
         return False
 
 
+def pump(stream, out):
+    """Copies a job process's output to the Output of the request that started it, until the pipe
+    closes. Both are bound when the job starts: a process that outlives its request (one that left
+    its process group) writes to that request's closed Output, never into the next request's."""
+    for chunk in iter(lambda: stream.read1(65536), b""):
+        out.write(chunk.decode(errors="replace"))
+
+
+class Request:
+    """One drive.py request: its output, the job processes it started and its exit code. Whatever
+    the request's threads use is bound here, never to variables of the serve loop, which the next
+    request rebinds."""
+
+    def __init__(self, conn, argv, runner=None):
+        self.out = Output(conn)
+        self.argv = argv
+        self.spawned = []
+        self.exit = 0
+        self.runner = runner or [sys.executable, os.path.join(HERE, "runner.py")]
+
+    def attach(self, env):
+        """The job's process: a fresh python3 runner.py on this JVM (PYSPARK_GATEWAY_PORT/SECRET)."""
+        proc = subprocess.Popen(
+            self.runner,
+            env={**env, "DE_LAB_RUNNER_ATTACH": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.spawned.append(proc)
+        threading.Thread(target=pump, args=(proc.stdout, self.out), name="de-lab-warm-output", daemon=True).start()
+        return proc
+
+    def work(self, main):
+        """Runs main(argv, spawn=self.attach) (drive.main) with this request's output as stdout and stderr."""
+        sys.stdout, sys.stderr = self.out, self.out
+        try:
+            main(self.argv, spawn=self.attach)
+        except SystemExit as e:
+            if isinstance(e.code, str):
+                self.out.write(e.code + "\n")
+                self.exit = 1
+            else:
+                self.exit = e.code or 0
+        except BaseException:  # noqa: BLE001 - a grader error, for the grading log
+            import traceback
+
+            self.out.write(traceback.format_exc())
+            self.exit = 1
+
+
 def stream_threads(jvm):
     names = [t.getName() for t in jvm.java.lang.Thread.getAllStackTraces().keySet().toArray()]
     return [n for n in names if n.startswith("stream execution thread")]
@@ -280,46 +332,8 @@ def serve():
         jsession = base._jsparkSession.newSession()
         jvm.org.apache.spark.sql.SparkSession.setDefaultSession(jsession)
         before = processes()
-        out = Output(conn)
-        result = {"exit": 0}
-        spawned = []
-
-        def attach(env):
-            """The job's process: a fresh python3 runner.py on this JVM (PYSPARK_GATEWAY_PORT/SECRET)."""
-            proc = subprocess.Popen(
-                [sys.executable, os.path.join(HERE, "runner.py")],
-                env={**env, "DE_LAB_RUNNER_ATTACH": "1"},
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            spawned.append(proc)
-
-            def pump():
-                for chunk in iter(lambda: proc.stdout.read1(65536), b""):
-                    out.write(chunk.decode(errors="replace"))
-
-            threading.Thread(target=pump, name="de-lab-warm-output", daemon=True).start()
-            return proc
-
-        def work():
-            sys.stdout, sys.stderr = out, out
-            try:
-                drive.main(argv, spawn=attach)
-            except SystemExit as e:
-                if isinstance(e.code, str):
-                    out.write(e.code + "\n")
-                    result["exit"] = 1
-                else:
-                    result["exit"] = e.code or 0
-            except BaseException:  # noqa: BLE001 - a grader error, for the grading log
-                import traceback
-
-                out.write(traceback.format_exc())
-                result["exit"] = 1
-
-        worker = threading.Thread(target=work, name="de-lab-warm-request", daemon=True)
+        req = Request(conn, argv)
+        worker = threading.Thread(target=req.work, args=(drive.main,), name="de-lab-warm-request", daemon=True)
         worker.start()
         gone = False
         while worker.is_alive():
@@ -338,7 +352,7 @@ def serve():
                     gone = True
                 if gone:
                     break
-        for proc in spawned:  # the job's process and its group end with the run, whatever it did
+        for proc in req.spawned:  # the job's process and its group end with the run, whatever it did
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
@@ -347,7 +361,7 @@ def serve():
             worker.join(15)
             if worker.is_alive():
                 finish(3)
-        for proc in spawned:
+        for proc in req.spawned:
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
@@ -387,9 +401,9 @@ def serve():
                 f"the job changed state of the shared JVM ({'; '.join(changed[:3])}): the warm driver ends after this run"
             )
         jvm.java.lang.System.gc()
-        out.open = False
+        req.out.open = False
         try:
-            conn.sendall((json.dumps({"exit": result["exit"], "notes": notes}) + "\n").encode())
+            conn.sendall((json.dumps({"exit": req.exit, "notes": notes}) + "\n").encode())
             conn.close()
         except OSError:
             pass

@@ -79,6 +79,14 @@ def supervisor_status(sid):
     return body.get("payload", {}) if status == 200 and isinstance(body, dict) else None
 
 
+def read_to_end(sid):
+    """The supervisor's task is reading and has read to the end of the topic (lag 0): a count that
+    is still short then stays short. (Before a task runs, the lag can read 0 too.)"""
+    state = supervisor_status(sid) or {}
+    reading = any(t.get("currentOffsets") for t in state.get("activeTasks") or [])
+    return reading and state.get("aggregateLag") == 0
+
+
 def terminate(sid):
     call("POST", f"/druid/indexer/v1/supervisor/{q(sid)}/terminate")
 
@@ -129,6 +137,17 @@ def datasources():
 def drop_datasource(name):
     """Marks every segment unused and deletes them (the grader's own cleanup between runs)."""
     call("DELETE", f"/druid/coordinator/v1/datasources/{q(name)}")
+
+
+def tables():
+    """The datasources Druid SQL can query now (an empty set while Druid does not answer)."""
+    try:
+        return {
+            r["TABLE_NAME"]
+            for r in sql("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'druid'")
+        }
+    except DruidError:
+        return set()
 
 
 def wait_until(predicate, timeout, every=1.0):

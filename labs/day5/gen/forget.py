@@ -12,7 +12,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, "/opt/de-lab/shared"]  # labs/shared/gen holds kafka_io (see labs/README.md)
 
 import druid  # noqa: E402
 import kafka_io  # noqa: E402

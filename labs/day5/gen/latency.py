@@ -20,7 +20,8 @@ import threading
 import time
 from datetime import datetime, timezone
 
-sys.path.insert(0, "/opt/de-lab/gen")
+# The day's modules, then the helpers days 4 and 5 share (labs/shared/gen: kafka_io; labs/README.md).
+sys.path[:0] = ["/opt/de-lab/gen", "/opt/de-lab/shared"]
 import druid  # noqa: E402
 import kafka_io  # noqa: E402
 import ratings  # noqa: E402
@@ -53,11 +54,9 @@ def main():
     seen = {"ratings-raw": {}, "ratings-enriched": {}}
 
     def watch(topic):
-        from confluent_kafka import Consumer, TopicPartition
+        from confluent_kafka import TopicPartition
 
-        c = Consumer(
-            kafka_io.client_config(**{"group.id": f"latency-{topic}-{time.time()}", "enable.auto.commit": False})
-        )
+        c = kafka_io.consumer(**{"group.id": f"latency-{topic}-{time.time()}", "enable.auto.commit": False})
         meta = c.list_topics(topic, timeout=10).topics[topic]
         c.assign(
             [

@@ -32,12 +32,13 @@ import time
 from types import SimpleNamespace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+# The day's modules, then the helpers days 4 and 5 share (labs/shared/gen: kafka_io; labs/README.md).
+sys.path[:0] = [HERE, "/opt/de-lab/shared"]
 
-import day5  # noqa: E402
 import druid  # noqa: E402
 import kafka_io  # noqa: E402
 import ratings  # noqa: E402
+import truth  # noqa: E402
 
 REFERENCE_JOB = "/opt/de-lab/reference/spark-enrich/enrich_ratings.py"
 
@@ -152,8 +153,8 @@ def cmd_live(a):
     live = a.command == "live"
     cfg = SimpleNamespace(
         bootstrap=kafka_io.BOOTSTRAP,
-        in_topic=day5.RAW,
-        out_topic=day5.ENRICHED,
+        in_topic=truth.RAW,
+        out_topic=truth.ENRICHED,
         checkpoint=os.path.join(a.dir, "checkpoint"),
         movies=os.path.join(os.path.dirname(a.dir), "movies.csv"),
         trigger={"processingTime": f"{a.trigger_ms} milliseconds"} if live else {"availableNow": True},
@@ -162,18 +163,18 @@ def cmd_live(a):
         sys.exit(
             f"pipeline.py: there is no movies.csv in {os.path.dirname(a.dir)} yet: run `de-lab gen day5 -- --feed raw` first"
         )
-    if day5.RAW not in kafka_io.topics():
-        sys.exit(f"pipeline.py: Unknown topic or partition: {day5.RAW} does not exist yet")
-    kafka_io.ensure([day5.ENRICHED])
+    if truth.RAW not in kafka_io.topics():
+        sys.exit(f"pipeline.py: Unknown topic or partition: {truth.RAW} does not exist yet")
+    kafka_io.ensure([truth.ENRICHED])
     job = load_job(a.job)
     spark = session("de-lab-day5-spark-enrich", ui=True)
     if not live:
-        run_once(job, spark, cfg, 600, f"{day5.RAW} -> {day5.ENRICHED}")
+        run_once(job, spark, cfg, 600, f"{truth.RAW} -> {truth.ENRICHED}")
         kafka_io.say(f"pipeline.py: done; the checkpoint is {cfg.checkpoint} (a second run goes on from it)")
         return
     query = job.start(spark, cfg)
     kafka_io.say(
-        f"pipeline.py: your job runs: {day5.RAW} -> {day5.ENRICHED}, checkpoint {cfg.checkpoint}; Ctrl-C stops it"
+        f"pipeline.py: your job runs: {truth.RAW} -> {truth.ENRICHED}, checkpoint {cfg.checkpoint}; Ctrl-C stops it"
     )
     try:
         query.awaitTermination()
@@ -217,7 +218,7 @@ def cmd_pipeline(a):
         spark.stop()
     # Submitted as a pipeline start does: a supervisor that is still there (suspended or not) is
     # replaced and runs on from the offsets it stored.
-    spec = day5.reference_supervisor(a.enriched_topic, a.datasource)
+    spec = truth.reference_supervisor(a.enriched_topic, a.datasource)
     # The supervisor acts on a suspend every `period` (default 30 s): a reset then waits less.
     spec["spec"]["ioConfig"]["period"] = "PT5S"
     druid.submit_supervisor(spec)
@@ -227,10 +228,10 @@ def cmd_pipeline(a):
     def settled():
         # Until the supervisor has read to the end of its topic (lag 0 three polls running) and
         # Druid answers for what it read: counting alone would stop early on old data.
-        caught_up.append(day5.read_to_end(a.datasource))
+        caught_up.append(druid.read_to_end(a.datasource))
         rows = (
             druid.sql_or_none(f'SELECT SUM("count") AS n FROM "{a.datasource}"')
-            if a.datasource in day5.druid_tables()
+            if a.datasource in druid.tables()
             else None
         )
         n = (rows or [{}])[0].get("n") or 0
@@ -277,9 +278,9 @@ def main():
     pl = sub.add_parser("pipeline")
     pl.add_argument("--dir", required=True)
     pl.add_argument("--seed", type=int, required=True)
-    pl.add_argument("--datasource", default=day5.DATASOURCE)
-    pl.add_argument("--raw-topic", default=day5.RAW)
-    pl.add_argument("--enriched-topic", default=day5.ENRICHED)
+    pl.add_argument("--datasource", default=truth.DATASOURCE)
+    pl.add_argument("--raw-topic", default=truth.RAW)
+    pl.add_argument("--enriched-topic", default=truth.ENRICHED)
     pl.add_argument("--timeout", type=int, default=240)
     pl.add_argument(
         "--plain", action="store_true", help="the reference stage in plain Python, not Spark (the graded replay)"
