@@ -1,7 +1,7 @@
 #!/usr/bin/env ruby
 # de-lab day 2 driver (runs in the fluentd container; Ruby and Fluentd's gems are there).
 #
-#   day2.rb run <exercise> --seed N [--dir D] [--run-dir R]     start your config, feed the seeded input, flush, stop
+#   day2.rb run <exercise> --seed N|--input F [--dir D] [--run-dir R]   start your config, feed the input, flush, stop
 #   day2.rb prepare <exercise> --dir D --seed N                     the grader writes a run's input (no seed for the run)
 #   day2.rb verify <exercise> <aspect> --dir D --seed N --run-dir R   one grader check: prints its DE-LAB-VERDICT line
 #   day2.rb guard <exercise> FILE                                  read FILE as the run would: accepted, or refused with the line
@@ -86,7 +86,9 @@ module Day2
     when 'run'
       exercise = argv.shift
       parser.parse!(argv)
-      need_seed.call
+      # A run fed the grader's prepared --input (parse-filter in grading) carries no seed on purpose:
+      # the learner's Ruby runs in this container and could read it from /proc.
+      need_seed.call unless opts[:input]
       raise Failure, "unknown exercise #{exercise.inspect}; one of #{EXERCISES.keys.join(', ')}" unless EXERCISES.key?(exercise)
       ctx = Ctx.new(dir: opts[:dir], seed: opts[:seed], run_dir: opts[:run_dir], conf: opts[:conf] || EXERCISES[exercise],
                     exercise: exercise, input: opts[:input])
