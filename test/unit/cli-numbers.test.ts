@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main.js';
 
 /** [command line before the option, the option, the smallest too-large value, whether 0 is too small]. */
 const numeric: Array<[string[], string, string, boolean]> = [
-  [['logs', 'day1'], '--tail', '1000001', true],
+  [['logs', 'day1'], '--tail', '1000001', false],
   [['status'], '--interval', '3601', true],
   [['watch', 'day1', 'env-config'], '--debounce', '60001', false],
   [['watch', 'day1', 'env-config'], '--runs', '10001', true],
@@ -70,6 +70,7 @@ describe('numeric options', () => {
     const parse = (path: string[], flag: string, text: string) =>
       (optionOf(path, flag).parseArg as (value: string, previous: unknown) => unknown)(text, undefined);
     expect(parse(['logs'], '--tail', '1000000')).toBe(1_000_000);
+    expect(parse(['logs'], '--tail', '0')).toBe(0);
     expect(parse(['status'], '--interval', '1.5')).toBe(1.5);
     expect(parse(['watch'], '--debounce', '0')).toBe(0);
     expect(parse(['grade'], '--parallel', '64')).toBe(64);

@@ -68,9 +68,10 @@ export function register(program: Command): void {
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('--since <time>', 'only lines newer than this: 10m, 2h, 30s or an ISO date')
     .addOption(
-      new Option('--tail <lines>', 'only the last N lines of each service, 1 to 1000000').argParser(
-        wholeNumber(1, 1_000_000, 100),
-      ),
+      new Option(
+        '--tail <lines>',
+        'only the last N lines of each service, 0 to 1000000 (0 with -f: only new lines)',
+      ).argParser(wholeNumber(0, 1_000_000, 100)),
     )
     .addHelpText(
       'after',
