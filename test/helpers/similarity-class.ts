@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_ARCHIVE_LIMITS } from '../../src/grading/grade/archive.js';
+import { RESULTS_SCHEMA } from '../../src/grading/grade/model.js';
 import { roleOf } from '../../src/grading/grade/submissions.js';
 
 /** The fixture course of the grading tests (day7: image-user, seeded-squares). */
@@ -46,6 +47,7 @@ export function similarityClass(): { root: string; out: string; submissions: str
   }
   mkdirSync(out);
   const results = {
+    schema: RESULTS_SCHEMA,
     day: { id: 'day7', title: 'fixture' },
     submissions,
     exercises: [{ id: 'image-user' }, { id: 'seeded-squares' }],
