@@ -172,6 +172,23 @@ if (args.includes('--class-grading')) {
   console.log('Class grading: not run (`npm run bench -- --class-grading --learners 30`).');
 }
 
+if (args.includes('--checks')) {
+  // Long (each day's stack started, every exercise checked --runs times): npm run bench -- --checks [--days day2] [--runs 3] [--only id]
+  const forwarded = args.filter((a) => a !== '--checks' && a !== '--skip-start');
+  const names = ['--days', '--runs', '--only'];
+  const checks = spawnSync(
+    'node',
+    [
+      join(root, 'bench', 'checks.js'),
+      ...forwarded.filter((a, i) => names.includes(a) || names.includes(forwarded[i - 1])),
+    ],
+    { stdio: 'inherit' },
+  );
+  if (checks.status !== 0) process.exitCode = 1;
+} else {
+  console.log('Check loop: not run (`npm run bench -- --checks --days day2,day3,day4,day5`).');
+}
+
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify(results, null, 2));
 console.log('\nSaved bench-results/latest.json');
