@@ -1,5 +1,6 @@
 import { tr } from '../i18n/lang.js';
-import type { ImageWork } from '../images/ensure.js';
+import type Dockerode from 'dockerode';
+import { ensureDayImages, type ImageWork } from '../images/ensure.js';
 import { style } from '../ui/style.js';
 import type { Context } from './context.js';
 
@@ -12,4 +13,19 @@ export function buildEach(ctx: Context, day: string) {
       await w.run(() => undefined);
     }
   };
+}
+
+/** A day's images for grade and selftest: built from labs/images when missing, never pulled, one line each. */
+export function ensureImagesForGrading(ctx: Context, docker: Dockerode, lab: { id: string; composeFile: string }) {
+  return ensureDayImages(
+    {
+      docker,
+      composeFile: lab.composeFile,
+      prefix: ctx.config.values.imagePrefix,
+      caFile: ctx.config.values.caFile,
+      packages: ctx.config.values.packages,
+      tryPull: false,
+    },
+    { builds: buildEach(ctx, lab.id) },
+  );
 }

@@ -28,11 +28,10 @@ interface GradeOptions extends ShardOptions, ExportOptions {
 
 /** The engine side of grading, loaded when a class is graded (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [labs, engine, preflight, ensure, imageLines, run, summary, git] = await Promise.all([
+  const [labs, engine, preflight, imageLines, run, summary, git] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
     import('../../stack/preflight.js'),
-    import('../../images/ensure.js'),
     import('../image-lines.js'),
     import('../../grading/grade/run.js'),
     import('../render/grade-summary.js'),
@@ -42,8 +41,7 @@ async function engineModules() {
     findLab: labs.findLab,
     requireEngine: engine.requireEngine,
     requireCompose: preflight.requireCompose,
-    ensureDayImages: ensure.ensureDayImages,
-    buildEach: imageLines.buildEach,
+    ensureImagesForGrading: imageLines.ensureImagesForGrading,
     gradeClass: run.gradeClass,
     summaryText: summary.summaryText,
     submissionsFrom: git.submissionsFrom,
@@ -87,17 +85,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const { docker } = await engine.requireEngine();
   await engine.requireCompose();
   const prefix = ctx.config.values.imagePrefix;
-  await engine.ensureDayImages(
-    {
-      docker,
-      composeFile: lab.composeFile,
-      prefix,
-      caFile: ctx.config.values.caFile,
-      packages: ctx.config.values.packages,
-      tryPull: false,
-    },
-    { builds: engine.buildEach(ctx, lab.id) },
-  );
+  await engine.ensureImagesForGrading(ctx, docker, lab);
   const abort = new AbortController();
   const offCtrlC = onCtrlC(ctx, abort);
   const live = Boolean(process.stderr.isTTY) && !ctx.json;

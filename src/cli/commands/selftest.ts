@@ -38,8 +38,7 @@ async function selftest(
   const { requireEngine } = await import('../../stack/engine.js');
   const { requireCompose } = await import('../../stack/preflight.js');
   const { selftestDay, exerciseIds } = await import('../../grading/selftest.js');
-  const { ensureDayImages } = await import('../../images/ensure.js');
-  const { buildEach } = await import('../image-lines.js');
+  const { ensureImagesForGrading } = await import('../image-lines.js');
   const { docker } = await requireEngine();
   await requireCompose();
   const labs = (days.length ? days.map((day) => findLab(day)) : listLabs()).filter(
@@ -50,17 +49,7 @@ async function selftest(
   for (const lab of labs) {
     let skip: string | undefined;
     try {
-      await ensureDayImages(
-        {
-          docker,
-          composeFile: lab.composeFile,
-          prefix,
-          caFile: ctx.config.values.caFile,
-          packages: ctx.config.values.packages,
-          tryPull: false,
-        },
-        { builds: buildEach(ctx, lab.id) },
-      );
+      await ensureImagesForGrading(ctx, docker, lab);
     } catch (error) {
       skip = errorMessage(error);
     }
