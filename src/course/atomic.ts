@@ -1,5 +1,4 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 /** Temp files of writeFileAtomic look like `<name>.<pid>.<random>.tmp` next to their target. */
@@ -25,8 +24,15 @@ function syncFolder(dir: string): void {
  * Writes a whole file so that a crash at any moment leaves either the old or the new content:
  * write a temp file beside it, fsync, then rename over the target.
  */
+// The random part need not be secret, only unlikely to repeat ('wx' refuses a clash): Math.random
+// spares `de-lab list` loading node:crypto.
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
-  const temp = join(dirname(path), `${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(
+    dirname(path),
+    `${basename(path)}.${process.pid}.${Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0')}.tmp`,
+  );
   const fd = openSync(temp, 'wx', mode);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;

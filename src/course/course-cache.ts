@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,12 +12,28 @@ import type { Day } from './exercises.js';
  */
 export function cacheFile(root: string, env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.trim() !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'de-lab', `course-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json`);
+  return join(base, 'de-lab', `course-${hash64(root)}.json`);
+}
+
+/**
+ * FNV-1a over the string's UTF-16 code units, twice with different offsets: 64 bits as hex. Not a
+ * guard against anyone, only a change detector; node:crypto would cost `de-lab list` ~9 ms of its
+ * start-up (the modules Node compiles to load it).
+ */
+export function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Path, size and modification time of every file of every day (and of the modules that parse them). */
 export function fingerprint(root: string): string {
-  const hash = createHash('sha1');
+  const lines: string[] = [];
   const walk = (dir: string): void => {
     let entries;
     try {
@@ -32,7 +47,7 @@ export function fingerprint(root: string): string {
       if (entry.isDirectory()) walk(path);
       else {
         const stat = statSync(path, { throwIfNoEntry: false });
-        if (stat) hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`);
+        if (stat) lines.push(`${path}\0${stat.size}\0${stat.mtimeMs}`);
       }
     }
   };
@@ -43,10 +58,10 @@ export function fingerprint(root: string): string {
   for (const module of ['exercises', 'labs', 'schema']) {
     for (const ext of ['.js', '.ts']) {
       const stat = statSync(join(here, module + ext), { throwIfNoEntry: false });
-      if (stat) hash.update(`${module}${ext}\0${stat.size}\0${stat.mtimeMs}\n`);
+      if (stat) lines.push(`${module}${ext}\0${stat.size}\0${stat.mtimeMs}`);
     }
   }
-  return hash.digest('hex');
+  return hash64(lines.join('\n'));
 }
 
 export async function loadCourseCached(root: string = labsDir): Promise<Day[]> {

@@ -1,7 +1,7 @@
 import { existsSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFile, fingerprint, loadCourseCached } from '../../src/course/course-cache.js';
+import { cacheFile, fingerprint, hash64, loadCourseCached } from '../../src/course/course-cache.js';
 import { loadCourse } from '../../src/course/exercises.js';
 import { copyCourse, tempDir } from '../helpers/course.js';
 
@@ -16,6 +16,16 @@ afterEach(() => {
 });
 
 describe('the course cache behind list and progress', () => {
+  it('hash64: 16 hex digits, stable, and changed by any one code unit', () => {
+    const base = 'day1/lab.yaml\u00002048\u00001733500000000.123';
+    expect(hash64(base)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash64(base)).toBe(hash64(String(base)));
+    const seen = new Set([hash64(base)]);
+    for (let i = 0; i < base.length; i++) seen.add(hash64(base.slice(0, i) + '#' + base.slice(i + 1)));
+    seen.add(hash64(base + '\n'));
+    expect(seen.size).toBe(base.length + 2);
+    expect(hash64('')).not.toBe(hash64('\u0000'));
+  });
   it('returns what loadCourse returns, and writes the cache', async () => {
     const root = copyCourse();
     expect(await loadCourseCached(root)).toEqual(JSON.parse(JSON.stringify(loadCourse(root))));
