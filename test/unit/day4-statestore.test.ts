@@ -52,6 +52,15 @@ describe.skipIf(!python)("day 4's state files reader (no JVM)", () => {
     expect(r.stderr).toMatch(/state\/0\/0\/left-keyWithIndexToValue\/1\.delta: .*(checksum|LZ4 block)/);
   });
 
+  it('fails on an empty file, which Spark could not read either', () => {
+    const copy = join(scratch, 'emptied');
+    cpSync(join(FIXTURES, 'pass', 'checkpoint'), copy, { recursive: true });
+    writeFileSync(join(copy, 'state', '0', '1', 'left-keyWithIndexToValue', '4.delta'), '');
+    const r = counts(copy);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('state/0/1/left-keyWithIndexToValue/4.delta: the file is empty');
+  });
+
   it('fails when a delta of the chain is missing', () => {
     const copy = join(scratch, 'gap');
     cpSync(join(FIXTURES, 'pass', 'checkpoint'), copy, { recursive: true });

@@ -111,6 +111,8 @@ def lz4_block(src, size):
 
 def unframe(data):
     """The bytes of an LZ4BlockOutputStream: blocks of magic, header and data, ended by an empty block."""
+    if not data:
+        raise Unreadable("the file is empty")
     if not data.startswith(MAGIC):
         raise Unknown("not lz4-java block data (another compression codec?)")
     out, i, ended = bytearray(), 0, False
