@@ -88,7 +88,7 @@ def spark_count(checkpoint, name):
         reader = spark.read.format("statestore")
         rows = {side: reader.option("joinSide", side).load(checkpoint).count() for side in statestore.SIDES}
     except Exception as error:  # noqa: BLE001 - any failure means: no join state to read
-        why = str(error).strip().splitlines()[0][:240] if str(error).strip() else type(error).__name__
+        why = root_cause(error)
         raise NoState(f"{name}/ holds no stream-stream join state that Spark can read ({why})") from None
     finally:
         spark.stop()
@@ -96,12 +96,28 @@ def spark_count(checkpoint, name):
     return rows
 
 
+def root_cause(error):
+    """The innermost Java exception behind a py4j error ("o43.count" says nothing), else the first line."""
+    cause = getattr(error, "java_exception", None)
+    try:
+        while cause is not None and cause.getCause() is not None:
+            cause = cause.getCause()
+        text = str(cause.toString()) if cause is not None else str(error)
+    except Exception:  # noqa: BLE001 - the gateway may be gone: fall back to Python's text
+        text = str(error)
+    print(f"state.py: Spark's statestore reader failed: {text}", file=sys.stderr)
+    lines = text.strip().splitlines()
+    return lines[0][:240] if lines else type(error).__name__
+
+
 def fall_back(args, why):
     """Run this program again under spark-submit with --reader spark (replaces this process)."""
     print(f"state.py: {why}; reading the state with Spark's statestore reader instead", file=sys.stderr)
-    argv = [*SPARK_SUBMIT, os.path.abspath(__file__), "--checkpoint", args.checkpoint]
+    argv = [*SPARK_SUBMIT, os.path.abspath(__file__), "--checkpoint", os.path.abspath(args.checkpoint)]
     argv += ["--max-share", str(args.max_share), "--reader", "spark"] + (["--verdict"] if args.verdict else [])
     sys.stdout.flush()
+    # Spark makes an artifacts/ folder in its working folder: a judge's (the service's) is read-only.
+    os.chdir(tempfile.gettempdir())
     try:
         os.execvp(argv[0], argv)
     except OSError as e:
