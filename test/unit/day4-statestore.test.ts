@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,21 @@ describe.skipIf(!python)("day 4's state files reader (no JVM)", () => {
     const r = counts(copy);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('state/0/1/left-keyWithIndexToValue/4.delta: the file is empty');
+  });
+
+  it('knows it cannot read a store layout it has not seen (exit 2: Spark decides)', () => {
+    const copy = join(scratch, 'layout');
+    cpSync(join(FIXTURES, 'pass', 'checkpoint'), copy, { recursive: true });
+    for (const store of [
+      'left-keyToNumValues',
+      'left-keyWithIndexToValue',
+      'right-keyToNumValues',
+      'right-keyWithIndexToValue',
+    ])
+      renameSync(join(copy, 'state', '0', '0', store), join(copy, 'state', '0', '0', `${store}-v9`));
+    const r = counts(copy);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('state/0/0 holds no store this reader knows');
   });
 
   it('fails when a delta of the chain is missing', () => {
