@@ -4,7 +4,8 @@
 // ≤ 15 s per exercise and none over 45 s. Starts each day's stack in a workspace of its own (an
 // isolated de-lab home), applies every reference solution, checks, then stops the stack with its
 // volumes. Run it alone on an idle machine.
-//   npm run bench -- --checks [--days day2,day3,day4,day5] [--runs 3] [--only id,id]
+//   npm run bench -- --checks [--days day2,day3,day4,day5] [--runs 3] [--only id,id] [--per-check]
+// --per-check also prints each check's own time (median over the runs), from `check --json`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ const bin = join(root, 'bin', 'de-lab.js');
 const days = option('--days', 'day2,day3,day4,day5').split(',');
 const runs = Number(option('--runs', 3));
 const only = args.includes('--only') ? option('--only', '').split(',') : undefined;
+const perCheck = args.includes('--per-check');
 const GOAL_MEDIAN = 15;
 const GOAL_MAX = 45;
 
@@ -46,6 +48,15 @@ function deLab(argv, { allowFail = false } = {}) {
   return { ...run, seconds };
 }
 
+/** The checks of `check --json`'s first result, with their own seconds (none when it is not JSON). */
+function checksOf(stdout) {
+  try {
+    return JSON.parse(stdout).results?.[0]?.checks ?? [];
+  } catch {
+    return [];
+  }
+}
+
 const started = new Set();
 function cleanUp() {
   for (const day of started) deLab(['stop', day, '--purge', '--yes'], { allowFail: true });
@@ -67,17 +78,24 @@ for (const day of days) {
   for (const id of exercisesOf(day)) {
     deLab(['solution', day, id, '--apply', '--yes']);
     const times = [];
+    const checkTimes = new Map();
     let passed = true;
     for (let i = 0; i < runs; i++) {
       const check = deLab(['check', day, id, '--json'], { allowFail: true });
       times.push(check.seconds);
       if (check.status !== 0) passed = false;
+      for (const c of checksOf(check.stdout)) checkTimes.set(c.id, [...(checkTimes.get(c.id) ?? []), c.seconds]);
     }
     const row = { day, id, median: median(times), min: Math.min(...times), max: Math.max(...times), passed };
     rows.push(row);
     console.log(
       `  ${id.padEnd(22)} median ${row.median.toFixed(1).padStart(5)} s  (min ${row.min.toFixed(1)}, max ${row.max.toFixed(1)})${passed ? '' : '  (a check did not pass)'}`,
     );
+    if (perCheck)
+      for (const [check, secs] of checkTimes)
+        console.log(
+          `    ${check.padEnd(24)} median ${median(secs).toFixed(2).padStart(6)} s  (${secs.map((t) => t.toFixed(2)).join(', ')})`,
+        );
   }
   deLab(['stop', day, '--purge', '--yes'], { allowFail: true });
   started.delete(day);

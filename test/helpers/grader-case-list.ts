@@ -48,6 +48,15 @@ export function shape(name: string, key: string): CaseShape {
       probe: PYARROW,
       argv: ['python3', '{gen}/files.py', '{fixture}/result', '--files', '4', '--max-skew', '1.2'],
     };
+  if (day === 'day4' && sub === 'state')
+    return {
+      name,
+      key,
+      day,
+      service: 'spark',
+      probe: PYTHON,
+      argv: ['python3', '{gen}/state.py', '--checkpoint', '{fixture}/checkpoint', '--max-share', '0.7', '--verdict'],
+    };
   if (day === 'day4')
     return {
       name,

@@ -25,6 +25,7 @@ const E: Record<string, string> = {
   'day3/files -': '4 Parquet files in result, rows per file within ×1.2 of each other',
   'day4/checkpoint event_id':
     "the file sink committed rows with a field event_id, in the batches that the query's checkpoint/ committed",
+  'day4/state -': "the join's state after the last batch holds under 70% of the records read",
   'day5/tail-settings -':
     'every in_tail with pos_file state/ratings.pos; every kafka output kafka2 with a file buffer, required_acks -1, compression, use_event_time; an @ERROR output',
   'day5/turnilo-verify listed': 'a cube ratings with dimensions genre, country and liked',
@@ -590,6 +591,46 @@ export const VERDICTS: [fixture: string, key: string, want: GraderVerdict][] = [
       expected: E['day4/checkpoint event_id']!,
       found:
         'checkpoint/ committed batches 0..0, but the sink committed batches 0..1: the sink was written by a query with another checkpoint',
+    },
+  ],
+  // The left/right counts are the ones Spark's statestore reader gives on the same files
+  // (test/fixtures/graders/day4/state/README.md).
+  [
+    'day4/state/pass',
+    '-',
+    {
+      ok: true,
+      expected: E['day4/state -']!,
+      found: 'join state after batch 3: 115 left + 9 right = 124 rows, 42% of the 293 records read: bounded',
+    },
+  ],
+  [
+    'day4/state/fail',
+    '-',
+    {
+      ok: false,
+      expected: E['day4/state -']!,
+      found:
+        'join state after batch 1: 260 left + 33 right = 293 rows, 100% of the 293 records read: NOT bounded (at least 70% of what was read is still kept)',
+    },
+  ],
+  [
+    'day4/state/malformed-truncated',
+    '-',
+    {
+      ok: false,
+      expected: E['day4/state -']!,
+      found:
+        'checkpoint/ holds no readable stream-stream join state (state/0/1/left-keyWithIndexToValue/1.delta: broken or truncated LZ4 block at byte 21)',
+    },
+  ],
+  [
+    'day4/state/empty',
+    '-',
+    {
+      ok: false,
+      expected: E['day4/state -']!,
+      found: 'checkpoint/ holds no readable stream-stream join state (state/0 does not exist: the query kept no state)',
     },
   ],
   [

@@ -94,7 +94,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
     );
 
     it(
-      'click-attribution under another seed: a join without watermarks attributes the right clicks but fails state-bounded, which a separate Spark application reads from the checkpoint',
+      'click-attribution under another seed: a join without watermarks attributes the right clicks but fails state-bounded, read from the state files of its checkpoint in a judge',
       async () => {
         // The cheapest wrong submission of this exercise: the time bound without watermarks. The
         // matches are right (inner join), but the join can never forget an impression.
