@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { errorMessage, type DeLabError } from '../core/errors.js';
 import { buildImage } from '../images/build.js';
 import { pullImage } from '../images/pull.js';
+import type { PlatformPlan } from '../images/platform.js';
 import type { Recipe } from '../images/recipes.js';
 import type { SourceCheck } from '../images/sources.js';
 import { runTasks, seconds } from '../ui/tasks.js';
@@ -12,6 +13,10 @@ export interface BuildOutcome {
   name: string;
   tag?: string;
   ok: boolean;
+  /** The built image's platform (linux/arm64). */
+  platform?: string;
+  /** Speed-only work left out under emulation, in words. */
+  skipped?: string[];
   seconds?: number;
   packages?: string;
   /** The preflight's check of each source (probed, or named in words). */
@@ -26,11 +31,12 @@ export async function buildWithTasks(
   docker: Dockerode,
   recipes: Recipe[],
   noCache: boolean,
+  plans?: Map<string, PlatformPlan>,
 ): Promise<BuildOutcome[]> {
   const results: BuildOutcome[] = [];
   await runTasks(
     recipes.map((recipe) => ({
-      title: `${recipe.name} ${style.dim(`${ctx.config.values.imagePrefix}/${recipe.name}:${recipe.version}`)}`,
+      title: `${recipe.name} ${style.dim(plans?.get(recipe.name)?.tag ?? `${ctx.config.values.imagePrefix}/${recipe.name}:${recipe.version}`)}`,
       task: async (_c: object, task: { output: string; title: string }) => {
         const started = Date.now();
         try {
@@ -40,6 +46,7 @@ export async function buildWithTasks(
             caFile: ctx.config.values.caFile,
             packages: ctx.config.values.packages,
             noCache,
+            plan: plans?.get(recipe.name),
             onProgress: (event) => {
               if (event.step) task.output = event.step;
               else if (ctx.verbose && event.line) task.output = event.line;
@@ -49,6 +56,8 @@ export async function buildWithTasks(
             name: recipe.name,
             tag: result.tag,
             ok: true,
+            platform: result.platform,
+            skipped: result.skipped,
             seconds: result.seconds,
             packages: result.packages,
             sources: result.sources,

@@ -17,6 +17,7 @@ import { checkSources } from './probe.js';
 import type { ClientOutputs } from './registries.js';
 import { hostClients } from './registry-clients.js';
 import { describeCheck, unreachableDetail, type SourceCheck } from './sources.js';
+import type { PlatformPlan } from './platform.js';
 import { imageTag, type Recipe } from './recipes.js';
 
 export interface BuildOptions {
@@ -32,12 +33,18 @@ export interface BuildOptions {
   onProgress?: (event: { step?: string; line?: string }) => void;
   /** The environment the host's registry clients are asked in (npm, pip); the process's by default. */
   env?: NodeJS.ProcessEnv;
+  /** The platform to build for, with its tag and build arguments; the engine's own, as before, when left out. */
+  plan?: PlatformPlan;
 }
 
 export interface BuildResult {
   name: string;
   tag: string;
   id: string;
+  /** The built image's platform, as the engine reports it (linux/arm64). */
+  platform: string;
+  /** Speed-only work the build left out under emulation, in words. */
+  skipped: string[];
   seconds: number;
   /** Where the recipe's packages came from: "folder DIR" or the registry's name. */
   packages: string;
@@ -130,11 +137,69 @@ export function buildFailureHint(output: string): string {
   });
 }
 
+/** The engine's build of a prepared context: follows its output, keeps the last 40 lines for a failure. */
+async function engineBuild(
+  docker: Dockerode,
+  context: string,
+  query: Record<string, unknown>,
+  tail: string[],
+  onProgress: BuildOptions['onProgress'],
+): Promise<void> {
+  const { pack } = await import('tar-fs');
+  const stream = await docker.buildImage(pack(context) as unknown as NodeJS.ReadableStream, query);
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: Array<{ error?: string }>) => {
+        const failed = error ?? events.find((event) => event.error);
+        if (failed) reject(new Error(errorMessage(failed instanceof Error ? failed : failed.error)));
+        else resolve();
+      },
+      (event: { stream?: string; error?: string; status?: string }) => {
+        const text = (event.stream ?? event.status ?? event.error ?? '').trimEnd();
+        if (text === '') return;
+        for (const line of text.split('\n')) {
+          tail.push(line);
+          if (tail.length > 40) tail.shift();
+          const step = /^Step \d+\/\d+ : .*/.exec(line)?.[0];
+          onProgress?.(step ? { step: step.slice(0, 160) } : { line });
+        }
+      },
+    );
+  });
+}
+
+/** A foreign platform's base image must be in the engine, for that platform (nothing is pulled for it). */
+async function requireBase(docker: Dockerode, plan: PlatformPlan): Promise<void> {
+  if (!plan.base) return;
+  const found = await docker
+    .getImage(plan.base)
+    .inspect()
+    .then((image) => `${image.Os}/${image.Architecture}`)
+    .catch(() => undefined);
+  if (found === plan.platform) return;
+  throw new DeLabError(
+    tr({
+      en: `The ${plan.platform} base image ${plan.base} is ${found ? `for ${found}` : 'not in the engine'}, so nothing can be built for ${plan.platform} here.`,
+      ko: `${plan.platform} 기반 이미지 ${plan.base}가 ${found ? `${found}용이라` : '엔진에 없어'} 여기서는 ${plan.platform}용으로 빌드할 수 없습니다.`,
+    }),
+    {
+      hint: tr({
+        en: "On Debian, make it (with qemu-user-static) by running `sudo bash .ci/arm64-base.sh` in de-lab's folder, then build again.",
+        ko: 'Debian에서는 de-lab 폴더에서 `sudo bash .ci/arm64-base.sh`를 실행해(qemu-user-static 포함) 만든 뒤 다시 빌드하세요.',
+      }),
+      code: 'E_BASE_IMAGE',
+    },
+  );
+}
+
 export async function buildImage(recipe: Recipe, options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const { docker } = options;
   const packages = packageSource(recipe, options.packages);
   if (packages.missing) throw missingPackageError(recipe, packages);
+  const plan = options.plan;
+  if (plan) await requireBase(docker, plan);
   const env = options.env ?? process.env;
   const sources = await requireSources(
     recipe,
@@ -143,39 +208,26 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
     hostClients(docker, env),
   );
   for (const check of sources) options.onProgress?.({ line: describeCheck(check) });
-  const tag = imageTag(options.prefix, recipe);
+  const tag = plan?.tag ?? imageTag(options.prefix, recipe);
   const context = prepareContext(recipe, options.caFile, packages);
   const tail: string[] = [];
   try {
-    const { pack } = await import('tar-fs');
-    const stream = await docker.buildImage(pack(context) as unknown as NodeJS.ReadableStream, {
-      t: tag,
-      dockerfile: recipe.dockerfile,
-      nocache: options.noCache === true,
-      rm: true,
-      forcerm: true,
-      labels: { 'de-lab.managed': 'true', 'de-lab.recipe': recipe.name, 'de-lab.version': recipe.version },
-    });
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null, events: Array<{ error?: string }>) => {
-          const failed = error ?? events.find((event) => event.error);
-          if (failed) reject(new Error(errorMessage(failed instanceof Error ? failed : failed.error)));
-          else resolve();
-        },
-        (event: { stream?: string; error?: string; status?: string }) => {
-          const text = (event.stream ?? event.status ?? event.error ?? '').trimEnd();
-          if (text === '') return;
-          for (const line of text.split('\n')) {
-            tail.push(line);
-            if (tail.length > 40) tail.shift();
-            const step = /^Step \d+\/\d+ : .*/.exec(line)?.[0];
-            options.onProgress?.(step ? { step: step.slice(0, 160) } : { line });
-          }
-        },
-      );
-    });
+    await engineBuild(
+      docker,
+      context,
+      {
+        t: tag,
+        dockerfile: recipe.dockerfile,
+        nocache: options.noCache === true,
+        rm: true,
+        forcerm: true,
+        labels: { 'de-lab.managed': 'true', 'de-lab.recipe': recipe.name, 'de-lab.version': recipe.version },
+        ...(plan?.emulated ? { platform: plan.platform } : {}),
+        ...(plan && Object.keys(plan.buildArgs).length > 0 ? { buildargs: plan.buildArgs } : {}),
+      },
+      tail,
+      options.onProgress,
+    );
   } catch (error) {
     const output = `${tail.join('\n')}\n${errorMessage(error)}`;
     throw new DeLabError(
@@ -201,6 +253,8 @@ export async function buildImage(recipe: Recipe, options: BuildOptions): Promise
     name: recipe.name,
     tag,
     id: inspected.Id,
+    platform: `${inspected.Os}/${inspected.Architecture}`,
+    skipped: plan?.skipped ?? [],
     seconds: Math.round((Date.now() - started) / 100) / 10,
     packages: describePackageSource(packages),
     sources,

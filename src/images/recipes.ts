@@ -6,6 +6,7 @@ import { DeLabError, EXIT } from '../core/errors.js';
 import { imagesDir, labsDir } from '../core/paths.js';
 import { loadYaml } from '../course/labs.js';
 import { textSchema } from '../course/schema.js';
+import { platformFieldsProblem, recipePlatformFields } from './platform.js';
 import { sourceSchema } from './sources.js';
 
 export const recipeSchema = z
@@ -36,6 +37,8 @@ export const recipeSchema = z
       })
       .strict()
       .optional(),
+    /** Platforms it builds for, why not the others, and speed-only work (see platform.ts). */
+    ...recipePlatformFields,
   })
   .strict();
 
@@ -63,6 +66,10 @@ export function loadRecipes(root = imagesDir): Recipe[] {
           `${join(root, entry.name, 'image.yaml')}: packages.registry "${recipe.packages.registry}" names none of its sources.`,
           { code: 'E_RECIPE' },
         );
+      }
+      const platformProblem = platformFieldsProblem(recipe);
+      if (platformProblem) {
+        throw new DeLabError(`${join(root, entry.name, 'image.yaml')}: ${platformProblem}.`, { code: 'E_RECIPE' });
       }
       return { ...recipe, dir: join(root, entry.name), dockerfile: `${entry.name}/Dockerfile` };
     })

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSqlRoundTrip, startMariadb } from '../helpers/mariadb-smoke.js';
 import { Cleanup, docker, dockerOk, sharedTempDir, smokeName, waitHealthy } from '../helpers/smoke-docker.js';
 
 /**
@@ -326,90 +327,12 @@ describe('image smoke: mariadb + tools', () => {
 
   beforeAll(async () => {
     await dockerOk(['network', 'create', '--label', 'de-lab.test=smoke', network]);
-    await dockerOk([
-      'run',
-      '-d',
-      '--name',
-      mariadb,
-      '--network',
-      network,
-      '--label',
-      'de-lab.test=smoke',
-      '-e',
-      'MARIADB_ROOT_PASSWORD=smoke-root-pw',
-      '-e',
-      'MARIADB_DATABASE=shop',
-      '-e',
-      'MARIADB_USER=learner',
-      '-e',
-      'MARIADB_PASSWORD=smoke-learner-pw',
-      MARIADB,
-    ]);
+    await startMariadb(MARIADB, mariadb, network);
   }, 120_000);
 
   it('mariadb: becomes healthy and answers SQL from the tools container (mysql client) as the app user', async () => {
     await waitHealthy(mariadb, 180_000);
-    const rows = Array.from(
-      { length: 100 },
-      (_, i) => `(${i + 1}, 'item-${i + 1}', ${(i + 1) * 25}, '${i % 2 === 0 ? '서울' : 'Busan'}')`,
-    );
-    const sql = [
-      'CREATE TABLE orders (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, cents INT NOT NULL, city VARCHAR(20) NOT NULL);',
-      `INSERT INTO orders VALUES ${rows.join(', ')};`,
-      'SELECT COUNT(*), SUM(id), SUM(cents), MIN(name), MAX(id) FROM orders;',
-      'SELECT city, COUNT(*), SUM(cents) FROM orders GROUP BY city ORDER BY city;',
-      'SELECT @@character_set_server, CURRENT_USER(), DATABASE();',
-    ].join('\n');
-    const client = await docker(
-      [
-        'run',
-        '--rm',
-        '-i',
-        '--network',
-        network,
-        '--label',
-        'de-lab.test=smoke',
-        TOOLS,
-        'mysql',
-        '-h',
-        mariadb,
-        '-u',
-        'learner',
-        '-psmoke-learner-pw',
-        'shop',
-        '--batch',
-        '--skip-column-names',
-      ],
-      { input: sql, stdin: undefined },
-    );
-    expect(client.exitCode, client.stderr).toBe(0);
-    expect(client.stdout.trim().split('\n')).toEqual([
-      '100\t5050\t126250\titem-1\t100',
-      'Busan\t50\t63750',
-      '서울\t50\t62500',
-      'utf8mb4\tlearner@%\tshop',
-    ]);
-
-    // The rows are really in the server (a second connection, as root, over the network).
-    const again = await docker([
-      'run',
-      '--rm',
-      '--network',
-      network,
-      TOOLS,
-      'mysql',
-      '-h',
-      mariadb,
-      '-u',
-      'root',
-      '-psmoke-root-pw',
-      '--batch',
-      '--skip-column-names',
-      '-e',
-      'SELECT COUNT(*) FROM shop.orders WHERE city = "서울"',
-    ]);
-    expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stdout.trim()).toBe('50');
+    await expectSqlRoundTrip(TOOLS, mariadb, network);
   });
 });
 

@@ -12,13 +12,14 @@ const buildFlags = (options: { caFile?: string; packages?: string }) => ({
 
 /** The engine side of the image commands, loaded when one runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [recipes, overview, bundle, engine, tasks, labs] = await Promise.all([
+  const [recipes, overview, bundle, engine, tasks, labs, platform] = await Promise.all([
     import('../../images/recipes.js'),
     import('../../images/overview.js'),
     import('../../images/bundle.js'),
     import('../../stack/engine.js'),
     import('../image-tasks.js'),
     import('../../course/labs.js'),
+    import('../../images/platform.js'),
   ]);
   return {
     findRecipes: recipes.findRecipes,
@@ -31,6 +32,7 @@ async function engineModules() {
     buildWithTasks: tasks.buildWithTasks,
     pullWithTasks: tasks.pullWithTasks,
     findLab: labs.findLab,
+    platformPlans: platform.platformPlans,
   };
 }
 
@@ -46,19 +48,27 @@ async function listImages(ctx: Context): Promise<number> {
 async function buildImages(
   ctx: Context,
   names: string[],
-  options: { noCache?: boolean; cache?: boolean },
+  options: { noCache?: boolean; cache?: boolean; platform?: string },
 ): Promise<number> {
   const engine = await engineModules();
   const { docker } = await engine.requireEngine();
   const recipes = engine.findRecipes(names);
+  // Refuses (exit 2) before any build when a recipe cannot be built for the platform.
+  const { platform, plans } = await engine.platformPlans(
+    docker,
+    recipes,
+    ctx.config.values.imagePrefix,
+    options.platform,
+  );
   const results = await engine.buildWithTasks(
     ctx,
     docker,
     recipes,
     options.cache === false || options.noCache === true,
+    plans,
   );
   const failed = results.filter((r) => !r.ok);
-  ctx.emit({ built: results.filter((r) => r.ok), failed }, (d) => builtLines(d.built));
+  ctx.emit({ platform, built: results.filter((r) => r.ok), failed }, (d) => builtLines(d.built));
   // Failures go to stderr, each with its next step.
   if (!ctx.json) for (const r of failed) ctx.err(failedLine(r));
   return failed.length === 0 ? 0 : 1;
@@ -128,6 +138,10 @@ export function register(program: Command): void {
     .command('build [names...]')
     .description('Build images from their recipes (all when no name is given), reusing the layer cache')
     .option('--no-cache', 'rebuild every layer')
+    .option(
+      '--platform <platform>',
+      "linux/amd64 or linux/arm64 (default: the engine's own); another platform is built under emulation and tagged <version>-<arch>",
+    )
     .option('--ca-file <file>', "extra CA bundle (PEM) to trust inside the build, e.g. a corporate proxy's")
     .option(
       '--packages <dir>',
@@ -140,11 +154,12 @@ export function register(program: Command): void {
         'de-lab images build --ca-file /etc/ssl/corp-ca.pem',
         'de-lab images build fluentd turnilo --packages /srv/de-lab-vendor',
         'de-lab images build druid --no-cache',
+        'de-lab images build tools mariadb --platform linux/arm64 --json',
       ]),
     )
     .action(
       action(
-        (ctx, names: string[], options: { cache?: boolean; caFile?: string; packages?: string }) =>
+        (ctx, names: string[], options: { cache?: boolean; caFile?: string; packages?: string; platform?: string }) =>
           buildImages(ctx, names, options),
         (_names, options) => buildFlags(options),
       ),

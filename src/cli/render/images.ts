@@ -27,12 +27,21 @@ export function imageTable(
 
 /** `images build`: one line per image built. */
 export function builtLines(
-  built: Array<{ tag?: string; seconds?: number; packages?: string; sources?: SourceCheck[] }>,
+  built: Array<{
+    tag?: string;
+    platform?: string;
+    skipped?: string[];
+    seconds?: number;
+    packages?: string;
+    sources?: SourceCheck[];
+  }>,
 ): string {
   return built
     .map((r) =>
       [
-        `${style.ok(marks.ok)} ${r.tag} (${r.seconds} s${r.packages?.startsWith('folder ') ? `, packages from ${r.packages}` : ''})`,
+        `${style.ok(marks.ok)} ${r.tag} (${r.platform ? `${r.platform}, ` : ''}${r.seconds} s${r.packages?.startsWith('folder ') ? `, packages from ${r.packages}` : ''})`,
+        // Speed-only work left out under emulation: said, never silent.
+        ...(r.skipped ?? []).map((s) => `  ${style.warn(s)}`),
         // The sources the preflight could not probe, named in words (the probed ones answered).
         ...(r.sources ?? []).filter((s) => !s.probed).map((s) => `  ${style.dim(describeCheck(s))}`),
       ].join('\n'),
