@@ -83,5 +83,5 @@ export function enginesText(results: GradeResults, ungraded: string[]): string {
         }),
       ),
     );
-  return lines.join('\n') + '\n';
+  return '\n' + lines.join('\n') + '\n';
 }

@@ -21,6 +21,9 @@ export type QueueEvent =
   | { type: 'done'; result: LearnerResult; done: number; todo: number; etaSec?: number }
   | { type: 'engine-lost'; engine: string; learner: string; reason: string };
 
+/** How long after a grader error an engine must still answer for the error to be the learner's result. */
+const SETTLE_MS = 5000;
+
 /** Whether an engine still answers; a learner's result from one that does not is not trusted. */
 async function answers(docker: Dockerode): Promise<string | undefined> {
   try {
@@ -72,6 +75,9 @@ export async function gradeFromQueue(input: {
         input.onEvent?.({ type: 'exercise', learner: submission.learner, exercise }),
       );
       if (input.recorded) {
+        // An engine that is shutting down still answers while its containers stop under the
+        // learner: a grader error is trusted only if the engine still answers a moment later.
+        if (result.status === 'error') await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         const gone = await answers(engine.docker);
         if (gone !== undefined) return { kind: 'lost', reason: `engine ${name} stopped answering: ${gone}` };
         result.engine = name;
