@@ -58,7 +58,17 @@ export async function enginesFor(
         ),
       );
     }
-  return engines.map((e) => ({ name: e.name, host: e.host, docker: e.docker, slots: e.slots }));
+  return engines.map((e) => ({
+    name: e.name,
+    host: e.host,
+    docker: e.docker,
+    slots: e.slots,
+    images: {
+      carried: e.images.filter((i) => i.action === 'carried').length,
+      same: e.images.filter((i) => i.action === 'same').length,
+      seconds: e.imageSeconds,
+    },
+  }));
 }
 
 /** Lines for the end of a run on several engines: who graded how many, and what a lost engine gave back. */

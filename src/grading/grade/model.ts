@@ -48,8 +48,16 @@ export interface EngineUse {
   host: string;
   slots: number;
   learners: number;
+  /** The day's images before grading: how many were carried to it, how many it had already, how long it took. */
+  images?: ImagesOnEngine;
   lost?: string;
   gaveBack?: string[];
+}
+
+export interface ImagesOnEngine {
+  carried: number;
+  same: number;
+  seconds: number;
 }
 
 export const RESULTS_SCHEMA = 'de-lab/grade-results@1';

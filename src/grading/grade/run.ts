@@ -38,7 +38,7 @@ import {
 } from '../../stack/sandbox/learner-stack.js';
 import { randomBytes } from 'node:crypto';
 import { gradeFromQueue, type GradingEngine, type QueueEvent } from './queue-run.js';
-import type { EngineUse } from './model.js';
+import type { EngineUse, ImagesOnEngine } from './model.js';
 
 export type GradeEvent =
   | {
@@ -63,7 +63,7 @@ export interface GradeClassInput {
   out: string;
   parallel: number;
   /** --engines: the pool learners are graded on (replaces parallel); references stay on `docker`. */
-  engines?: Array<GradingEngine & { host: string }>;
+  engines?: Array<GradingEngine & { host: string; images?: ImagesOnEngine }>;
   resume?: boolean;
   only?: string;
   seed?: number;
@@ -190,7 +190,7 @@ export class ReferencePool {
 
 /** What each engine of --engines did in this invocation, for results.json. */
 function engineUse(
-  engines: Array<GradingEngine & { host: string }>,
+  engines: Array<GradingEngine & { host: string; images?: ImagesOnEngine }>,
   queue: Awaited<ReturnType<typeof gradeFromQueue>> | undefined,
 ): EngineUse[] {
   return engines.map((e) => {
@@ -201,6 +201,7 @@ function engineUse(
       host: e.host,
       slots: e.slots,
       learners: queue?.counts.get(e.name) ?? 0,
+      ...(e.images ? { images: e.images } : {}),
       ...(lost ? { lost: lost.reason, gaveBack } : {}),
     };
   });
