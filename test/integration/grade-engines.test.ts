@@ -111,23 +111,24 @@ async function stopEngine(): Promise<void> {
   daemonPid = undefined;
 }
 
-/** Compose projects of the default engine whose files lie under this test's folder. */
+/**
+ * Compose projects of the default engine that mount a folder under this test's folder (every
+ * private stack's day folder is under its TMPDIR; their working dir is the lab's, shared with
+ * other runs, so it cannot tell them apart).
+ */
 async function ours(): Promise<string[]> {
-  const ps = await execa(
-    'docker',
-    [
-      'ps',
-      '-a',
-      '--format',
-      '{{.Label "com.docker.compose.project"}}\t{{.Label "com.docker.compose.project.working_dir"}}',
-    ],
-    { reject: false },
-  );
-  const projects = String(ps.stdout)
+  const ids = String(
+    (await execa('docker', ['ps', '-aq', '--filter', 'label=com.docker.compose.project'], { reject: false })).stdout,
+  )
     .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([project, dir]) => project && dir?.startsWith(work))
-    .map(([project]) => project!);
+    .filter(Boolean);
+  if (ids.length === 0) return [];
+  const inspected = JSON.parse(String((await execa('docker', ['inspect', ...ids], { reject: false })).stdout) || '[]');
+  const projects = (
+    inspected as Array<{ Config: { Labels: Record<string, string> }; Mounts: Array<{ Source?: string }> }>
+  )
+    .filter((c) => c.Mounts.some((m) => m.Source?.startsWith(work)))
+    .map((c) => c.Config.Labels['com.docker.compose.project']!);
   return [...new Set(projects)];
 }
 
