@@ -189,6 +189,19 @@ if (args.includes('--checks')) {
   console.log('Check loop: not run (`npm run bench -- --checks --days day2,day3,day4,day5`).');
 }
 
+if (args.includes('--engines')) {
+  // A class on one engine, then on a pool: npm run bench -- --engines default=1,<context>=1 [--day day7] [--learners 8] [--pool-runs 2]
+  const names = ['--engines', '--day', '--learners', '--pool-runs'];
+  const pool = spawnSync(
+    'node',
+    [join(root, 'bench', 'engines.js'), ...args.filter((a, i) => names.includes(a) || names.includes(args[i - 1]))],
+    { stdio: 'inherit' },
+  );
+  if (pool.status !== 0) process.exitCode = 1;
+} else {
+  console.log('Engine pool: not run (`npm run bench -- --engines default=1,<context>=1`).');
+}
+
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify(results, null, 2));
 console.log('\nSaved bench-results/latest.json');

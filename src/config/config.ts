@@ -19,6 +19,8 @@ export interface Config {
   packages: string;
   lang: Lang;
   workspace: string;
+  /** `de-lab grade --engines`' default: '' for the one engine de-lab uses. */
+  engines: string;
 }
 
 export interface ResolvedConfig {
@@ -42,6 +44,7 @@ export function defaults(env: NodeJS.ProcessEnv): Config {
     packages: '',
     lang: langFromLocale(env),
     workspace: join(homedir(), 'de-lab'),
+    engines: '',
   };
 }
 

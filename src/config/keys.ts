@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEngines } from './engines.js';
 
 /** One setting of the user config: how to read it from env, how to validate it. */
 export interface ConfigKey {
@@ -12,7 +13,7 @@ export interface ConfigKey {
   validate(value: string): string;
 }
 
-export type ConfigName = 'imagePrefix' | 'caFile' | 'packages' | 'lang' | 'workspace';
+export type ConfigName = 'imagePrefix' | 'caFile' | 'packages' | 'lang' | 'workspace' | 'engines';
 
 export const LANGS = ['en', 'ko'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -82,6 +83,18 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     validate(value) {
       if (value.trim() === '') throw new Error('give a folder path');
       return resolve(value);
+    },
+  },
+  {
+    name: 'engines',
+    env: 'DE_LAB_ENGINES',
+    description:
+      'Docker engines `de-lab grade` spreads a class over: context names, default, or unix:// tcp:// ssh:// addresses, each with optional =slots; empty for the one engine',
+    validate(value) {
+      if (value.trim() === '') return '';
+      return parseEngines(value)
+        .map((e) => (e.slots === undefined ? e.name : `${e.name}=${e.slots}`))
+        .join(',');
     },
   },
 ];

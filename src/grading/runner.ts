@@ -17,6 +17,7 @@ import { runStep } from './steps.js';
 import { mapCheck, mapStep, pathMapper } from './learner-paths.js';
 import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
 import { removeImagesInTurn } from '../stack/sandbox/image-lock.js';
+import { cliEnv } from '../stack/engines/cli-env.js';
 
 export { dropEscapingLinks, openForContainers };
 import type { Check } from './schema.js';
@@ -313,7 +314,7 @@ export async function runExercise(
       }).catch(() => undefined);
     }
     for (const project of ctx.composeProjects)
-      await composeDown(project, { ...process.env, DE_LAB_IMAGE_PREFIX: ctx.prefix });
+      await composeDown(project, { ...cliEnv(ctx.docker), DE_LAB_IMAGE_PREFIX: ctx.prefix });
     await removeImagesInTurn(ctx.docker, ctx.builtImages, { force: true }).catch(() => undefined);
     rmSync(ctx.privateDir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import type Dockerode from 'dockerode';
 import { errorMessage } from '../core/errors.js';
 import type { Lab } from '../course/labs.js';
 import { composeDown } from './steps.js';
+import { cliEnv } from '../stack/engines/cli-env.js';
 import type { CheckResult, ExerciseResult, StepResult } from './results.js';
 import { toCrlf } from './line-endings.js';
 import { gradeExercise, startPrivateStack } from './session.js';
@@ -65,7 +66,7 @@ export async function selftestDay(input: {
   const project = `de-lab-selftest-${input.lab.id}-${runToken}`;
   const ids = exerciseIds(input.lab).filter((id) => !input.only || input.only.includes(id));
   const rows: SelftestRow[] = [];
-  await composeDown(project);
+  await composeDown(project, cliEnv(input.docker));
   const stack = await startPrivateStack({ docker: input.docker, lab: input.lab, project, prefix: input.prefix });
   try {
     for (const exercise of ids) {
@@ -111,7 +112,7 @@ export async function selftestDay(input: {
     }
   } finally {
     if (!input.keep) {
-      await composeDown(project);
+      await composeDown(project, cliEnv(input.docker));
       rmSync(stack.root, { recursive: true, force: true });
     }
   }

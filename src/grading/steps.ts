@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { cliEnv } from '../stack/engines/cli-env.js';
 import { errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { argv, fillDeep } from './template.js';
@@ -117,7 +118,7 @@ async function stopBackground(ctx: RunContext, step: Extract<Step, { kind: 'stop
 }
 
 export function composeEnv(ctx: RunContext): NodeJS.ProcessEnv {
-  return { ...process.env, DE_LAB_IMAGE_PREFIX: ctx.prefix };
+  return { ...cliEnv(ctx.docker), DE_LAB_IMAGE_PREFIX: ctx.prefix };
 }
 
 async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-up' }>): Promise<string> {

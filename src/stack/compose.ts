@@ -20,14 +20,15 @@ export function projectName(labId: string): string {
 export function composeTarget(
   lab: Lab,
   settings: { imagePrefix: string; workspace: string },
-  extra: { project?: string; files?: string[]; env?: NodeJS.ProcessEnv } = {},
+  extra: { project?: string; files?: string[]; env?: NodeJS.ProcessEnv; base?: NodeJS.ProcessEnv } = {},
 ): ComposeTarget {
   return {
     project: extra.project ?? projectName(lab.id),
     files: [lab.composeFile, ...(extra.files ?? [])],
     cwd: lab.dir,
     env: {
-      ...process.env,
+      // base: the CLI environment of the engine the stack runs on (engines/cli-env.ts).
+      ...(extra.base ?? process.env),
       DE_LAB_IMAGE_PREFIX: settings.imagePrefix,
       DE_LAB_WORKSPACE: settings.workspace,
       ...extra.env,

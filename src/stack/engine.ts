@@ -136,6 +136,12 @@ export async function engine(env: NodeJS.ProcessEnv = process.env): Promise<Engi
   return result;
 }
 
+/** A client for one engine of a pool (`--engines`): an address, with TLS files from `env` when it says so. */
+export async function engineClient(host: string, env: NodeJS.ProcessEnv): Promise<Dockerode> {
+  const { default: Docker } = await import('dockerode');
+  return new Docker({ ...modemOptions(host, env), timeout: 0 } as Dockerode.DockerOptions);
+}
+
 /** Pings the engine with a deadline; throws a DeLabError that says what to do. */
 export async function requireEngine(env: NodeJS.ProcessEnv = process.env, timeoutMs = 5000): Promise<Engine> {
   const result = await engine(env);

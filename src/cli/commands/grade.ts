@@ -14,8 +14,9 @@ import { registerMerge } from './grade-merge.js';
 import { addGradeExtras, afterGrade, classFor } from './grade-extras.js';
 import type { ExportOptions } from './grade-export.js';
 import { register as registerSimilarity, similarityAfter } from './grade-similarity.js';
+import { addEnginesOption, enginesFor, enginesText, type EnginesOptions } from './grade-engines.js';
 
-interface GradeOptions extends ShardOptions, ExportOptions {
+interface GradeOptions extends ShardOptions, ExportOptions, EnginesOptions {
   submissions?: string;
   out?: string;
   parallel: number;
@@ -82,10 +83,11 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
   const lab = engine.findLab(day);
   const out = resolve(options.out ?? `grades-${lab.id}`);
   const source = await engine.submissionsFrom(ctx, options, out, classFile, lab.id);
-  const { docker } = await engine.requireEngine();
+  const { docker, endpoint } = await engine.requireEngine();
   await engine.requireCompose();
   const prefix = ctx.config.values.imagePrefix;
   await engine.ensureImagesForGrading(ctx, docker, lab);
+  const engines = await enginesFor(ctx, options, lab, { docker, host: endpoint.host });
   const abort = new AbortController();
   const offCtrlC = onCtrlC(ctx, abort);
   const live = Boolean(process.stderr.isTTY) && !ctx.json;
@@ -99,6 +101,7 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
       submissions: source.dir,
       out,
       parallel: options.parallel,
+      engines,
       resume: options.resume,
       only: options.only,
       seed: options.seed,
@@ -114,19 +117,21 @@ async function grade(ctx: Context, day: string, options: GradeOptions): Promise<
     progress.end();
     offCtrlC();
   }
-  const { results, files, interrupted } = output;
+  const { results, files, interrupted, ungraded } = output;
   await afterGrade(ctx, out, options, output);
   const similar = options.similarity ? await similarityAfter(out) : undefined;
   const notCollected = source.collected?.filter((c) => c.error) ?? [];
-  ctx.emit({ ...results, files, interrupted, collected: source.collected, similarity: similar?.report }, () =>
-    engine.summaryText(
-      { day: lab.id, out, submissions: options.submissions, width: process.stdout.columns ?? 120 },
-      output,
-      similar,
-    ),
+  ctx.emit(
+    { ...results, files, interrupted, ungraded, collected: source.collected, similarity: similar?.report },
+    () =>
+      engine.summaryText(
+        { day: lab.id, out, submissions: options.submissions, width: process.stdout.columns ?? 120 },
+        output,
+        similar,
+      ) + enginesText(results, ungraded),
   );
   if (interrupted) return EXIT.interrupted;
-  return results.stats.errors > 0 || notCollected.length > 0 ? EXIT.failed : EXIT.ok;
+  return results.stats.errors > 0 || notCollected.length > 0 || ungraded.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 export function register(program: Command): void {
@@ -165,6 +170,7 @@ export function register(program: Command): void {
       'after',
       example([
         'de-lab grade day4 --submissions ./submissions --parallel 2',
+        'de-lab grade day5 --submissions ./submissions --engines default=1,lab-vm,ssh://ta@grader2',
         'de-lab grade day4 --submissions ./submissions --seed 982451653 --out ./grades-day4-hidden',
         'de-lab grade day4 --submissions ./submissions --out ./grades-day4 --resume',
         'de-lab grade day4 --submissions ./submissions --out ./grades-day4 --only kim-minji',
@@ -174,6 +180,7 @@ export function register(program: Command): void {
       ]) + submissionLayout,
     )
     .action(action(grade));
+  addEnginesOption(command);
   addShardOptions(command);
   registerMerge(command);
   addGradeExtras(command);

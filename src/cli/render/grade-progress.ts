@@ -1,5 +1,7 @@
+import { josa } from '../../i18n/josa.js';
 import type { GradeEvent } from '../../grading/grade/run.js';
 import { marks, style } from '../../ui/style.js';
+import { tr } from '../../i18n/lang.js';
 import type { Writer } from './progress-line.js';
 
 /** Where the live line goes: a terminal stream (its width in `columns`), or a test's buffer. */
@@ -77,7 +79,18 @@ export function gradeProgress(
         case 'start':
           running.add(event.learner);
           if (live) draw();
-          else say(style.dim(`grading ${event.learner}…`));
+          else say(style.dim(`grading ${event.learner}${event.engine ? ` on ${event.engine}` : ''}…`));
+          break;
+        case 'engine-lost':
+          running.delete(event.learner);
+          line(
+            style.warn(
+              tr({
+                en: `engine ${event.engine} stopped answering: ${event.learner} goes back to the queue (${event.reason})`,
+                ko: `엔진 ${josa(event.engine, '이/가')} 응답하지 않음: ${josa(event.learner, '을/를')} 대기열로 돌려보냄(${event.reason})`,
+              }),
+            ),
+          );
           break;
         case 'exercise':
           break;

@@ -42,6 +42,24 @@ import type { Lateness, SubmittedAt } from './late.js';
  * The one results model of `de-lab grade`: results.json is this object, and every report
  * (terminal table, JUnit XML, gradebook CSV, HTML pages) is rendered from it alone.
  */
+/** One engine of a `--engines` run: lost engines name why and the learners they gave back to the queue. */
+export interface EngineUse {
+  name: string;
+  host: string;
+  slots: number;
+  learners: number;
+  /** The day's images before grading: how many were carried to it, how many it had already, how long it took. */
+  images?: ImagesOnEngine;
+  lost?: string;
+  gaveBack?: string[];
+}
+
+export interface ImagesOnEngine {
+  carried: number;
+  same: number;
+  seconds: number;
+}
+
 export const RESULTS_SCHEMA = 'de-lab/grade-results@1';
 
 export interface CatalogueCheck {
@@ -135,6 +153,8 @@ export interface LearnerResult {
   seconds: number;
   /** Which private stack graded it (1-based). */
   worker?: number;
+  /** The engine of --engines that graded this learner (absent: the one engine de-lab uses). */
+  engine?: string;
   /** Seconds spent around the exercises: the private stack's start, the look for leftovers after each exercise, stacks recreated because of them, and the removal (filled in when it is done). */
   overhead?: Overhead;
 }
@@ -193,6 +213,8 @@ export interface GradeResults {
   stats: GradeStats;
   /** Set when this run graded one shard of the class (`--shard K/N`). */
   shard?: ShardInfo;
+  /** --engines: each engine of the pool, how many learners it graded in this run, and whether it was lost. */
+  engines?: EngineUse[];
   /** Set when these results were put together by `grade merge` from the shards' folders. */
   merged?: { from: Array<{ out: string; shard: string; learners: number }>; missingShards: string[] };
   /** The class file used (learners for LMS exports, the deadline of the day). */

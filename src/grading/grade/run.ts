@@ -12,7 +12,7 @@ import { courseSeed } from '../../course/seed.js';
 import { referenceObservations } from '../session.js';
 import { loadGradingSpec } from '../spec.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
-import { gradeLearner, type GradeEnv } from './learner.js';
+import type { GradeEnv } from './learner.js';
 import {
   appliedContainment,
   computeStats,
@@ -21,7 +21,7 @@ import {
   type GradeResults,
   type LearnerResult,
 } from './model.js';
-import { capParallel, etaSeconds, planRun, resolveSeed } from './plan.js';
+import { capParallel, planRun, resolveSeed } from './plan.js';
 import { writeReports, type ReportFiles } from './reports.js';
 import { shardOf, type Shard, type ShardInfo } from './shard.js';
 import type { ClassFile } from './class-file.js';
@@ -37,6 +37,8 @@ import {
   type LearnerStack,
 } from '../../stack/sandbox/learner-stack.js';
 import { randomBytes } from 'node:crypto';
+import { gradeFromQueue, type GradingEngine, type QueueEvent } from './queue-run.js';
+import type { EngineUse, ImagesOnEngine } from './model.js';
 
 export type GradeEvent =
   | {
@@ -51,9 +53,7 @@ export type GradeEvent =
       perLearnerBytes: number;
     }
   | { type: 'reference'; exercise: string }
-  | { type: 'start'; learner: string; slot: number }
-  | { type: 'exercise'; learner: string; exercise: string }
-  | { type: 'done'; result: LearnerResult; done: number; todo: number; etaSec?: number };
+  | QueueEvent;
 
 export interface GradeClassInput {
   docker: Dockerode;
@@ -62,6 +62,8 @@ export interface GradeClassInput {
   submissions: string;
   out: string;
   parallel: number;
+  /** --engines: the pool learners are graded on (replaces parallel); references stay on `docker`. */
+  engines?: Array<GradingEngine & { host: string; images?: ImagesOnEngine }>;
   resume?: boolean;
   only?: string;
   seed?: number;
@@ -89,6 +91,8 @@ export interface GradeClassOutput {
   /** Learners graded by this invocation. */
   graded: string[];
   interrupted: boolean;
+  /** Learners left ungraded because every engine was lost before their turn (graded by --resume). */
+  ungraded: string[];
 }
 
 /** The exercises of the day with their checks: the columns of every report, whatever a learner sent. */
@@ -184,18 +188,23 @@ export class ReferencePool {
   }
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, in order of the list; stops taking new ones on abort. */
-async function pool<T>(
-  items: T[],
-  limit: number,
-  work: (item: T, slot: number) => Promise<void>,
-  signal?: AbortSignal,
-): Promise<void> {
-  let next = 0;
-  const lane = async (slot: number) => {
-    while (next < items.length && !signal?.aborted) await work(items[next++]!, slot);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, (_, i) => lane(i + 1)));
+/** What each engine of --engines did in this invocation, for results.json. */
+function engineUse(
+  engines: Array<GradingEngine & { host: string; images?: ImagesOnEngine }>,
+  queue: Awaited<ReturnType<typeof gradeFromQueue>> | undefined,
+): EngineUse[] {
+  return engines.map((e) => {
+    const lost = queue?.lost.find((l) => l.engine === e.name);
+    const gaveBack = queue?.requeued.filter((r) => r.engine === e.name).map((r) => r.learner) ?? [];
+    return {
+      name: e.name,
+      host: e.host,
+      slots: e.slots,
+      learners: queue?.counts.get(e.name) ?? 0,
+      ...(e.images ? { images: e.images } : {}),
+      ...(lost ? { lost: lost.reason, gaveBack } : {}),
+    };
+  });
 }
 
 /** Assembles results.json from the stored learners: the one model every report is drawn from. */
@@ -214,6 +223,7 @@ export function assemble(input: {
   limits: Limits;
   shard?: ShardInfo;
   classFile?: ClassFile;
+  engines?: EngineUse[];
 }): GradeResults {
   const learners = input.submissions
     .map((s) => input.store.load(s.role))
@@ -237,6 +247,7 @@ export function assemble(input: {
     learners,
     stats: computeStats(input.catalogue, learners),
     ...(input.shard ? { shard: input.shard } : {}),
+    ...(input.engines ? { engines: input.engines } : {}),
     ...(input.classFile ? { class: classSummary(input.classFile, input.lab.id) } : {}),
   };
 }
@@ -275,7 +286,9 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
   const archiveLimits = input.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS;
   const engineMemoryBytes = Number((await input.docker.info().catch(() => ({})))?.MemTotal ?? 0);
   const cap = capParallel(input.parallel, engineMemoryBytes, input.lab.memoryMiB, limits.memoryBytes);
-  const parallel = Math.min(cap.parallel, Math.max(1, plan.todo.length));
+  const pool: GradingEngine[] = input.engines ?? [{ name: 'default', docker: input.docker, slots: cap.parallel }];
+  const slots = pool.reduce((sum, e) => sum + e.slots, 0);
+  const parallel = Math.min(input.engines ? slots : cap.parallel, Math.max(1, plan.todo.length));
   input.onEvent?.({
     type: 'plan',
     total: submissions.length,
@@ -299,6 +312,7 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
   const graded: string[] = [];
   const runToken = randomBytes(2).toString('hex');
   const references = new ReferencePool(input, store, specs, seed, tmp, runToken);
+  let queue: Awaited<ReturnType<typeof gradeFromQueue>> | undefined;
   try {
     if (plan.todo.length > 0) {
       const env: GradeEnv = {
@@ -315,29 +329,16 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
         keep: input.keep,
         runToken,
       };
-      const times: number[] = [];
-      await pool(
-        plan.todo,
-        parallel,
-        async (submission, slot) => {
-          input.onEvent?.({ type: 'start', learner: submission.learner, slot });
-          const result = await gradeLearner(env, submission, (exercise) =>
-            input.onEvent?.({ type: 'exercise', learner: submission.learner, exercise }),
-          );
-          result.worker = slot;
-          store.save(result);
-          graded.push(submission.learner);
-          times.push(result.seconds);
-          input.onEvent?.({
-            type: 'done',
-            result,
-            done: graded.length,
-            todo: plan.todo.length,
-            etaSec: etaSeconds(times, plan.todo.length - graded.length, parallel),
-          });
-        },
-        input.signal,
-      );
+      queue = await gradeFromQueue({
+        env,
+        engines: pool,
+        recorded: input.engines !== undefined,
+        todo: plan.todo,
+        store,
+        graded,
+        signal: input.signal,
+        onEvent: input.onEvent,
+      });
     }
     const results = assemble({
       lab: input.lab,
@@ -354,6 +355,7 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
       limits,
       shard: sharded?.info,
       classFile: input.classFile,
+      engines: input.engines && engineUse(input.engines, queue),
     });
     const { files, view } = writeReports(results, store.dir);
     return {
@@ -362,6 +364,7 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
       overrides: { changed: view.changed, orphaned: view.orphaned },
       graded,
       interrupted: input.signal?.aborted === true && graded.length < plan.todo.length,
+      ungraded: queue?.left.map((s) => s.learner) ?? [],
     };
   } finally {
     await references.close().catch(() => undefined);

@@ -9,6 +9,7 @@ import { startStack } from '../start.js';
 import { execService } from './containers.js';
 import { removeImagesInTurn } from './image-lock.js';
 import { composeDown, startPrivateStack } from './private-stack.js';
+import { cliEnv } from '../engines/cli-env.js';
 import { residentAnswers, startResident, type ResidentStart } from './resident.js';
 
 /**
@@ -110,7 +111,7 @@ export async function openLearnerStack(input: {
   project: string;
   root: string;
 }): Promise<LearnerStack> {
-  await composeDown(input.project);
+  await composeDown(input.project, cliEnv(input.docker));
   // A stale container under this name (compose down timed out) would pass for the new stack.
   for (const state of await projectContainers(input.docker, input.project))
     await input.docker
@@ -237,7 +238,7 @@ export function describeLeftovers(exercise: string, found: Leftovers): string[] 
 
 /** Removes the stack with its volumes and starts it again: every process and every byte of state is new. */
 export async function recreateStack(docker: Dockerode, lab: Lab, stack: LearnerStack): Promise<void> {
-  await composeDown(stack.project);
+  await composeDown(stack.project, cliEnv(docker));
   if (existsSync(lab.composeFile)) await startStack({ lab, target: stack.target, docker });
   stack.resident = await startResident(docker, lab, stack.project);
   stack.baseline = await baselineOf(docker, stack.project);
@@ -299,7 +300,7 @@ async function removeStubborn(docker: Dockerode, lab: Lab, stack: LearnerStack):
 export async function closeLearnerStack(docker: Dockerode, lab: Lab, stack: LearnerStack, keep = false): Promise<void> {
   if (keep) return;
   await removeStubborn(docker, lab, stack).catch(() => undefined);
-  await composeDown(stack.project);
+  await composeDown(stack.project, cliEnv(docker));
   try {
     rmSync(stack.root, { recursive: true, force: true });
   } catch {

@@ -11,6 +11,7 @@ import { startStack } from '../start.js';
 import { LOG_CONFIG } from './limits.js';
 import { freePort } from './ports.js';
 import { openForContainers } from './folders.js';
+import { cliEnv } from '../engines/cli-env.js';
 
 /** Pids limit of private-stack services whose compose file sets none (JVM threads count too). */
 export const PRIVATE_STACK_PIDS = 4096;
@@ -89,7 +90,7 @@ export async function startPrivateStack(input: {
   const target = composeTarget(
     input.lab,
     { imagePrefix: input.prefix, workspace: root },
-    { project: input.project, files: entries.length ? [override] : [] },
+    { project: input.project, files: entries.length ? [override] : [], base: cliEnv(input.docker) },
   );
   openForContainers(dayDir);
   if (existsSync(input.lab.composeFile)) await startStack({ lab: input.lab, target, docker: input.docker });

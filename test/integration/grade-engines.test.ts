@@ -1,0 +1,226 @@
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
+
+/**
+ * `de-lab grade --engines` against the real engine plus one extra `dockerd` started here, with its
+ * own data root, exec root, pid file and unix socket, in a network namespace of its own (entered
+ * with nsenter, so the host's cgroup mounts stay visible), reached through a Docker context in a
+ * private DOCKER_CONFIG. The fixture day7 and four quick learners of
+ * test/fixtures/grading/submissions-day7 (see grade.test.ts): graded on one engine, then on both,
+ * then with the extra engine stopped while it grades. Every process has TMPDIR under this test's
+ * folder, so only the stacks this file made are looked for and removed.
+ */
+const labsDir = join(repoRoot, 'test', 'fixtures', 'grading');
+const tag = randomBytes(3).toString('hex');
+const work = mkdtempSync(join(tmpdir(), 'de-lab-engines-it-'));
+const submissions = join(work, 'submissions');
+const scratch = join(work, 'tmp');
+const dockerConfig = join(work, 'docker-config');
+const root = join(work, 'engine');
+const socket = join(root, 'docker.sock');
+const netns = `de-lab-it-${tag}`;
+const context = `de-lab-it-${tag}`;
+const env = isolatedEnv({ DE_LAB_LABS_DIR: labsDir, TMPDIR: scratch, DOCKER_CONFIG: dockerConfig });
+const grade = (args: string[]) =>
+  deLab(['grade', 'day7', '--submissions', submissions, '--json', ...args], { env, timeout: 5 * 60_000 });
+const extra = (args: string[]) => execa('docker', ['-H', `unix://${socket}`, ...args], { reject: false });
+const isRoot = process.getuid?.() === 0;
+
+interface Learner {
+  learner: string;
+  status: string;
+  score: number;
+  engine?: string;
+  notes: string[];
+  exercises: Array<{ id: string; status: string; score: number; checks: Array<{ id: string; status: string }> }>;
+}
+interface Results {
+  seed: number;
+  learners: Learner[];
+  ungraded: string[];
+  engines?: Array<{ name: string; learners: number; lost?: string; gaveBack?: string[] }>;
+}
+
+/** What must not depend on the engine that graded it. */
+const outcome = (r: Results) =>
+  r.learners.map((l) => ({
+    learner: l.learner,
+    status: l.status,
+    score: l.score,
+    exercises: l.exercises.map((e) => `${e.id}:${e.status}:${e.score}:${e.checks.map((c) => c.status).join(',')}`),
+  }));
+
+let daemonPid: number | undefined;
+let inNetns = false;
+
+async function startEngine(): Promise<void> {
+  mkdirSync(root, { recursive: true });
+  inNetns = (await execa('ip', ['netns', 'add', netns], { reject: false })).exitCode === 0;
+  if (inNetns) await execa('ip', ['netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up']);
+  const dockerd = [
+    'dockerd',
+    '--data-root', join(root, 'data'),
+    '--exec-root', join(root, 'exec'),
+    '--pidfile', join(root, 'dockerd.pid'),
+    '--host', `unix://${socket}`,
+    '--bridge=none',
+    '--iptables=false',
+    // Its networks stay apart from the default engine's even without a namespace of its own.
+    '--default-address-pool', 'base=10.213.0.0/16,size=24',
+  ]; // prettier-ignore
+  const log = openSync(join(root, 'dockerd.log'), 'a');
+  const command = inNetns ? ['nsenter', `--net=/run/netns/${netns}`, ...dockerd] : dockerd;
+  const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  closeSync(log);
+  for (let i = 0; i < 120 && (await extra(['info'])).exitCode !== 0; i++) await new Promise((r) => setTimeout(r, 250));
+  daemonPid = Number(readFileSync(join(root, 'dockerd.pid'), 'utf8'));
+}
+
+/** Stops the extra dockerd (SIGTERM, as a shutdown would), waiting until its process is gone. */
+async function stopEngine(): Promise<void> {
+  if (!daemonPid) return;
+  const alive = () => {
+    try {
+      process.kill(daemonPid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  process.kill(daemonPid, 'SIGTERM');
+  for (let i = 0; i < 240 && alive(); i++) await new Promise((r) => setTimeout(r, 250));
+  if (alive()) process.kill(daemonPid, 'SIGKILL');
+  daemonPid = undefined;
+}
+
+/**
+ * Compose projects of the default engine that mount a folder under this test's folder (every
+ * private stack's day folder is under its TMPDIR; their working dir is the lab's, shared with
+ * other runs, so it cannot tell them apart).
+ */
+async function ours(): Promise<string[]> {
+  const ids = String(
+    (await execa('docker', ['ps', '-aq', '--filter', 'label=com.docker.compose.project'], { reject: false })).stdout,
+  )
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length === 0) return [];
+  const inspected = JSON.parse(String((await execa('docker', ['inspect', ...ids], { reject: false })).stdout) || '[]');
+  const projects = (
+    inspected as Array<{ Config: { Labels: Record<string, string> }; Mounts: Array<{ Source?: string }> }>
+  )
+    .filter((c) => c.Mounts.some((m) => m.Source?.startsWith(work)))
+    .map((c) => c.Config.Labels['com.docker.compose.project']!);
+  return [...new Set(projects)];
+}
+
+describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker engines)', () => {
+  let single: Results;
+
+  beforeAll(async () => {
+    mkdirSync(scratch);
+    mkdirSync(join(dockerConfig, 'cli-plugins'), { recursive: true });
+    // The compose plugin where the docker CLI finds it, from wherever this machine keeps it.
+    for (const dir of [
+      join(homedir(), '.docker', 'cli-plugins'),
+      '/usr/local/lib/docker/cli-plugins',
+      '/usr/libexec/docker/cli-plugins',
+    ])
+      if (existsSync(join(dir, 'docker-compose')) && !existsSync(join(dockerConfig, 'cli-plugins', 'docker-compose')))
+        symlinkSync(join(dir, 'docker-compose'), join(dockerConfig, 'cli-plugins', 'docker-compose'));
+    for (const name of ['alice', 'bob', 'carol', 'dave'])
+      cpSync(join(labsDir, 'submissions-day7', name), join(submissions, name), { recursive: true });
+    await startEngine();
+    await execa('docker', ['context', 'create', context, '--docker', `host=unix://${socket}`], { env });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopEngine().catch(() => undefined);
+    for (const project of await ours())
+      await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
+    if (inNetns) await execa('ip', ['netns', 'del', netns], { reject: false });
+    // A dockerd stopped by SIGKILL could leave its overlay mounts: never remove through them.
+    const mounts = readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '');
+    for (const mount of mounts.filter((m) => m.startsWith(root)).reverse())
+      await execa('umount', ['-l', mount], { reject: false });
+    rmSync(work, { recursive: true, force: true });
+  }, 120_000);
+
+  it('runs the extra engine as a daemon of its own, in its own network namespace where `ip netns` works', async () => {
+    const info = JSON.parse(String((await extra(['info', '--format', '{{json .}}'])).stdout));
+    const here = JSON.parse(String((await execa('docker', ['info', '--format', '{{json .}}'])).stdout));
+    expect(info.DockerRootDir).toBe(join(root, 'data'));
+    expect(info.DockerRootDir).not.toBe(here.DockerRootDir);
+    if (inNetns) expect(readlinkSync(`/proc/${daemonPid}/ns/net`)).not.toBe(readlinkSync('/proc/self/ns/net'));
+  });
+
+  it('grades across both engines with the scores of one engine, carrying the images over', async () => {
+    const one = await grade(['--out', join(work, 'out-one')]);
+    expect(one.exitCode, one.stderr).toBe(0);
+    single = JSON.parse(one.stdout);
+    expect(single.learners.every((l) => l.engine === undefined)).toBe(true);
+
+    const two = await grade(['--out', join(work, 'out-two'), '--engines', `default=1,${context}=1`]);
+    expect(two.exitCode, two.stderr).toBe(0);
+    const pooled: Results = JSON.parse(two.stdout);
+    expect(pooled.seed).toBe(single.seed);
+    expect(outcome(pooled)).toEqual(outcome(single));
+    expect(new Set(pooled.learners.map((l) => l.engine))).toEqual(new Set(['default', context]));
+    expect(pooled.engines?.map((e) => e.name)).toEqual(['default', context]);
+    expect(pooled.engines?.reduce((sum, e) => sum + e.learners, 0)).toBe(4);
+    // The day's image arrived with the same ID as on the default engine.
+    const inspect = ['image', 'inspect', '-f', '{{.Id}}', 'debian:bookworm-slim'];
+    const here = String((await execa('docker', inspect)).stdout);
+    expect(String((await extra(inspect)).stdout)).toBe(here);
+    // Nothing of the learners' stacks is left on the extra engine.
+    expect(String((await extra(['ps', '-aq'])).stdout).trim()).toBe('');
+    expect(String((await extra(['volume', 'ls', '-q'])).stdout).trim()).toBe('');
+  }, 240_000);
+
+  it('gives the learners of an engine stopped mid-run back to the queue, graded on the other', async () => {
+    const running = grade(['--out', join(work, 'out-lost'), '--engines', `default=1,${context}=1`]);
+    // Stop the extra engine as soon as a learner's stack runs on it.
+    for (let i = 0; i < 300 && String((await extra(['ps', '-q'])).stdout).trim() === ''; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await stopEngine();
+    const run = await running;
+    expect(run.exitCode, run.stderr).toBe(0);
+    const lost: Results = JSON.parse(run.stdout);
+    expect(outcome(lost)).toEqual(outcome(single));
+    expect(lost.ungraded).toEqual([]);
+    const engine = lost.engines!.find((e) => e.name === context)!;
+    expect(engine.lost).toMatch(/stopped answering/);
+    expect(engine.gaveBack!.length).toBeGreaterThan(0);
+    for (const name of engine.gaveBack!) {
+      const learner = lost.learners.find((l) => l.learner === name)!;
+      expect(learner.engine).toBe('default');
+      expect(learner.notes.join(' ')).toMatch(new RegExp(`engine ${context} stopped answering`));
+    }
+  }, 240_000);
+
+  it('leaves nothing behind: no stack on the default engine, the extra dockerd gone', async () => {
+    expect(await ours()).toEqual([]);
+    const left = await execa('pgrep', ['-f', root], { reject: false });
+    expect(String(left.stdout).trim()).toBe('');
+  });
+});
