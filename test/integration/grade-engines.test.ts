@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
+import { stacksMounting } from '../helpers/stacks-under.js';
 
 /**
  * `de-lab grade --engines` against the real engine plus one extra `dockerd` started here, with its
@@ -111,26 +112,7 @@ async function stopEngine(): Promise<void> {
   daemonPid = undefined;
 }
 
-/**
- * Compose projects of the default engine that mount a folder under this test's folder (every
- * private stack's day folder is under its TMPDIR; their working dir is the lab's, shared with
- * other runs, so it cannot tell them apart).
- */
-async function ours(): Promise<string[]> {
-  const ids = String(
-    (await execa('docker', ['ps', '-aq', '--filter', 'label=com.docker.compose.project'], { reject: false })).stdout,
-  )
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length === 0) return [];
-  const inspected = JSON.parse(String((await execa('docker', ['inspect', ...ids], { reject: false })).stdout) || '[]');
-  const projects = (
-    inspected as Array<{ Config: { Labels: Record<string, string> }; Mounts: Array<{ Source?: string }> }>
-  )
-    .filter((c) => c.Mounts.some((m) => m.Source?.startsWith(work)))
-    .map((c) => c.Config.Labels['com.docker.compose.project']!);
-  return [...new Set(projects)];
-}
+const ours = () => stacksMounting(work);
 
 describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker engines)', () => {
   let single: Results;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
+import { stacksMounting } from '../helpers/stacks-under.js';
 
 /**
  * `de-lab grade --shard K/N` as two processes at once, then `grade merge`, against the real engine
@@ -60,25 +61,7 @@ const outcome = (r: Results) => ({
   })),
 });
 
-/** Compose projects whose files lie under this test's folder. */
-async function ours(): Promise<string[]> {
-  const ps = await execa(
-    'docker',
-    [
-      'ps',
-      '-a',
-      '--format',
-      '{{.Label "com.docker.compose.project"}}\t{{.Label "com.docker.compose.project.working_dir"}}',
-    ],
-    { reject: false },
-  );
-  const projects = String(ps.stdout)
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([project, dir]) => project && dir?.startsWith(work))
-    .map(([project]) => project!);
-  return [...new Set(projects)];
-}
+const ours = () => stacksMounting(work);
 
 describe('de-lab grade --shard and grade merge', () => {
   for (const name of ['alice', 'bob', 'carol', 'dave'])
