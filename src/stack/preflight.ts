@@ -10,11 +10,18 @@ import { PROJECT_LABEL, SERVICE_LABEL } from './project.js';
 
 const MiB = 1024 * 1024;
 
+/** Whether `docker compose version` answers with v2, for the engine the environment names. */
+export async function composeV2Works(env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const result = await execa('docker', ['compose', 'version', '--short'], {
+    ...(env ? { env } : {}),
+    reject: false,
+    timeout: 15_000,
+  }).catch(() => ({ exitCode: 1, stdout: '' }));
+  return result.exitCode === 0 && /^v?2\./.test(String(result.stdout).trim());
+}
+
 export async function requireCompose(): Promise<void> {
-  const result = await execa('docker', ['compose', 'version', '--short'], { reject: false, timeout: 15_000 }).catch(
-    () => ({ exitCode: 1, stdout: '' }),
-  );
-  if (result.exitCode !== 0 || !/^v?2\./.test(String(result.stdout).trim())) {
+  if (!(await composeV2Works())) {
     throw new DeLabError(
       tr({
         en: 'Docker Compose v2 is missing (`docker compose version` failed).',

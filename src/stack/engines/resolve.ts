@@ -7,6 +7,7 @@ import { DeLabError, EXIT } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import { engineClient, withTimeout } from '../engine.js';
 import { bindCliEnv, engineCliEnv } from './cli-env.js';
+import { composeV2Works } from '../preflight.js';
 import { defaultSlots, type EngineSpec } from '../../config/engines.js';
 
 /** One engine of the pool, reachable and checked, with its share of the class. */
@@ -76,12 +77,7 @@ async function clientFor(
 }
 
 async function requireComposeFor(name: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const result = await execa('docker', ['compose', 'version', '--short'], {
-    env,
-    reject: false,
-    timeout: 15_000,
-  }).catch(() => ({ exitCode: 1, stdout: '' }));
-  if (result.exitCode !== 0 || !/^v?2\./.test(String(result.stdout).trim()))
+  if (!(await composeV2Works(env)))
     throw usage(
       `Docker Compose v2 does not work for engine ${name} (\`docker compose version\` failed).`,
       `엔진 ${name}에서 Docker Compose v2가 동작하지 않습니다(\`docker compose version\` 실패).`,
