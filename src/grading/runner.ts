@@ -315,7 +315,7 @@ export async function runExercise(
     }
     for (const project of ctx.composeProjects)
       await composeDown(project, { ...cliEnv(ctx.docker), DE_LAB_IMAGE_PREFIX: ctx.prefix });
-    await removeImagesInTurn(ctx.docker, ctx.builtImages, { force: true }).catch(() => undefined);
+    await removeImagesInTurn(ctx.docker, ctx.builtImages, { force: true, keepCache: true }).catch(() => undefined);
     rmSync(ctx.privateDir, { recursive: true, force: true });
   }
   return {

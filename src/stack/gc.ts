@@ -1,7 +1,9 @@
 import type Dockerode from 'dockerode';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { PROJECT_LABEL } from './project.js';
-import { removeImagesInTurn } from './sandbox/image-lock.js';
+import { chainsToDrop, engineKey, readChains } from './sandbox/build-cache.js';
+import { dropBuildCache, imageLockDir, removeImagesInTurn } from './sandbox/image-lock.js';
 
 export interface GcPlan {
   containers: Array<{ id: string; name: string; project?: string }>;
@@ -9,6 +11,8 @@ export interface GcPlan {
   volumes: Array<{ name: string; project?: string }>;
   /** Images checks build (de-lab-check/*): rebuilt by the next check, so leftovers once no container uses them. */
   images: Array<{ id: string; tag: string }>;
+  /** Chains of build-cache layers that checks kept on this engine (see build-cache.ts). */
+  buildCache?: number;
 }
 
 /** Repository prefix of the images that checks build (exercise.yaml: de-lab-check/{day}-{exercise}:{role}). */
@@ -70,7 +74,8 @@ export async function planGc(docker: Dockerode, ownedProjects: string[]): Promis
     .flatMap((image) =>
       (image.RepoTags ?? []).filter((tag) => tag.startsWith(CHECK_IMAGE_PREFIX)).map((tag) => ({ id: image.Id, tag })),
     );
-  return { containers, networks, volumes, images };
+  const buildCache = chainsToDrop(readChains(join(imageLockDir(), 'cache')), engineKey(docker), 0).length;
+  return { containers, networks, volumes, images, buildCache };
 }
 
 export async function applyGc(docker: Dockerode, plan: GcPlan): Promise<void> {
@@ -84,6 +89,7 @@ export async function applyGc(docker: Dockerode, plan: GcPlan): Promise<void> {
     (plan.images ?? []).map((image) => image.tag),
   );
   for (const error of failed.values()) ignoreMissingOrInUse(error);
+  if (plan.buildCache) await dropBuildCache(docker);
 }
 
 function ignoreMissingOrInUse(error: unknown): void {

@@ -15,7 +15,8 @@ async function gc(ctx: Context, options: { dryRun?: boolean; yes?: boolean }): P
     docker,
     listLabs().map((lab) => `de-lab-${lab.id}`),
   );
-  const total = plan.containers.length + plan.networks.length + plan.volumes.length + plan.images.length;
+  const total =
+    plan.containers.length + plan.networks.length + plan.volumes.length + plan.images.length + (plan.buildCache ?? 0);
   const describe = () =>
     [
       ...plan.containers.map((c) => `  container ${c.name}${c.project ? ` (${c.project})` : ''}`),
@@ -25,6 +26,11 @@ async function gc(ctx: Context, options: { dryRun?: boolean; yes?: boolean }): P
         (i) =>
           `  image     ${i.tag} ${style.dim(tr({ en: '(built by a check; the next check rebuilds it)', ko: '(검사가 만든 이미지. 다음 검사가 다시 빌드)' }))}`,
       ),
+      ...(plan.buildCache
+        ? [
+            `  cache     ${tr({ en: `${plan.buildCache} chain(s) of layers that checks' builds reuse`, ko: `검사 빌드가 재사용하는 레이어 묶음 ${plan.buildCache}개` })} ${style.dim(tr({ en: '(the next check builds slower once)', ko: '(다음 검사 빌드가 한 번 느려짐)' }))}`,
+          ]
+        : []),
     ].join('\n');
   if (total === 0) {
     ctx.emit({ removed: plan, dryRun: options.dryRun === true }, () =>

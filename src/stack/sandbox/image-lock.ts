@@ -2,6 +2,15 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import {
+  chainsToDrop,
+  dropChain,
+  engineKey,
+  KEPT_CHAINS,
+  readChains,
+  recordChain,
+  untaggedParents,
+} from './build-cache.js';
 
 /**
  * Learner images are built with the classic builder, whose cache is made of untagged
@@ -165,23 +174,50 @@ export async function withRemovalTurn<T>(work: () => Promise<T>, options: ImageL
 /**
  * Removes images by tag (never by id: two learners whose builds hit the same cache share one
  * image id) in one removal turn. Returns the error of each tag that was not removed.
+ * With keepCache, the untagged parents stay as build cache (see build-cache.ts): the newest
+ * KEPT_CHAINS chains of this engine are kept, older ones go in the same turn.
  */
 export async function removeImagesInTurn(
   docker: Dockerode,
   tags: Iterable<string>,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; keepCache?: boolean } & ImageLockOptions = {},
 ): Promise<Map<string, unknown>> {
   const list = [...new Set(tags)];
   const failed = new Map<string, unknown>();
   if (list.length === 0) return failed;
+  const cacheDir = join(options.dir ?? imageLockDir(), 'cache');
   await withRemovalTurn(async () => {
     for (const tag of list) {
+      let parents: string[] = [];
       try {
-        await docker.getImage(tag).remove(options.force ? { force: true } : {});
+        parents = options.keepCache ? await untaggedParents(docker, tag) : [];
+        await docker.getImage(tag).remove({
+          ...(options.force ? { force: true } : {}),
+          ...(options.keepCache ? { noprune: true } : {}),
+        });
       } catch (error) {
         failed.set(tag, error);
+        continue;
+      }
+      try {
+        recordChain(cacheDir, { engine: engineKey(docker), ids: parents });
+      } catch {
+        // an unwritable record: the layers stay as the engine's dangling images, for `docker image prune`
       }
     }
-  });
+    if (options.keepCache)
+      for (const record of chainsToDrop(readChains(cacheDir), engineKey(docker), KEPT_CHAINS))
+        await dropChain(docker, record).catch(() => undefined);
+  }, options);
   return failed;
+}
+
+/** Removes every build-cache chain that checks left on this engine (de-lab gc). Returns how many. */
+export async function dropBuildCache(docker: Dockerode, options: ImageLockOptions = {}): Promise<number> {
+  const cacheDir = join(options.dir ?? imageLockDir(), 'cache');
+  return withRemovalTurn(async () => {
+    const records = chainsToDrop(readChains(cacheDir), engineKey(docker), 0);
+    for (const record of records) await dropChain(docker, record);
+    return records.length;
+  }, options);
 }

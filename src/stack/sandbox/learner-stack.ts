@@ -319,7 +319,7 @@ export async function removeRoleImages(docker: Dockerode, role: string): Promise
     const ofProject = (image.Labels?.[PROJECT_LABEL] ?? '').endsWith(`-${role}`);
     chosen.push(...tags.filter((t) => tagPattern.test(t) || (ofProject && tags.length === 1)));
   }
-  const failed = await removeImagesInTurn(docker, chosen);
+  const failed = await removeImagesInTurn(docker, chosen, { keepCache: true });
   return [...new Set(chosen)].flatMap((tag) => {
     if (!failed.has(tag)) return [tag];
     const error = failed.get(tag);
