@@ -8,7 +8,9 @@ import { composeDown } from './steps.js';
 import { cliEnv } from '../stack/engines/cli-env.js';
 import type { CheckResult, ExerciseResult, StepResult } from './results.js';
 import { toCrlf } from './line-endings.js';
-import { gradeExercise, startPrivateStack } from './session.js';
+import { gradeExercise, runReference, startPrivateStack } from './session.js';
+import { needsReference } from './runner.js';
+import { loadGradingSpec } from './spec.js';
 
 export interface SelftestRow {
   day: string;
@@ -58,6 +60,8 @@ export async function selftestDay(input: {
   keep?: boolean;
   /** Grade copies of the starter and the solution with Windows (CRLF) line endings. */
   crlf?: boolean;
+  /** Run the solution as a submission too, after its run as the reference (two runs, compared). */
+  twice?: boolean;
   onRow?: (row: SelftestRow) => void;
   onProgress?: (event: { exercise: string; role: string; step?: StepResult; check?: CheckResult }) => void;
 }): Promise<SelftestRow[]> {
@@ -74,7 +78,30 @@ export async function selftestDay(input: {
       const row: SelftestRow = { day: input.lab.id, exercise, verdict: 'error', seconds: 0 };
       try {
         const results: Partial<Record<'starter' | 'solution', ExerciseResult>> = {};
-        for (const role of ['starter', 'solution'] as const) {
+        const session = {
+          docker: input.docker,
+          lab: input.lab,
+          exercise,
+          dayDir: stack.dayDir,
+          dayProject: project,
+          prefix: input.prefix,
+          seed: input.seed,
+          portVars: stack.portVars,
+          runToken,
+          keepScratch: input.keep,
+          onStep: (step: StepResult & { role: string }) => input.onProgress?.({ exercise, role: step.role, step }),
+          onCheck: (check: CheckResult & { role: string }) => input.onProgress?.({ exercise, role: check.role, check }),
+        };
+        // The reference run is the solution's own result: the checks that compare with the reference
+        // observe it, all others judge it. Runs the solution once, not twice (--twice: once more as a
+        // submission, which shows a reference whose output changes from run to run).
+        const once = !input.crlf && !input.twice && needsReference(loadGradingSpec(input.lab, exercise));
+        if (once) {
+          const own = join(input.lab.dir, 'exercises', exercise, 'solution');
+          results.solution = (await runReference({ ...session, workdir: own })).result;
+        }
+        for (const role of once ? (['starter'] as const) : (['starter', 'solution'] as const)) {
+          if (role === 'starter' && once && !results.solution!.passed) break;
           // gradeExercise takes the declared files from here onto a fresh copy of the starter.
           const own = join(input.lab.dir, 'exercises', exercise, role);
           const workdir = input.crlf ? crlfCopy(own, join(stack.root, `crlf-${exercise}-${role}`)) : own;
@@ -95,12 +122,14 @@ export async function selftestDay(input: {
             onCheck: (check) => input.onProgress?.({ exercise, role: check.role, check }),
           });
         }
-        row.starter = summary(results.starter!);
+        if (results.starter) row.starter = summary(results.starter);
         row.solution = summary(results.solution!);
-        const starterFails = !results.starter!.passed;
+        const starterFails = results.starter !== undefined && !results.starter.passed;
         const solutionPasses = results.solution!.passed;
         row.verdict = starterFails && solutionPasses ? 'ok' : 'violation';
-        if (!starterFails) row.reason = 'the starter passes every check';
+        if (!solutionPasses && !results.starter)
+          row.reason = `the solution fails: ${row.solution.failing.join('; ')} (the starter was not run)`;
+        else if (!starterFails) row.reason = 'the starter passes every check';
         else if (!solutionPasses) row.reason = `the solution fails: ${row.solution.failing.join('; ')}`;
       } catch (error) {
         row.verdict = 'error';

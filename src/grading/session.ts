@@ -196,13 +196,52 @@ export async function referenceObservations(
 ): Promise<Record<string, unknown> | undefined> {
   const spec = loadGradingSpec(input.lab, input.exercise);
   if (!needsReference(spec)) return undefined;
-  const seed = input.seed ?? courseSeed();
+  const file = cacheFile ?? referenceFile(input);
+  const cached = readCachedReference(file, referenceKey(spec, input.seed ?? courseSeed()));
+  if (cached) return cached;
+  const { result, observations } = await runReference(input, file);
+  const broken = result.steps.find((s) => !s.ok) ?? result.checks.find((c) => c.status !== 'passed');
+  if (broken) {
+    const why =
+      'error' in broken && broken.error
+        ? broken.error
+        : ((broken as CheckResult).message ?? (broken as CheckResult).found);
+    throw new DeLabError(
+      tr({
+        en: `The reference solution of ${input.lab.id}/${input.exercise} did not run (${why}).`,
+        ko: `${input.lab.id}/${input.exercise}의 참조 답안이 실행되지 않았습니다(${why}).`,
+      }),
+      {
+        hint: tr({
+          en: `Check that ${input.lab.id}'s stack is healthy (\`de-lab status\`), then try again.`,
+          ko: `${input.lab.id} 스택이 정상인지(\`de-lab status\`) 확인한 뒤 다시 시도하세요.`,
+        }),
+        code: 'E_REFERENCE',
+      },
+    );
+  }
+  return observations;
+}
+
+/** Where the reference observations of an exercise and seed are cached for this day folder. */
+function referenceFile(input: SessionInput): string {
   // Outside the day folder that containers mount: no learner job can write a reference of its own.
   const referenceRoot = join(dirname(input.dayDir), '.de-lab', 'reference', input.lab.id);
-  const file = cacheFile ?? join(referenceRoot, `${input.exercise}.seed-${seed}.json`);
-  const key = referenceKey(spec, seed);
-  const cached = readCachedReference(file, key);
-  if (cached) return cached;
+  return join(referenceRoot, `${input.exercise}.seed-${input.seed ?? courseSeed()}.json`);
+}
+
+/**
+ * Runs the reference solution (a scratch copy of solution/) as the reference: the checks that
+ * compare with it record what they observe, every other check judges it as usual. When every step
+ * and check passed, its observations are cached for the checks of other folders (runs of the same
+ * seed then skip the reference). `selftest` takes this run as the solution's own result.
+ */
+export async function runReference(
+  input: SessionInput,
+  cacheFile?: string,
+): Promise<{ result: ExerciseResult; observations: Record<string, unknown> }> {
+  const spec = loadGradingSpec(input.lab, input.exercise);
+  const seed = input.seed ?? courseSeed();
   const scratch = scratchCopy(
     spec,
     join(spec.dir, 'solution'),
@@ -224,29 +263,13 @@ export async function referenceObservations(
     if (!input.keepScratch) removeScratch(scratch.dir);
   }
   const { result, observations } = run;
-  const broken = result.steps.find((s) => !s.ok) ?? result.checks.find((c) => c.status !== 'passed');
-  if (broken) {
-    const why =
-      'error' in broken && broken.error
-        ? broken.error
-        : ((broken as CheckResult).message ?? (broken as CheckResult).found);
-    throw new DeLabError(
-      tr({
-        en: `The reference solution of ${input.lab.id}/${input.exercise} did not run (${why}).`,
-        ko: `${input.lab.id}/${input.exercise}의 참조 답안이 실행되지 않았습니다(${why}).`,
-      }),
-      {
-        hint: tr({
-          en: `Check that ${input.lab.id}'s stack is healthy (\`de-lab status\`), then try again.`,
-          ko: `${input.lab.id} 스택이 정상인지(\`de-lab status\`) 확인한 뒤 다시 시도하세요.`,
-        }),
-        code: 'E_REFERENCE',
-      },
-    );
+  const broken = result.steps.some((s) => !s.ok) || result.checks.some((c) => c.status !== 'passed');
+  if (!broken && needsReference(spec)) {
+    const file = cacheFile ?? referenceFile(input);
+    mkdirSync(dirname(file), { recursive: true });
+    writeCachedReference(file, referenceKey(spec, seed), observations);
   }
-  mkdirSync(dirname(file), { recursive: true });
-  writeCachedReference(file, key, observations);
-  return observations;
+  return { result, observations };
 }
 
 function common(input: SessionInput, seed: number) {

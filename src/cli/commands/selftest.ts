@@ -32,7 +32,7 @@ export function renderSelftest(rows: SelftestRow[]): string {
 async function selftest(
   ctx: Context,
   days: string[],
-  options: { exercise?: string[]; seed?: number; keep?: boolean; crlf?: boolean },
+  options: { exercise?: string[]; seed?: number; keep?: boolean; crlf?: boolean; twice?: boolean },
 ): Promise<number> {
   const { listLabs, findLab } = await import('../../course/labs.js');
   const { requireEngine } = await import('../../stack/engine.js');
@@ -68,6 +68,7 @@ async function selftest(
           only: options.exercise,
           keep: options.keep,
           crlf: options.crlf,
+          twice: options.twice,
           onRow: (row) =>
             !ctx.json &&
             ctx.err(
@@ -104,6 +105,10 @@ export function register(program: Command): void {
     .addOption(seedOption('data seed (default: the course seed)'))
     .option('--keep', 'keep the private stack and files afterwards, to investigate')
     .option('--crlf', 'grade copies with Windows (CRLF) line endings: they must score the same')
+    .option(
+      '--twice',
+      'run each reference solution twice, as the reference and as a submission compared with it (shows output that changes between runs)',
+    )
     .addHelpText(
       'after',
       example([
@@ -111,6 +116,7 @@ export function register(program: Command): void {
         'de-lab selftest day1',
         'de-lab selftest day4 --exercise windowed-counts --verbose',
         'de-lab selftest day2 --crlf',
+        'de-lab selftest day4 --twice',
       ]),
     )
     .action(action(selftest));
