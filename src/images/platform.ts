@@ -73,6 +73,18 @@ export function enginePlatform(info: EngineFacts): Platform | undefined {
   return undefined;
 }
 
+/** The engine's own platform, or the refusal of a command that needs it when the engine has none of ours. */
+export function requireNative(native: Platform | undefined, info: EngineFacts): Platform {
+  if (native) return native;
+  throw new DeLabError(
+    tr({
+      en: `The engine runs on ${info.OSType ?? '?'}/${info.Architecture ?? '?'}, for which de-lab has no images: give --platform ${PLATFORMS.join(' or ')}.`,
+      ko: `엔진이 ${info.OSType ?? '?'}/${info.Architecture ?? '?'}에서 동작하는데 de-lab에는 그 플랫폼용 이미지가 없습니다. --platform ${PLATFORMS.join(' 또는 ')}을 주세요.`,
+    }),
+    { code: 'E_PLATFORM', exitCode: EXIT.usage },
+  );
+}
+
 /** Whether the engine keeps images in containerd's store, which holds several platforms under one tag. */
 export function containerdStore(info: EngineFacts): boolean {
   return (info.DriverStatus ?? []).some(
@@ -81,6 +93,15 @@ export function containerdStore(info: EngineFacts): boolean {
 }
 
 export const arch = (platform: Platform): string => platform.split('/')[1]!;
+
+/**
+ * The tag of one platform's variant of an image on an engine whose own platform is `native`: the
+ * usual tag for the engine's platform, `<tag>-<arch>` for another, since the classic image store
+ * keeps one image per tag (`images build --platform`, `images list`, `images load` all use it).
+ */
+export function variantTag(tag: string, platform: Platform, native: Platform | undefined): string {
+  return platform === native ? tag : `${tag}-${arch(platform)}`;
+}
 
 /**
  * The local base image for a platform that is not the engine's own, on the classic image store
@@ -130,7 +151,7 @@ export function planPlatform(
       }),
     );
   }
-  return { platform, emulated, tag: emulated ? `${tag}-${arch(platform)}` : tag, base, buildArgs, skipped };
+  return { platform, emulated, tag: variantTag(tag, platform, native), base, buildArgs, skipped };
 }
 
 /**
@@ -169,16 +190,7 @@ export async function platformPlans(
   const wanted = requested === undefined ? undefined : parsePlatform(requested);
   const info = await docker.info();
   const native = enginePlatform(info);
-  const platform = wanted ?? native;
-  if (!platform) {
-    throw new DeLabError(
-      tr({
-        en: `The engine runs on ${info.OSType ?? '?'}/${info.Architecture ?? '?'}, for which de-lab has no images: give --platform ${PLATFORMS.join(' or ')}.`,
-        ko: `엔진이 ${info.OSType ?? '?'}/${info.Architecture ?? '?'}에서 동작하는데 de-lab에는 그 플랫폼용 이미지가 없습니다. --platform ${PLATFORMS.join(' 또는 ')}을 주세요.`,
-      }),
-      { code: 'E_PLATFORM', exitCode: EXIT.usage },
-    );
-  }
+  const platform = wanted ?? requireNative(native, info);
   refuseUnsupported(recipes, platform);
   const plans = new Map(
     recipes.map((recipe) => [

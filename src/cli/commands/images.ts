@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { DeLabError, EXIT } from '../../core/errors.js';
-import { tr } from '../../i18n/lang.js';
-import { builtLines, failedLine, imageTable, loadedLine, pulledLines, savedLine } from '../render/images.js';
+import { builtLines, failedLine, imageTable, pulledLines } from '../render/images.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
+import { registerBundle } from './images-bundle.js';
 
 const buildFlags = (options: { caFile?: string; packages?: string }) => ({
   caFile: options.caFile,
@@ -12,26 +11,20 @@ const buildFlags = (options: { caFile?: string; packages?: string }) => ({
 
 /** The engine side of the image commands, loaded when one runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [recipes, overview, bundle, engine, tasks, labs, platform] = await Promise.all([
+  const [recipes, overview, engine, tasks, platform] = await Promise.all([
     import('../../images/recipes.js'),
     import('../../images/overview.js'),
-    import('../../images/bundle.js'),
     import('../../stack/engine.js'),
     import('../image-tasks.js'),
-    import('../../course/labs.js'),
     import('../../images/platform.js'),
   ]);
   return {
     findRecipes: recipes.findRecipes,
     imageTag: recipes.imageTag,
-    composeImages: recipes.composeImages,
     imageOverview: overview.imageOverview,
-    saveBundle: bundle.saveBundle,
-    loadBundle: bundle.loadBundle,
     requireEngine: engine.requireEngine,
     buildWithTasks: tasks.buildWithTasks,
     pullWithTasks: tasks.pullWithTasks,
-    findLab: labs.findLab,
     platformPlans: platform.platformPlans,
   };
 }
@@ -40,8 +33,8 @@ async function listImages(ctx: Context): Promise<number> {
   const engine = await engineModules();
   const { docker } = await engine.requireEngine();
   const { imagePrefix, packages } = ctx.config.values;
-  const images = await engine.imageOverview(docker, imagePrefix, packages);
-  ctx.emit({ prefix: imagePrefix, packages: packages || null, images }, (d) => imageTable(d.images));
+  const { platform, images } = await engine.imageOverview(docker, imagePrefix, packages);
+  ctx.emit({ prefix: imagePrefix, packages: packages || null, platform, images }, (d) => imageTable(d.images));
   return 0;
 }
 
@@ -83,32 +76,6 @@ async function pullImages(ctx: Context, names: string[]): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-async function saveImages(ctx: Context, names: string[], options: { out?: string; day?: string }): Promise<number> {
-  const engine = await engineModules();
-  if (!options.out)
-    throw new DeLabError(tr({ en: 'Say where to write the bundle.', ko: '번들을 쓸 위치를 알려 주세요.' }), {
-      hint: 'de-lab images save --out course-images.tar',
-      code: 'E_USAGE',
-      exitCode: EXIT.usage,
-    });
-  const { docker } = await engine.requireEngine();
-  const dayImages = options.day ? engine.composeImages(engine.findLab(options.day).composeFile) : [];
-  const recipeNames = options.day ? [...new Set([...names, ...dayImages.map((image) => image.name)])] : names;
-  const tags = engine.findRecipes(recipeNames).map((recipe) => engine.imageTag(ctx.config.values.imagePrefix, recipe));
-  const started = Date.now();
-  const manifest = await engine.saveBundle(docker, tags, options.out);
-  ctx.emit({ out: options.out, ...manifest, seconds: (Date.now() - started) / 1000 }, savedLine);
-  return 0;
-}
-
-async function loadImages(ctx: Context, file: string): Promise<number> {
-  const engine = await engineModules();
-  const { docker } = await engine.requireEngine();
-  const manifest = await engine.loadBundle(docker, file);
-  ctx.emit(manifest, loadedLine);
-  return 0;
-}
-
 export function register(program: Command): void {
   const images = program
     .command('images')
@@ -126,7 +93,7 @@ export function register(program: Command): void {
   images
     .command('list')
     .description(
-      'Show each image: present or missing, size, sources (a package folder when one stands in for a registry) and the days that use it',
+      "Show each image for the engine's platform and every other platform's variant present: state, size, the platforms its recipe builds for, sources (a package folder when one stands in for a registry) and the days that use it",
     )
     .addHelpText(
       'after',
@@ -171,20 +138,5 @@ export function register(program: Command): void {
     .addHelpText('after', example(['de-lab config set imagePrefix registry.example.com/de-lab', 'de-lab images pull']))
     .action(action(pullImages));
 
-  images
-    .command('save [names...]')
-    .description('Write an offline bundle (one tar with a checksum manifest) for a classroom without internet')
-    .option('--out <file>', 'bundle file to write')
-    .option('--day <day>', 'every image that day uses')
-    .addHelpText(
-      'after',
-      example(['de-lab images save --out all-images.tar', 'de-lab images save --day day1 --out day1.tar']),
-    )
-    .action(action(saveImages));
-
-  images
-    .command('load <file>')
-    .description("Verify a bundle's checksums and load its images into the engine")
-    .addHelpText('after', example(['de-lab images load day1.tar']))
-    .action(action(loadImages));
+  registerBundle(images);
 }
