@@ -217,7 +217,13 @@ export async function dropBuildCache(docker: Dockerode, options: ImageLockOption
   const cacheDir = join(options.dir ?? imageLockDir(), 'cache');
   return withRemovalTurn(async () => {
     const records = chainsToDrop(readChains(cacheDir), engineKey(docker), 0);
-    for (const record of records) await dropChain(docker, record);
-    return records.length;
+    let dropped = 0;
+    // A layer the engine will not remove now stays recorded for the next gc.
+    for (const record of records)
+      dropped += await dropChain(docker, record).then(
+        () => 1,
+        () => 0,
+      );
+    return dropped;
   }, options);
 }
