@@ -7,7 +7,7 @@ import { Cleanup, docker, dockerOk, sharedTempDir, smokeName, waitHealthy } from
 /**
  * Smoke tests of the built course images: each one starts the real image and makes it do real
  * work (Kafka round trip, a PySpark batch job over that topic, SQL from the tools container).
- * Fluentd and Turnilo have their own files (fluentd-image.test.ts, turnilo-image.test.ts), and
+ * Fluentd and Turnilo have their own files (fluentd-image.test.ts, druid.test.ts with test/helpers/turnilo-suite.ts), and
  * builds from an offline package folder are tested in image-packages.test.ts.
  */
 
