@@ -74,6 +74,9 @@ let inNetns = false;
 async function startEngine(): Promise<void> {
   mkdirSync(root, { recursive: true });
   inNetns = (await execa('ip', ['netns', 'add', netns], { reject: false })).exitCode === 0;
+  // In the host's namespace, `--bridge=none` would make this dockerd delete the host's docker0,
+  // which the default engine's builds and containers need: never start it there.
+  if (!inNetns) throw new Error(`could not make the network namespace ${netns} (ip netns add): run as root`);
   if (inNetns) await execa('ip', ['netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up']);
   const dockerd = [
     'dockerd',
