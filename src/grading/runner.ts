@@ -104,11 +104,13 @@ async function evaluate(
       }
       return { status: 'error', message: errorMessage(error), graderFault: error instanceof GraderFault };
     }
-    if (ctx.role === 'reference' && reference === undefined && kind.needsReference(check))
-      return { status: 'passed', observed, found: 'observed for the reference' };
+    // The reference run records what it observes, and is judged against itself: evidence that is
+    // empty or fails the check's other expectations fails the reference here (selftest takes this
+    // run as the solution's result), not every later comparison with it.
+    const own = ctx.role === 'reference' && reference === undefined && kind.needsReference(check);
     let verdict: ReturnType<typeof kind.judge>;
     try {
-      verdict = kind.judge(check, observed, reference);
+      verdict = kind.judge(check, observed, own ? observed : reference);
     } catch (error) {
       // A judge that throws (deep recursion, a check module's bug) fails this check only.
       if (error instanceof GraderFault) return { status: 'error', message: error.message, graderFault: true, observed };

@@ -30,7 +30,7 @@ describe('selftest and the reference run', () => {
     return { ...result, row: (JSON.parse(result.stdout) as { rows: SelftestRow[] }).rows[0]! };
   };
 
-  it('runs the solution once by default, and --twice shows that its output changes between runs', async () => {
+  it('runs the solution once by default, --twice shows that its output changes between runs, and an empty reference fails', async () => {
     const once = await selftest([]);
     expect(once.row.verdict, once.stdout).toBe('ok');
     expect(once.row.solution?.passed, once.stdout).toBe(true);
@@ -41,5 +41,16 @@ describe('selftest and the reference run', () => {
     expect(twice.row.verdict, twice.stdout).toBe('violation');
     expect(twice.row.solution?.failing.join(' '), twice.stdout).toMatch(/^same-as-reference/);
     expect(twice.exitCode).toBe(1);
+
+    // A reference that produces no rows fails its own run (nothing to compare with), so the
+    // starter is not judged against nothing.
+    writeFileSync(
+      join(labs, 'day7', 'exercises', 'seeded-squares', 'solution', 'squares.sh'),
+      '#!/bin/sh\necho "n,square"\n',
+    );
+    const empty = await selftest([]);
+    expect(empty.row.verdict, empty.stdout).toBe('violation');
+    expect(empty.row.solution?.failing.join(' '), empty.stdout).toMatch(/same-as-reference .*produced no rows/);
+    expect(empty.row.starter, empty.stdout).toBeUndefined();
   });
 });
