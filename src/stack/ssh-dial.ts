@@ -64,8 +64,14 @@ export class CommandConnection extends Duplex {
     child.on('close', (code, signal) => {
       clearTimeout(this.idle);
       if (this.destroyed) return;
-      if (code === 0) this.push(null);
-      else this.destroy(new Error(`${what} exited with ${code ?? signal}: ${lastLine(this.stderr) || 'no message'}`));
+      if (code === 0) {
+        this.push(null);
+        return;
+      }
+      // ESSH and the reason let a caller say what ssh said, in a sentence of its own.
+      const reason = lastLine(this.stderr) || 'no message';
+      const error = new Error(`${what} exited with ${code ?? signal}: ${reason}`);
+      this.destroy(Object.assign(error, { code: 'ESSH', reason }));
     });
   }
 
@@ -75,11 +81,12 @@ export class CommandConnection extends Duplex {
 
   override _write(chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.arm();
-    this.child.stdin!.write(chunk, encoding, done);
+    // A write that fails because the process is gone is not the error: its exit (below) says why.
+    this.child.stdin!.write(chunk, encoding, () => done());
   }
 
   override _final(done: (error?: Error | null) => void): void {
-    this.child.stdin!.end(done);
+    this.child.stdin!.end(() => done());
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {

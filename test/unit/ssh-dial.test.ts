@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type Dockerode from 'dockerode';
+import { resolveEngine } from '../../src/stack/engines/resolve.js';
 import { CommandConnection, sshDialArgs } from '../../src/stack/ssh-dial.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('ssh:// engines', () => {
   it('runs ssh as the docker CLI does: user, port, then `docker system dial-stdio` on the far side', () => {
@@ -45,6 +50,7 @@ describe('ssh:// engines', () => {
     conn.resume();
     const error = await new Promise<Error>((resolve) => conn.on('error', resolve));
     expect(error.message).toBe('ssh to ssh://me@box exited with 255: Permission denied (publickey).');
+    expect(error).toMatchObject({ code: 'ESSH', reason: 'Permission denied (publickey).' });
   });
 
   it('says when the command is missing, and emits an idle timeout as a socket does', async () => {
@@ -59,5 +65,29 @@ describe('ssh:// engines', () => {
     idle.setTimeout(20, never).setTimeout(0, never);
     await new Promise((resolve) => setTimeout(resolve, 60));
     idle.destroy();
+  });
+
+  it('names the engine and what ssh said when an ssh:// engine of --engines cannot be reached', async () => {
+    // An `ssh` first on PATH that records its arguments and refuses, as a server without our key would.
+    const bin = tempDir('de-lab-fake-ssh-');
+    writeFileSync(
+      join(bin, 'ssh'),
+      `#!/bin/sh\necho "$@" > ${join(bin, 'args')}\necho 'Permission denied (publickey).' >&2\nexit 255\n`,
+    );
+    chmodSync(join(bin, 'ssh'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const fallback = { docker: {} as Dockerode, host: 'unix:///var/run/docker.sock' };
+      const failed = resolveEngine({ name: 'ssh://ta@grader2:2222', kind: 'url' }, 1, fallback);
+      await expect(failed).rejects.toThrowError(
+        'Engine ssh://ta@grader2:2222 does not answer over ssh (Permission denied (publickey)).',
+      );
+      expect(readFileSync(join(bin, 'args'), 'utf8').trim()).toBe(
+        '-o ConnectTimeout=30 -T -l ta -p 2222 -- grader2 docker system dial-stdio',
+      );
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
