@@ -202,6 +202,22 @@ if (args.includes('--engines')) {
   console.log('Engine pool: not run (`npm run bench -- --engines default=1,<context>=1`).');
 }
 
+if (args.includes('--carry-images')) {
+  // A day's images carried to another engine, once: npm run bench -- --carry-images day5 --to unix:///run/e1.sock
+  const names = ['--carry-images', '--to', '--prefix'];
+  const carry = spawnSync(
+    'node',
+    [
+      join(root, 'bench', 'engine-images.js'),
+      ...args.filter((a, i) => names.includes(a) || names.includes(args[i - 1])),
+    ],
+    { stdio: 'inherit' },
+  );
+  if (carry.status !== 0) process.exitCode = 1;
+} else {
+  console.log('Image transfer: not run (`npm run bench -- --carry-images day5 --to <engine address>`).');
+}
+
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify(results, null, 2));
 console.log('\nSaved bench-results/latest.json');

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import type { Agent } from 'node:http';
 import { join } from 'node:path';
+import { sshAgent } from './ssh-dial.js';
 
 /** Where the Docker engine is, and why de-lab thinks so. */
 export interface EngineEndpoint {
@@ -54,20 +56,27 @@ export interface ModemOptions {
   socketPath?: string;
   host?: string;
   port?: number | string;
-  protocol?: 'http' | 'https' | 'ssh';
-  username?: string;
+  protocol?: 'http' | 'https';
+  /** ssh:// engines: connections made by `ssh … docker system dial-stdio`, as the docker CLI makes them. */
+  agent?: Agent;
   ca?: Buffer;
   cert?: Buffer;
   key?: Buffer;
 }
 
-/** Turns an engine address into dockerode/docker-modem connection options. */
+/**
+ * Turns an engine address into dockerode/docker-modem connection options. An ssh:// address runs
+ * the system's `ssh` (with `env`), not docker-modem's own ssh client: that one reads neither the
+ * ssh config nor known_hosts, so it would accept any host key and miss the keys and options that
+ * `docker` and `docker compose` use for the same engine.
+ */
 export function modemOptions(host: string, env: NodeJS.ProcessEnv = process.env): ModemOptions {
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
   if (host.startsWith('npipe://')) return { socketPath: host.slice('npipe://'.length).replace(/\//g, '\\') };
   const url = new URL(host);
   if (url.protocol === 'ssh:') {
-    return { protocol: 'ssh', host: url.hostname, port: url.port || 22, username: url.username || undefined };
+    // The host name only fills the HTTP Host header: the agent's connection is already the engine.
+    return { protocol: 'http', host: 'docker', agent: sshAgent(host, { ...process.env, ...env }) };
   }
   if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
     const tls =

@@ -17,15 +17,18 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
+import { startLoopbackSshd, type LoopbackSshd } from '../helpers/loopback-sshd.js';
 import { stacksMounting } from '../helpers/stacks-under.js';
 
 /**
  * `de-lab grade --engines` against the real engine plus one extra `dockerd` started here, with its
  * own data root, exec root, pid file and unix socket, in a network namespace of its own (entered
  * with nsenter, so the host's cgroup mounts stay visible), reached through a Docker context in a
- * private DOCKER_CONFIG. The fixture day7 and four quick learners of
- * test/fixtures/grading/submissions-day7 (see grade.test.ts): graded on one engine, then on both,
- * then with the extra engine stopped while it grades. Every process has TMPDIR under this test's
+ * private DOCKER_CONFIG, and as `ssh://…` through a loopback `sshd` of this test's own (own keys,
+ * port and known_hosts; an `ssh` first on PATH reads only that config), so that de-lab's Engine API
+ * calls, the image transfer and `docker compose` all take the ssh transport. The fixture day7 and
+ * four quick learners of test/fixtures/grading/submissions-day7 (see grade.test.ts): graded on one
+ * engine, then on both (over ssh), then with the extra engine (its context) stopped while it grades. Every process has TMPDIR under this test's
  * folder, so only the stacks this file made are looked for and removed.
  */
 const labsDir = join(repoRoot, 'test', 'fixtures', 'grading');
@@ -38,7 +41,13 @@ const root = join(work, 'engine');
 const socket = join(root, 'docker.sock');
 const netns = `de-lab-it-${tag}`;
 const context = `de-lab-it-${tag}`;
-const env = isolatedEnv({ DE_LAB_LABS_DIR: labsDir, TMPDIR: scratch, DOCKER_CONFIG: dockerConfig });
+const sshDir = join(work, 'ssh');
+const env = isolatedEnv({
+  DE_LAB_LABS_DIR: labsDir,
+  TMPDIR: scratch,
+  DOCKER_CONFIG: dockerConfig,
+  PATH: `${join(sshDir, 'bin')}:${process.env.PATH}`,
+});
 const grade = (args: string[]) =>
   deLab(['grade', 'day7', '--submissions', submissions, '--json', ...args], { env, timeout: 5 * 60_000 });
 const extra = (args: string[]) => execa('docker', ['-H', `unix://${socket}`, ...args], { reject: false });
@@ -69,6 +78,7 @@ const outcome = (r: Results) =>
   }));
 
 let daemonPid: number | undefined;
+let sshd: LoopbackSshd | undefined;
 let inNetns = false;
 
 async function startEngine(): Promise<void> {
@@ -135,9 +145,11 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
       cpSync(join(labsDir, 'submissions-day7', name), join(submissions, name), { recursive: true });
     await startEngine();
     await execa('docker', ['context', 'create', context, '--docker', `host=unix://${socket}`], { env });
+    sshd = await startLoopbackSshd(sshDir, `unix://${socket}`);
   }, 120_000);
 
   afterAll(async () => {
+    await sshd?.stop().catch(() => undefined);
     await stopEngine().catch(() => undefined);
     for (const project of await ours())
       await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
@@ -159,19 +171,26 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
     if (inNetns) expect(readlinkSync(`/proc/${daemonPid}/ns/net`)).not.toBe(readlinkSync('/proc/self/ns/net'));
   });
 
-  it('grades across both engines with the scores of one engine, carrying the images over', async () => {
+  it('grades across both engines (the extra one over ssh) with the scores of one engine, carrying the images over', async () => {
     const one = await grade(['--out', join(work, 'out-one')]);
     expect(one.exitCode, one.stderr).toBe(0);
     single = JSON.parse(one.stdout);
     expect(single.learners.every((l) => l.engine === undefined)).toBe(true);
 
-    const two = await grade(['--out', join(work, 'out-two'), '--engines', `default=1,${context}=1`]);
+    const ssh = sshd!.url;
+    const two = await grade(['--out', join(work, 'out-two'), '--engines', `default=1,${ssh}=1`]);
     expect(two.exitCode, two.stderr).toBe(0);
     const pooled: Results = JSON.parse(two.stdout);
     expect(pooled.seed).toBe(single.seed);
     expect(outcome(pooled)).toEqual(outcome(single));
-    expect(new Set(pooled.learners.map((l) => l.engine))).toEqual(new Set(['default', context]));
-    expect(pooled.engines?.map((e) => e.name)).toEqual(['default', context]);
+    expect(new Set(pooled.learners.map((l) => l.engine))).toEqual(new Set(['default', ssh]));
+    expect(pooled.engines?.map((e) => e.name)).toEqual(['default', ssh]);
+    // It went through sshd, with the test's key, and de-lab left no ssh connection open.
+    expect(readFileSync(join(sshDir, 'sshd.log'), 'utf8')).toMatch(/Accepted publickey for /);
+    const port = new URL(ssh).port;
+    const sshLeft = async () => String((await execa('pgrep', ['-af', '--', `-p ${port} `], { reject: false })).stdout);
+    for (let i = 0; i < 50 && (await sshLeft()) !== ''; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await sshLeft()).toBe('');
     expect(pooled.engines?.reduce((sum, e) => sum + e.learners, 0)).toBe(4);
     // The day's image arrived with the same ID as on the default engine.
     const inspect = ['image', 'inspect', '-f', '{{.Id}}', 'debian:bookworm-slim'];

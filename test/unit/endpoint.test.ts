@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultHost, modemOptions, resolveEndpoint } from '../../src/stack/endpoint.js';
@@ -37,12 +38,10 @@ describe('engine endpoint', () => {
     expect(modemOptions(defaultHost('win32'))).toEqual({ socketPath: '\\\\.\\pipe\\docker_engine' });
     expect(modemOptions('tcp://10.0.0.5:2375', {})).toMatchObject({ host: '10.0.0.5', port: '2375', protocol: 'http' });
     expect(modemOptions('tcp://10.0.0.5', { DOCKER_TLS_VERIFY: '1' })).toMatchObject({ port: 2376, protocol: 'https' });
-    expect(modemOptions('ssh://me@box:2222')).toMatchObject({
-      protocol: 'ssh',
-      host: 'box',
-      port: '2222',
-      username: 'me',
-    });
+    // ssh: plain HTTP over connections that `ssh … docker system dial-stdio` makes (test/unit/ssh-dial.test.ts).
+    const ssh = modemOptions('ssh://me@box:2222');
+    expect(ssh).toMatchObject({ protocol: 'http', host: 'docker' });
+    expect(ssh.agent).toBeInstanceOf(Agent);
     expect(() => modemOptions('ftp://x')).toThrowError(/unsupported engine address/);
   });
 

@@ -88,6 +88,19 @@ async function requireComposeFor(name: string, env: NodeJS.ProcessEnv): Promise<
     );
 }
 
+/** An ssh:// engine (or a context of one) whose `ssh … docker system dial-stdio` failed: what ssh said. */
+function sshFailed(name: string, said = ''): DeLabError {
+  const reason = said.replace(/\.$/, '');
+  return usage(
+    `Engine ${name} does not answer over ssh (${reason}).`,
+    `엔진 ${josa(name, '이/가')} ssh로 응답하지 않습니다(${reason}).`,
+    {
+      en: 'Check that `ssh <user@host> docker version` works from this machine (key, known host key, Docker on that host), or drop it from --engines.',
+      ko: '이 컴퓨터에서 `ssh <user@host> docker version`이 되는지(키, 알려진 호스트 키, 그 호스트의 Docker) 확인하거나 --engines에서 빼세요.',
+    },
+  );
+}
+
 /** Reaches one engine: its client, CLI environment, memory and slots; throws one sentence of what to fix. */
 export async function resolveEngine(
   spec: EngineSpec,
@@ -103,6 +116,7 @@ export async function resolveEngine(
     memoryBytes = Number(info?.MemTotal ?? 0);
   } catch (error) {
     if (error instanceof DeLabError && error.code === 'E_ENGINES') throw error;
+    if ((error as { code?: string }).code === 'ESSH') throw sshFailed(spec.name, (error as { reason?: string }).reason);
     throw usage(
       `Engine ${spec.name} does not answer.`,
       `엔진 ${josa(spec.name, '이/가')} 응답하지 않습니다.`,
