@@ -200,7 +200,8 @@ async function cleanup(ctx: RunContext, step: Extract<Step, { kind: 'cleanup' }>
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   };
   for (const name of step.containers) await ctx.docker.getContainer(name).remove({ force: true, v: true }).catch(gone);
-  for (const error of (await removeImagesInTurn(ctx.docker, step.images, { force: true, keepCache: true })).values()) gone(error);
+  for (const error of (await removeImagesInTurn(ctx.docker, step.images, { force: true, keepCache: true })).values())
+    gone(error);
   for (const name of step.volumes) await ctx.docker.getVolume(name).remove({ force: true }).catch(gone);
   for (const name of step.networks) await ctx.docker.getNetwork(name).remove().catch(gone);
   return '';
