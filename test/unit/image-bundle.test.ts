@@ -12,6 +12,7 @@ import {
 } from '../../src/images/bundle-format.js';
 import { DeLabError, EXIT } from '../../src/core/errors.js';
 import { setLang } from '../../src/i18n/lang.js';
+import { thrown } from '../helpers/thrown.js';
 import { variantTag } from '../../src/images/platform.js';
 import { buildCommand, buildsFor, imagePlatform, parsePlatforms } from '../../src/images/variants.js';
 
@@ -32,15 +33,6 @@ function v2(): BundleManifest {
       { platform: 'linux/arm64', file: 'images-arm64.tar', sha256: sum('d'), bytes: 20 },
     ],
   };
-}
-
-function thrown(fn: () => unknown): DeLabError {
-  try {
-    fn();
-  } catch (error) {
-    return error as DeLabError;
-  }
-  throw new Error('did not throw');
 }
 
 afterEach(() => setLang('en'));

@@ -6,6 +6,7 @@ import { builtLines } from '../../src/cli/render/images.js';
 import { DeLabError, EXIT } from '../../src/core/errors.js';
 import { imagesDir } from '../../src/core/paths.js';
 import { setLang } from '../../src/i18n/lang.js';
+import { thrown } from '../helpers/thrown.js';
 import {
   containerdStore,
   enginePlatform,
@@ -39,15 +40,6 @@ const containerdEngine = {
   Architecture: 'aarch64',
   DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
 };
-
-function thrown(fn: () => unknown): DeLabError {
-  try {
-    fn();
-  } catch (error) {
-    return error as DeLabError;
-  }
-  throw new Error('did not throw');
-}
 
 afterEach(() => setLang('en'));
 beforeAll(() => configureColor(false));
