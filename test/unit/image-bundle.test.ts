@@ -10,7 +10,7 @@ import {
   wantedEntries,
   type BundleManifest,
 } from '../../src/images/bundle-format.js';
-import { DeLabError, EXIT } from '../../src/core/errors.js';
+import { EXIT } from '../../src/core/errors.js';
 import { setLang } from '../../src/i18n/lang.js';
 import { thrown } from '../helpers/thrown.js';
 import { variantTag } from '../../src/images/platform.js';
