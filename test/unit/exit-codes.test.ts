@@ -75,6 +75,11 @@ describe('exit codes', () => {
     ['grade merge: a whole run, not a shard', ['grade', 'merge', graded], /not a shard/],
     ['grade grade: no --submissions', ['grade', 'day1'], /needs --submissions/],
     ['grade grade: a day that does not exist', ['grade', 'day99', '--submissions', empty], /day99/],
+    [
+      'grade grade: a submissions folder that is not there, said before any engine is asked',
+      ['grade', 'day1', '--submissions', missing, '--engines', 'ssh://nobody@127.0.0.1:1'],
+      /The submissions folder .* does not exist/,
+    ],
   ])('%s: 2 (usage), in one sentence with a hint', async (_name, args, message) => {
     await main(['node', 'de-lab', ...args]);
     expect(stderr).toMatch(message);

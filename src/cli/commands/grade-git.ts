@@ -53,6 +53,8 @@ export async function submissionsFrom(
         }),
         'de-lab grade day1 --submissions repos.txt --deadline 2026-03-06T18:00:00+09:00',
       );
+    // A missing folder is said first, before the engines are asked (grade --engines).
+    (await import('../../grading/grade/submissions.js')).requireSubmissionsFolder(options.submissions);
     return { dir: options.submissions };
   }
   const entries = parseRepoList(readFileSync(options.submissions, 'utf8'));

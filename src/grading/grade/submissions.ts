@@ -46,19 +46,7 @@ export function roleOf(learner: string): string {
 
 /** The submissions in a folder, sorted by learner id. Hidden entries are ignored. */
 export function findSubmissions(dir: string): Submission[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new DeLabError(
-      tr({ en: `The submissions folder ${dir} does not exist.`, ko: `제출물 폴더 ${dir}이(가) 없습니다.` }),
-      {
-        hint: tr({
-          en: 'Pass --submissions DIR: a folder with one folder, .zip or .tar.gz per learner.',
-          ko: '--submissions DIR로 학습자마다 폴더, .zip 또는 .tar.gz가 하나씩 든 폴더를 지정하세요.',
-        }),
-        code: 'E_NO_SUBMISSIONS',
-        exitCode: EXIT.usage,
-      },
-    );
-  }
+  requireSubmissionsFolder(dir);
   const found: Submission[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.')) continue;
@@ -176,4 +164,21 @@ export function detectLayout(
     if (wrapped) return wrapped;
   }
   return { base: root, layout: 'none', found: [] };
+}
+
+/** Refuses a submissions folder that is not there, before anything else is checked or started. */
+export function requireSubmissionsFolder(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new DeLabError(
+      tr({ en: `The submissions folder ${dir} does not exist.`, ko: `제출물 폴더 ${dir}이(가) 없습니다.` }),
+      {
+        hint: tr({
+          en: 'Pass --submissions DIR: a folder with one folder, .zip or .tar.gz per learner.',
+          ko: '--submissions DIR로 학습자마다 폴더, .zip 또는 .tar.gz가 하나씩 든 폴더를 지정하세요.',
+        }),
+        code: 'E_NO_SUBMISSIONS',
+        exitCode: EXIT.usage,
+      },
+    );
+  }
 }
