@@ -24,6 +24,7 @@ import {
 } from '../stack/sandbox/learner-compose.js';
 import { composeDown } from '../stack/sandbox/private-stack.js';
 import { dropEscapingLinks } from '../stack/sandbox/folders.js';
+import { lastLine as lastLineOf } from '../core/text.js';
 
 class StepFailure extends Error {
   constructor(
@@ -183,15 +184,7 @@ async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-u
   return tail(String(result.all), 5);
 }
 
-function lastLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .at(-1) ?? 'no output'
-  );
-}
+const lastLine = (text: string): string => lastLineOf(text) ?? 'no output';
 
 export { composeDown };
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { lastLine } from '../core/text.js';
 
 /**
  * The structured verdict of a `grader` check. The grader prints exactly one line
@@ -72,12 +73,4 @@ export function readVerdict(
   if (typeof data !== 'object' || data === null || typeof verdict.ok !== 'boolean')
     throw new GraderFault('the grader gave a verdict without "ok": true or false');
   return { ok: verdict.ok, expected: displayText(verdict.expected), found: displayText(verdict.found) };
-}
-
-function lastLine(text: string): string | undefined {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .at(-1);
 }

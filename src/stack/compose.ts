@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { DeLabError, errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import type { Lab } from '../course/labs.js';
+import { lastLine as lastLineOf } from '../core/text.js';
 
 /** Everything de-lab passes to `docker compose` for one day's stack. */
 export interface ComposeTarget {
@@ -82,13 +83,7 @@ export function composeProcess(target: ComposeTarget, args: string[]): ResultPro
   });
 }
 
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return lines[lines.length - 1] ?? 'no output';
-}
+const lastLine = (text: string): string => lastLineOf(text) ?? 'no output';
 
 export function composeHint(output: string): string {
   if (/address already in use|port is already allocated/i.test(output)) {

@@ -4,6 +4,7 @@ import type { Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
 import { projectContainers } from './project.js';
 import { execService } from './sandbox/containers.js';
+import { lastLine as lastLineOf } from '../core/text.js';
 
 export type Generator = NonNullable<Lab['generator']>;
 
@@ -35,11 +36,7 @@ export interface GeneratorReport {
 
 /** The last non-empty line of a process's output, without its full stop. */
 export function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return (lines[lines.length - 1] ?? 'no output').replace(/[.\s]+$/, '');
+  return (lastLineOf(text) ?? 'no output').replace(/[.\s]+$/, '');
 }
 
 /** The day's generator, or an error that says which days have one. */

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { lastLine as lastLineOf } from '../core/text.js';
 
 /**
  * The command line the docker CLI's ssh connection helper runs for
@@ -23,15 +24,7 @@ export function sshDialArgs(address: string): string[] {
 }
 
 /** The last line ssh wrote to stderr: why it failed (`Permission denied (publickey).`, …). */
-function lastLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .at(-1) ?? ''
-  );
-}
+const lastLine = (text: string): string => lastLineOf(text) ?? '';
 
 /**
  * A child process's stdin and stdout as one connection, with what an HTTP agent asks of a socket
