@@ -162,10 +162,11 @@ export function checkResources(facts: EngineFacts, neededMemoryBytes: number): D
 }
 
 /** Free disk under the engine's root directory, when that directory is on this machine. */
-export async function checkDisk(facts: EngineFacts, neededBytes = 20 * GiB): Promise<DoctorCheck> {
+export async function checkDisk(facts: EngineFacts, neededBytes = 20 * GiB, local = true): Promise<DoctorCheck> {
   const root = String(facts.info.DockerRootDir ?? '/var/lib/docker');
   const title = tr({ en: 'Disk for images', ko: '이미지용 디스크' });
-  if (!existsSync(root)) {
+  // An engine on another machine: a folder of the same name here says nothing about its disk.
+  if (!local || !existsSync(root)) {
     return {
       id: 'disk',
       title,

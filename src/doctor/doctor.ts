@@ -17,6 +17,9 @@ import {
   type EngineFacts,
 } from './checks.js';
 import { checkPackages } from './packages.js';
+import { courseImages, foldersCheck, imagesCheck } from './engine-images.js';
+import type { EngineTarget } from './engine-target.js';
+import { onThisMachine } from '../stack/engines/disk.js';
 import type { DoctorCheck, DoctorReport } from './types.js';
 import { checkDesktopVm, checkWorkspaceDrive, detectWsl } from './windows.js';
 
@@ -127,22 +130,31 @@ export async function checkDayBudget(
   };
 }
 
-/** `root`: where the host's /proc is read (a folder of fakes in tests). */
+/**
+ * `root`: where the host's /proc is read (a folder of fakes in tests). `target`: the engine of
+ * `--engine` instead of the one the docker CLI would use.
+ */
 export async function runDoctor(
   config: ResolvedConfig,
   env: NodeJS.ProcessEnv = process.env,
   root = '/',
+  target?: EngineTarget,
 ): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
-  const { check: engineCheck, facts } = await checkEngine(env);
+  const { check: engineCheck, facts } = await checkEngine(target?.apiEnv ?? env);
   checks.push(engineCheck);
   if (facts) checks.push(checkEngineVersion(facts));
-  checks.push(await checkCompose(env));
+  checks.push(await checkCompose(target?.cliEnv ?? env));
   const labs = listLabs();
   const largest = Math.max(0, ...labs.map((lab) => lab.memoryMiB)) * MiB;
+  const host = String(engineCheck.data?.host ?? '');
+  const localEngine = onThisMachine(host);
   if (facts) {
     checks.push(checkResources(facts, largest));
-    checks.push(await checkDisk(facts));
+    checks.push(await checkDisk(facts, undefined, localEngine));
+    const images = await courseImages(facts.docker, labs, config.values.imagePrefix).catch((error: Error) => error);
+    checks.push(imagesCheck(images, localEngine, target?.name ?? host));
+    if (!localEngine) checks.push(await foldersCheck(facts.docker, images instanceof Error ? undefined : images.held));
   }
   const wsl = detectWsl({ root, env });
   for (const check of [checkDesktopVm(wsl, facts?.info), checkWorkspaceDrive(wsl, config.values.workspace)])
@@ -150,9 +162,6 @@ export async function runDoctor(
   checks.push(checkArchitecture(facts));
   checks.push(checkExtraCa(config));
   checks.push(checkPackages(config));
-  const localEngine =
-    String(engineCheck.data?.host ?? '').startsWith('unix://') ||
-    String(engineCheck.data?.host ?? '').startsWith('npipe://');
   const running = facts ? await runningProjects(facts.docker) : new Map<string, Set<number>>();
   for (const lab of labs) checks.push(await checkDayBudget(lab, facts, facts !== undefined && localEngine, running));
   const runningDays = labs.filter((lab) => running.has(`de-lab-${lab.id}`)).map((lab) => lab.id);

@@ -9,3 +9,13 @@ export function thrown(fn: () => unknown): DeLabError {
   }
   throw new Error('did not throw');
 }
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function rejected(promise: Promise<unknown>): Promise<DeLabError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as DeLabError;
+  }
+  throw new Error('did not reject');
+}

@@ -201,6 +201,30 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
     expect(String((await extra(['volume', 'ls', '-q'])).stdout).trim()).toBe('');
   }, 240_000);
 
+  it('doctor --engine checks the extra engine over ssh and by its context: reachable, Compose, images, folders', async () => {
+    const byId = (stdout: string): Record<string, { verdict: string; data?: any }> =>
+      Object.fromEntries(
+        (JSON.parse(stdout).checks as Array<{ id: string; verdict: string; data?: any }>).map((c) => [c.id, c]),
+      );
+    const ssh = await deLab(['doctor', '--engine', sshd!.url, '--json'], { env });
+    const checks = byId(String(ssh.stdout));
+    expect(checks.engine!.data.host).toBe(sshd!.url);
+    expect(checks.engine!.verdict).toBe('ok');
+    expect(checks.compose!.verdict).toBe('ok');
+    // The pooled run carried day7's image there: that day lacks nothing on the extra engine.
+    const day7 = checks.images!.data.days.find((d: { day: string }) => d.day === 'day7');
+    expect(day7).toEqual({ day: 'day7', images: ['debian:bookworm-slim'], missing: [] });
+    // Asked through ssh with a file only that run knew: this engine shares this machine's disk.
+    expect(checks.folders).toMatchObject({ verdict: 'ok', data: { sees: true } });
+    // A context reaches the same engine (a unix socket here: on this machine, so not asked).
+    const byContext = byId(String((await deLab(['doctor', '--engine', context, '--json'], { env })).stdout));
+    expect(byContext.engine!.data).toMatchObject({ host: `unix://${socket}`, source: `context:${context}` });
+    expect(byContext.folders).toBeUndefined();
+    const unknown = await deLab(['doctor', '--engine', `no-such-${tag}`], { env });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain(`There is no Docker context named no-such-${tag}.`);
+  }, 120_000);
+
   it('gives the learners of an engine stopped mid-run back to the queue, graded on the other', async () => {
     const running = grade(['--out', join(work, 'out-lost'), '--engines', `default=1,${context}=1`]);
     // Stop the extra engine as soon as a learner's stack runs on it.

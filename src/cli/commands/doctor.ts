@@ -41,14 +41,25 @@ export function register(program: Command): void {
   program
     .command('doctor')
     .description('Check that this machine can run the course: Docker engine, Compose v2, memory, disk, ports')
+    .option(
+      '--engine <name>',
+      'check this Docker engine instead of the current one: a context name or an address (ssh://user@host, tcp://host:2376)',
+    )
     .addHelpText(
       'after',
-      example(['de-lab doctor', 'de-lab doctor --json', 'DOCKER_HOST=tcp://10.0.0.5:2376 de-lab doctor']),
+      example([
+        'de-lab doctor',
+        'de-lab doctor --json',
+        'de-lab doctor --engine ssh://ta@lab-vm',
+        'DOCKER_HOST=tcp://10.0.0.5:2376 de-lab doctor',
+      ]),
     )
     .action(
-      action(async (ctx) => {
+      action(async (ctx, options: { engine?: string }) => {
         const { runDoctor } = await import('../../doctor/doctor.js');
-        const report = await runDoctor(ctx.config);
+        const { engineTarget } = await import('../../doctor/engine-target.js');
+        const target = options.engine === undefined ? undefined : await engineTarget(options.engine);
+        const report = await runDoctor(ctx.config, process.env, '/', target);
         ctx.emit(report, renderDoctor);
         return report.ok ? 0 : 1;
       }),

@@ -12,7 +12,7 @@ import { example } from '../help.js';
 
 /** The engine side of a start, loaded together: module loading dominates this command's own start-up time. */
 async function engineModules() {
-  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress, stop, earlier] =
+  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress, stop, earlier, disk, refs] =
     await Promise.all([
       import('../../course/labs.js'),
       import('../../stack/engine.js'),
@@ -25,6 +25,8 @@ async function engineModules() {
       import('../render/start-progress.js'),
       import('../../stack/stop.js'),
       import('../../stack/earlier-data.js'),
+      import('../../stack/engines/disk.js'),
+      import('../../stack/engines/images.js'),
       // The engine client is the largest module start loads: fetched in the same batch, not after it.
       import('dockerode'),
     ]);
@@ -46,6 +48,8 @@ async function engineModules() {
     findEarlierData: earlier.findEarlierData,
     earlierDataNotice: earlier.earlierDataNotice,
     emptyCommand: earlier.emptyCommand,
+    requireSharedDisk: disk.requireSharedDisk,
+    composeRefs: refs.composeRefs,
   };
 }
 
@@ -80,7 +84,7 @@ export async function startDay(
   const engine = await engineModules();
   mark('modules');
   const lab = engine.findLab(day);
-  const { docker } = await engine.requireEngine();
+  const { docker, endpoint } = await engine.requireEngine();
   mark('engine');
   // One engine info for the memory checks, under way while the rest of preflight runs. Compose v2
   // is not checked up front (a process spawn on every start): a failing `compose up` checks it.
@@ -90,6 +94,8 @@ export async function startDay(
   mark('other days');
   await engine.ensureStartImages(ctx, docker, lab);
   mark('images');
+  const image = engine.composeRefs(lab.composeFile, ctx.config.values.imagePrefix)[0];
+  if (image) await engine.requireSharedDisk(docker, endpoint.host, image, lab.id);
   // Mount the workspace the learner stands in (else the configured one); create the day's folder
   // first, or Docker would create it owned by root.
   const found = engine.findWorkspace(process.cwd(), ctx.config.values.workspace);

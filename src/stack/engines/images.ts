@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { errorMessage } from '../../core/errors.js';
 
 /** Image references of a compose file's services, the prefix filled in. */
-function composeRefs(composeFile: string, prefix: string): string[] {
+export function composeRefs(composeFile: string, prefix: string): string[] {
   if (!existsSync(composeFile)) return [];
   const doc = parse(readFileSync(composeFile, 'utf8')) as { services?: Record<string, { image?: unknown }> };
   return Object.values(doc?.services ?? {})

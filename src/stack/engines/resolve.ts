@@ -35,7 +35,7 @@ interface ContextInfo {
 }
 
 /** A context's engine address and TLS files, as `docker context inspect` gives them. */
-async function inspectContext(name: string): Promise<{ host: string; certPath?: string }> {
+export async function inspectContext(name: string, flag = '--engines'): Promise<{ host: string; certPath?: string }> {
   const result = await execa('docker', ['context', 'inspect', name], { reject: false, timeout: 15_000 });
   const info = result.exitCode === 0 ? (JSON.parse(String(result.stdout)) as ContextInfo[])[0] : undefined;
   const host = info?.Endpoints?.docker?.Host;
@@ -44,8 +44,8 @@ async function inspectContext(name: string): Promise<{ host: string; certPath?: 
       `There is no Docker context named ${name}.`,
       `${josa(name, '이/가')} 붙은 Docker 컨텍스트가 없습니다.`,
       {
-        en: `Create it with \`docker context create ${name} --docker host=ssh://user@host\` (see \`docker context ls\`), or fix --engines.`,
-        ko: `\`docker context create ${name} --docker host=ssh://user@host\`로 만들거나(\`docker context ls\` 참고) --engines를 고치세요.`,
+        en: `Create it with \`docker context create ${name} --docker host=ssh://user@host\` (see \`docker context ls\`), or fix ${flag}.`,
+        ko: `\`docker context create ${name} --docker host=ssh://user@host\`로 만들거나(\`docker context ls\` 참고) ${josa(flag, '을/를')} 고치세요.`,
       },
     );
   const tls = info?.Storage?.TLSPath ? join(info.Storage.TLSPath, 'docker') : undefined;
