@@ -7,6 +7,13 @@ import { exerciseDir } from '../course/workspace.js';
 import type { CheckResult, ExerciseResult } from './results.js';
 import { giveBackToOwner } from '../stack/sandbox/give-back.js';
 import { gradeExercise } from './session.js';
+import { ensureResident } from '../stack/sandbox/resident.js';
+import { tr } from '../i18n/lang.js';
+
+const RESIDENT_TITLE = {
+  en: 'start the warm helper in your stack (once; it stays while the stack runs)',
+  ko: '스택에 웜 도우미 시작(한 번만, 스택이 도는 동안 유지)',
+};
 
 export interface CheckEvents {
   onExercise?: (exercise: { id: string; title: { en: string; ko: string } }) => void;
@@ -41,6 +48,10 @@ export async function checkInStack(
     const before = lastMeasured(input.workspaceRoot, input.lab.id, exercise.id);
     const withBefore = <C extends CheckResult>(check: C): C =>
       check.measured && before.has(check.id) ? { ...check, before: before.get(check.id) } : check;
+    // The lab's warm helper (day 4's Spark driver), as grade uses it: started once, kept while the stack runs.
+    await ensureResident(input.docker, input.lab, input.dayProject, () =>
+      input.onBegin?.({ type: 'step', id: 'resident', title: tr(RESIDENT_TITLE), role: 'learner' }),
+    ).catch(() => undefined);
     let result: ExerciseResult;
     try {
       result = await gradeExercise({

@@ -140,7 +140,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       15 * 60_000,
     );
 
-    describe("the graders' warm driver (gen/warm.py, started by de-lab grade in private stacks)", () => {
+    describe("the warm driver (gen/warm.py: de-lab grade starts it in private stacks, de-lab check in the learner's)", () => {
       const inSpark = '/home/spark/work/day4/warm-test';
       const onHost = join(workspace, 'day4', 'warm-test');
       let spark = '';
@@ -212,11 +212,21 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
         expect(spark).not.toBe('');
       });
 
+      it("is left running in the learner's stack by the check above, and leaves port 4040 to the learner's own job", async () => {
+        expect(await ping()).toBe(true);
+        const ui = await exec([
+          'python3',
+          '-c',
+          'import socket; socket.create_connection(("127.0.0.1", 4040), timeout=2)',
+        ]);
+        expect(ui.stderr).toMatch(/ConnectionRefusedError/);
+      });
+
       it(
         'runs a graded job warm with the same committed rows as a cold spark-submit, and serves the next job',
         async () => {
           cpSync(resolve('labs/day4/exercises/windowed-counts/solution/windowed_counts.py'), join(onHost, 'wc.py'));
-          await serve();
+          if (!(await ping())) await serve();
           const args = (dir: string, topic: string) => [
             '--job',
             `${inSpark}/wc.py`,

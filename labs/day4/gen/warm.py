@@ -94,7 +94,9 @@ def ping():
         reply = next(lines(sock), None)
     except OSError:
         reply = None
-    sys.exit(0 if reply and reply.get("pong") else 1)
+    # "busy" is an answer too: the driver is alive and running another request (a second
+    # `de-lab check` must not start a second driver over the first one's socket).
+    sys.exit(0 if reply and (reply.get("pong") or reply.get("busy")) else 1)
 
 
 # ---- server -------------------------------------------------------------------------------------

@@ -63,3 +63,21 @@ export async function startResident(docker: Dockerode, lab: Lab, project: string
   }
   return done(false, `it did not answer within ${spec.timeoutSec} s`);
 }
+
+/**
+ * `de-lab check`: the lab's resident helper in the learner's own stack, started when it does not
+ * answer (the first check, or after a run ended it); it stays while the stack runs. `started`
+ * tells whether this call started it.
+ */
+export async function ensureResident(
+  docker: Dockerode,
+  lab: Lab,
+  project: string,
+  onStart?: () => void,
+): Promise<(ResidentStart & { started: boolean }) | undefined> {
+  if (!lab.resident) return undefined;
+  if (await residentAnswers(docker, lab, project)) return { ready: true, seconds: 0, started: false };
+  onStart?.();
+  const start = await startResident(docker, lab, project);
+  return start && { ...start, started: true };
+}
