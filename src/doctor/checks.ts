@@ -52,7 +52,7 @@ export async function checkEngine(env: NodeJS.ProcessEnv): Promise<{ check: Doct
         id: 'engine',
         title,
         verdict: 'fail',
-        summary: engineProblemSentence(problem, where),
+        summary: engineProblemSentence(problem, where, (error as { reason?: string }).reason),
         hint: engineFix(problem, where),
         blocking: true,
         data: { host: where.host, source: where.source, problem, error: errorMessage(error) },

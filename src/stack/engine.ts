@@ -4,12 +4,14 @@ import { DeLabError, errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { modemOptions, resolveEndpoint, type EngineEndpoint } from './endpoint.js';
 
-export type EngineProblem = 'not-running' | 'permission-denied' | 'unreachable' | 'bad-address' | 'error';
+export type EngineProblem = 'not-running' | 'permission-denied' | 'unreachable' | 'bad-address' | 'ssh' | 'error';
 
 /** Sorts a failed connection into what the learner has to do about it. */
 export function classifyEngineError(error: unknown): EngineProblem {
   const code = (error as { code?: string })?.code ?? '';
   const message = errorMessage(error);
+  // An ssh:// engine whose `ssh … docker system dial-stdio` failed (ssh-dial.ts): ssh says why.
+  if (code === 'ESSH') return 'ssh';
   if (code === 'EACCES' || code === 'EPERM' || /permission denied/i.test(message)) return 'permission-denied';
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || /ENOENT|ECONNREFUSED/.test(message))
     return 'not-running';
@@ -65,6 +67,15 @@ export function engineFix(
         en: `Check that ${host} is reachable from this machine (VPN, firewall, host name), or unset DOCKER_HOST to use the local engine.`,
         ko: `이 컴퓨터에서 ${host}에 닿는지(VPN, 방화벽, 호스트 이름) 확인하거나, DOCKER_HOST를 지워 로컬 엔진을 쓰세요.`,
       });
+    case 'ssh': {
+      const back = endpoint.source.startsWith('context:')
+        ? { en: 'run `docker context use default`', ko: '`docker context use default`를 실행해' }
+        : { en: 'unset DOCKER_HOST', ko: 'DOCKER_HOST를 지워' };
+      return tr({
+        en: `Check that \`ssh ${sshTarget(host)} docker version\` works from this machine (key, known host key, Docker on that host), or ${back.en} to use the local engine.`,
+        ko: `이 컴퓨터에서 \`ssh ${sshTarget(host)} docker version\`이 되는지(키, 알려진 호스트 키, 그 호스트의 Docker) 확인하거나, ${back.ko} 로컬 엔진을 쓰세요.`,
+      });
+    }
     case 'bad-address':
       return tr({
         en: `Fix the engine address ${host} (${endpoint.source}); it must look like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host.`,
@@ -78,9 +89,28 @@ export function engineFix(
   }
 }
 
-export function engineProblemSentence(problem: EngineProblem, endpoint: EngineEndpoint): string {
+/** `user@host` (and `-p port`) of an ssh:// address, as `ssh` takes them. */
+function sshTarget(host: string): string {
+  try {
+    const url = new URL(host);
+    const who = `${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.hostname}`;
+    return url.port ? `-p ${url.port} ${who}` : who;
+  } catch {
+    return host;
+  }
+}
+
+/** `said`: what the engine's transport said (ssh's last line), for the problems that have it. */
+export function engineProblemSentence(problem: EngineProblem, endpoint: EngineEndpoint, said?: string): string {
   const host = endpoint.host;
   switch (problem) {
+    case 'ssh': {
+      const reason = (said ?? '').replace(/\.$/, '') || 'no message';
+      return tr({
+        en: `The Docker engine at ${host} does not answer over ssh (${reason}).`,
+        ko: `${host}의 Docker 엔진이 ssh로 응답하지 않습니다(${reason}).`,
+      });
+    }
     case 'not-running':
       return tr({
         en: `The Docker engine is not running (nothing answers at ${host}).`,
@@ -149,7 +179,7 @@ export async function requireEngine(env: NodeJS.ProcessEnv = process.env, timeou
     await withTimeout(result.docker.ping(), timeoutMs, 'ETIMEDOUT');
   } catch (error) {
     const problem = classifyEngineError(error);
-    throw new DeLabError(engineProblemSentence(problem, result.endpoint), {
+    throw new DeLabError(engineProblemSentence(problem, result.endpoint, (error as { reason?: string }).reason), {
       hint: engineFix(problem, result.endpoint),
       code: 'E_ENGINE',
       cause: error,

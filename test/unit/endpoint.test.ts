@@ -4,7 +4,7 @@ import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultHost, modemOptions, resolveEndpoint } from '../../src/stack/endpoint.js';
-import { classifyEngineError, engineFix } from '../../src/stack/engine.js';
+import { classifyEngineError, engineFix, engineProblemSentence } from '../../src/stack/engine.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('engine endpoint', () => {
@@ -61,5 +61,23 @@ describe('engine endpoint', () => {
     expect(engineFix('not-running', local, 'darwin')).toMatch(/Docker Desktop/);
     expect(engineFix('permission-denied', local, 'linux')).toMatch(/usermod -aG docker/);
     expect(engineFix('permission-denied', local, 'win32')).toMatch(/docker-users/);
+  });
+
+  it('says what ssh said for an ssh:// engine, and the ssh command to try', () => {
+    const failed = Object.assign(new Error('ssh exited with 255: Permission denied (publickey).'), {
+      code: 'ESSH',
+      reason: 'Permission denied (publickey).',
+    });
+    expect(classifyEngineError(failed)).toBe('ssh');
+    const remote = { host: 'ssh://ta@lab-vm:2222', source: 'DOCKER_HOST' as const };
+    expect(engineProblemSentence('ssh', remote, failed.reason)).toBe(
+      'The Docker engine at ssh://ta@lab-vm:2222 does not answer over ssh (Permission denied (publickey)).',
+    );
+    expect(engineFix('ssh', remote)).toMatch(
+      /^Check that `ssh -p 2222 ta@lab-vm docker version` works .* unset DOCKER_HOST/,
+    );
+    expect(engineFix('ssh', { host: 'ssh://lab-vm', source: 'context:lab' })).toMatch(
+      /`ssh lab-vm docker version`.*docker context use default/,
+    );
   });
 });
