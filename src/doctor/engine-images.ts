@@ -3,19 +3,8 @@ import { errorMessage } from '../core/errors.js';
 import type { Lab } from '../course/labs.js';
 import { tr } from '../i18n/lang.js';
 import { seesThisDisk } from '../stack/engines/disk.js';
-import { dayImageRefs } from '../stack/engines/images.js';
+import { dayImageRefs, imageId } from '../stack/engines/images.js';
 import type { DoctorCheck } from './types.js';
-
-/** Whether the engine holds `ref` (404: no); any other answer is thrown. */
-async function holds(docker: Dockerode, ref: string): Promise<boolean> {
-  try {
-    await docker.getImage(ref).inspect();
-    return true;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw error;
-  }
-}
 
 export interface CourseImages {
   /** Per day: the images its stack, judges and builds use, and those the engine lacks. */
@@ -27,7 +16,9 @@ export interface CourseImages {
 export async function courseImages(docker: Dockerode, labs: Lab[], prefix: string): Promise<CourseImages> {
   const refs = new Map(labs.map((lab) => [lab.id, dayImageRefs(lab, prefix)]));
   const all = [...new Set([...refs.values()].flat())];
-  const there = new Map(await Promise.all(all.map(async (ref) => [ref, await holds(docker, ref)] as const)));
+  const there = new Map(
+    await Promise.all(all.map(async (ref) => [ref, (await imageId(docker, ref)) !== undefined] as const)),
+  );
   return {
     days: labs.map((lab) => {
       const images = refs.get(lab.id) ?? [];

@@ -58,7 +58,8 @@ export function dayImageRefs(lab: { dir: string; composeFile: string }, prefix: 
   return [...new Set(refs)].sort();
 }
 
-async function imageId(docker: Dockerode, ref: string): Promise<string | undefined> {
+/** The image's ID on that engine; undefined when it has none of that name (any other failure is thrown). */
+export async function imageId(docker: Dockerode, ref: string): Promise<string | undefined> {
   try {
     return (await docker.getImage(ref).inspect()).Id;
   } catch (error) {
