@@ -125,7 +125,10 @@ export function catalogueOf(lab: Lab): { catalogue: CatalogueExercise[]; specs: 
 export class ReferencePool {
   private stack?: Promise<LearnerStack>;
   private readonly made = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  /** Exercises whose reference run has ended (made, failed or read from the cache). */
+  private readonly done = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly input: GradeClassInput,
@@ -149,7 +152,10 @@ export class ReferencePool {
     const spec = this.specs.get(id)!;
     if (!needsReference(spec)) return undefined;
     const cached = readCachedReference(this.store.referenceFile(id, this.seed), referenceKey(spec, this.seed));
-    if (cached) return cached;
+    if (cached) {
+      this.done.add(id);
+      return cached;
+    }
     // One reference run at a time: they share one stack.
     const run = this.queue.then(async () => {
       const { input } = this;
@@ -177,14 +183,35 @@ export class ReferencePool {
       };
       return referenceObservations(common, this.store.referenceFile(id, this.seed));
     });
-    this.queue = run.catch(() => undefined);
+    // Once every exercise that needs a reference has one, its stack goes: left up, its services
+    // (Kafka, a warm Spark driver, Druid…) held memory and burnt CPU idle while the class was graded.
+    this.queue = run
+      .catch(() => undefined)
+      .then(async () => {
+        this.done.add(id);
+        if (this.allMade()) await this.close();
+      });
     return run;
   }
 
+  /** Whether every exercise of the day that needs a reference has had its run (or its cache). */
+  private allMade(): boolean {
+    return [...this.specs].every(([id, spec]) => this.done.has(id) || !needsReference(spec));
+  }
+
+  /** Removes the references' stack (a later need opens a new one); waits for a removal under way. */
   async close(): Promise<void> {
-    if (!this.stack) return;
-    const stack = await this.stack.catch(() => undefined);
-    if (stack) await closeLearnerStack(this.input.docker, this.input.lab, stack, this.input.keep);
+    const opened = this.stack;
+    this.stack = undefined;
+    if (opened) {
+      this.closing = this.closing
+        .then(async () => {
+          const stack = await opened.catch(() => undefined);
+          if (stack) await closeLearnerStack(this.input.docker, this.input.lab, stack, this.input.keep);
+        })
+        .catch(() => undefined);
+    }
+    await this.closing;
   }
 }
 
