@@ -12,6 +12,8 @@ export interface ComposeTarget {
   files: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The files switch the services' healthchecks off; start runs them itself, once (health-probe.ts). */
+  probeHealth?: boolean;
 }
 
 export function projectName(labId: string): string {

@@ -4,6 +4,7 @@ import { tr } from '../i18n/lang.js';
 import type { Lab } from '../course/labs.js';
 import { composeHint, composeProcess, composeServices, type ComposeTarget, type ServiceSpec } from './compose.js';
 import { diagnose } from './diagnose.js';
+import { healthWaves, probeOnce, serviceHealth, type HealthProbe } from './health-probe.js';
 import { logTail, PROJECT_LABEL, projectContainers, type ServiceState } from './project.js';
 
 export type Phase = 'pending' | 'creating' | 'starting' | 'healthy' | 'running' | 'done' | 'failed';
@@ -144,7 +145,9 @@ class ChangeWaiter {
 /**
  * Brings the day's stack up with `docker compose up -d` and watches every service until it is
  * ready (healthy by its own healthcheck, running when it has none, exited 0 for one-shot jobs).
- * A healthy stack is a quick no-op; a half-started one is repaired by Compose.
+ * A healthy stack is a quick no-op; a half-started one is repaired by Compose. A target with
+ * `probeHealth` (grading's private stacks, whose healthchecks Compose has switched off) starts in
+ * waves instead, and de-lab runs each healthcheck itself until it passes once (health-probe.ts).
  */
 export async function startStack(input: {
   lab: Lab;
@@ -154,25 +157,118 @@ export async function startStack(input: {
   signal?: AbortSignal;
   onProgress?: (progress: ServiceProgress) => void;
 }): Promise<StartResult> {
-  const { lab, target, docker, signal } = input;
+  const { lab, target, docker } = input;
   const started = Date.now();
+  const deadline = started + (input.timeoutMs ?? 10 * 60_000);
   const specs = composeServices(lab.composeFile);
-  const phases = new Map<string, Phase>(specs.map((spec) => [spec.name, 'pending']));
-  const snapshot = async () => {
-    const states = await projectContainers(docker, target.project);
-    return specs.map((spec) => ({ spec, state: states.find((s) => s.service === spec.name) }));
-  };
-  const allReady = (rows: Awaited<ReturnType<typeof snapshot>>) =>
-    rows.every(({ spec, state }) => READY.has(phaseOf(spec, state)));
-
-  const before = await snapshot();
+  if (target.probeHealth) {
+    const health = serviceHealth(lab.composeFile);
+    let rows: Rows = [];
+    for (const wave of healthWaves(health)) {
+      // Compose sees no healthcheck on these services (the override disables them): running is up.
+      const waveSpecs = specs
+        .filter((spec) => wave.includes(spec.name))
+        .map((spec) => ({ ...spec, hasHealthcheck: false }));
+      rows = await upAndWatch(input, waveSpecs, wave, started, deadline);
+      await Promise.all(
+        rows.map(({ spec, state }) => {
+          const probe = health.find((h) => h.name === spec.name)?.probe;
+          return probe && state ? probeUntilReady(input, spec.name, state, probe, deadline) : undefined;
+        }),
+      );
+    }
+    const all = await projectContainers(docker, target.project);
+    return {
+      project: target.project,
+      alreadyRunning: false,
+      seconds: (Date.now() - started) / 1000,
+      services: specs.map((spec) => all.find((s) => s.service === spec.name)).filter((s): s is ServiceState => !!s),
+    };
+  }
+  const before = await snapshotOf(docker, target.project, specs);
   if (allReady(before)) {
     return { project: target.project, alreadyRunning: true, seconds: 0, services: before.map((row) => row.state!) };
   }
+  const rows = await upAndWatch(input, specs, [], started, deadline);
+  return {
+    project: target.project,
+    alreadyRunning: false,
+    seconds: (Date.now() - started) / 1000,
+    services: rows.map((row) => row.state!),
+  };
+}
 
+type Rows = Array<{ spec: ServiceSpec; state: ServiceState | undefined }>;
+
+async function snapshotOf(docker: Dockerode, project: string, specs: ServiceSpec[]): Promise<Rows> {
+  const states = await projectContainers(docker, project);
+  return specs.map((spec) => ({ spec, state: states.find((s) => s.service === spec.name) }));
+}
+
+const allReady = (rows: Rows) => rows.every(({ spec, state }) => READY.has(phaseOf(spec, state)));
+
+/** Runs a service's healthcheck until it passes once, as the engine would judge it (start period, retries). */
+async function probeUntilReady(
+  input: { lab: Lab; target: ComposeTarget; docker: Dockerode; signal?: AbortSignal },
+  service: string,
+  state: ServiceState,
+  probe: HealthProbe,
+  deadline: number,
+): Promise<void> {
+  const { docker, lab, signal } = input;
+  const begun = Date.now();
+  // The engine gives up after `retries` failures in a row once the start period is over.
+  const giveUp = Math.min(deadline, begun + probe.startPeriodMs + probe.retries * (probe.intervalMs + probe.timeoutMs));
+  let last = '';
+  for (;;) {
+    if (signal?.aborted)
+      throw new DeLabError(tr({ en: 'Start was interrupted.', ko: '시작이 중단되었습니다.' }), {
+        code: 'E_INTERRUPTED',
+        exitCode: EXIT.interrupted,
+      });
+    const result = await probeOnce(docker, state.id, probe).catch((error: unknown) => ({
+      exitCode: undefined,
+      output: String((error as Error).message ?? error),
+    }));
+    if (result.exitCode === 0) return;
+    last = result.output.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode ?? '?'}`;
+    const now = (await projectContainers(docker, input.target.project)).find((s) => s.service === service);
+    if (now?.state !== 'running') throw await serviceFailure(docker, lab, now, service, failureReason('failed', now));
+    if (Date.now() > giveUp)
+      throw await serviceFailure(
+        docker,
+        lab,
+        now,
+        service,
+        tr({
+          en: `did not pass its healthcheck in time (last: ${last.slice(0, 200)})`,
+          ko: `제시간에 헬스체크를 통과하지 못했습니다 (마지막: ${last.slice(0, 200)})`,
+        }),
+      );
+    await new Promise((resolve) => setTimeout(resolve, Math.min(probe.intervalMs, 1000)));
+  }
+}
+
+/** `docker compose up -d [services]`, watched until the given services are ready or one fails. */
+async function upAndWatch(
+  input: {
+    lab: Lab;
+    target: ComposeTarget;
+    docker: Dockerode;
+    signal?: AbortSignal;
+    onProgress?: (progress: ServiceProgress) => void;
+  },
+  specs: ServiceSpec[],
+  services: string[],
+  started: number,
+  deadline: number,
+): Promise<Rows> {
+  const { lab, target, docker, signal } = input;
+  const phases = new Map<string, Phase>(specs.map((spec) => [spec.name, 'pending']));
+  const snapshot = () => snapshotOf(docker, target.project, specs);
   const changes = new ChangeWaiter();
   await changes.watch(docker, target.project);
-  const up = composeProcess(target, ['up', '-d', '--no-build', '--remove-orphans', '--pull', 'never']);
+  const up = composeProcess(target, ['up', '-d', '--no-build', '--remove-orphans', '--pull', 'never', ...services]);
   let upResult: { exitCode?: number; all?: string } | undefined;
   void up.then((result) => {
     upResult = result as { exitCode?: number; all?: string };
@@ -180,7 +276,6 @@ export async function startStack(input: {
   });
   const onAbort = () => up.kill('SIGTERM');
   signal?.addEventListener('abort', onAbort, { once: true });
-  const deadline = started + (input.timeoutMs ?? 10 * 60_000);
   try {
     for (;;) {
       if (signal?.aborted)
@@ -219,14 +314,7 @@ export async function startStack(input: {
           { hint: composeHint(output), code: 'E_COMPOSE' },
         );
       }
-      if (upResult !== undefined && allReady(rows)) {
-        return {
-          project: target.project,
-          alreadyRunning: false,
-          seconds: (Date.now() - started) / 1000,
-          services: rows.map((row) => row.state!),
-        };
-      }
+      if (upResult !== undefined && allReady(rows)) return rows;
       if (Date.now() > deadline) {
         const slow = rows.find(({ spec, state }) => !READY.has(phaseOf(spec, state)));
         throw await serviceFailure(
