@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
+import { execInContainer } from './exec.js';
 
 /**
  * Health probed by de-lab instead of the engine, for stacks whose healthchecks only matter until
@@ -105,30 +106,28 @@ export async function probeOnce(
   containerId: string,
   probe: HealthProbe,
 ): Promise<{ exitCode?: number; output: string }> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: probe.argv, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
   const sink = new PassThrough();
   let output = '';
   sink.on('data', (chunk: Buffer) => {
     if (output.length < 4096) output += chunk.toString('utf8');
   });
-  docker.modem.demuxStream(stream, sink, sink);
+  const run = execInContainer({
+    docker,
+    containerId,
+    command: probe.argv,
+    tty: false,
+    stdin: false,
+    stdout: sink,
+    stderr: sink,
+  });
   let timer: NodeJS.Timeout | undefined;
-  const ended = await Promise.race([
-    new Promise<boolean>((resolve) => {
-      stream.on('end', () => resolve(true));
-      stream.on('close', () => resolve(true));
-      stream.on('error', () => resolve(true));
-    }),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), probe.timeoutMs);
+  const exitCode = await Promise.race([
+    run,
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), probe.timeoutMs);
     }),
   ]);
   clearTimeout(timer);
-  if (!ended) {
-    (stream as unknown as { destroy?: () => void }).destroy?.();
-    return { output: `${output}\n(timed out after ${probe.timeoutMs / 1000} s)`.trim() };
-  }
-  const info = await exec.inspect();
-  return { exitCode: info.ExitCode ?? undefined, output: output.trim() };
+  if (exitCode === undefined) return { output: `${output}\n(timed out after ${probe.timeoutMs / 1000} s)`.trim() };
+  return { exitCode, output: output.trim() };
 }

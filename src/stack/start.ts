@@ -205,6 +205,12 @@ async function snapshotOf(docker: Dockerode, project: string, specs: ServiceSpec
   return specs.map((spec) => ({ spec, state: states.find((s) => s.service === spec.name) }));
 }
 
+const interrupted = () =>
+  new DeLabError(tr({ en: 'Start was interrupted.', ko: '시작이 중단되었습니다.' }), {
+    code: 'E_INTERRUPTED',
+    exitCode: EXIT.interrupted,
+  });
+
 const allReady = (rows: Rows) => rows.every(({ spec, state }) => READY.has(phaseOf(spec, state)));
 
 /** Runs a service's healthcheck until it passes once, as the engine would judge it (start period, retries). */
@@ -221,11 +227,7 @@ async function probeUntilReady(
   const giveUp = Math.min(deadline, begun + probe.startPeriodMs + probe.retries * (probe.intervalMs + probe.timeoutMs));
   let last = '';
   for (;;) {
-    if (signal?.aborted)
-      throw new DeLabError(tr({ en: 'Start was interrupted.', ko: '시작이 중단되었습니다.' }), {
-        code: 'E_INTERRUPTED',
-        exitCode: EXIT.interrupted,
-      });
+    if (signal?.aborted) throw interrupted();
     const result = await probeOnce(docker, state.id, probe).catch((error: unknown) => ({
       exitCode: undefined,
       output: String((error as Error).message ?? error),
@@ -278,11 +280,7 @@ async function upAndWatch(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
-      if (signal?.aborted)
-        throw new DeLabError(tr({ en: 'Start was interrupted.', ko: '시작이 중단되었습니다.' }), {
-          code: 'E_INTERRUPTED',
-          exitCode: EXIT.interrupted,
-        });
+      if (signal?.aborted) throw interrupted();
       const rows = await snapshot();
       for (const { spec, state } of rows) {
         const phase = phaseOf(spec, state);
