@@ -4,7 +4,7 @@ import { errorMessage } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
 import type { SelftestRow } from '../../grading/selftest.js';
 import { marks, style, table } from '../../ui/style.js';
-import { action, type Context } from '../context.js';
+import { action, usageError, type Context } from '../context.js';
 import { example } from '../help.js';
 
 export function renderSelftest(rows: SelftestRow[]): string {
@@ -39,11 +39,22 @@ async function selftest(
   const { requireCompose } = await import('../../stack/preflight.js');
   const { selftestDay, exerciseIds } = await import('../../grading/selftest.js');
   const { ensureImagesForGrading } = await import('../image-lines.js');
-  const { docker } = await requireEngine();
-  await requireCompose();
   const labs = (days.length ? days.map((day) => findLab(day)) : listLabs()).filter(
     (lab) => exerciseIds(lab).length > 0,
   );
+  // An id that no chosen day has would select nothing and pass: refuse it before the engine is asked.
+  const known = labs.flatMap((lab) => exerciseIds(lab));
+  const unknown = (options.exercise ?? []).filter((id) => !known.includes(id));
+  if (unknown.length > 0)
+    throw usageError(
+      tr({
+        en: `No exercise called ${unknown.map((id) => `"${id}"`).join(', ')} in ${labs.map((lab) => lab.id).join(', ')}.`,
+        ko: `${labs.map((lab) => lab.id).join(', ')}에 ${unknown.map((id) => `"${id}"`).join(', ')} 문제가 없습니다.`,
+      }),
+      tr({ en: `Choose from: ${known.join(', ')}.`, ko: `다음 중에서 고르세요: ${known.join(', ')}.` }),
+    );
+  const { docker } = await requireEngine();
+  await requireCompose();
   const rows: SelftestRow[] = [];
   const prefix = ctx.config.values.imagePrefix;
   for (const lab of labs) {
