@@ -80,6 +80,11 @@ describe('exit codes', () => {
       ['grade', 'day1', '--submissions', missing, '--engines', 'ssh://nobody@127.0.0.1:1'],
       /The submissions folder .* does not exist/,
     ],
+    [
+      'selftest: an --exercise id the day does not have, said before any engine is asked',
+      ['selftest', 'day1', '--exercise', 'hello-docker'],
+      /No exercise called "hello-docker" in day1\.[\s\S]*Choose from: dockerfile-data-tool, env-config,/,
+    ],
   ])('%s: 2 (usage), in one sentence with a hint', async (_name, args, message) => {
     await main(['node', 'de-lab', ...args]);
     expect(stderr).toMatch(message);
