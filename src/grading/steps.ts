@@ -104,8 +104,15 @@ async function stopBackground(ctx: RunContext, step: Extract<Step, { kind: 'stop
     command: ['sh', '-c', `kill -${signal} "$(cat ${running.pidFile})" 2>/dev/null; true`],
     timeoutMs: 10_000,
   });
-  const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), step.timeoutSec * 1000));
-  const outcome = await Promise.race([running.finished.then(() => 'done' as const), deadline]);
+  // Cleared once decided: a pending timer kept `de-lab check` alive for the rest of its 30 s after
+  // checkpoint-recovery's crash, after the verdict was printed.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), step.timeoutSec * 1000);
+  });
+  const outcome = await Promise.race([running.finished.then(() => 'done' as const), deadline]).finally(() =>
+    clearTimeout(timer),
+  );
   if (outcome === 'late') {
     await execService({
       docker: ctx.docker,
