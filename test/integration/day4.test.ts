@@ -223,6 +223,27 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       });
 
       it(
+        "checkpoint-recovery's crash kills a run of the warm driver: the driver stops the query, serves the restart, and the reference passes",
+        async () => {
+          if (!(await ping())) await serve();
+          cpSync(
+            resolve('labs/day4/exercises/checkpoint-recovery/solution/recovery.py'),
+            join(workspace, 'day4', 'checkpoint-recovery', 'recovery.py'),
+          );
+          const logBefore = (await exec(['sh', '-c', 'cat /tmp/de-lab-resident.log /tmp/warm.log 2>/dev/null'])).stdout;
+          const crashes = (text: string) => text.split('the client went away: its run was ended').length - 1;
+          const result = await cli(['check', 'day4', 'checkpoint-recovery', '--json']);
+          expect(result.exitCode, result.stdout).toBe(0);
+          const logAfter = (await exec(['sh', '-c', 'cat /tmp/de-lab-resident.log /tmp/warm.log 2>/dev/null'])).stdout;
+          // The learner's run (and the reference's, unless cached): each crash ended a run of the
+          // warm driver, which still answers afterwards (so the restarts ran warm).
+          expect(crashes(logAfter) - crashes(logBefore)).toBeGreaterThanOrEqual(1);
+          expect(await ping()).toBe(true);
+        },
+        8 * 60_000,
+      );
+
+      it(
         'runs a graded job warm with the same committed rows as a cold spark-submit, and serves the next job',
         async () => {
           cpSync(resolve('labs/day4/exercises/windowed-counts/solution/windowed_counts.py'), join(onHost, 'wc.py'));
@@ -290,7 +311,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       );
 
       it(
-        'a thread a job leaves ends with its process; the driver ends itself after a job that leaves a process, and after a client that gave up on a hung job; then clients run cold',
+        'a thread a job leaves ends with its process; the driver ends itself after a job that leaves a process, then clients run cold; a client that gives up ends its run, and the driver serves on',
         async () => {
           if (!(await ping())) await serve();
           const threaded = await warmRun(
@@ -315,17 +336,33 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
           const stray = /the job left processes running \((\d+) sleep 3600\)/.exec(leaky.stderr)![1]!;
           await exec(['kill', '-KILL', stray]);
 
-          await serve();
-          const hung = await warmRun('hung', 'while True: time.sleep(1)', ['timeout', '15']);
-          expect(hung.exitCode).toBe(124);
-          // The job's process is killed, the request's queries are stopped, then the driver ends.
-          expect(await gone(40)).toBe(true);
-
           const cold = await warmRun('plain', 'pass');
           expect(cold.exitCode, cold.stderr).toBe(0);
           expect(cold.stderr).not.toContain('running in the warm driver');
           // spark-submit passes Python's stderr on to its stdout.
           expect(cold.stdout + cold.stderr).toContain('drive.py: wave 1: ');
+
+          // The client gives up (as a step's timeout, or checkpoint-recovery's crash, kills it) on a
+          // job that hangs with a Spark job of hours running from a thread (JVM only: a Python UDF
+          // would leave a pyspark.daemon, which ends the driver). The driver kills the job's
+          // process, cancels that Spark job, and serves the next run warm.
+          await serve();
+          const hung = await warmRun(
+            'hung',
+            'threading.Thread(target=lambda: spark.range(10**13).selectExpr("max(id)").collect(), daemon=True).start(); time.sleep(600)',
+            ['timeout', '25'],
+          );
+          expect(hung.exitCode).toBe(124);
+          expect(await ping()).toBe(true);
+          const after = await warmRun(
+            'after',
+            'assert not spark.sparkContext.statusTracker().getActiveJobsIds(), "a Spark job of the run before is still running"',
+          );
+          expect(after.exitCode, after.stderr).toBe(0);
+          expect(after.stderr).toContain('running in the warm driver');
+          expect(after.stderr).not.toContain('warm driver ends');
+          const log = await exec(['cat', '/tmp/warm.log']);
+          expect(log.stdout).toContain('warm.py: the client went away: its run was ended');
         },
         10 * 60_000,
       );

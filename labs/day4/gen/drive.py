@@ -388,7 +388,8 @@ def main(argv=None, spawn=cold_spawn):
             produce(wave, runner=runner)
         mark(args, "fed")
         # Runs until the graders kill this process (SIGKILL: no clean shutdown, like a crash; the
-        # job's process dies with it), or the runner gives up after --timeout.
+        # job's process dies with it, cold; warm, the driver kills it and stops its query when its
+        # client goes), or the runner gives up after --timeout.
         runner.receive("the stream")
     else:
         finish_stream_feed(args, produce)

@@ -23,8 +23,11 @@ SparkContext and Hadoop conf, system properties, listeners, global temp views, c
 checkpoint folder) ends the driver after it answers, and de-lab grade starts a new one for the next
 exercise. Not detectable here: a static field changed through Java reflection over py4j; a run
 has full access to the JVM. One request at a time: a request made while one runs gets "busy" and
-its client runs cold. When the client goes away (the step's timeout), the run is killed and the
-driver ends.
+its client runs cold. When the client goes away (a step's timeout, or the graders' crash of a
+stream run: SIGKILL of the client), the run ends as every run does (its process group killed, its
+queries stopped, its Spark jobs cancelled) and the same leftovers are checked: the driver serves on
+only when nothing is left, so the crashed query restarts warm. A request thread of the graders'
+side still running 15 s later ends the driver.
 """
 
 import json
@@ -376,13 +379,26 @@ def serve():
                     query.stop()
                 except Exception:  # noqa: BLE001
                     pass
+        # Spark jobs the run started (a thread of the killed process, a client that gave up on a
+        # long job) would go on running here: cancelled, and waited for.
+        tracker = base.sparkContext.statusTracker()
+        try:
+            if tracker.getActiveJobsIds():
+                base.sparkContext.cancelAllJobs()
+        except Exception:  # noqa: BLE001
+            pass
         deadline = time.monotonic() + 5
-        while stream_threads(jvm) and time.monotonic() < deadline:
+        while (stream_threads(jvm) or tracker.getActiveJobsIds()) and time.monotonic() < deadline:
             time.sleep(0.2)
         streams = stream_threads(jvm)
         if streams:
             notes.append(
                 f"a streaming query the job started was still running ({'; '.join(streams[:3])}): the warm driver ends after this run"
+            )
+        jobs = tracker.getActiveJobsIds()
+        if jobs:
+            notes.append(
+                f"a Spark job the job started was still running (job {', '.join(map(str, jobs[:3]))}): the warm driver ends after this run"
             )
         left = [c for pid, c in processes().items() if pid not in before]
         if left:  # only what is still there a moment later (a command the JVM runs and waits for is not)
@@ -409,7 +425,12 @@ def serve():
             conn.close()
         except OSError:
             pass
-        if gone or notes:
+        if gone:  # for the driver's own log: what ended a run whose client is no longer there
+            print(
+                f"warm.py: the client went away: its run was ended{'; ' + '; '.join(notes) if notes else ''}",
+                flush=True,
+            )
+        if notes:
             finish(0)
 
 
