@@ -30,8 +30,10 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
     const topic = `gen-test-${process.pid}`;
 
     beforeAll(async () => {
-      const started = await cli(['start', 'day4', '--yes']);
+      const started = await cli(['start', 'day4', '--yes', '--json']);
       expect(started.exitCode, started.stderr + started.stdout).toBe(0);
+      // start launches the graders' warm driver in the background and does not wait for it.
+      expect((JSON.parse(started.stdout) as { residentStarting?: boolean }).residentStarting).toBe(true);
     }, 10 * 60_000);
 
     afterAll(async () => {
@@ -40,6 +42,33 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
         reject: false,
       });
     }, 5 * 60_000);
+
+    it(
+      'a check right after start waits for the warm driver that start launched (one driver, not two) and runs in it',
+      async () => {
+        const spark = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'spark'])).stdout.trim();
+        const init = await cli(['init', workspace, '--json']);
+        expect(init.exitCode, init.stderr + init.stdout).toBe(0);
+        cpSync(
+          resolve('labs/day4/exercises/parse-events/solution/parse_events.py'),
+          join(workspace, 'day4', 'parse-events', 'parse_events.py'),
+        );
+        const result = await cli(['check', 'day4', 'parse-events', '--json']);
+        expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+        // The Python side of each driver: one, started by `start` (its log is the resident's).
+        const drivers = await execa('docker', [
+          'exec',
+          spark,
+          'sh',
+          '-c',
+          'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline 2>/dev/null; echo; done | grep -cE "^[^ ]*python[^ ]* [^ ]*warm.py serve"',
+        ]);
+        expect(drivers.stdout.trim()).toBe('1');
+        const log = await execa('docker', ['exec', spark, 'cat', '/tmp/de-lab-resident.log']);
+        expect(log.stdout).toContain('warm.py: serving on');
+      },
+      5 * 60_000,
+    );
 
     it(
       'produces N records of two waves to a new topic, as Kafka itself counts them',
@@ -140,7 +169,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
       15 * 60_000,
     );
 
-    describe("the warm driver (gen/warm.py: de-lab grade starts it in private stacks, de-lab check in the learner's)", () => {
+    describe("the warm driver (gen/warm.py: de-lab grade starts it in private stacks, de-lab start and check in the learner's)", () => {
       const inSpark = '/home/spark/work/day4/warm-test';
       const onHost = join(workspace, 'day4', 'warm-test');
       let spark = '';
@@ -212,7 +241,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
         expect(spark).not.toBe('');
       });
 
-      it("is left running in the learner's stack by the check above, and leaves port 4040 to the learner's own job", async () => {
+      it("is left running in the learner's stack by start and the checks above, and leaves port 4040 to the learner's own job", async () => {
         expect(await ping()).toBe(true);
         const ui = await exec([
           'python3',

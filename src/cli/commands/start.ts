@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import type Dockerode from 'dockerode';
 import { endpointCard } from '../endpoint-card.js';
 import { wholeNumber } from '../parse.js';
 import { errorMessage, EXIT } from '../../core/errors.js';
@@ -52,6 +53,24 @@ async function engineModules() {
     composeRefs: refs.composeRefs,
   };
 }
+
+const RESIDENT_NOTE = {
+  en: "The graders' warm helper is starting in the background, so your first `de-lab check` does not wait for it.",
+  ko: '채점기의 웜 도우미를 백그라운드에서 시작하고 있어서, 첫 `de-lab check`에서 기다리지 않아도 됩니다.',
+};
+
+/**
+ * The graders' warm helper (day 4's Spark driver) comes up in the background while the learner
+ * reads the card, so the first `check` does not wait for it. True when one was launched.
+ */
+async function launchHelper(docker: Dockerode, lab: Lab, project: string, fresh: boolean): Promise<boolean> {
+  // Loaded here, not with the engine modules: its own imports are loaded by now.
+  const { launchResident } = await import('../../stack/sandbox/resident.js');
+  return launchResident(docker, lab, project, { fresh }).catch(() => false);
+}
+
+/** The parts that are there, a line each. */
+const lines = (...parts: Array<string | false | undefined>): string => parts.filter(Boolean).join('\n');
 
 /** DE_LAB_TIMING=1 prints where start's time goes (module loading, preflight, compose, readiness) to stderr. */
 function timing(): (label: string) => void {
@@ -132,6 +151,7 @@ export async function startDay(
   const earlier = await engine.findEarlierData(docker, lab, result!.project);
   mark('earlier data');
   const notice = engine.earlierDataNotice(lab.id, earlier);
+  const resident = await launchHelper(docker, lab, result!.project, !result!.alreadyRunning);
   ctx.emit(
     {
       lab: lab.id,
@@ -142,12 +162,15 @@ export async function startDay(
       services: result!.services,
       ports: lab.ports,
       earlierData: earlier.map((d) => ({ what: d.what.en, count: d.names.length, names: d.names })),
+      residentStarting: resident,
       ...(earlier.length ? { emptyWith: engine.emptyCommand(lab.id) } : {}),
     },
     () =>
-      [endpointCard(lab, result!, { root: workspace, found: found !== undefined }), notice && style.warn(notice)]
-        .filter(Boolean)
-        .join('\n'),
+      lines(
+        endpointCard(lab, result!, { root: workspace, found: found !== undefined }),
+        resident && style.dim(tr(RESIDENT_NOTE)),
+        notice && style.warn(notice),
+      ),
   );
   return 0;
 }
