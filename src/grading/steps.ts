@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cliEnv } from '../stack/engines/cli-env.js';
+import { withTimeout } from '../stack/engine.js';
 import { errorMessage } from '../core/errors.js';
 import { tr } from '../i18n/lang.js';
 import { argv, fillDeep } from './template.js';
@@ -104,14 +105,11 @@ async function stopBackground(ctx: RunContext, step: Extract<Step, { kind: 'stop
     command: ['sh', '-c', `kill -${signal} "$(cat ${running.pidFile})" 2>/dev/null; true`],
     timeoutMs: 10_000,
   });
-  // Cleared once decided: a pending timer kept `de-lab check` alive for the rest of its 30 s after
-  // checkpoint-recovery's crash, after the verdict was printed.
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), step.timeoutSec * 1000);
-  });
-  const outcome = await Promise.race([running.finished.then(() => 'done' as const), deadline]).finally(() =>
-    clearTimeout(timer),
+  // withTimeout clears its timer once decided: a pending one kept `de-lab check` alive for the rest
+  // of its 30 s after checkpoint-recovery's crash. `finished` never rejects: a rejection is late.
+  const outcome = await withTimeout(running.finished, step.timeoutSec * 1000).then(
+    () => 'done' as const,
+    () => 'late' as const,
   );
   if (outcome === 'late') {
     await execService({

@@ -236,6 +236,13 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
           '20',
         ]);
 
+      /** A run that passed in the warm driver and left it serving. */
+      const expectServedWarm = (run: { exitCode?: number; stderr: string }) => {
+        expect(run.exitCode, run.stderr).toBe(0);
+        expect(run.stderr).toContain('running in the warm driver');
+        expect(run.stderr).not.toContain('warm driver ends');
+      };
+
       beforeAll(async () => {
         spark = (await execa('docker', ['compose', '-p', 'de-lab-day4', 'ps', '-q', 'spark'])).stdout.trim();
         expect(spark).not.toBe('');
@@ -313,9 +320,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
               '--warm',
               ...args(folder(`warm${round}`), `warm-test-warm${round}-${process.pid}`),
             ]);
-            expect(warm.exitCode, warm.stderr).toBe(0);
-            expect(warm.stderr).toContain('running in the warm driver');
-            expect(warm.stderr).not.toContain('warm driver ends');
+            expectServedWarm(warm);
           }
           const rows = async (name: string) => {
             const collect = await exec([
@@ -347,9 +352,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
             'threaded',
             'threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()',
           );
-          expect(threaded.exitCode, threaded.stderr).toBe(0);
-          expect(threaded.stderr).toContain('running in the warm driver');
-          expect(threaded.stderr).not.toContain('warm driver ends');
+          expectServedWarm(threaded);
           expect(await ping()).toBe(true);
 
           // A process in a session of its own outlives the job's process group (killed after each run).
@@ -387,9 +390,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
             'after',
             'assert not spark.sparkContext.statusTracker().getActiveJobsIds(), "a Spark job of the run before is still running"',
           );
-          expect(after.exitCode, after.stderr).toBe(0);
-          expect(after.stderr).toContain('running in the warm driver');
-          expect(after.stderr).not.toContain('warm driver ends');
+          expectServedWarm(after);
           const log = await exec(['cat', '/tmp/warm.log']);
           expect(log.stdout).toContain('warm.py: the client went away: its run was ended');
         },
@@ -552,9 +553,7 @@ describe('day 4: Kafka and Spark Structured Streaming', () => {
           expect(await gone(10)).toBe(true);
           await serve(); // as de-lab grade does for the next exercise
           const b = await warmSource('jvmstate-b', plain);
-          expect(b.stderr).toContain('running in the warm driver');
-          expect(b.exitCode, b.stderr).toBe(0);
-          expect(b.stderr).not.toContain('warm driver ends');
+          expectServedWarm(b);
         },
         5 * 60_000,
       );
