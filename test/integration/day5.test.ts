@@ -126,6 +126,13 @@ describe('day 5: the whole pipeline', () => {
         // The learner's own pipeline (the supervisor `ratings` of the feed) was left running.
         const supervisors = await httpJson(DRUID, 'GET', '/druid/indexer/v1/supervisor');
         expect(supervisors.json).toContain('ratings');
+        // The check's own supervisor, tasks and datasource are gone: the metadata store holds no
+        // used segment of it (a task stopped while it published would bring the datasource back).
+        const graded = (names: unknown) => (names as string[]).filter((n) => n.startsWith('druid-ingestion-'));
+        expect(graded(supervisors.json)).toEqual([]);
+        await sleep(3000);
+        const used = await httpJson(DRUID, 'GET', '/druid/coordinator/v1/metadata/datasources');
+        expect(graded(used.json)).toEqual([]);
       },
       10 * 60_000,
     );

@@ -129,8 +129,10 @@ def wait_task(task_id, timeout=300):
         time.sleep(1)
 
 
-def datasources():
-    status, body = call("GET", "/druid/coordinator/v1/datasources")
+def used_datasources():
+    """The datasources that have used segments in the metadata store, loaded or not yet (a task's
+    segments are published there before the coordinator assigns them to the historical)."""
+    status, body = call("GET", "/druid/coordinator/v1/metadata/datasources")
     return body if status == 200 else []
 
 
@@ -204,7 +206,7 @@ def wait_ready(timeout=300):
             missing.append("coordinator leader")
         status, body = _get_status("/druid/indexer/v1/workers")
         if status != 200 or body.strip() in ("", "[]"):
-            missing.append("a middleManager")
+            missing.append("an indexer")
         if not missing:
             try:
                 sql("SELECT 1 AS ok")

@@ -32,10 +32,19 @@ def graded(names):
 def forget_datasource(name):
     if any(s == name for s in druid.supervisors()):
         druid.terminate(name)
-    for state in ("running", "pending", "waiting"):
-        for task in druid.tasks(state, name):
+
+    def running():
+        return [t for state in ("running", "pending", "waiting") for t in druid.tasks(state, name)]
+
+    # A terminated supervisor's tasks stop reading, publish what they read and end. Dropped before
+    # they publish, the datasource would come back with those segments; a task killed while it
+    # publishes can still finish publishing. So they get up to 30 s to end; only then is what is
+    # left killed.
+    if not druid.wait_until(lambda: not running(), 30, every=0.5):
+        for task in running():
             druid.kill_task(task["id"])
-    if name in druid.datasources():
+        druid.wait_until(lambda: not running(), 15, every=0.5)
+    if name in druid.used_datasources():
         druid.drop_datasource(name)
 
 

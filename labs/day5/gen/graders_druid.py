@@ -227,7 +227,7 @@ def cmd_verify_reset(a):
     running = [t["id"] for t in druid.tasks("running", ds)]
     if running:
         left.append(f"{len(running)} ingestion task(s) still run for {ds}")
-    if ds in druid.datasources():
+    if ds in druid.used_datasources():
         left.append(
             f"datasource {ds} still has used segments (mark them unused: DELETE /druid/coordinator/v1/datasources/{ds})"
         )

@@ -221,6 +221,7 @@ def cmd_pipeline(a):
     spec = truth.reference_supervisor(a.enriched_topic, a.datasource)
     # The supervisor acts on a suspend every `period` (default 30 s): a reset then waits less.
     spec["spec"]["ioConfig"]["period"] = "PT5S"
+    spec["spec"]["ioConfig"]["startDelay"] = "PT0S"
     druid.submit_supervisor(spec)
     want = len(ratings.enriched(a.seed, records))
     caught_up = []
