@@ -57,13 +57,17 @@ export class RunAborted extends Error {
 }
 
 /** The work, or RunAborted as soon as the signal fires (the work's own commands are stopped through the signal too). */
-function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+export function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(new RunAborted());
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new RunAborted()), { once: true })),
-  ]);
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new RunAborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // The listener goes when the work settles: one per step and check would pile up on the run's
+  // signal (Node warns of a leak after ten, on the learner's terminal).
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
