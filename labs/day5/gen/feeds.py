@@ -68,9 +68,10 @@ def cmd_druid_feed(a):
 
 def cmd_druid_ingest(a):
     """The learner's part: their supervisor for the grader's topic (no seed here: it waits for what
-    the topic holds), its state recorded in D/.judge/. It keeps running, serving what it read: its
-    task is a process the exercise requires (lab.yaml requiredProcesses), not a learner's leftover.
-    (Terminating it here lost the rows whenever the hand-off took longer than the wait.)"""
+    the topic holds), its state recorded in D/.judge/. It keeps running, serving what it read, until
+    the check's last step (gen/forget.py) terminates it; its task is a thread of Druid's indexer, not
+    a process of the learner's. (Terminating it here lost the rows whenever the hand-off took longer
+    than the wait.)"""
     spec, inner = druid_spec(a)
     kafka_io.say(f"submitting your supervisor for datasource {a.datasource}")
     inner["dataSchema"]["dataSource"] = a.datasource
