@@ -99,6 +99,11 @@ def tasks(state, datasource=None):
     return body if status == 200 else []
 
 
+def active_tasks(datasource=None):
+    """The tasks that are not finished (running, pending or waiting), of one datasource or all."""
+    return [t for state in ("running", "pending", "waiting") for t in tasks(state, datasource)]
+
+
 def kill_task(task_id):
     call("POST", f"/druid/indexer/v1/task/{q(task_id)}/shutdown")
 
@@ -176,7 +181,7 @@ def clear_others(keep):
     for sid in supervisors():
         if GRADED.match(sid) and sid != keep:
             terminate(sid)
-    for task in tasks("running") + tasks("pending") + tasks("waiting"):
+    for task in active_tasks():
         ds = task.get("dataSource", "")
         if GRADED.match(ds) and ds != keep:
             kill_task(task["id"])

@@ -33,17 +33,14 @@ def forget_datasource(name):
     if any(s == name for s in druid.supervisors()):
         druid.terminate(name)
 
-    def running():
-        return [t for state in ("running", "pending", "waiting") for t in druid.tasks(state, name)]
-
     # A terminated supervisor's tasks stop reading, publish what they read and end. Dropped before
     # they publish, the datasource would come back with those segments; a task killed while it
     # publishes can still finish publishing. So they get up to 30 s to end; only then is what is
     # left killed.
-    if not druid.wait_until(lambda: not running(), 30, every=0.5):
-        for task in running():
+    if not druid.wait_until(lambda: not druid.active_tasks(name), 30, every=0.5):
+        for task in druid.active_tasks(name):
             druid.kill_task(task["id"])
-        druid.wait_until(lambda: not running(), 15, every=0.5)
+        druid.wait_until(lambda: not druid.active_tasks(name), 15, every=0.5)
     if name in druid.used_datasources():
         druid.drop_datasource(name)
 
