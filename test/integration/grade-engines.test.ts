@@ -1,24 +1,13 @@
-import {
-  closeSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
-import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deLab, isolatedEnv, repoRoot } from '../helpers/cli.js';
 import { startLoopbackSshd, type LoopbackSshd } from '../helpers/loopback-sshd.js';
 import { stacksMounting } from '../helpers/stacks-under.js';
+import { privateDockerConfig, startExtraEngine, type ExtraEngine } from '../helpers/extra-engine.js';
 
 /**
  * `de-lab grade --engines` against the real engine plus one extra `dockerd` started here, with its
@@ -39,7 +28,6 @@ const scratch = join(work, 'tmp');
 const dockerConfig = join(work, 'docker-config');
 const root = join(work, 'engine');
 const socket = join(root, 'docker.sock');
-const netns = `de-lab-it-${tag}`;
 const context = `de-lab-it-${tag}`;
 const sshDir = join(work, 'ssh');
 const env = isolatedEnv({
@@ -50,7 +38,7 @@ const env = isolatedEnv({
 });
 const grade = (args: string[]) =>
   deLab(['grade', 'day7', '--submissions', submissions, '--json', ...args], { env, timeout: 5 * 60_000 });
-const extra = (args: string[]) => execa('docker', ['-H', `unix://${socket}`, ...args], { reject: false });
+const extra = (args: string[]) => engine!.docker(args);
 const isRoot = process.getuid?.() === 0;
 
 interface Learner {
@@ -77,53 +65,8 @@ const outcome = (r: Results) =>
     exercises: l.exercises.map((e) => `${e.id}:${e.status}:${e.score}:${e.checks.map((c) => c.status).join(',')}`),
   }));
 
-let daemonPid: number | undefined;
+let engine: ExtraEngine | undefined;
 let sshd: LoopbackSshd | undefined;
-let inNetns = false;
-
-async function startEngine(): Promise<void> {
-  mkdirSync(root, { recursive: true });
-  inNetns = (await execa('ip', ['netns', 'add', netns], { reject: false })).exitCode === 0;
-  // In the host's namespace, `--bridge=none` would make this dockerd delete the host's docker0,
-  // which the default engine's builds and containers need: never start it there.
-  if (!inNetns) throw new Error(`could not make the network namespace ${netns} (ip netns add): run as root`);
-  if (inNetns) await execa('ip', ['netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up']);
-  const dockerd = [
-    'dockerd',
-    '--data-root', join(root, 'data'),
-    '--exec-root', join(root, 'exec'),
-    '--pidfile', join(root, 'dockerd.pid'),
-    '--host', `unix://${socket}`,
-    '--bridge=none',
-    '--iptables=false',
-    // Its networks stay apart from the default engine's even without a namespace of its own.
-    '--default-address-pool', 'base=10.213.0.0/16,size=24',
-  ]; // prettier-ignore
-  const log = openSync(join(root, 'dockerd.log'), 'a');
-  const command = inNetns ? ['nsenter', `--net=/run/netns/${netns}`, ...dockerd] : dockerd;
-  const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: ['ignore', log, log] });
-  child.unref();
-  closeSync(log);
-  for (let i = 0; i < 120 && (await extra(['info'])).exitCode !== 0; i++) await new Promise((r) => setTimeout(r, 250));
-  daemonPid = Number(readFileSync(join(root, 'dockerd.pid'), 'utf8'));
-}
-
-/** Stops the extra dockerd (SIGTERM, as a shutdown would), waiting until its process is gone. */
-async function stopEngine(): Promise<void> {
-  if (!daemonPid) return;
-  const alive = () => {
-    try {
-      process.kill(daemonPid!, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  process.kill(daemonPid, 'SIGTERM');
-  for (let i = 0; i < 240 && alive(); i++) await new Promise((r) => setTimeout(r, 250));
-  if (alive()) process.kill(daemonPid, 'SIGKILL');
-  daemonPid = undefined;
-}
 
 const ours = () => stacksMounting(work);
 
@@ -132,34 +75,19 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
 
   beforeAll(async () => {
     mkdirSync(scratch);
-    mkdirSync(join(dockerConfig, 'cli-plugins'), { recursive: true });
-    // The compose plugin where the docker CLI finds it, from wherever this machine keeps it.
-    for (const dir of [
-      join(homedir(), '.docker', 'cli-plugins'),
-      '/usr/local/lib/docker/cli-plugins',
-      '/usr/libexec/docker/cli-plugins',
-    ])
-      if (existsSync(join(dir, 'docker-compose')) && !existsSync(join(dockerConfig, 'cli-plugins', 'docker-compose')))
-        symlinkSync(join(dir, 'docker-compose'), join(dockerConfig, 'cli-plugins', 'docker-compose'));
+    privateDockerConfig(dockerConfig);
     for (const name of ['alice', 'bob', 'carol', 'dave'])
       cpSync(join(labsDir, 'submissions-day7', name), join(submissions, name), { recursive: true });
-    await startEngine();
+    engine = await startExtraEngine(root, tag);
     await execa('docker', ['context', 'create', context, '--docker', `host=unix://${socket}`], { env });
     sshd = await startLoopbackSshd(sshDir, `unix://${socket}`);
   }, 120_000);
 
   afterAll(async () => {
     await sshd?.stop().catch(() => undefined);
-    await stopEngine().catch(() => undefined);
+    await engine?.remove();
     for (const project of await ours())
       await execa('docker', ['compose', '-p', project, 'down', '-v', '--remove-orphans'], { reject: false });
-    if (inNetns) await execa('ip', ['netns', 'del', netns], { reject: false });
-    // A dockerd stopped by SIGKILL could leave its overlay mounts: never remove through them.
-    const mounts = readFileSync('/proc/self/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '');
-    for (const mount of mounts.filter((m) => m.startsWith(root)).reverse())
-      await execa('umount', ['-l', mount], { reject: false });
     rmSync(work, { recursive: true, force: true });
   }, 120_000);
 
@@ -168,7 +96,7 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
     const here = JSON.parse(String((await execa('docker', ['info', '--format', '{{json .}}'])).stdout));
     expect(info.DockerRootDir).toBe(join(root, 'data'));
     expect(info.DockerRootDir).not.toBe(here.DockerRootDir);
-    if (inNetns) expect(readlinkSync(`/proc/${daemonPid}/ns/net`)).not.toBe(readlinkSync('/proc/self/ns/net'));
+    expect(engine!.ownNetns()).toBe(true);
   });
 
   it('grades across both engines (the extra one over ssh) with the scores of one engine, carrying the images over', async () => {
@@ -230,16 +158,16 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
     // Stop the extra engine as soon as a learner's stack runs on it.
     for (let i = 0; i < 300 && String((await extra(['ps', '-q'])).stdout).trim() === ''; i++)
       await new Promise((r) => setTimeout(r, 100));
-    await stopEngine();
+    await engine!.stop();
     const run = await running;
     expect(run.exitCode, run.stderr).toBe(0);
     const lost: Results = JSON.parse(run.stdout);
     expect(outcome(lost)).toEqual(outcome(single));
     expect(lost.ungraded).toEqual([]);
-    const engine = lost.engines!.find((e) => e.name === context)!;
-    expect(engine.lost).toMatch(/stopped answering/);
-    expect(engine.gaveBack!.length).toBeGreaterThan(0);
-    for (const name of engine.gaveBack!) {
+    const pooled = lost.engines!.find((e) => e.name === context)!;
+    expect(pooled.lost).toMatch(/stopped answering/);
+    expect(pooled.gaveBack!.length).toBeGreaterThan(0);
+    for (const name of pooled.gaveBack!) {
       const learner = lost.learners.find((l) => l.learner === name)!;
       expect(learner.engine).toBe('default');
       expect(learner.notes.join(' ')).toMatch(new RegExp(`engine ${context} stopped answering`));
