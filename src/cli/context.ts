@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, type ResolvedConfig, type ConfigOverrides } from '../config/config.js';
 import { DeLabError, EXIT, errorMessage, isDeLabError } from '../core/errors.js';
 import { setLang, tr } from '../i18n/lang.js';
+import { contextExists } from '../stack/docker-config.js';
 import { configureColor, marks, style } from '../ui/style.js';
 import { onStateRecovery, recoveryMessage } from '../course/state-notice.js';
 
@@ -11,6 +12,7 @@ export interface GlobalOptions {
   verbose?: boolean;
   lang?: string;
   yes?: boolean;
+  context?: string;
 }
 
 export interface Context {
@@ -27,8 +29,9 @@ export interface Context {
 
 export function createContext(globals: GlobalOptions, flags: ConfigOverrides = {}): Context {
   configureColor(globals.color !== false);
-  const config = loadConfig({ lang: globals.lang, ...flags });
+  const config = loadConfig({ lang: globals.lang, context: globals.context, ...flags });
   setLang(config.values.lang);
+  useContext(config.values.context, config.origins.context === 'flag');
   const json = globals.json === true;
   // A recovered progress file is worth one warning line (stderr, so --json output stays clean).
   onStateRecovery((recovery) => {
@@ -45,6 +48,28 @@ export function createContext(globals: GlobalOptions, flags: ConfigOverrides = {
       this.out(json ? JSON.stringify(data, null, 2) : render(data));
     },
   };
+}
+
+/**
+ * Points this process (the engine client, `docker compose`) at the chosen Docker context: the
+ * --context flag always, config `context` unless DOCKER_HOST or DOCKER_CONTEXT already choose.
+ */
+export function useContext(name: string, explicit: boolean, env: NodeJS.ProcessEnv = process.env): void {
+  if (!name || (!explicit && (env.DOCKER_HOST || env.DOCKER_CONTEXT))) return;
+  if (!contextExists(name, env))
+    throw new DeLabError(
+      tr({ en: `There is no Docker context named ${name}.`, ko: `${name}라는 Docker 컨텍스트가 없습니다.` }),
+      {
+        hint: tr({
+          en: `Create it with \`docker context create ${name} --docker host=ssh://user@host\` (see \`docker context ls\`), or fix --context or \`de-lab config set context\`.`,
+          ko: `\`docker context create ${name} --docker host=ssh://user@host\`로 만들거나(\`docker context ls\` 참고) --context 또는 \`de-lab config set context\`를 고치세요.`,
+        }),
+        code: 'E_CONTEXT',
+        exitCode: EXIT.usage,
+      },
+    );
+  delete env.DOCKER_HOST;
+  env.DOCKER_CONTEXT = name;
 }
 
 export function reportError(error: unknown, json: boolean, verbose: boolean): number {

@@ -57,6 +57,10 @@ export async function buildProgram(only?: string): Promise<Command> {
     .option('--no-color', 'plain text without colours (NO_COLOR is honoured too)')
     .option('--verbose', 'show details and stack traces')
     .addOption(new Option('--lang <lang>', 'language of messages and course text').choices(['en', 'ko']))
+    .option(
+      '--context <name>',
+      'Docker context whose engine runs the stacks, for this command (config `context` for every one)',
+    )
     .showSuggestionAfterError(true)
     // Set before the commands are added, so each inherits it: usage errors in the learner's language.
     .configureOutput({ outputError: (text, write) => write(localiseUsageError(text, usageLang())) })

@@ -21,6 +21,8 @@ export interface Config {
   workspace: string;
   /** `de-lab grade --engines`' default: '' for the one engine de-lab uses. */
   engines: string;
+  /** The Docker context whose engine runs the learner's stacks; '' for DOCKER_HOST, DOCKER_CONTEXT or docker's current context. */
+  context: string;
 }
 
 export interface ResolvedConfig {
@@ -45,6 +47,7 @@ export function defaults(env: NodeJS.ProcessEnv): Config {
     lang: langFromLocale(env),
     workspace: join(homedir(), 'de-lab'),
     engines: '',
+    context: '',
   };
 }
 

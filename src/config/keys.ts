@@ -13,7 +13,7 @@ export interface ConfigKey {
   validate(value: string): string;
 }
 
-export type ConfigName = 'imagePrefix' | 'caFile' | 'packages' | 'lang' | 'workspace' | 'engines';
+export type ConfigName = 'imagePrefix' | 'caFile' | 'packages' | 'lang' | 'workspace' | 'engines' | 'context';
 
 export const LANGS = ['en', 'ko'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -95,6 +95,18 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       return parseEngines(value)
         .map((e) => (e.slots === undefined ? e.name : `${e.name}=${e.slots}`))
         .join(',');
+    },
+  },
+  {
+    name: 'context',
+    env: 'DE_LAB_CONTEXT',
+    description:
+      'Docker context whose engine runs your stacks, e.g. a VM over ssh (files are carried there); empty for DOCKER_HOST, DOCKER_CONTEXT or docker’s current context',
+    validate(value) {
+      const name = value.trim();
+      if (name !== '' && !/^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/.test(name))
+        throw new Error('use a Docker context name: letters, digits and _ . + -, as `docker context ls` lists them');
+      return name;
     },
   },
 ];

@@ -90,7 +90,8 @@ export function imagesCheck(found: CourseImages | Error, local: boolean, engineN
 
 /**
  * An engine not on this machine (tcp://, ssh://): do its containers see this machine's folders?
- * A learner's stack bind-mounts the workspace, so `start` refuses an engine that does not.
+ * A learner's stack runs on a copy of them there anyway (engines/mirror.ts); grading a class on
+ * a pool of engines (`grade --engines`) still needs engines that see them.
  */
 export async function foldersCheck(
   docker: Dockerode,
@@ -127,21 +128,21 @@ export async function foldersCheck(
   return {
     id: 'folders',
     title,
-    verdict: sees ? 'ok' : 'warn',
+    verdict: sees ? 'ok' : 'info',
     summary: sees
       ? tr({
           en: "the engine's containers see this machine's folders: a day's stack can mount your workspace",
           ko: '엔진의 컨테이너가 이 컴퓨터의 폴더를 봄: 실습 스택이 작업 공간을 마운트할 수 있음',
         })
       : tr({
-          en: "the engine's containers do not see this machine's folders: `de-lab start` refuses it, since a stack would run on empty folders",
-          ko: '엔진의 컨테이너가 이 컴퓨터의 폴더를 보지 못함: 스택이 빈 폴더로 실행되므로 `de-lab start`가 거부합니다',
+          en: "the engine's containers do not see this machine's folders: de-lab carries a copy of the day's folders to the engine (at start, run and check)",
+          ko: '엔진의 컨테이너가 이 컴퓨터의 폴더를 보지 못함: de-lab이 그날의 폴더 사본을 엔진으로 옮깁니다(start, run, check 때)',
         }),
     hint: sees
       ? undefined
       : tr({
-          en: "Run de-lab on the machine where that engine runs, with the workspace there, or use this machine's engine.",
-          ko: '그 엔진이 도는 컴퓨터에서 작업 공간과 함께 de-lab을 실행하거나 이 컴퓨터의 엔진을 쓰세요.',
+          en: '`de-lab grade --engines` cannot use this engine: give it engines that see this machine’s folders.',
+          ko: '`de-lab grade --engines`에는 이 엔진을 쓸 수 없습니다. 이 컴퓨터의 폴더를 보는 엔진을 주세요.',
         }),
     blocking: false,
     data: { sees, image },

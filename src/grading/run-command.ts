@@ -1,5 +1,6 @@
 import { execService, runLimited, serviceContainerId, type RunOutput } from '../stack/sandbox/containers.js';
 import { judgeShape } from '../stack/sandbox/judge.js';
+import { enginePath } from '../stack/engines/mirror.js';
 import type { RunContext } from './context.js';
 
 /** Where a step or check runs its command: a service of a Compose project, a judge container, or a fresh limited container. */
@@ -63,7 +64,7 @@ export async function runGradingCommand(
     user: target.user,
     env: options.env,
     network: target.network ?? ctx.vars.network,
-    binds: [`${ctx.workdir}:/work${options.writable ? '' : ':ro'}`],
+    binds: [`${enginePath(ctx.docker, ctx.workdir)}:/work${options.writable ? '' : ':ro'}`],
     limits: { ...ctx.limits, timeoutMs: target.timeoutSec * 1000 },
     signal: ctx.signal,
   });

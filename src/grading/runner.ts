@@ -18,9 +18,10 @@ import { mapCheck, mapStep, pathMapper } from './learner-paths.js';
 import { composeDown, dayPortVars } from '../stack/sandbox/private-stack.js';
 import { removeImagesInTurn } from '../stack/sandbox/image-lock.js';
 import { cliEnv } from '../stack/engines/cli-env.js';
+import { mirrorOf } from '../stack/engines/mirror.js';
 
 export { dropEscapingLinks, openForContainers };
-import type { Check } from './schema.js';
+import type { Check, Step } from './schema.js';
 
 /** Reference observations by check id, given or made on demand. */
 export type Reference = Record<string, unknown> | (() => Promise<Record<string, unknown> | undefined>);
@@ -184,6 +185,21 @@ async function runFinallySteps(ctx: RunContext, spec: GradingSpec): Promise<stri
 }
 
 /** One run of an exercise's steps and checks against one folder of files. Never throws for the learner's faults. */
+/**
+ * A step on an engine of another machine (engines/mirror.ts): the scratch copy goes to the engine
+ * first, and what the step wrote there comes back, so the checks read the same files either way.
+ */
+async function carriedStep(ctx: RunContext, step: Step): Promise<StepResult> {
+  const mirror = mirrorOf(ctx.docker);
+  if (!mirror) return runStep(ctx, step);
+  await mirror.push(ctx.workdir);
+  try {
+    return await runStep(ctx, step);
+  } finally {
+    await mirror.pull(ctx.workdir, 'scratch');
+  }
+}
+
 export async function runExercise(
   input: RunInput,
 ): Promise<{ result: ExerciseResult; observations: Record<string, unknown> }> {
@@ -239,7 +255,7 @@ export async function runExercise(
   try {
     for (const step of input.spec.steps.filter((s) => !s.finally)) {
       input.onBegin?.({ type: 'step', id: step.id, title: step.title ? tr(step.title) : step.id });
-      const result = mapStep(await abortable(runStep(ctx, step), input.signal), shown);
+      const result = mapStep(await abortable(carriedStep(ctx, step), input.signal), shown);
       steps.push(result);
       input.onStep?.(result);
       if (!result.ok) {

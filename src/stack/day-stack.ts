@@ -7,6 +7,7 @@ import type { Lab } from '../course/labs.js';
 import { composeServices } from './compose.js';
 import { projectContainers } from './project.js';
 import { READY, phaseOf } from './start.js';
+import { enginePath } from './engines/mirror.js';
 
 /**
  * The learner's stack for a day must be up, and must mount this workspace; otherwise the
@@ -41,7 +42,7 @@ export async function requireDayStack(docker: Dockerode, lab: Lab, workspaceRoot
     );
   }
   if (lab.workspaceMount) {
-    const expected = resolve(join(workspaceRoot, lab.id));
+    const expected = enginePath(docker, resolve(join(workspaceRoot, lab.id)));
     for (const state of states.filter((s) => s.state === 'running')) {
       const info = await docker.getContainer(state.id).inspect();
       const mount = (info.Mounts ?? []).find((m: { Destination: string }) => m.Destination === lab.workspaceMount);

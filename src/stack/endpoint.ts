@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import { sshAgent } from './ssh-dial.js';
+import { contextMetaPath, dockerConfigDir } from './docker-config.js';
 
 /** Where the Docker engine is, and why de-lab thinks so. */
 export interface EngineEndpoint {
@@ -13,10 +12,6 @@ export interface EngineEndpoint {
 
 export function defaultHost(platform: NodeJS.Platform = process.platform): string {
   return platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';
-}
-
-function dockerConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.DOCKER_CONFIG && env.DOCKER_CONFIG !== '' ? env.DOCKER_CONFIG : join(homedir(), '.docker');
 }
 
 function readJson(path: string): Record<string, unknown> | undefined {
@@ -37,15 +32,9 @@ export function resolveEndpoint(
   const context =
     env.DOCKER_CONTEXT || (readJson(join(configDir, 'config.json'))?.currentContext as string | undefined);
   if (context && context !== 'default') {
-    // The CLI stores a context's metadata under the SHA-256 of its name.
-    const metaPath = join(
-      configDir,
-      'contexts',
-      'meta',
-      createHash('sha256').update(context).digest('hex'),
-      'meta.json',
-    );
-    const endpoints = readJson(metaPath)?.Endpoints as Record<string, { Host?: string }> | undefined;
+    const endpoints = readJson(contextMetaPath(context, env))?.Endpoints as
+      | Record<string, { Host?: string }>
+      | undefined;
     const host = endpoints?.docker?.Host;
     if (host) return { host, source: `context:${context}` };
   }

@@ -13,12 +13,13 @@ import type { ExerciseResult } from '../../grading/results.js';
 
 /** The engine side of a check, loaded when a check runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [labs, engine, inStack, dayStack, runner] = await Promise.all([
+  const [labs, engine, inStack, dayStack, runner, mirror] = await Promise.all([
     import('../../course/labs.js'),
     import('../../stack/engine.js'),
     import('../../grading/check-in-stack.js'),
     import('../../stack/day-stack.js'),
     import('../../grading/runner.js'),
+    import('../../stack/engines/mirror.js'),
   ]);
   return {
     findLab: labs.findLab,
@@ -26,6 +27,7 @@ async function engineModules() {
     checkInStack: inStack.checkInStack,
     requireDayStack: dayStack.requireDayStack,
     RunAborted: runner.RunAborted,
+    mirrorFor: mirror.mirrorFor,
   };
 }
 
@@ -46,9 +48,10 @@ export async function gradeInStack(
   ctx: Context,
   input: { workspaceRoot: string; day: string; ids?: string[]; seed?: number; signal?: AbortSignal },
 ): Promise<ExerciseResult[]> {
-  const { findLab, requireEngine, checkInStack, requireDayStack, RunAborted } = await engineModules();
+  const { findLab, requireEngine, checkInStack, requireDayStack, RunAborted, mirrorFor } = await engineModules();
   const lab = findLab(input.day);
-  const { docker } = await requireEngine();
+  const { docker, endpoint } = await requireEngine();
+  mirrorFor(docker, endpoint.host); // an engine of another machine runs the checks on its copy of the files
   const dayProject = await requireDayStack(docker, lab, input.workspaceRoot);
   const progress = progressLine(ctx.out, !ctx.json && Boolean(process.stdout.isTTY));
   let said: string | undefined;

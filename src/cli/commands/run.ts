@@ -9,20 +9,33 @@ import { example } from '../help.js';
 
 /** The engine side of a run, loaded when it runs (the one lazy seam: `--help` stays fast). */
 async function engineModules() {
-  const [labs, exercises, engine, containers, template, seed, dayStack, workspace, program, failures, giveBack] =
-    await Promise.all([
-      import('../../course/labs.js'),
-      import('../../course/exercises.js'),
-      import('../../stack/engine.js'),
-      import('../../stack/sandbox/containers.js'),
-      import('../../grading/template.js'),
-      import('../../course/seed.js'),
-      import('../../stack/day-stack.js'),
-      import('../../course/workspace.js'),
-      import('../../stack/run-program.js'),
-      import('../../stack/run-failures.js'),
-      import('../../stack/sandbox/give-back.js'),
-    ]);
+  const [
+    labs,
+    exercises,
+    engine,
+    containers,
+    template,
+    seed,
+    dayStack,
+    workspace,
+    program,
+    failures,
+    giveBack,
+    mirror,
+  ] = await Promise.all([
+    import('../../course/labs.js'),
+    import('../../course/exercises.js'),
+    import('../../stack/engine.js'),
+    import('../../stack/sandbox/containers.js'),
+    import('../../grading/template.js'),
+    import('../../course/seed.js'),
+    import('../../stack/day-stack.js'),
+    import('../../course/workspace.js'),
+    import('../../stack/run-program.js'),
+    import('../../stack/run-failures.js'),
+    import('../../stack/sandbox/give-back.js'),
+    import('../../stack/engines/mirror.js'),
+  ]);
   return {
     findLab: labs.findLab,
     findExercise: exercises.findExercise,
@@ -37,7 +50,16 @@ async function engineModules() {
     recogniseFailure: failures.recogniseFailure,
     defaultFailureSignatures: failures.defaultFailureSignatures,
     giveBackToOwner: giveBack.giveBackToOwner,
+    mirrorFor: mirror.mirrorFor,
   };
+}
+
+/** Files the learner changed while the program ran on the engine: theirs stay, said in one line. */
+function keptLine(day: string, id: string, kept: string[]): string {
+  return tr({
+    en: `Kept your version of ${kept.join(', ')} in ${day}/${id}: you changed it while the program ran, and the engine's copy was not brought back.`,
+    ko: `${day}/${id}의 ${kept.join(', ')}: 프로그램이 도는 동안 바꾼 내 파일을 그대로 두고, 엔진 쪽 사본은 가져오지 않았습니다.`,
+  });
 }
 
 function noProgram(day: string, id: string): DeLabError {
@@ -56,8 +78,11 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const lab = engine.findLab(day);
   const exercise = engine.findExercise(lab, id);
   if (!exercise.run) throw noProgram(lab.id, id);
-  const { docker } = await engine.requireEngine();
+  const { docker, endpoint } = await engine.requireEngine();
+  // An engine of another machine runs the program on its copy of the folder (engines/mirror.ts).
+  const mirror = engine.mirrorFor(docker, endpoint.host);
   const project = await engine.requireDayStack(docker, lab, workspace.root);
+  const hostDir = join(workspace.root, lab.id, exercise.id);
   engine.openDayFoldersForContainers(join(workspace.root, lab.id));
   const mount = `${lab.workspaceMount ?? ''}/${exercise.id}`;
   const vars = {
@@ -73,6 +98,7 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
   const command = [...exercise.run.command.map((part) => engine.fill(part, vars)), ...extra];
   const containerId = await engine.serviceContainerId(docker, project, exercise.run.service);
   if (!ctx.json) ctx.err(`$ ${command.join(' ')}`);
+  await mirror?.push(hostDir);
   const { exitCode, output } = await engine.runProgram({
     docker,
     containerId,
@@ -81,9 +107,10 @@ async function run(ctx: Context, day: string, id: string, extra: string[]): Prom
     stdout: process.stdout,
     stderr: process.stderr,
   });
+  const back = await mirror?.pull(hostDir, 'outputs');
+  if (back?.kept.length && !ctx.json) ctx.err(keptLine(lab.id, exercise.id, back.kept));
   engine.giveBackToOwner(workspace.root, join(workspace.root, lab.id));
   if (exitCode === 0) return 0;
-  const hostDir = join(workspace.root, lab.id, exercise.id);
   const logFile = engine.keepRunLog(workspace.root, lab.id, exercise.id, output);
   const known = engine.recogniseFailure(output, exitCode, [...lab.failures, ...engine.defaultFailureSignatures], {
     day: lab.id,

@@ -10,10 +10,11 @@ import { style } from '../../ui/style.js';
 import type { Lab } from '../../course/labs.js';
 import { action, type Context } from '../context.js';
 import { example } from '../help.js';
+import { untilSignal } from '../until-signal.js';
 
 /** The engine side of a start, loaded together: module loading dominates this command's own start-up time. */
 async function engineModules() {
-  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress, stop, earlier, disk, refs] =
+  const [labs, engine, preflight, compose, start, workspace, otherDays, images, progress, stop, earlier, far] =
     await Promise.all([
       import('../../course/labs.js'),
       import('../../stack/engine.js'),
@@ -26,8 +27,7 @@ async function engineModules() {
       import('../render/start-progress.js'),
       import('../../stack/stop.js'),
       import('../../stack/earlier-data.js'),
-      import('../../stack/engines/disk.js'),
-      import('../../stack/engines/images.js'),
+      import('../../stack/engines/mirror-compose.js'),
       // The engine client is the largest module start loads: fetched in the same batch, not after it.
       import('dockerode'),
     ]);
@@ -49,8 +49,8 @@ async function engineModules() {
     findEarlierData: earlier.findEarlierData,
     earlierDataNotice: earlier.earlierDataNotice,
     emptyCommand: earlier.emptyCommand,
-    requireSharedDisk: disk.requireSharedDisk,
-    composeRefs: refs.composeRefs,
+    targetForEngine: far.targetForEngine,
+    remoteNote: far.remoteNote,
   };
 }
 
@@ -113,33 +113,25 @@ export async function startDay(
   mark('other days');
   await engine.ensureStartImages(ctx, docker, lab);
   mark('images');
-  const image = engine.composeRefs(lab.composeFile, ctx.config.values.imagePrefix)[0];
-  if (image) await engine.requireSharedDisk(docker, endpoint.host, image, lab.id);
   // Mount the workspace the learner stands in (else the configured one); create the day's folder
   // first, or Docker would create it owned by root.
   const found = engine.findWorkspace(process.cwd(), ctx.config.values.workspace);
   const workspace = found?.root ?? ctx.config.values.workspace;
   mkdirSync(join(workspace, lab.id), { recursive: true });
   engine.openDayFolders(join(workspace, lab.id));
-  const target = engine.composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace });
+  // An engine on another machine mounts its own copy of the stack's folders (engines/mirror.ts).
+  const base = engine.composeTarget(lab, { imagePrefix: ctx.config.values.imagePrefix, workspace });
+  const target = await engine.targetForEngine(docker, endpoint.host, base, workspace, lab.id);
   await Promise.all([engine.checkPorts(docker, lab, target.project), engine.checkMemory(docker, lab, info)]);
   mark('ports and memory');
-
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const services = engine.composeServices(lab.composeFile).map((s) => s.name);
   const timeoutMs = options.timeout !== undefined ? options.timeout * 1000 : undefined;
-  const { result, failure } = await engine.startWithProgress(services, ctx.json, (onProgress) =>
-    engine.startStack({ lab, target, docker, signal: controller.signal, timeoutMs, onProgress }),
+  const { value, interrupted } = await untilSignal((signal) =>
+    engine.startWithProgress(services, ctx.json, (onProgress) =>
+      engine.startStack({ lab, target, docker, signal, timeoutMs, onProgress }),
+    ),
   );
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
+  const { result, failure } = value;
   if (interrupted) return removeHalfStarted(ctx, lab, () => engine.stopDay(docker, { labId: lab.id, purge: false }));
   mark('ready');
   if (failure) {
@@ -152,6 +144,7 @@ export async function startDay(
   mark('earlier data');
   const notice = engine.earlierDataNotice(lab.id, earlier);
   const resident = await launchHelper(docker, lab, result!.project, !result!.alreadyRunning);
+  const remote = engine.remoteNote(endpoint.host, lab); // on another machine: where its ports are
   ctx.emit(
     {
       lab: lab.id,
@@ -164,12 +157,14 @@ export async function startDay(
       earlierData: earlier.map((d) => ({ what: d.what.en, count: d.names.length, names: d.names })),
       residentStarting: resident,
       ...(earlier.length ? { emptyWith: engine.emptyCommand(lab.id) } : {}),
+      ...(remote ? { engine: { host: remote.host, tunnel: remote.tunnel } } : {}),
     },
     () =>
       lines(
         endpointCard(lab, result!, { root: workspace, found: found !== undefined }),
         resident && style.dim(tr(RESIDENT_NOTE)),
         notice && style.warn(notice),
+        remote && style.warn(tr(remote.text)),
       ),
   );
   return 0;
@@ -188,6 +183,6 @@ export function register(program: Command): void {
         .default(600)
         .argParser(wholeNumber(1, 7200, 600)),
     )
-    .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day1 --json']))
+    .addHelpText('after', example(['de-lab start day1', 'de-lab start 4 --yes', 'de-lab start day5 --context lab-vm']))
     .action(action((ctx, day: string, options: { yes?: boolean; timeout?: number }) => startDay(ctx, day, options)));
 }

@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { serviceContainerId } from './containers.js';
+import { enginePath } from '../engines/mirror.js';
 
 /** How to create a judge container: runLimited's options that come from the service it is shaped like. */
 export interface JudgeShape {
@@ -40,6 +41,6 @@ export async function judgeShape(
     user: info.Config.User || undefined,
     env: (info.Config.Env ?? []).filter((entry) => !entry.startsWith('DE_LAB_VERDICT_NONCE=')),
     network: networks[0] ?? 'none',
-    binds: [...readOnly, `${graded.folder}:${graded.mount}${graded.writable ? '' : ':ro'}`],
+    binds: [...readOnly, `${enginePath(docker, graded.folder)}:${graded.mount}${graded.writable ? '' : ':ro'}`],
   };
 }
