@@ -90,8 +90,7 @@ export function imagesCheck(found: CourseImages | Error, local: boolean, engineN
 
 /**
  * An engine not on this machine (tcp://, ssh://): do its containers see this machine's folders?
- * A learner's stack runs on a copy of them there anyway (engines/mirror.ts); grading a class on
- * a pool of engines (`grade --engines`) still needs engines that see them.
+ * Either way stacks run there: on a copy of the folders when it does not (engines/mirror.ts).
  */
 export async function foldersCheck(
   docker: Dockerode,
@@ -135,14 +134,14 @@ export async function foldersCheck(
           ko: '엔진의 컨테이너가 이 컴퓨터의 폴더를 봄: 실습 스택이 작업 공간을 마운트할 수 있음',
         })
       : tr({
-          en: "the engine's containers do not see this machine's folders: de-lab carries a copy of the day's folders to the engine (at start, run and check)",
-          ko: '엔진의 컨테이너가 이 컴퓨터의 폴더를 보지 못함: de-lab이 그날의 폴더 사본을 엔진으로 옮깁니다(start, run, check 때)',
+          en: "the engine's containers do not see this machine's folders: de-lab carries a copy of the day's folders to the engine (at start, run, check and grade)",
+          ko: '엔진의 컨테이너가 이 컴퓨터의 폴더를 보지 못함: de-lab이 그날의 폴더 사본을 엔진으로 옮깁니다(start, run, check, grade 때)',
         }),
     hint: sees
       ? undefined
       : tr({
-          en: '`de-lab grade --engines` cannot use this engine: give it engines that see this machine’s folders.',
-          ko: '`de-lab grade --engines`에는 이 엔진을 쓸 수 없습니다. 이 컴퓨터의 폴더를 보는 엔진을 주세요.',
+          en: 'Nothing to do: each start, run, check and grade carries the files it needs (an archive over the Engine API).',
+          ko: '할 일은 없습니다. start, run, check, grade가 필요한 파일을 옮깁니다(Engine API로 보내는 아카이브).',
         }),
     blocking: false,
     data: { sees, image },

@@ -20,6 +20,7 @@ import {
 import { courseSeed } from '../course/seed.js';
 import { loadGradingSpec } from './spec.js';
 import { lineEndingNotes, normaliseLineEndings } from './line-endings.js';
+import { mirrorOf } from '../stack/engines/mirror.js';
 
 export interface SessionInput {
   docker: Dockerode;
@@ -158,7 +159,7 @@ export async function gradeExercise(input: SessionInput): Promise<ExerciseResult
     if (endingNotes.length) result.notes = [...(result.notes ?? []), ...endingNotes];
     return result;
   } finally {
-    if (!input.keepScratch) removeScratch(scratch.dir);
+    if (!input.keepScratch) await removeScratch(input.docker, scratch.dir);
   }
 }
 
@@ -171,7 +172,11 @@ function scratchName(exercise: string, role: string, runToken?: string): string 
   return runToken ? `${exercise}-${role}` : `${exercise}-${role}-${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
-function removeScratch(dir: string): void {
+/** Removes a scratch copy here, and the engine's copy of it when the engine has one (engines/mirror.ts). */
+async function removeScratch(docker: Dockerode, dir: string): Promise<void> {
+  await mirrorOf(docker)
+    ?.forget(dir)
+    .catch(() => undefined);
   forgetRoot(dir);
   try {
     const parent = AnchoredDir.open(dirname(dir));
@@ -260,7 +265,7 @@ export async function runReference(
       onBegin: (e) => input.onBegin?.({ ...e, role: 'reference' }),
     });
   } finally {
-    if (!input.keepScratch) removeScratch(scratch.dir);
+    if (!input.keepScratch) await removeScratch(input.docker, scratch.dir);
   }
   const { result, observations } = run;
   const broken = result.steps.some((s) => !s.ok) || result.checks.some((c) => c.status !== 'passed');

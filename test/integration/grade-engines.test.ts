@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { MIRROR_BASE } from '../../src/stack/engines/mirror.js';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +79,9 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
     privateDockerConfig(dockerConfig);
     for (const name of ['alice', 'bob', 'carol', 'dave'])
       cpSync(join(labsDir, 'submissions-day7', name), join(submissions, name), { recursive: true });
-    engine = await startExtraEngine(root, tag);
+    // The extra engine does not see TMPDIR, where every grading stack's folder lives: it grades on
+    // a copy of them carried over the Engine API (engines/mirror.ts), as an engine elsewhere would.
+    engine = await startExtraEngine(root, tag, [scratch]);
     await execa('docker', ['context', 'create', context, '--docker', `host=unix://${socket}`], { env });
     sshd = await startLoopbackSshd(sshDir, `unix://${socket}`);
   }, 120_000);
@@ -127,6 +130,9 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
     // Nothing of the learners' stacks is left on the extra engine.
     expect(String((await extra(['ps', '-aq'])).stdout).trim()).toBe('');
     expect(String((await extra(['volume', 'ls', '-q'])).stdout).trim()).toBe('');
+    // Its copies of the grading folders went with the stacks (the carrier itself stays).
+    for (const id of existsSync(MIRROR_BASE) ? readdirSync(MIRROR_BASE) : [])
+      expect(existsSync(join(MIRROR_BASE, id, scratch)) ? readdirSync(join(MIRROR_BASE, id, scratch)) : []).toEqual([]);
   }, 240_000);
 
   it('doctor --engine checks the extra engine over ssh and by its context: reachable, Compose, images, folders', async () => {
@@ -142,8 +148,8 @@ describe.skipIf(!isRoot)('de-lab grade --engines (a class on a pool of Docker en
     // The pooled run carried day7's image there: that day lacks nothing on the extra engine.
     const day7 = checks.images!.data.days.find((d: { day: string }) => d.day === 'day7');
     expect(day7).toEqual({ day: 'day7', images: ['debian:bookworm-slim'], missing: [] });
-    // Asked through ssh with a file only that run knew: this engine shares this machine's disk.
-    expect(checks.folders).toMatchObject({ verdict: 'ok', data: { sees: true } });
+    // Asked through ssh with a file only that run knew (in TMPDIR): this engine does not see it.
+    expect(checks.folders).toMatchObject({ verdict: 'info', data: { sees: false } });
     // A context reaches the same engine (a unix socket here: on this machine, so not asked).
     const byContext = byId(String((await deLab(['doctor', '--engine', context, '--json'], { env })).stdout));
     expect(byContext.engine!.data).toMatchObject({ host: `unix://${socket}`, source: `context:${context}` });

@@ -122,6 +122,9 @@ describe.skipIf(!isRoot)('a learner on an engine of another machine (start --con
     expect(existsSync(out)).toBe(true);
     expect(lstatSync(out).isFile()).toBe(true);
     expect(readFileSync(out, 'utf8').trim().split('\n').length).toBeGreaterThan(1);
+    // The carriers of the files came and went: none is left on the engine.
+    const carriers = await engine!.docker(['ps', '-aq', '--filter', 'label=de-lab.purpose=mirror']);
+    expect(String(carriers.stdout).trim()).toBe('');
   }, 120_000);
 
   it('says in one sentence when the context does not exist', async () => {

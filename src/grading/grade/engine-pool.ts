@@ -4,6 +4,7 @@ import { DeLabError, EXIT } from '../../core/errors.js';
 import type { Lab } from '../../course/labs.js';
 import { tr } from '../../i18n/lang.js';
 import { seesThisDisk } from '../../stack/engines/disk.js';
+import { useMirror } from '../../stack/engines/mirror.js';
 import { dayImageRefs, syncImages, type ImageTransfer } from '../../stack/engines/images.js';
 import { resolveEngines, type PoolEngine } from '../../stack/engines/resolve.js';
 import { EngineSpecError, parseEngines } from '../../config/engines.js';
@@ -27,23 +28,6 @@ function badList(error: EngineSpecError): DeLabError {
       hint: tr({
         en: 'Write it as a comma-separated list like default=2,lab-vm,ssh://ta@grader (see `de-lab grade --help`).',
         ko: 'default=2,lab-vm,ssh://ta@grader처럼 쉼표로 구분해 쓰세요(`de-lab grade --help` 참고).',
-      }),
-      code: 'E_ENGINES',
-      exitCode: EXIT.usage,
-    },
-  );
-}
-
-function otherDisk(name: string): DeLabError {
-  return new DeLabError(
-    tr({
-      en: `Engine ${name} does not see this machine's folders, which grading stacks still bind-mount.`,
-      ko: `엔진 ${josa(name, '은/는')} 이 컴퓨터의 폴더를 볼 수 없는데, 채점 스택은 아직 그 폴더를 바인드 마운트합니다.`,
-    }),
-    {
-      hint: tr({
-        en: `Use engines that run on this machine (another dockerd, a context for a local socket), or drop ${name} from --engines.`,
-        ko: `이 컴퓨터에서 도는 엔진(다른 dockerd, 로컬 소켓의 컨텍스트)을 쓰거나 --engines에서 ${josa(name, '을/를')} 빼세요.`,
       }),
       code: 'E_ENGINES',
       exitCode: EXIT.usage,
@@ -98,7 +82,8 @@ export async function prepareEngines(input: {
         throw transferFailed(engine.name, error);
       });
       const probe = images.find((i) => i.action !== 'absent')?.ref;
-      if (probe && !(await seesThisDisk(engine.docker, probe))) throw otherDisk(engine.name);
+      // An engine with a disk of its own grades on a copy of the stacks' folders (engines/mirror.ts).
+      if (probe && !(await seesThisDisk(engine.docker, probe))) useMirror(engine.docker, engine.host);
       return { ...engine, images, imageSeconds: (Date.now() - started) / 1000 };
     }),
   );

@@ -39,6 +39,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { gradeFromQueue, type GradingEngine, type QueueEvent } from './queue-run.js';
 import type { EngineUse, ImagesOnEngine } from './model.js';
+import { mirrorOf } from '../../stack/engines/mirror.js';
 
 export type GradeEvent =
   | {
@@ -397,5 +398,10 @@ export async function gradeClass(input: GradeClassInput): Promise<GradeClassOutp
     await references.close().catch(() => undefined);
     store.close();
     rmSync(tmp, { recursive: true, force: true });
+    // Engines that graded on a copy of the folders (engines/mirror.ts) drop what is left of it.
+    for (const engine of input.engines ?? [])
+      await mirrorOf(engine.docker)
+        ?.forget(tmp)
+        .catch(() => undefined);
   }
 }

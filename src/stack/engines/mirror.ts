@@ -15,17 +15,16 @@ const LABELS = { 'de-lab.managed': 'true', 'de-lab.purpose': 'mirror' };
 
 /**
  * The folders of this machine that a remote engine's containers mount, kept on that engine's
- * own disk. A learner's stack on an engine that does not see this machine's folders (ssh://,
- * tcp://) bind-mounts `<root>/<host path>` there instead; de-lab carries files over the Engine
- * API (an archive into and out of a container that is created, never started, and holds the
- * mirror's root as its only mount). Nothing runs in it, so it needs no limits; it is kept between
- * commands under a name of its own and holds no more than the folders themselves.
+ * own disk. A stack on an engine that does not see this machine's folders (a learner's on an
+ * ssh:// or tcp:// engine; a grading stack on such an engine of `grade --engines`) bind-mounts
+ * `<root>/<host path>` there instead; de-lab carries files over the Engine API (an archive into
+ * and out of a carrier container, see withCarrier).
  */
 export class EngineMirror {
   readonly root: string;
   /** What each pushed file held, so that a pull never overwrites a file the learner changed since. */
   private readonly pushed = new Map<string, string>();
-  private carrierId?: Promise<string>;
+  private image?: Promise<string>;
 
   constructor(
     private readonly docker: Dockerode,
@@ -74,42 +73,59 @@ export class EngineMirror {
     };
     walk(full, parts.join('/'));
     tar.finalize();
-    const container = this.docker.getContainer(await this.carrier());
-    await container.putArchive(tar as unknown as NodeJS.ReadableStream, { path: '/m', copyUIDGID: '1' });
+    await this.withCarrier((container) =>
+      container.putArchive(tar as unknown as NodeJS.ReadableStream, { path: '/m', copyUIDGID: '1' }),
+    );
     return stats;
   }
 
   /** Copies what the engine holds of a folder back into it here (mirror-pull.ts says what may be written). */
   async pull(hostDir: string, mode: PullMode, limits?: Partial<PullLimits>): Promise<PullStats> {
-    const container = this.docker.getContainer(await this.carrier());
-    const archive = (await container.getArchive({ path: `/m${toPosix(resolve(hostDir))}` })) as NodeJS.ReadableStream;
-    return writePulled(archive, resolve(hostDir), mode, this.pushed, limits);
+    return this.withCarrier(async (container) => {
+      const archive = (await container.getArchive({ path: `/m${toPosix(resolve(hostDir))}` })) as NodeJS.ReadableStream;
+      return writePulled(archive, resolve(hostDir), mode, this.pushed, limits);
+    });
   }
 
-  /** The carrier container, made once per engine and user, and found again by its name. */
-  private carrier(): Promise<string> {
-    this.carrierId ??= this.makeCarrier();
-    return this.carrierId;
+  /** Removes the engine's copy of a folder (a check's scratch copy, a grading stack's folder). */
+  async forget(hostPath: string): Promise<void> {
+    await this.withCarrier(
+      async (container) => {
+        await container.start();
+        await container.wait();
+      },
+      ['rm', '-rf', '--', `/m${toPosix(resolve(hostPath))}`],
+    );
   }
 
-  private async makeCarrier(): Promise<string> {
-    const name = `de-lab-mirror-${posix.basename(this.root)}`;
-    const found = await this.docker
-      .getContainer(name)
-      .inspect()
-      .catch(() => undefined);
-    if (found) return found.Id;
-    const images = (await this.docker.listImages()) as Array<{ RepoTags?: string[] | null }>;
-    const image = images.flatMap((i) => i.RepoTags ?? []).find((tag) => tag !== '<none>:<none>');
-    if (!image) throw noImage(this.host);
-    const created = await this.docker.createContainer({
-      name,
-      Image: image,
-      Entrypoint: ['/de-lab-mirror-never-runs'],
+  /**
+   * Runs `work` with a carrier: a container of an image the engine holds, whose only mount is the
+   * mirror's root and which has no network. It is created for one archive (never started then) or
+   * one `rm` of de-lab's own, and removed afterwards, so nothing of it stays on the engine.
+   */
+  private async withCarrier<T>(
+    work: (container: Dockerode.Container) => Promise<T>,
+    entrypoint = ['/de-lab-mirror-never-runs'],
+  ): Promise<T> {
+    this.image ??= this.anyImage();
+    const container = await this.docker.createContainer({
+      Image: await this.image,
+      Entrypoint: entrypoint,
       Labels: LABELS,
       HostConfig: { Binds: [`${this.root}:/m`], NetworkMode: 'none' },
     });
-    return created.id;
+    try {
+      return await work(container);
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  private async anyImage(): Promise<string> {
+    const images = (await this.docker.listImages()) as Array<{ RepoTags?: string[] | null }>;
+    const image = images.flatMap((i) => i.RepoTags ?? []).find((tag) => tag !== '<none>:<none>');
+    if (!image) throw noImage(this.host);
+    return image;
   }
 }
 
@@ -151,13 +167,17 @@ const mirrors = new WeakMap<Dockerode, EngineMirror>();
 
 /** The mirror of a learner's engine that does not run on this machine; none for a local engine. */
 export function mirrorFor(docker: Dockerode, host: string): EngineMirror | undefined {
-  if (onThisMachine(host)) return undefined;
+  return onThisMachine(host) ? undefined : useMirror(docker, host);
+}
+
+/** A mirror for an engine that was found not to see this machine's folders (grade --engines asks). */
+export function useMirror(docker: Dockerode, host: string): EngineMirror {
   let mirror = mirrors.get(docker);
   if (!mirror) mirrors.set(docker, (mirror = new EngineMirror(docker, host)));
   return mirror;
 }
 
-/** The mirror bound to this client by mirrorFor, if any. */
+/** The mirror bound to this client by mirrorFor or useMirror, if any. */
 export function mirrorOf(docker: Dockerode | undefined): EngineMirror | undefined {
   return docker ? mirrors.get(docker) : undefined;
 }

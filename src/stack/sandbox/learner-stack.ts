@@ -10,6 +10,7 @@ import { execService } from './containers.js';
 import { removeImagesInTurn } from './image-lock.js';
 import { composeDown, startPrivateStack } from './private-stack.js';
 import { cliEnv } from '../engines/cli-env.js';
+import { mirrorOf } from '../engines/mirror.js';
 import { residentAnswers, startResident, type ResidentStart } from './resident.js';
 
 /**
@@ -306,6 +307,9 @@ export async function closeLearnerStack(docker: Dockerode, lab: Lab, stack: Lear
   } catch {
     // Files a container made as root on a rootless host: the stack is gone, the folder is in tmp.
   }
+  await mirrorOf(docker)
+    ?.forget(stack.root)
+    .catch(() => undefined);
 }
 
 /** Images that a learner's run built: tagged with its role, or by a Compose project named after it. */

@@ -12,6 +12,8 @@ import { LOG_CONFIG } from './limits.js';
 import { freePort } from './ports.js';
 import { openForContainers } from './folders.js';
 import { cliEnv } from '../engines/cli-env.js';
+import { mirrorOf } from '../engines/mirror.js';
+import { mirroredTarget } from '../engines/mirror-compose.js';
 
 /** Pids limit of private-stack services whose compose file sets none (JVM threads count too). */
 export const PRIVATE_STACK_PIDS = 4096;
@@ -88,7 +90,7 @@ export async function startPrivateStack(input: {
     entries.push(lines.join('\n'));
   }
   writeFileSync(override, entries.length ? `services:\n${entries.join('\n')}\n` : 'services: {}\n');
-  const target = composeTarget(
+  let target = composeTarget(
     input.lab,
     { imagePrefix: input.prefix, workspace: root },
     { project: input.project, files: entries.length ? [override] : [], base: cliEnv(input.docker) },
@@ -96,6 +98,10 @@ export async function startPrivateStack(input: {
   // The healthchecks are off in the override: start runs each one itself until it passes once.
   target.probeHealth = entries.length > 0;
   openForContainers(dayDir);
+  // An engine with a disk of its own mounts a copy of the folders, carried there first (engines/mirror.ts).
+  const mirror = mirrorOf(input.docker);
+  if (mirror && existsSync(input.lab.composeFile))
+    target = await mirroredTarget(target, mirror, join(root, 'mirror-stack.yaml'));
   if (existsSync(input.lab.composeFile)) await startStack({ lab: input.lab, target, docker: input.docker });
   return { target, root, dayDir, portVars };
 }
