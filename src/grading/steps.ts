@@ -25,6 +25,8 @@ import {
 } from '../stack/sandbox/learner-compose.js';
 import { composeDown } from '../stack/sandbox/private-stack.js';
 import { dropEscapingLinks } from '../stack/sandbox/folders.js';
+import { mirrorOf } from '../stack/engines/mirror.js';
+import { bindsOnMirror } from '../stack/engines/mirror-compose.js';
 import { lastLine as lastLineOf } from '../core/text.js';
 
 class StepFailure extends Error {
@@ -153,7 +155,10 @@ async function composeUp(ctx: RunContext, step: Extract<Step, { kind: 'compose-u
     ctx.vars[`published:${port.published}`] = String(port.actual);
   }
   ctx.containment.composeConfined = true;
-  const renderedFile = writeRendered(rendered.config, ctx.privateDir, step.project);
+  // An engine with a disk of its own mounts its copy of the graded folder (engines/mirror.ts).
+  const mirror = mirrorOf(ctx.docker);
+  const onEngine = mirror ? bindsOnMirror(rendered.config, mirror) : rendered.config;
+  const renderedFile = writeRendered(onEngine, ctx.privateDir, step.project);
   ctx.composeProjects.add(step.project);
   const args = [
     'compose',

@@ -8,6 +8,7 @@ import { EngineMirror, MIRROR_BASE, enginePath, mirrorFor } from '../../src/stac
 import { innerName, sha1, writePulled } from '../../src/stack/engines/mirror-pull.js';
 import { mirrorOverride } from '../../src/stack/engines/mirror-compose.js';
 import { useContext } from '../../src/cli/context.js';
+import { curlCommand, parseCurl } from '../../src/grading/kinds/http-on-engine.js';
 import { remoteNote, tunnelCommand } from '../../src/stack/engines/remote-note.js';
 import { rejected } from '../helpers/thrown.js';
 import { tempDir } from '../helpers/temp.js';
@@ -26,6 +27,39 @@ function archive(entries: Entry[]): NodeJS.ReadableStream {
 }
 
 const docker = {} as Dockerode;
+const known = (files = new Map<string, string>()) => ({ files, dirs: new Set<string>() });
+
+/** The names in a tar stream. */
+async function names(stream: NodeJS.ReadableStream): Promise<string[]> {
+  const { extract } = await import('tar-stream');
+  const tar = extract();
+  const found: string[] = [];
+  tar.on('entry', (head, body, next) => {
+    found.push(head.name);
+    body.on('end', next);
+    body.resume();
+  });
+  await new Promise<void>((done, fail) => {
+    tar.on('finish', () => done());
+    tar.on('error', fail);
+    stream.pipe(tar);
+  });
+  return found;
+}
+
+/** An engine that records what each archive put carried, and answers a get with `held`. */
+function fakeEngine(held: () => NodeJS.ReadableStream) {
+  const puts: string[][] = [];
+  const engine = {
+    listImages: async () => [{ RepoTags: ['de-lab/tools:1.0'] }],
+    createContainer: async () => ({
+      putArchive: async (stream: NodeJS.ReadableStream) => void puts.push(await names(stream)),
+      getArchive: async () => held(),
+      remove: async () => undefined,
+    }),
+  };
+  return { docker: engine as unknown as Dockerode, puts };
+}
 
 describe('the engine mirror: paths', () => {
   it('puts a path of this machine under one root per user and machine, and leaves local engines alone', () => {
@@ -58,6 +92,33 @@ describe('the engine mirror: paths', () => {
   });
 });
 
+describe('the engine mirror: what goes there', () => {
+  it('carries a file again only when it changed here, and leaves what came from the engine to the engine', async () => {
+    const base = tempDir('de-lab-push-');
+    writeFileSync(join(base, 'job.sh'), 'echo 1');
+    const held = () =>
+      archive([
+        { name: 'x/', type: 'directory' },
+        { name: 'x/out/', type: 'directory' },
+        { name: 'x/out/b.txt', data: 'made there' },
+        { name: 'x/job.sh', data: 'echo 1' },
+      ]);
+    const { docker: engine, puts } = fakeEngine(held);
+    const mirror = new EngineMirror(engine, 'ssh://ta@vm', 'ta@laptop');
+    const inside = (list: string[]) =>
+      list.filter((n) => n.startsWith(base.slice(1))).map((n) => n.slice(base.length - 1));
+    await mirror.push(base);
+    expect(inside(puts[0]!)).toEqual(['/', '/job.sh']);
+    await mirror.pull(base, 'scratch');
+    expect(readFileSync(join(base, 'out', 'b.txt'), 'utf8')).toBe('made there');
+    await mirror.push(base);
+    expect(inside(puts[1]!)).toEqual(['/']); // out/ and its file are the engine's; job.sh is unchanged
+    writeFileSync(join(base, 'job.sh'), 'echo 2');
+    await mirror.push(base);
+    expect(inside(puts[2]!)).toEqual(['/', '/job.sh']);
+  });
+});
+
 describe('the engine mirror: what comes back', () => {
   it('names entries inside the folder only', () => {
     expect(innerName('day7/out/a.csv')).toBe('out/a.csv');
@@ -80,7 +141,7 @@ describe('the engine mirror: what comes back', () => {
       ]),
       base,
       'scratch',
-      new Map(),
+      known(),
     );
     expect(readFileSync(join(base, 'out', 'a.csv'), 'utf8')).toBe('n\n1\n');
     expect(stats.refused.sort()).toEqual(['link', 'planted/evil.txt']);
@@ -91,31 +152,35 @@ describe('the engine mirror: what comes back', () => {
     const base = tempDir('de-lab-pull-');
     mkdirSync(join(base, 'out'));
     writeFileSync(join(base, 'job.py'), 'edited while it ran');
+    writeFileSync(join(base, 'notes.md'), 'edited too, but the program left it alone');
     writeFileSync(join(base, 'out', 'old.csv'), 'pushed');
     const pushed = new Map([
       [join(base, 'job.py'), sha1(Buffer.from('as pushed'))],
       [join(base, 'out', 'old.csv'), sha1(Buffer.from('pushed'))],
+      [join(base, 'notes.md'), sha1(Buffer.from('as pushed'))],
     ]);
     const stats = await writePulled(
       archive([
         { name: 'x/job.py', data: 'the engine changed it' },
         { name: 'x/out/old.csv', data: 'rewritten by the program' },
         { name: 'x/out/new.csv', data: 'new' },
+        { name: 'x/notes.md', data: 'as pushed' },
       ]),
       base,
       'outputs',
-      pushed,
+      known(pushed),
     );
     expect(stats.kept).toEqual(['job.py']);
     expect(readFileSync(join(base, 'job.py'), 'utf8')).toBe('edited while it ran');
     expect(readFileSync(join(base, 'out', 'old.csv'), 'utf8')).toBe('rewritten by the program');
     expect(readFileSync(join(base, 'out', 'new.csv'), 'utf8')).toBe('new');
+    expect(readFileSync(join(base, 'notes.md'), 'utf8')).toBe('edited too, but the program left it alone');
   });
 
   it('stops at its limits with one sentence', async () => {
     const base = tempDir('de-lab-pull-');
     const big = archive([{ name: 'x/a', data: 'a'.repeat(100) }]);
-    const error = await rejected(writePulled(big, base, 'scratch', new Map(), { maxTotalBytes: 10 }));
+    const error = await rejected(writePulled(big, base, 'scratch', known(), { maxTotalBytes: 10 }));
     expect((error as Error).message).toMatch(
       /larger than 10 bytes or 100000 entries, so de-lab did not copy the rest back\.$/,
     );
@@ -146,5 +211,27 @@ describe('the addresses of a stack on another machine', () => {
     const note = remoteNote('ssh://ta@lab-vm', lab)!;
     expect(note.tunnel).toBe('ssh -N -L 9880:127.0.0.1:9880 -L 24224:127.0.0.1:24224 ta@lab-vm');
     expect(note.text.en).toContain('its ports are that machine');
+  });
+});
+
+describe('an http check on an engine of another machine', () => {
+  it('asks with curl and reads the status after the body, or says why nothing answered', () => {
+    const command = curlCommand({
+      url: 'http://127.0.0.1:41234/report',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+      timeoutSec: 5,
+    });
+    expect(command.slice(-2)).toEqual(['--', 'http://127.0.0.1:41234/report']);
+    expect(command).toEqual(expect.arrayContaining(['-X', 'POST', '--data-binary', '{"a":1}', '--max-time', '5']));
+    expect(parseCurl('{"ok":true}\nde-lab-http-status:200', '')).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(parseCurl('', 'curl: (7) Failed to connect')).toEqual({
+      status: 0,
+      body: '',
+      error: 'curl: (7) Failed to connect',
+    });
+    // A body that prints the marker itself: the last one is curl's.
+    expect(parseCurl('x\nde-lab-http-status:500\nde-lab-http-status:404', '').status).toBe(404);
   });
 });

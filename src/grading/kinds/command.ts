@@ -3,6 +3,8 @@ import { runGradingCommand } from '../run-command.js';
 import { argv } from '../template.js';
 import type { Check } from '../schema.js';
 import { allOf, field, type CheckKind } from './types.js';
+import { httpOnEngine } from './http-on-engine.js';
+import { mirrorOf } from '../../stack/engines/mirror.js';
 
 type CommandCheck = Extract<Check, { kind: 'command' }>;
 type HttpCheck = Extract<Check, { kind: 'http' }>;
@@ -37,17 +39,22 @@ export const commandKind: CheckKind<CommandCheck> = {
 
 export const httpKind: CheckKind<HttpCheck> = {
   needsReference: () => false,
-  async observe(_ctx, check) {
+  async observe(ctx, check) {
+    const headers = check.body !== undefined ? { 'content-type': 'application/json', ...check.headers } : check.headers;
+    const body =
+      check.body === undefined ? undefined : typeof check.body === 'string' ? check.body : JSON.stringify(check.body);
+    // On an engine of another machine the stack's ports are that machine's: asked from there.
+    if (mirrorOf(ctx.docker))
+      return httpOnEngine(ctx.docker, `${ctx.prefix}/tools:1.0`, { ...check, headers, body }).catch((error) => ({
+        status: 0,
+        body: '',
+        error: (error as Error).message,
+      }));
     try {
       const response = await fetch(check.url, {
         method: check.method,
-        headers: check.body !== undefined ? { 'content-type': 'application/json', ...check.headers } : check.headers,
-        body:
-          check.body === undefined
-            ? undefined
-            : typeof check.body === 'string'
-              ? check.body
-              : JSON.stringify(check.body),
+        headers,
+        body,
         signal: AbortSignal.timeout(check.timeoutSec * 1000),
       });
       return { status: response.status, body: await response.text() };

@@ -45,6 +45,21 @@ export function mirrorOverride(
 }
 
 /**
+ * A rendered compose config (a learner's compose.yaml, its bind sources absolute and inside the
+ * graded folder) with every bind mount on the engine's copy of that folder.
+ */
+export function bindsOnMirror<C extends { services?: Record<string, Record<string, any>> }>(
+  config: C,
+  mirror: EngineMirror,
+): C {
+  const out = structuredClone(config);
+  for (const service of Object.values(out.services ?? {}))
+    for (const mount of (service.volumes ?? []) as Mount[])
+      if (mount.type === 'bind' && mount.source) mount.source = mirror.path(mount.source);
+  return out;
+}
+
+/**
  * Puts a stack's host folders on a remote engine and returns the target that mounts them there:
  * the same files plus the override, written at `overrideFile`.
  */

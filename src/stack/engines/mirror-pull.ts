@@ -71,7 +71,9 @@ function mayWrite(
   } catch {
     return 'write';
   }
-  if (sha1(here) === sha1(data)) return 'same';
+  const engine = sha1(data);
+  // Unchanged on the engine since it was pushed: what is here stays (the learner may have edited it).
+  if (sha1(here) === engine || pushed.get(target) === engine) return 'same';
   if (mode === 'scratch') return 'write';
   return pushed.get(target) === sha1(here) ? 'write' : 'kept';
 }
@@ -101,7 +103,7 @@ export async function writePulled(
   archive: NodeJS.ReadableStream,
   base: string,
   mode: PullMode,
-  pushed: Map<string, string>,
+  known: { files: Map<string, string>; dirs: Set<string> },
   limits: Partial<PullLimits> = {},
 ): Promise<PullStats> {
   const { extract } = await import('tar-stream');
@@ -148,12 +150,13 @@ export async function writePulled(
     if (type === 'directory') {
       try {
         mkdirSync(target, { recursive: true });
+        known.dirs.add(target);
       } catch {
         stats.refused.push(inner); // a file of the same name is here
       }
       return;
     }
-    const verdict = mayWrite(target, data, mode, pushed);
+    const verdict = mayWrite(target, data, mode, known.files);
     if (verdict === 'kept') stats.kept.push(inner);
     if (verdict !== 'write') return;
     mkdirSync(join(target, '..'), { recursive: true });
@@ -163,7 +166,7 @@ export async function writePulled(
       // not there
     }
     writeFileSync(target, data, { mode: fileMode & 0o777 });
-    pushed.set(target, sha1(data));
+    known.files.set(target, sha1(data));
     stats.files += 1;
     stats.bytes += data.length;
   }

@@ -22,8 +22,13 @@ const LABELS = { 'de-lab.managed': 'true', 'de-lab.purpose': 'mirror' };
  */
 export class EngineMirror {
   readonly root: string;
-  /** What each pushed file held, so that a pull never overwrites a file the learner changed since. */
-  private readonly pushed = new Map<string, string>();
+  /**
+   * What the engine holds, as far as this process knows: each file's digest as it was pushed or
+   * pulled, and the folders that came from the engine. A push leaves those alone, so a file or
+   * folder a container made keeps its owner there (a pull writes it here as de-lab's user); a pull
+   * never overwrites a file the learner changed since (mirror-pull.ts).
+   */
+  private readonly known = { files: new Map<string, string>(), dirs: new Set<string>() };
   private image?: Promise<string>;
 
   constructor(
@@ -60,13 +65,15 @@ export class EngineMirror {
     const walk = (path: string, name: string): void => {
       const stat = lstatSync(path);
       if (stat.isDirectory()) {
-        tar.entry(header(`${name}/`, stat, 'directory'));
+        if (!this.known.dirs.has(path)) tar.entry(header(`${name}/`, stat, 'directory'));
         for (const entry of readdirSync(path).sort())
           if (!skip(posix.join(name, entry))) walk(join(path, entry), posix.join(name, entry));
       } else if (stat.isFile()) {
         const data = readFileSync(path);
+        const digest = sha1(data);
+        if (this.known.files.get(path) === digest) return; // the engine holds it already
         tar.entry(header(name, stat, 'file'), data);
-        this.pushed.set(path, sha1(data));
+        this.known.files.set(path, digest);
         stats.files += 1;
         stats.bytes += data.length;
       }
@@ -83,7 +90,7 @@ export class EngineMirror {
   async pull(hostDir: string, mode: PullMode, limits?: Partial<PullLimits>): Promise<PullStats> {
     return this.withCarrier(async (container) => {
       const archive = (await container.getArchive({ path: `/m${toPosix(resolve(hostDir))}` })) as NodeJS.ReadableStream;
-      return writePulled(archive, resolve(hostDir), mode, this.pushed, limits);
+      return writePulled(archive, resolve(hostDir), mode, this.known, limits);
     });
   }
 
@@ -111,6 +118,9 @@ export class EngineMirror {
     const container = await this.docker.createContainer({
       Image: await this.image,
       Entrypoint: entrypoint,
+      // Root, not the image's user: the engine looks the carrier's user up in the image's passwd
+      // to keep an archive's owners (copyUIDGID), and accepts no number there (engine 20.10).
+      User: 'root',
       Labels: LABELS,
       HostConfig: { Binds: [`${this.root}:/m`], NetworkMode: 'none' },
     });
