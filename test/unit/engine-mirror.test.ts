@@ -55,6 +55,8 @@ function fakeEngine(held: () => NodeJS.ReadableStream) {
     createContainer: async () => ({
       putArchive: async (stream: NodeJS.ReadableStream) => void puts.push(await names(stream)),
       getArchive: async () => held(),
+      start: async () => undefined,
+      wait: async () => ({ StatusCode: 0 }),
       remove: async () => undefined,
     }),
   };
@@ -116,6 +118,10 @@ describe('the engine mirror: what goes there', () => {
     writeFileSync(join(base, 'job.sh'), 'echo 2');
     await mirror.push(base);
     expect(inside(puts[2]!)).toEqual(['/', '/job.sh']);
+    // Once the engine's copy is removed, everything goes there again.
+    await mirror.forget(base);
+    await mirror.push(base);
+    expect(inside(puts[3]!)).toEqual(['/', '/job.sh', '/out/', '/out/b.txt']);
   });
 });
 

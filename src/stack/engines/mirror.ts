@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { join, posix, resolve } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import type Dockerode from 'dockerode';
 import { DeLabError } from '../../core/errors.js';
 import { tr } from '../../i18n/lang.js';
@@ -96,6 +96,10 @@ export class EngineMirror {
 
   /** Removes the engine's copy of a folder (a check's scratch copy, a grading stack's folder). */
   async forget(hostPath: string): Promise<void> {
+    // Whatever is made here again at this path goes there again.
+    const gone = (path: string) => path === resolve(hostPath) || path.startsWith(`${resolve(hostPath)}${sep}`);
+    for (const path of [...this.known.files.keys()]) if (gone(path)) this.known.files.delete(path);
+    for (const path of [...this.known.dirs]) if (gone(path)) this.known.dirs.delete(path);
     await this.withCarrier(
       async (container) => {
         await container.start();
